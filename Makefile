@@ -1,0 +1,59 @@
+# mopsboard: `make run` to use it, `make test` to test it. Each target sets up what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test e2e lint format bench lock install clean-db
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable . --group dev
+	touch $@
+
+install: $(BIN)/.installed
+
+## Serve the app with demo data on http://$(HOST):$(PORT)
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite: model, view and browser tests against the embedded PostgreSQL
+test: install /usr/bin/chromium
+	$(BIN)/pytest
+
+## Only the browser journeys
+e2e: install /usr/bin/chromium
+	$(BIN)/pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Timings and query counts at 1,000 / 10,000 / 100,000 tasks (see bench/README.md)
+bench: install
+	$(BIN)/python -m bench
+
+## Re-pin every dependency after changing pyproject.toml
+lock:
+	rm -rf /tmp/mopsboard-lock && $(PYTHON) -m venv /tmp/mopsboard-lock
+	/tmp/mopsboard-lock/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	/tmp/mopsboard-lock/bin/python -m pip install --quiet . --group dev
+	( echo "# Every package mopsboard installs, pinned. Regenerate with \`make lock\`."; \
+	  /tmp/mopsboard-lock/bin/python -m pip freeze --exclude mopsboard ) > constraints.txt
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
+	fi

@@ -1,0 +1,1 @@
+"""The backlog: requests, their impact/effort scores, quadrants, triage and the board."""

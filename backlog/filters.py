@@ -1,0 +1,42 @@
+"""The backlog's filters, shared by the board, the scatter view and the CSV export."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from backlog.models import OPEN_STATUSES, Category, Status, Task
+from raci.models import Person
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+    requester = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: the open work (backlog, planned, in progress).",
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="lt",
+        label="Due before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Task
+        fields = ["q", "category", "requester", "status", "due_before"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_STATUSES)
+        return queryset

@@ -1,0 +1,144 @@
+"""Every input to the backlog goes through one of these forms."""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
+
+SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+
+
+def plain_text(value: str) -> str:
+    if HTML_TAG.search(value):
+        raise ValidationError("Use plain text: remove the HTML tags.", code="html")
+    return value
+
+
+class ScoreField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("invalid_choice", "Choose a score from 1 to 5.")
+        kwargs["error_messages"].setdefault("required", "Choose a score from 1 to 5.")
+        super().__init__(choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the editor saw, so a stale edit is refused, not applied."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class TaskForm(forms.ModelForm):
+    """Create or edit a request. Scores are optional: an unscored request goes to triage."""
+
+    impact = ScoreField(required=False, empty_value=None)
+    effort = ScoreField(required=False, empty_value=None)
+    estimate_hours = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("2000"),
+        decimal_places=1,
+        help_text="Leave empty to use the default for the effort score.",
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "description",
+            "requester",
+            "category",
+            "due_date",
+            "impact",
+            "effort",
+            "estimate_hours",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("impact", "effort"):
+            self.fields[name].choices = [("", "Not scored"), *SCORE_CHOICES]
+
+    def clean_title(self):
+        return plain_text(self.cleaned_data["title"].strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("impact") is None) != (cleaned.get("effort") is None):
+            raise ValidationError("Score both impact and effort, or leave both empty for triage.")
+        return cleaned
+
+
+class TaskEditForm(TaskForm):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.impact is not None and cleaned.get("impact") is None:
+            raise ValidationError("A scored task keeps its scores: change them, don't clear them.")
+        return cleaned
+
+
+class ScoreForm(VersionedForm):
+    impact = ScoreField()
+    effort = ScoreField()
+
+
+class MoveForm(VersionedForm):
+    quadrant = forms.TypedChoiceField(
+        choices=Quadrant.choices,
+        coerce=Quadrant,
+        error_messages={"invalid_choice": "Choose one of the four quadrants."},
+    )
+
+
+# The statuses a person sets directly; deferring and declining need a date or a reason.
+MANUAL_STATUSES = [Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS, Status.DONE]
+
+
+class StatusForm(VersionedForm):
+    status = forms.TypedChoiceField(
+        choices=[(status.value, status.label) for status in MANUAL_STATUSES], coerce=Status
+    )
+
+
+class DeferForm(VersionedForm):
+    until = forms.DateField(
+        label="Comes back on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="It returns to the triage inbox on this date.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].initial = new_year_after(timezone.localdate())
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.localdate():
+            raise ValidationError("Choose a date after today.")
+        if until > timezone.localdate() + datetime.timedelta(days=3 * 366):
+            raise ValidationError("Choose a date within the next three years.")
+        return until
+
+
+class DeclineForm(VersionedForm):
+    reason = forms.CharField(
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The requester reads this.",
+        error_messages={"required": "Give the requester a reason."},
+    )
+
+    def clean_reason(self):
+        return plain_text(self.cleaned_data["reason"].strip())

@@ -1,0 +1,294 @@
+"""Load a realistic marketing-ops team and its backlog. Safe to run twice."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from backlog import services
+from backlog.models import Category, Status, Task, new_year_after
+from backlog.roles import LEAD, MEMBER, VIEWER
+
+CATEGORIES = [
+    "Campaign build",
+    "Compliance/privacy",
+    "Data cleanup",
+    "Documentation",
+    "Integration/sync",
+    "Platform admin",
+    "Reporting",
+]
+
+# name, title, kind, weekly hours, login
+PEOPLE = [
+    ("Priya Shah", "Marketing operations lead", "team", 32, LEAD),
+    ("Tom Becker", "Marketing automation specialist", "team", 36, MEMBER),
+    ("Ana Lima", "Data & integrations engineer", "team", 36, None),
+    ("Kenji Mori", "Reporting analyst", "team", 32, None),
+    ("Ruth Okafor", "Web & forms developer (part-time)", "team", 20, None),
+    ("Dana Whitfield", "Demand generation", "stakeholder", 0, None),
+    ("Marco Rossi", "Sales development", "stakeholder", 0, None),
+    ("Lena Fischer", "Product marketing", "stakeholder", 0, None),
+    ("Sam Carter", "Events", "stakeholder", 0, None),
+    ("Olivia Grant", "Chief marketing officer", "stakeholder", 0, VIEWER),
+    ("Northwind Agency", "Creative agency", "stakeholder", 0, None),
+]
+
+# title, category, requester, impact, effort, days ago received, due in days (or None)
+SCORED = [
+    ("Fix CRM sync errors on lead owner field", "Integration/sync", "Marco Rossi", 5, 2, 20, 7),
+    (
+        "Set communication limits in the automation platform",
+        "Platform admin",
+        "Dana Whitfield",
+        4,
+        1,
+        18,
+        None,
+    ),
+    ("Bounce management campaign", "Campaign build", "Dana Whitfield", 4, 2, 16, 14),
+    ("Deactivate users who left the company", "Platform admin", "Priya Shah", 3, 1, 30, None),
+    ("Repair the demo-request form hidden fields", "Campaign build", "Marco Rossi", 5, 1, 3, 3),
+    ("Add UTM capture to landing-page forms", "Campaign build", "Dana Whitfield", 4, 2, 12, 21),
+    (
+        "Lead routing rules for the new EMEA territory",
+        "Integration/sync",
+        "Marco Rossi",
+        5,
+        2,
+        9,
+        10,
+    ),
+    (
+        "Unsubscribe link audit on all email templates",
+        "Compliance/privacy",
+        "Olivia Grant",
+        4,
+        1,
+        7,
+        None,
+    ),
+    ("Build a preference centre", "Compliance/privacy", "Dana Whitfield", 5, 4, 40, 60),
+    (
+        "Privacy and consent program for the EU database",
+        "Compliance/privacy",
+        "Olivia Grant",
+        5,
+        5,
+        45,
+        90,
+    ),
+    ("Attribution dashboard for campaign influence", "Reporting", "Olivia Grant", 4, 4, 35, 45),
+    (
+        "Integrate the intent-data tool with the CRM",
+        "Integration/sync",
+        "Lena Fischer",
+        4,
+        5,
+        28,
+        None,
+    ),
+    (
+        "Deduplicate and normalise the contact database",
+        "Data cleanup",
+        "Marco Rossi",
+        4,
+        4,
+        50,
+        None,
+    ),
+    ("Lead lifecycle documentation and SLA", "Documentation", "Marco Rossi", 3, 3, 25, 30),
+    ("Webinar program template with reminders", "Campaign build", "Sam Carter", 3, 3, 14, 28),
+    ("Rebuild lead scoring model", "Platform admin", "Dana Whitfield", 5, 4, 60, None),
+    (
+        "Subscription centre with topic choices",
+        "Compliance/privacy",
+        "Lena Fischer",
+        3,
+        4,
+        22,
+        None,
+    ),
+    ("Rename programs to the naming convention", "Platform admin", "Priya Shah", 2, 2, 33, None),
+    ("Archive programs older than two years", "Platform admin", "Priya Shah", 2, 1, 29, None),
+    (
+        "Tidy the folder structure in the automation platform",
+        "Documentation",
+        "Priya Shah",
+        1,
+        2,
+        27,
+        None,
+    ),
+    (
+        "Remove unused channels and duplicate channels",
+        "Platform admin",
+        "Priya Shah",
+        2,
+        1,
+        26,
+        None,
+    ),
+    ("Update tokens in the email footer", "Campaign build", "Northwind Agency", 2, 1, 11, None),
+    ("Refresh the newsletter email template", "Campaign build", "Lena Fischer", 2, 2, 10, None),
+    ("Clean up unused scoring fields", "Data cleanup", "Kenji Mori", 1, 1, 19, None),
+    ("List upload for the trade-show leads", "Data cleanup", "Sam Carter", 2, 1, 2, 5),
+    ("Evaluate the stack: what to retire", "Platform admin", "Olivia Grant", 2, 5, 70, None),
+    (
+        "Migrate to a new marketing automation platform",
+        "Platform admin",
+        "Lena Fischer",
+        2,
+        5,
+        90,
+        None,
+    ),
+    (
+        "Custom object sync for product usage data",
+        "Integration/sync",
+        "Lena Fischer",
+        2,
+        4,
+        41,
+        None,
+    ),
+    ("Rebuild every legacy nurture program", "Campaign build", "Dana Whitfield", 1, 4, 55, None),
+    ("Chat tool integration pilot", "Integration/sync", "Marco Rossi", 2, 3, 37, None),
+    ("ABM platform evaluation", "Integration/sync", "Olivia Grant", 2, 4, 48, None),
+    ("Year in review of campaigns: open and click rates", "Reporting", "Olivia Grant", 3, 2, 6, 30),
+    ("Event program for the user conference", "Campaign build", "Sam Carter", 4, 3, 21, 40),
+]
+
+# Requests still waiting for a score: the triage inbox.
+INBOX = [
+    ("Audit users not logged in for 90 days", "Platform admin", "Priya Shah", 8),
+    ("New landing page form for the partner program", "Campaign build", "Lena Fischer", 6),
+    ("Sales wants a weekly MQL report by region", "Reporting", "Marco Rossi", 5),
+    ("Connect the events app to the CRM", "Integration/sync", "Sam Carter", 4),
+    ("Fix broken images in the welcome email", "Campaign build", "Northwind Agency", 3),
+    ("Document the campaign request process", "Documentation", "Dana Whitfield", 2),
+    ("Cookie banner consent sync with the CRM", "Compliance/privacy", "Olivia Grant", 1),
+    ("Normalise job titles for persona reporting", "Data cleanup", "Kenji Mori", 1),
+]
+
+# Work that has moved on from the backlog.
+PROGRESS = {
+    "Fix CRM sync errors on lead owner field": Status.IN_PROGRESS,
+    "Set communication limits in the automation platform": Status.DONE,
+    "Bounce management campaign": Status.PLANNED,
+    "Deactivate users who left the company": Status.DONE,
+    "Build a preference centre": Status.PLANNED,
+    "Lead lifecycle documentation and SLA": Status.IN_PROGRESS,
+}
+DEFERRED = ["Evaluate the stack: what to retire", "Migrate to a new marketing automation platform"]
+DECLINED = {
+    "Rebuild every legacy nurture program": "Most of these programs have no active members; "
+    "we will retire them instead. Ask for the two you still need.",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo marketing-ops team, its logins and ≥ 40 requests. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already has tasks or users (what `make run` does).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and (Task.objects.exists() or get_user_model().objects.exists()):
+            self.stdout.write("The database has data already; demo data not loaded.")
+            return
+        password = settings.MOPSBOARD_DEMO_PASSWORD
+        users = self._users(password)
+        lead = users[LEAD]
+        people = self._people(users)
+        categories = {name: Category.objects.get_or_create(name=name)[0] for name in CATEGORIES}
+        now = timezone.now()
+        created = 0
+        for title, category, requester, impact, effort, days_ago, due_in in SCORED:
+            task, made = self._task(
+                lead,
+                title=title,
+                category=categories[category],
+                requester=people[requester],
+                impact=impact,
+                effort=effort,
+                created_at=now - datetime.timedelta(days=days_ago),
+                due_date=(now + datetime.timedelta(days=due_in)).date() if due_in else None,
+            )
+            created += made
+            if made:
+                self._move_on(task, lead)
+        for title, category, requester, days_ago in INBOX:
+            created += self._task(
+                lead,
+                title=title,
+                category=categories[category],
+                requester=people[requester],
+                created_at=now - datetime.timedelta(days=days_ago),
+            )[1]
+        self.stdout.write(
+            f"Demo data ready: {created} new tasks, {Task.objects.count()} in all. "
+            f"Logins: lead, member, viewer (password {password!r})."
+        )
+
+    def _users(self, password):
+        users = {}
+        for role in (LEAD, MEMBER, VIEWER):
+            user, made = get_user_model().objects.get_or_create(username=role)
+            if made:
+                user.set_password(password)
+                user.is_staff = role == LEAD
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[role] = user
+        return users
+
+    def _people(self, users):
+        from raci.models import Person
+
+        people = {}
+        for name, title, kind, hours, login in PEOPLE:
+            person, _ = Person.objects.get_or_create(
+                name=name,
+                defaults={
+                    "title": title,
+                    "kind": kind,
+                    "weekly_capacity_hours": hours,
+                    "email": f"{name.split()[0].lower()}@example.com",
+                    "user": users.get(login),
+                },
+            )
+            people[name] = person
+        return people
+
+    def _task(self, by, *, title, **fields):
+        existing = Task.objects.filter(title=title).first()
+        if existing:
+            return existing, False
+        return services.task_create(by=by, title=title, **fields), True
+
+    def _move_on(self, task, by):
+        if task.title in PROGRESS:
+            services.task_set_status(
+                task=task, version=task.version, status=PROGRESS[task.title], by=by
+            )
+        elif task.title in DEFERRED:
+            services.task_defer(
+                task=task,
+                version=task.version,
+                until=new_year_after(timezone.localdate()),
+                by=by,
+            )
+        elif task.title in DECLINED:
+            services.task_decline(
+                task=task, version=task.version, reason=DECLINED[task.title], by=by
+            )

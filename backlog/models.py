@@ -1,0 +1,246 @@
+"""Tasks, their impact/effort scores and the quadrant those scores put them in."""
+
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+SCORE_RANGE = range(1, 6)
+
+
+class Quadrant(models.TextChoices):
+    """Where impact and effort put a task. Values are the stable slugs used in CSV and HTML."""
+
+    QUICK_WIN = "quick-win", "Quick win"
+    MAJOR_PROJECT = "major-project", "Major project"
+    FILL_IN = "fill-in", "Fill-in"
+    MONEY_PIT = "money-pit", "Money pit"
+
+    @property
+    def action(self) -> str:
+        return QUADRANT_ACTIONS[self]
+
+    @property
+    def high_impact(self) -> bool:
+        return self in (Quadrant.QUICK_WIN, Quadrant.MAJOR_PROJECT)
+
+    @property
+    def high_effort(self) -> bool:
+        return self in (Quadrant.MAJOR_PROJECT, Quadrant.MONEY_PIT)
+
+    @classmethod
+    def from_sides(cls, *, high_impact: bool, high_effort: bool) -> "Quadrant":
+        if high_impact:
+            return cls.MAJOR_PROJECT if high_effort else cls.QUICK_WIN
+        return cls.MONEY_PIT if high_effort else cls.FILL_IN
+
+
+QUADRANT_ACTIONS = {
+    Quadrant.QUICK_WIN: "Do now",
+    Quadrant.MAJOR_PROJECT: "Plan",
+    Quadrant.FILL_IN: "If time allows",
+    Quadrant.MONEY_PIT: "Defer to new year",
+}
+
+
+def quadrant_split() -> int:
+    return settings.MOPSBOARD_QUADRANT_SPLIT
+
+
+def quadrant_of(impact: int | None, effort: int | None) -> Quadrant | None:
+    """The quadrant for a pair of scores; None while the task is unscored."""
+    if impact is None or effort is None:
+        return None
+    split = quadrant_split()
+    return Quadrant.from_sides(high_impact=impact >= split, high_effort=effort >= split)
+
+
+def scores_for_quadrant(impact: int, effort: int, quadrant: Quadrant) -> tuple[int, int]:
+    """The scores closest to (impact, effort) that fall in `quadrant`.
+
+    Each score that sits on the wrong side of the split moves just across it, so a
+    card dragged to another quadrant changes as little as it can.
+    """
+    split = quadrant_split()
+    if quadrant.high_impact != (impact >= split):
+        impact = split if quadrant.high_impact else split - 1
+    if quadrant.high_effort != (effort >= split):
+        effort = split if quadrant.high_effort else split - 1
+    return impact, effort
+
+
+def default_estimate_hours(effort: int | None) -> int | None:
+    return settings.MOPSBOARD_EFFORT_HOURS.get(effort)
+
+
+def new_year_after(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year + 1, 1, 1)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    BACKLOG = "backlog", "Backlog"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DEFERRED = "deferred", "Deferred"
+    DECLINED = "declined", "Declined"
+
+
+# Work the team still means to do: what the board shows unless a status filter says otherwise.
+OPEN_STATUSES = (Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS)
+
+
+def _quadrant_condition(quadrant: Quadrant, split: int) -> Q:
+    impact = Q(impact__gte=split) if quadrant.high_impact else Q(impact__lt=split)
+    effort = Q(effort__gte=split) if quadrant.high_effort else Q(effort__lt=split)
+    return impact & effort
+
+
+class TaskQuerySet(models.QuerySet):
+    def with_quadrant(self):
+        """Annotate `quadrant_slug` ("" when unscored): quadrant_of, in SQL, for filters and CSV."""
+        split = quadrant_split()
+        return self.annotate(
+            quadrant_slug=Case(
+                *(
+                    When(_quadrant_condition(quadrant, split), then=Value(quadrant.value))
+                    for quadrant in Quadrant
+                ),
+                default=Value(""),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_quadrant(self, quadrant: Quadrant):
+        return self.filter(_quadrant_condition(quadrant, quadrant_split()))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_triage(self):
+        return self.filter(status=Status.NEW)
+
+    def by_priority(self):
+        """The board's order: highest impact, then least effort, then soonest due, then oldest."""
+        return self.order_by(
+            models.F("impact").desc(nulls_last=True),
+            models.F("effort").asc(nulls_last=True),
+            models.F("due_date").asc(nulls_last=True),
+            "created_at",
+            "id",
+        )
+
+    def for_cards(self):
+        return self.select_related("requester", "category")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["updated_at"],
+)
+class Task(models.Model):
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10_000)
+    requester = models.ForeignKey(
+        "raci.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    due_date = models.DateField(null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    effort = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimate_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the default for the effort score.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    planned_week = models.DateField(
+        null=True, blank=True, help_text="Monday of the ISO week the task is planned into."
+    )
+    deferred_until = models.DateField(null=True, blank=True)
+    declined_reason = models.TextField(blank=True, max_length=2_000)
+    # Bumped by every write; an edit made against an older version is refused (see services).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(impact__isnull=True, effort__isnull=True)
+                    | Q(impact__range=(1, 5), effort__range=(1, 5))
+                ),
+                name="task_scores_both_set_and_1_to_5",
+                violation_error_message="Impact and effort are both scored 1 to 5, or both empty.",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimate_hours__isnull=True) | Q(estimate_hours__gt=0),
+                name="task_estimate_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="deferred") | Q(deferred_until__isnull=False),
+                name="task_deferred_has_return_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(declined_reason=""),
+                name="task_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(impact__isnull=False) | Q(status="declined"),
+                name="task_scored_unless_new_or_declined",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="task_triage_order"),
+            models.Index(
+                models.F("impact").desc(nulls_last=True),
+                "effort",
+                "due_date",
+                "created_at",
+                "id",
+                name="task_board_priority",
+                condition=Q(status__in=["backlog", "planned", "in_progress"]),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("backlog:task-detail", args=[self.pk])
+
+    @property
+    def quadrant(self) -> Quadrant | None:
+        return quadrant_of(self.impact, self.effort)
+
+    @property
+    def estimate(self):
+        if self.estimate_hours is not None:
+            return self.estimate_hours
+        return default_estimate_hours(self.effort)

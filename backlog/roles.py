@@ -1,0 +1,40 @@
+"""The three roles — lead, member, viewer — as Django groups, kept in step with this file.
+
+The groups are rewritten after every `migrate`, so a permission added here (or a model
+added to an app) reaches every database without a hand-written data migration.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
+
+# Permission codenames per role; "app.*" means every permission of that app.
+ROLE_PERMISSIONS = {
+    LEAD: ["backlog.*", "raci.*"],
+    MEMBER: [
+        "backlog.view_task",
+        "backlog.add_task",
+        "backlog.change_task",
+        "backlog.view_category",
+        "raci.view_person",
+    ],
+    VIEWER: ["backlog.view_task", "backlog.view_category", "raci.view_person"],
+}
+
+
+def _permissions(names: list[str]):
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        if codename == "*":
+            query |= Q(content_type__app_label=app_label)
+        else:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def sync_roles(**kwargs) -> None:
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(names))

@@ -1,0 +1,160 @@
+"""Reads that assemble a whole backlog page: the board, the scatter, a task's history."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, QuerySet
+from pghistory.models import Events
+
+from backlog.models import Quadrant, Task, quadrant_split
+
+
+@dataclass
+class BoardQuadrant:
+    quadrant: Quadrant
+    count: int
+    cards: list[Task] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board_quadrants(tasks: QuerySet, *, cards_per_quadrant: int) -> list[BoardQuadrant]:
+    """The four quadrants of `tasks` (scored ones only), each with its count and top cards.
+
+    A fixed number of queries whatever the backlog's size: one count, one per quadrant.
+    """
+    scored = tasks.filter(impact__isnull=False)
+    counts = dict(
+        scored.with_quadrant()
+        .order_by()
+        .values_list("quadrant_slug")
+        .annotate(count=Count("id"))
+        .values_list("quadrant_slug", "count")
+    )
+    return [
+        BoardQuadrant(
+            quadrant=quadrant,
+            count=counts.get(quadrant.value, 0),
+            cards=list(scored.in_quadrant(quadrant).for_cards().by_priority()[:cards_per_quadrant])
+            if counts.get(quadrant.value)
+            else [],
+        )
+        for quadrant in Quadrant
+    ]
+
+
+@dataclass
+class ScatterPoint:
+    task: Task
+    x: float
+    y: float
+    radius: float
+
+
+SCATTER_SIZE = 500
+SCATTER_MARGIN = 50
+
+
+def _jitter(task_id: int, axis: int) -> float:
+    """A stable offset in [-0.3, 0.3] so tasks with the same scores don't hide each other."""
+    return ((task_id * 2654435761 + axis * 40503) % 1000) / 1000 * 0.6 - 0.3
+
+
+def scatter_points(tasks: QuerySet, *, limit: int) -> tuple[list[ScatterPoint], int]:
+    """Scored tasks placed on the impact/effort plane, highest priority first, at most `limit`.
+
+    Returns the points and how many scored tasks there are in all.
+    """
+    scored = tasks.filter(impact__isnull=False)
+    total = scored.count()
+    unit = (SCATTER_SIZE - 2 * SCATTER_MARGIN) / 5
+    points = []
+    for task in scored.for_cards().by_priority()[:limit]:
+        x = SCATTER_MARGIN + (task.effort - 0.5 + _jitter(task.pk, 0)) * unit
+        y = SCATTER_SIZE - SCATTER_MARGIN - (task.impact - 0.5 + _jitter(task.pk, 1)) * unit
+        radius = min(4 + 2 * math.sqrt(float(task.estimate or 1)), 20)
+        points.append(
+            ScatterPoint(task=task, x=round(x, 1), y=round(y, 1), radius=round(radius, 1))
+        )
+    return points, total
+
+
+def scatter_axes() -> dict:
+    """Where the quadrant zones, split lines and score ticks sit on the scatter."""
+    unit = (SCATTER_SIZE - 2 * SCATTER_MARGIN) / 5
+    near, far = SCATTER_MARGIN, SCATTER_SIZE - SCATTER_MARGIN
+    split_x = near + (quadrant_split() - 1) * unit
+    split_y = far - (quadrant_split() - 1) * unit
+    zones = []
+    for quadrant in Quadrant:
+        left, right = (split_x, far) if quadrant.high_effort else (near, split_x)
+        top, bottom = (near, split_y) if quadrant.high_impact else (split_y, far)
+        zones.append(
+            {
+                "quadrant": quadrant,
+                "x": left,
+                "y": top,
+                "width": right - left,
+                "height": bottom - top,
+                "label_x": right - 6 if quadrant.high_effort else left + 6,
+                "label_y": top + 16 if quadrant.high_impact else bottom - 8,
+                "anchor": "end" if quadrant.high_effort else "start",
+            }
+        )
+    return {
+        "size": SCATTER_SIZE,
+        "margin": near,
+        "far": far,
+        "middle": SCATTER_SIZE / 2,
+        "split_x": split_x,
+        "split_y": split_y,
+        "zones": zones,
+        "ticks": [
+            {"score": score, "x": near + (score - 0.5) * unit, "y": far - (score - 0.5) * unit}
+            for score in range(1, 6)
+        ],
+    }
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    label: str
+    changes: list[tuple[str, object, object]]
+
+
+HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
+
+
+def task_history(task: Task) -> list[HistoryEntry]:
+    """Every recorded change to `task`, newest first, with who made it and old → new values."""
+    events = list(Events.objects.tracks(task).order_by("-pgh_created_at", "-pgh_id"))
+    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    labels = {f.attname: f.verbose_name for f in Task._meta.concrete_fields}
+    entries = []
+    for event in events:
+        user_id = (event.pgh_context or {}).get("user")
+        diff = event.pgh_diff or {}
+        changes = [
+            (labels.get(name, name), old, new)
+            for name, (old, new) in diff.items()
+            if name not in HIDDEN_HISTORY_FIELDS
+        ]
+        if event.pgh_label == "update" and not changes:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=event.pgh_created_at,
+                who=usernames.get(user_id, "system"),
+                label={"insert": "Created", "update": "Changed", "delete": "Deleted"}.get(
+                    event.pgh_label, event.pgh_label
+                ),
+                changes=changes,
+            )
+        )
+    return entries

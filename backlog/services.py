@@ -1,0 +1,83 @@
+"""Every write to a task: version-checked, recorded in history with who made it."""
+
+import datetime
+
+import pghistory
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backlog.models import Quadrant, Status, Task, scores_for_quadrant
+
+
+class StaleEdit(Exception):
+    """The task changed since the editor loaded it; `current` holds the newer values."""
+
+    def __init__(self, current: Task):
+        super().__init__(f"Task {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+def _history_context(by):
+    return pghistory.context(user=by.pk if by else None)
+
+
+def task_create(*, by, **fields) -> Task:
+    """A new request: in the triage inbox unless it arrives already scored."""
+    scored = fields.get("impact") is not None
+    with _history_context(by):
+        return Task.objects.create(status=Status.BACKLOG if scored else Status.NEW, **fields)
+
+
+def task_update(*, task: Task, version: int, by, **changes) -> Task:
+    """Write `changes` if the task is still at `version`, else raise StaleEdit.
+
+    One conditional UPDATE does the check and the write, so two editors racing on
+    the same version cannot both win.
+    """
+    with transaction.atomic(), _history_context(by):
+        written = Task.objects.filter(pk=task.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
+        current = Task.objects.select_related("requester", "category").get(pk=task.pk)
+    if not written:
+        raise StaleEdit(current)
+    return current
+
+
+def task_edit(*, task: Task, version: int, by, **fields) -> Task:
+    """Save edited fields; a request that gets its scores leaves triage for the backlog."""
+    if task.status == Status.NEW and fields.get("impact") is not None:
+        fields["status"] = Status.BACKLOG
+    return task_update(task=task, version=version, by=by, **fields)
+
+
+def task_rescore(*, task: Task, version: int, impact: int, effort: int, by) -> Task:
+    return task_edit(task=task, version=version, by=by, impact=impact, effort=effort)
+
+
+def task_move_to_quadrant(*, task: Task, version: int, quadrant: Quadrant, by) -> Task:
+    """Re-score a task by the smallest change that puts it in `quadrant`."""
+    impact, effort = scores_for_quadrant(task.impact, task.effort, quadrant)
+    return task_rescore(task=task, version=version, impact=impact, effort=effort, by=by)
+
+
+def task_set_status(*, task: Task, version: int, status: Status, by) -> Task:
+    return task_update(task=task, version=version, by=by, status=status)
+
+
+def task_defer(*, task: Task, version: int, until: datetime.date, by) -> Task:
+    return task_update(
+        task=task, version=version, by=by, status=Status.DEFERRED, deferred_until=until
+    )
+
+
+def task_decline(*, task: Task, version: int, reason: str, by) -> Task:
+    return task_update(
+        task=task, version=version, by=by, status=Status.DECLINED, declined_reason=reason
+    )
+
+
+def task_delete(*, task: Task, by) -> None:
+    with _history_context(by):
+        task.delete()

@@ -1,0 +1,494 @@
+"""Backlog pages: the board, the scatter, the triage inbox, a task, the CSV export."""
+
+import copy
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from backlog import services
+from backlog.filters import TaskFilter
+from backlog.forms import (
+    DeclineForm,
+    DeferForm,
+    MoveForm,
+    ScoreForm,
+    StatusForm,
+    TaskEditForm,
+    TaskForm,
+)
+from backlog.models import Quadrant, Task
+from backlog.selectors import board_quadrants, scatter_axes, scatter_points, task_history
+from mopsboard.rendering import render_page
+
+can_change = permission_required("backlog.change_task", raise_exception=True)
+SCATTER_LIMIT = 500
+TRIAGE_PAGE_SIZE = 50
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "requester",
+    "category",
+    "impact",
+    "effort",
+    "quadrant",
+    "status",
+    "estimate_hours",
+    "planned_week",
+    "due_date",
+    "deferred_until",
+    "declined_reason",
+    "created_at",
+]
+
+
+def _board_context(request, task_filter: TaskFilter) -> dict:
+    return {
+        "filter": task_filter,
+        "quadrants": board_quadrants(
+            task_filter.qs, cards_per_quadrant=settings.MOPSBOARD_QUADRANT_PAGE_SIZE
+        ),
+        "query": request.GET.urlencode(),
+        "quadrant_choices": list(Quadrant),
+        "on_board": True,
+    }
+
+
+def _filter_status(task_filter: TaskFilter) -> int:
+    return 200 if task_filter.is_valid() else 400
+
+
+@require_GET
+@login_required
+def board(request):
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    return render_page(
+        request,
+        "backlog/board.html",
+        _board_context(request, task_filter),
+        partial="board-quadrants",
+        status=_filter_status(task_filter),
+    )
+
+
+@require_GET
+@login_required
+def quadrant(request, slug):
+    """One quadrant's cards a page at a time: the board's "show more"."""
+    if slug not in Quadrant.values:
+        raise Http404(f"There is no quadrant called “{slug}”.")
+    quadrant = Quadrant(slug)
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    cards = task_filter.qs.filter(impact__isnull=False).in_quadrant(quadrant)
+    page = Paginator(
+        cards.for_cards().by_priority(), settings.MOPSBOARD_QUADRANT_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "backlog/quadrant.html",
+        {
+            "quadrant": quadrant,
+            "page": page,
+            "filter": task_filter,
+            "query": query.urlencode(),
+            "quadrant_choices": list(Quadrant),
+        },
+        partial="quadrant-more",
+        status=_filter_status(task_filter),
+    )
+
+
+@require_GET
+@login_required
+def scatter(request):
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    points, total = scatter_points(task_filter.qs, limit=SCATTER_LIMIT)
+    return render_page(
+        request,
+        "backlog/scatter.html",
+        {
+            "filter": task_filter,
+            "points": points,
+            "total": total,
+            "axes": scatter_axes(),
+            "quadrants": list(Quadrant),
+            "query": request.GET.urlencode(),
+        },
+        partial="scatter-chart",
+        status=_filter_status(task_filter),
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def task_move(request, pk):
+    """Drop a card in another quadrant: re-score it by the smallest change that puts it there."""
+    task = get_object_or_404(Task, pk=pk, impact__isnull=False)
+    form = MoveForm(request.POST)
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    status = 200
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        status = 422
+    else:
+        try:
+            task = services.task_move_to_quadrant(
+                task=task,
+                version=form.cleaned_data["version"],
+                quadrant=form.cleaned_data["quadrant"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                f"“{task.title}” is now a {task.quadrant.label.lower()} "
+                f"(impact {task.impact}, effort {task.effort}).",
+            )
+        except services.StaleEdit as stale:
+            messages.error(request, _stale_message(stale.current))
+            status = 409
+    if not request.htmx:
+        return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
+    response = render(
+        request,
+        "backlog/board.html#board-quadrants",
+        _board_context(request, task_filter),
+        status=status,
+    )
+    return reswap(retarget(response, "#board-quadrants"), "outerHTML")
+
+
+def _stale_message(current: Task) -> str:
+    scores = f"impact {current.impact}, effort {current.effort}" if current.impact else "not scored"
+    return (
+        f"“{current.title}” was changed by someone else since you loaded it "
+        f"(now {scores}, {current.get_status_display().lower()}). Your change was not saved."
+    )
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@require_GET
+@login_required
+def triage(request):
+    inbox = (
+        Task.objects.in_triage()
+        .select_related("requester", "category")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(inbox, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "backlog/triage.html",
+        {"page": page, "quadrants": list(Quadrant), "defer_form": DeferForm()},
+        partial="triage-list",
+    )
+
+
+def _triage_response(request, task: Task, form, *, status: int):
+    """After a triage action: the row leaves (or comes back with errors) and the counter updates."""
+    if not request.htmx:
+        return redirect("backlog:triage")
+    return render(
+        request,
+        "backlog/triage.html#triage-action",
+        {
+            "task": task,
+            "form": form,
+            "done": status == 200,
+            "remaining": Task.objects.in_triage().count(),
+            "defer_form": DeferForm(),
+        },
+        status=status,
+    )
+
+
+def _triage_action(request, pk, form_class, apply, success_message):
+    task = get_object_or_404(Task.objects.select_related("requester", "category"), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"“{task.title}”: {_form_errors(form)}")
+        return _triage_response(request, task, form, status=422)
+    try:
+        task = apply(task, form.cleaned_data)
+    except services.StaleEdit as stale:
+        messages.error(request, _stale_message(stale.current))
+        return _triage_response(request, stale.current, form, status=409)
+    messages.success(request, success_message(task))
+    return _triage_response(request, task, form, status=200)
+
+
+@require_POST
+@login_required
+@can_change
+def triage_score(request, pk):
+    return _triage_action(
+        request,
+        pk,
+        ScoreForm,
+        lambda task, data: services.task_rescore(
+            task=task,
+            version=data["version"],
+            impact=data["impact"],
+            effort=data["effort"],
+            by=request.user,
+        ),
+        lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def triage_defer(request, pk):
+    return _triage_action(
+        request,
+        pk,
+        DeferForm,
+        lambda task, data: services.task_defer(
+            task=task, version=data["version"], until=data["until"], by=request.user
+        ),
+        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def triage_decline(request, pk):
+    return _triage_action(
+        request,
+        pk,
+        DeclineForm,
+        lambda task, data: services.task_decline(
+            task=task, version=data["version"], reason=data["reason"], by=request.user
+        ),
+        lambda task: f"“{task.title}” declined.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("backlog.add_task", raise_exception=True)
+def task_new(request):
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        task = services.task_create(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Added “{task.title}”.")
+        return redirect(task)
+    return render(
+        request,
+        "backlog/task_new.html",
+        {"form": form},
+        status=422 if form.is_bound else 200,
+    )
+
+
+def _task_page_context(task: Task, **forms) -> dict:
+    defaults = {
+        "form": TaskEditForm(instance=task, initial={"version": task.version}),
+        "status_form": StatusForm(initial={"version": task.version, "status": task.status}),
+        "defer_form": DeferForm(initial={"version": task.version}),
+        "decline_form": DeclineForm(initial={"version": task.version}),
+    }
+    return {"task": task, "history": task_history(task), **defaults, **forms}
+
+
+def _get_task(pk) -> Task:
+    return get_object_or_404(Task.objects.select_related("requester", "category"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def task_detail(request, pk):
+    """The task page; a POST saves the edit form (permission checked before anything is read)."""
+    if request.method == "POST" and not request.user.has_perm("backlog.change_task"):
+        raise PermissionDenied("You can read tasks but not edit them.")
+    task = _get_task(pk)
+    if request.method == "GET":
+        return render(request, "backlog/task_detail.html", _task_page_context(task))
+    # The form writes cleaned values onto its instance; give it a copy so `task` keeps
+    # the stored values the page shows beside the form.
+    form = TaskEditForm(request.POST, instance=copy.copy(task))
+    if not form.is_valid():
+        return _task_form_response(request, task, form, status=422)
+    changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    try:
+        task = services.task_edit(
+            task=task, version=form.cleaned_data["version"], by=request.user, **changes
+        )
+    except services.StaleEdit as stale:
+        # Keep what the editor typed, but against the newer version: saving again is a
+        # deliberate choice to replace the values shown in the conflict box.
+        data = request.POST.copy()
+        data["version"] = stale.current.version
+        form = TaskEditForm(data, instance=copy.copy(stale.current))
+        form.is_valid()
+        return _task_form_response(request, stale.current, form, status=409, conflict=stale.current)
+    messages.success(request, f"Saved “{task.title}”.")
+    if not request.htmx:
+        return redirect(task)
+    return HttpResponseClientRedirect(task.get_absolute_url())
+
+
+def _task_form_response(request, task, form, *, status, conflict=None):
+    context = _task_page_context(task, form=form)
+    context["conflict"] = conflict
+    return render_page(
+        request, "backlog/task_detail.html", context, partial="task-form", status=status
+    )
+
+
+def _task_action(request, pk, form_class, apply, form_key, success_message):
+    """A status change, deferral or decline from the task page."""
+    task = _get_task(pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "backlog/task_detail.html",
+            _task_page_context(task, **{form_key: form}),
+            status=422,
+        )
+    try:
+        task = apply(task, form.cleaned_data)
+    except services.StaleEdit as stale:
+        messages.error(request, _stale_message(stale.current))
+        return (
+            redirect(stale.current)
+            if not request.htmx
+            else HttpResponseClientRedirect(stale.current.get_absolute_url())
+        )
+    messages.success(request, success_message(task))
+    return (
+        redirect(task) if not request.htmx else HttpResponseClientRedirect(task.get_absolute_url())
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def task_status(request, pk):
+    return _task_action(
+        request,
+        pk,
+        StatusForm,
+        lambda task, data: services.task_set_status(
+            task=task, version=data["version"], status=data["status"], by=request.user
+        ),
+        "status_form",
+        lambda task: f"“{task.title}” is now {task.get_status_display().lower()}.",
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def task_defer(request, pk):
+    return _task_action(
+        request,
+        pk,
+        DeferForm,
+        lambda task, data: services.task_defer(
+            task=task, version=data["version"], until=data["until"], by=request.user
+        ),
+        "defer_form",
+        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
+    )
+
+
+@require_POST
+@login_required
+@can_change
+def task_decline(request, pk):
+    return _task_action(
+        request,
+        pk,
+        DeclineForm,
+        lambda task, data: services.task_decline(
+            task=task, version=data["version"], reason=data["reason"], by=request.user
+        ),
+        "decline_form",
+        lambda task: f"“{task.title}” declined.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("backlog.delete_task", raise_exception=True)
+def task_delete(request, pk):
+    task = _get_task(pk)
+    if request.method == "GET":
+        return render(request, "backlog/task_delete.html", {"task": task})
+    services.task_delete(task=task, by=request.user)
+    messages.success(request, f"Deleted “{task.title}”.")
+    return redirect("backlog:board")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def spreadsheet_safe(text) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    text = str(text)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+@login_required
+def task_export(request):
+    """The filtered tasks as CSV, streamed so a large backlog doesn't sit in memory."""
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    if not task_filter.is_valid():
+        return HttpResponse(
+            f"Invalid filter: {_form_errors(task_filter.form)}",
+            status=400,
+            content_type="text/plain",
+        )
+    tasks = (
+        task_filter.qs.with_quadrant()
+        .select_related("requester", "category")
+        .order_by("id")
+        .iterator(chunk_size=2000)
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for task in tasks:
+            yield writer.writerow(
+                [
+                    task.pk,
+                    spreadsheet_safe(task.title),
+                    spreadsheet_safe(task.requester or ""),
+                    spreadsheet_safe(task.category or ""),
+                    task.impact or "",
+                    task.effort or "",
+                    task.quadrant_slug,
+                    task.status,
+                    task.estimate or "",
+                    task.planned_week or "",
+                    task.due_date or "",
+                    task.deferred_until or "",
+                    spreadsheet_safe(task.declined_reason),
+                    task.created_at.isoformat(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mopsboard-tasks.csv"'
+    return response

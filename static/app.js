@@ -1,0 +1,177 @@
+// mopsboard's small bit of behaviour: keyboard triage, card moves, dialogs.
+(function () {
+  "use strict";
+
+  const typing = (el) => el.closest("input, textarea, select, [contenteditable]");
+
+  // --- "?" and other dialogs ---------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-open-dialog]");
+    if (opener) document.getElementById(opener.dataset.openDialog).showModal();
+  });
+
+  function toggleDialog(id) {
+    const dialog = document.getElementById(id);
+    if (!dialog) return;
+    dialog.open ? dialog.close() : dialog.showModal();
+  }
+
+  // --- Triage: j/k to move, two digits to score, d to defer, x to decline -------------
+  const rows = () => Array.from(document.querySelectorAll(".triage-row"));
+
+  function currentRow() {
+    return document.activeElement && document.activeElement.closest(".triage-row");
+  }
+
+  function focusRow(row) {
+    if (!row) return;
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function step(offset) {
+    const all = rows();
+    const index = all.indexOf(currentRow());
+    focusRow(all[Math.min(Math.max(index + offset, 0), all.length - 1)] || all[0]);
+  }
+
+  function score(row, digit) {
+    const form = row.querySelector(".score-form");
+    if (!form) return;
+    const field = row.dataset.impact ? "effort" : "impact";
+    form.querySelector(`input[name="${field}"][value="${digit}"]`).checked = true;
+    if (field === "impact") {
+      row.dataset.impact = digit;
+      row.classList.add("half-scored");
+    } else {
+      form.requestSubmit();
+    }
+  }
+
+  function clearScore(row) {
+    delete row.dataset.impact;
+    row.classList.remove("half-scored");
+    row.querySelectorAll(".score-form input[type=radio]").forEach((radio) => (radio.checked = false));
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "?" && !typing(event.target)) {
+      const dialog = document.querySelector("dialog[id$='-keys']");
+      if (dialog) {
+        event.preventDefault();
+        toggleDialog(dialog.id);
+      }
+      return;
+    }
+    if (!document.querySelector("[data-triage]") || typing(event.target)) return;
+    const row = currentRow();
+    if (event.key === "j" || event.key === "ArrowDown") return event.preventDefault(), step(1);
+    if (event.key === "k" || event.key === "ArrowUp") return event.preventDefault(), step(-1);
+    if (!row) return;
+    if (/^[1-5]$/.test(event.key)) return event.preventDefault(), score(row, event.key);
+    if (event.key === "Escape") return clearScore(row);
+    if (event.key === "d") {
+      const defer = row.querySelector("[data-action=defer]");
+      if (defer) defer.click();
+      return;
+    }
+    if (event.key === "x") {
+      const details = row.querySelector("details.decline");
+      if (!details) return;
+      event.preventDefault();
+      details.open = true;
+      details.querySelector("input[name=reason]").focus();
+    }
+  });
+
+  // When a triaged row leaves, keep the keyboard where it was: on the next request.
+  let nextFocus = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target && target.classList.contains("triage-row")) {
+      nextFocus = target.nextElementSibling || target.previousElementSibling;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (nextFocus && nextFocus.isConnected && !document.activeElement.closest(".triage-row")) {
+      focusRow(nextFocus.classList.contains("triage-row") ? nextFocus : null);
+    }
+    nextFocus = null;
+  });
+
+  // --- Board: drag a card, or Shift+arrows, to move it to another quadrant ------------
+  function quadrantSlug(highImpact, highEffort) {
+    if (highImpact) return highEffort ? "major-project" : "quick-win";
+    return highEffort ? "money-pit" : "fill-in";
+  }
+
+  function moveCard(card, slug) {
+    const button = card.querySelector(`.card-move button[value="${slug}"]`);
+    if (button) button.click();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const card = event.target.closest && event.target.closest(".card");
+    if (!card || event.target !== card || !event.shiftKey) return;
+    const from = card.closest("[data-quadrant]").dataset.quadrant;
+    let highImpact = from === "quick-win" || from === "major-project";
+    let highEffort = from === "major-project" || from === "money-pit";
+    if (event.key === "ArrowUp") highImpact = true;
+    else if (event.key === "ArrowDown") highImpact = false;
+    else if (event.key === "ArrowRight") highEffort = true;
+    else if (event.key === "ArrowLeft") highEffort = false;
+    else return;
+    event.preventDefault();
+    const to = quadrantSlug(highImpact, highEffort);
+    if (to !== from) {
+      card.dataset.focusAfterMove = "true";
+      moveCard(card, to);
+    }
+  });
+
+  function initSortable(root) {
+    if (!window.Sortable) return;
+    root.querySelectorAll("ol.cards[data-sortable=true]").forEach((list) => {
+      window.Sortable.create(list, {
+        group: "board",
+        draggable: ".card",
+        filter: "a, button, summary, input",
+        preventOnFilter: false,
+        onEnd: (event) => {
+          if (event.from === event.to) return;
+          moveCard(event.item, event.to.dataset.quadrant);
+        },
+      });
+    });
+  }
+
+  document.addEventListener("htmx:load", (event) => initSortable(event.detail.elt));
+
+  // After a keyboard move the board is redrawn: put focus back on the moved card.
+  let movedCardId = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const card = event.detail.elt.closest && event.detail.elt.closest(".card");
+    movedCardId = card && card.dataset.focusAfterMove ? card.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!movedCardId) return;
+    const card = document.getElementById(movedCardId);
+    if (card) card.focus();
+    movedCardId = null;
+  });
+
+  // Errors htmx does not swap (403, 404, 500) still tell the person what happened.
+  document.addEventListener("htmx:responseError", (event) => {
+    const box = document.getElementById("messages");
+    if (!box) return;
+    const message = document.createElement("p");
+    message.className = "message message-error";
+    const status = event.detail.xhr.status;
+    message.textContent =
+      status === 403 ? "Your role can't do that." :
+      status === 404 ? "That item no longer exists. Reload the page." :
+      `Something went wrong (${status}). Nothing was saved; try again.`;
+    box.replaceChildren(message);
+  });
+})();

@@ -1,0 +1,350 @@
+"""Each backlog page as a plain request and as an htmx request, and what bad input gets."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from backlog.models import Quadrant, Status, Task
+from tests.factories import CategoryFactory, PersonFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_home_goes_to_the_board(lead_client):
+    assert lead_client.get("/").url == reverse("backlog:board")
+
+
+def test_board_shows_four_quadrants_with_actions_counts_and_cards(lead_client):
+    TaskFactory(title="Repair the demo-request form", impact=5, effort=1)
+    TaskFactory(title="Migrate the platform", impact=1, effort=5)
+    TaskFactory(title="Done already", status=Status.DONE)
+    page = lead_client.get(reverse("backlog:board")).content.decode()
+    for quadrant in Quadrant:
+        assert f'data-quadrant="{quadrant.value}"' in page
+        assert quadrant.action in page
+    assert "Repair the demo-request form" in page
+    assert "Migrate the platform" in page
+    assert "Done already" not in page
+
+
+def test_board_htmx_request_gets_only_the_quadrants(lead_client):
+    TaskFactory(title="Bounce management campaign")
+    response = lead_client.get(reverse("backlog:board"), headers=HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="board-quadrants"')
+    assert "<html" not in body
+    assert "Bounce management campaign" in body
+
+
+def test_board_history_restore_gets_the_whole_page(lead_client):
+    response = lead_client.get(
+        reverse("backlog:board"), headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_board_filters_by_text_category_requester_status_and_due_date(lead_client):
+    data = CategoryFactory(name="Data cleanup")
+    dana = PersonFactory(name="Dana Whitfield")
+    TaskFactory(title="Deduplicate contacts", category=data, requester=dana, due_date="2026-12-01")
+    TaskFactory(title="Email template refresh")
+    url = reverse("backlog:board")
+    assert "Deduplicate contacts" not in lead_client.get(url, {"q": "template"}).content.decode()
+    for params in (
+        {"q": "dedup"},
+        {"category": data.pk},
+        {"requester": dana.pk},
+        {"due_before": "2026-12-02"},
+    ):
+        body = lead_client.get(url, params).content.decode()
+        assert "Deduplicate contacts" in body, params
+        assert "Email template refresh" not in body, params
+    TaskFactory(title="Archived work", status=Status.DONE)
+    assert "Archived work" in lead_client.get(url, {"status": "done"}).content.decode()
+
+
+def test_board_shows_top_cards_and_a_link_to_the_rest(lead_client, settings):
+    settings.MOPSBOARD_QUADRANT_PAGE_SIZE = 3
+    TaskFactory.create_batch(5, impact=5, effort=1)
+    body = lead_client.get(reverse("backlog:board")).content.decode()
+    assert body.count('class="card"') == 3
+    assert "Show all 5" in body
+
+
+def test_quadrant_page_pages_through_cards_plain_and_htmx(lead_client, settings):
+    settings.MOPSBOARD_QUADRANT_PAGE_SIZE = 3
+    TaskFactory.create_batch(5, impact=5, effort=1)
+    url = reverse("backlog:quadrant", args=["quick-win"])
+    first = lead_client.get(url).content.decode()
+    assert first.count('class="card"') == 3
+    assert "Show more (3 of 5 shown)" in first
+    more = lead_client.get(url, {"page": 2}, headers=HTMX).content.decode()
+    assert more.count('class="card"') == 2
+    assert "<html" not in more
+
+
+def test_unknown_quadrant_is_a_404_with_a_message(lead_client):
+    response = lead_client.get("/board/not-a-quadrant/")
+    assert response.status_code == 404
+    assert "no quadrant called" in response.content.decode()
+
+
+def test_invalid_filter_is_a_400_with_a_message(lead_client):
+    response = lead_client.get(reverse("backlog:board"), {"due_before": "next tuesday"})
+    assert response.status_code == 400
+    assert "Some filters were not understood" in response.content.decode()
+
+
+def test_scatter_plots_scored_tasks_as_links(lead_client):
+    task = TaskFactory(impact=5, effort=1, estimate_hours=8)
+    TaskFactory(unscored=True)
+    body = lead_client.get(reverse("backlog:scatter")).content.decode()
+    assert body.count("<circle") == 1
+    assert f'href="/tasks/{task.pk}/"' in body
+    htmx_body = lead_client.get(reverse("backlog:scatter"), headers=HTMX).content.decode()
+    assert htmx_body.lstrip().startswith('<figure id="scatter-chart"')
+
+
+def test_move_rescores_the_card_and_redraws_the_board(htmx_client):
+    task = TaskFactory(impact=2, effort=4)
+    response = htmx_client.post(
+        reverse("backlog:task-move", args=[task.pk]), {"quadrant": "quick-win", "version": 1}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="board-quadrants"')
+    task.refresh_from_db()
+    assert (task.impact, task.effort) == (3, 2)
+
+
+def test_move_without_htmx_redirects_back_to_the_filtered_board(lead_client):
+    task = TaskFactory(impact=2, effort=4)
+    response = lead_client.post(
+        reverse("backlog:task-move", args=[task.pk]) + "?q=crm",
+        {"quadrant": "major-project", "version": 1},
+    )
+    assert response.url == reverse("backlog:board") + "?q=crm"
+
+
+def test_stale_move_is_refused_with_a_conflict_message(htmx_client):
+    task = TaskFactory(impact=2, effort=4)
+    Task.objects.filter(pk=task.pk).update(impact=5, version=2)
+    response = htmx_client.post(
+        reverse("backlog:task-move", args=[task.pk]), {"quadrant": "fill-in", "version": 1}
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    task.refresh_from_db()
+    assert (task.impact, task.effort) == (5, 4)
+
+
+def test_triage_lists_unscored_requests_oldest_first(lead_client):
+    newer = TaskFactory(unscored=True, title="Newer request")
+    older = TaskFactory(unscored=True, title="Older request")
+    Task.objects.filter(pk=older.pk).update(created_at=newer.created_at.replace(year=2025))
+    body = lead_client.get(reverse("backlog:triage")).content.decode()
+    assert body.index("Older request") < body.index("Newer request")
+    assert '<span id="triage-count">2</span>' in body
+
+
+def test_triage_empty_state(lead_client):
+    assert "Inbox zero" in lead_client.get(reverse("backlog:triage")).content.decode()
+
+
+def test_scoring_in_triage_removes_the_row_and_updates_the_counter(htmx_client):
+    task, _ = TaskFactory.create_batch(2, unscored=True)
+    response = htmx_client.post(
+        reverse("backlog:triage-score", args=[task.pk]), {"impact": 5, "effort": 1, "version": 1}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="triage-row-{task.pk}"' not in body
+    assert '<span id="triage-count" hx-swap-oob="true">1</span>' in body
+    assert "Quick win — Do now" in body
+    task.refresh_from_db()
+    assert task.status == Status.BACKLOG
+
+
+def test_scoring_without_htmx_redirects_to_the_inbox(lead_client):
+    task = TaskFactory(unscored=True)
+    response = lead_client.post(
+        reverse("backlog:triage-score", args=[task.pk]), {"impact": 1, "effort": 1, "version": 1}
+    )
+    assert response.url == reverse("backlog:triage")
+
+
+def test_defer_from_triage_defaults_to_the_new_year(htmx_client):
+    task = TaskFactory(unscored=True)
+    page = htmx_client.get(reverse("backlog:triage"), headers={"HX-Request": ""})
+    assert 'name="until" value="' in page.content.decode()
+    response = htmx_client.post(
+        reverse("backlog:triage-defer", args=[task.pk]), {"until": "2099-01-01", "version": 1}
+    )
+    assert response.status_code == 422
+    assert "within the next three years" in response.content.decode()
+
+
+def test_decline_needs_a_reason(htmx_client):
+    task = TaskFactory(unscored=True)
+    url = reverse("backlog:triage-decline", args=[task.pk])
+    response = htmx_client.post(url, {"reason": "  ", "version": 1})
+    assert response.status_code == 422
+    assert "Give the requester a reason." in response.content.decode()
+    response = htmx_client.post(url, {"reason": "Covered by the Q1 audit", "version": 1})
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.status, task.declined_reason) == (Status.DECLINED, "Covered by the Q1 audit")
+
+
+@pytest.mark.parametrize(
+    ("impact", "effort"),
+    [(0, 3), (6, 3), (3, 0), (3, 6), ("abc", 3), (3, ""), (None, 3)],
+)
+def test_bad_scores_get_422_with_a_message_and_change_nothing(htmx_client, impact, effort):
+    task = TaskFactory(unscored=True)
+    data = {"version": 1, "impact": impact, "effort": effort}
+    response = htmx_client.post(
+        reverse("backlog:triage-score", args=[task.pk]),
+        {key: value for key, value in data.items() if value is not None},
+    )
+    assert response.status_code == 422
+    assert "Choose a score from 1 to 5." in response.content.decode()
+    task.refresh_from_db()
+    assert (task.impact, task.effort, task.version) == (None, None, 1)
+
+
+def test_unknown_task_is_a_404(lead_client, htmx_client):
+    assert lead_client.get(reverse("backlog:task-detail", args=[999999])).status_code == 404
+    response = htmx_client.post(
+        reverse("backlog:triage-score", args=[999999]), {"impact": 3, "effort": 3, "version": 1}
+    )
+    assert response.status_code == 404
+
+
+def test_new_request_goes_to_triage(lead_client):
+    response = lead_client.post(
+        reverse("backlog:task-new"), {"title": "Webinar program for the user conference"}
+    )
+    task = Task.objects.get()
+    assert response.url == task.get_absolute_url()
+    assert task.status == Status.NEW
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("x" * 10_000, "Ensure this value has at most 200 characters"),
+        ("<script>alert(1)</script>", "Use plain text: remove the HTML tags."),
+        ("", "This field is required."),
+    ],
+    ids=["10000-characters", "script-tag", "empty"],
+)
+def test_bad_titles_get_422_with_a_message(lead_client, title, message):
+    response = lead_client.post(reverse("backlog:task-new"), {"title": title})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_one_score_without_the_other_is_refused(lead_client):
+    response = lead_client.post(reverse("backlog:task-new"), {"title": "Half scored", "impact": 3})
+    assert response.status_code == 422
+    assert "Score both impact and effort" in response.content.decode()
+
+
+def test_html_already_stored_in_a_title_renders_escaped(lead_client):
+    task = TaskFactory(title="<script>alert(1)</script>")
+    body = lead_client.get(task.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def _edit(client, task, version, **changes):
+    data = {
+        "title": task.title,
+        "impact": task.impact,
+        "effort": task.effort,
+        "version": version,
+        **changes,
+    }
+    return client.post(task.get_absolute_url(), data, headers=HTMX)
+
+
+def test_edit_saves_and_reloads_the_task_page(htmx_client):
+    task = TaskFactory(impact=2, effort=2)
+    response = _edit(htmx_client, task, 1, title="Rebuild lead scoring model", impact=5)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == task.get_absolute_url()
+    task.refresh_from_db()
+    assert (task.title, task.impact, task.version) == ("Rebuild lead scoring model", 5, 2)
+
+
+def test_two_editors_one_wins_the_other_sees_the_conflict(lead, member):
+    from tests.conftest import _logged_in
+
+    task = TaskFactory(title="Attribution dashboard", impact=3, effort=4)
+    first, second = _logged_in(lead, HTMX), _logged_in(member, HTMX)
+    assert _edit(first, task, 1, title="Attribution dashboard v2").status_code == 200
+    response = _edit(second, task, 1, title="Attribution dashboard (draft)", effort=2)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this task" in body
+    assert "Attribution dashboard v2" in body  # the newer values
+    assert 'value="Attribution dashboard (draft)"' in body  # the loser's input, not lost
+    assert 'name="version" value="2"' in body
+    task.refresh_from_db()
+    assert (task.title, task.effort, task.version) == ("Attribution dashboard v2", 4, 2)
+
+
+def test_task_page_shows_the_history_timeline(lead_client, lead):
+    from backlog import services
+
+    task = TaskFactory(impact=2, effort=4)
+    services.task_rescore(task=task, version=1, impact=4, effort=4, by=lead)
+    body = lead_client.get(task.get_absolute_url()).content.decode()
+    assert "Changed by <strong>lead</strong>" in body
+    assert "<del>2</del> → <ins>4</ins>" in body
+
+
+def test_status_defer_and_decline_from_the_task_page(lead_client):
+    task = TaskFactory()
+    lead_client.post(
+        reverse("backlog:task-status", args=[task.pk]), {"status": "planned", "version": 1}
+    )
+    lead_client.post(
+        reverse("backlog:task-defer", args=[task.pk]), {"until": "2027-01-01", "version": 2}
+    )
+    task.refresh_from_db()
+    assert (task.status, str(task.deferred_until)) == (Status.DEFERRED, "2027-01-01")
+    response = lead_client.post(
+        reverse("backlog:task-decline", args=[task.pk]), {"reason": "", "version": 3}
+    )
+    assert response.status_code == 422
+    assert "Give the requester a reason." in response.content.decode()
+
+
+def test_delete_asks_first_then_deletes(lead_client):
+    task = TaskFactory(title="Chat tool pilot")
+    url = reverse("backlog:task-delete", args=[task.pk])
+    assert "Delete “Chat tool pilot”?" in lead_client.get(url).content.decode()
+    assert Task.objects.filter(pk=task.pk).exists()
+    lead_client.post(url)
+    assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_export_has_the_documented_columns_and_respects_filters(lead_client):
+    TaskFactory(title="=HYPERLINK(evil)", impact=5, effort=1)
+    TaskFactory(title="Fill-in work", impact=1, effort=1)
+    response = lead_client.get(reverse("backlog:task-export"), {"q": "evil"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    for column in (
+        "id", "title", "requester", "category", "impact", "effort", "quadrant",
+        "status", "estimate_hours", "planned_week", "deferred_until", "created_at",
+    ):  # fmt: skip
+        assert column in rows[0]
+    assert rows[0]["quadrant"] == "quick-win"
+    assert rows[0]["title"] == "'=HYPERLINK(evil)"

@@ -1,0 +1,63 @@
+"""Fixtures every test may use: users per role, logged-in clients, an htmx client."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from backlog.roles import LEAD, MEMBER, VIEWER
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each test run gets a database of its own, so two runs at once can't collide."""
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{os.getpid()}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(username="lead", role=LEAD)
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member", role=MEMBER)
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", role=VIEWER)
+
+
+def _logged_in(user, headers=None) -> Client:
+    client = Client(headers=headers)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lead_client(lead):
+    return _logged_in(lead)
+
+
+@pytest.fixture
+def member_client(member):
+    return _logged_in(member)
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return _logged_in(viewer)
+
+
+@pytest.fixture
+def htmx_client(lead):
+    return _logged_in(lead, {"HX-Request": "true"})

@@ -10,8 +10,12 @@ from raci.models import Person
 
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search")
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
-    requester = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), empty_label="Any category"
+    )
+    requester = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), empty_label="Anyone"
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
         method="filter_status",

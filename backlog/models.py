@@ -211,9 +211,11 @@ class Task(models.Model):
                 condition=~Q(status="declined") | ~Q(declined_reason=""),
                 name="task_declined_has_reason",
             ),
+            # Work the team commits to is scored; a request may be deferred or declined
+            # straight from triage without a score.
             models.CheckConstraint(
-                condition=Q(status="new") | Q(impact__isnull=False) | Q(status="declined"),
-                name="task_scored_unless_new_or_declined",
+                condition=Q(status__in=["new", "deferred", "declined"]) | Q(impact__isnull=False),
+                name="task_scored_when_committed",
             ),
         ]
         indexes = [

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from pghistory.models import Events
 
-from backlog.models import Quadrant, Task, quadrant_split
+from backlog.models import Category, Quadrant, Task, quadrant_split
+from raci.models import Person
 
 
 @dataclass
@@ -130,19 +131,40 @@ class HistoryEntry:
 HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
 
 
+def _related_names(events) -> dict[str, dict]:
+    """Names for the requester and category ids that appear in `events`, one query each."""
+    ids = {"requester_id": set(), "category_id": set()}
+    for event in events:
+        for name, values in (event.pgh_diff or {}).items():
+            if name in ids:
+                ids[name].update(value for value in values if value is not None)
+    return {
+        "requester_id": dict(
+            Person.objects.filter(pk__in=ids["requester_id"]).values_list("pk", "name")
+        ),
+        "category_id": dict(
+            Category.objects.filter(pk__in=ids["category_id"]).values_list("pk", "name")
+        ),
+    }
+
+
 def task_history(task: Task) -> list[HistoryEntry]:
     """Every recorded change to `task`, newest first, with who made it and old → new values."""
     events = list(Events.objects.tracks(task).order_by("-pgh_created_at", "-pgh_id"))
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    names = _related_names(events)
     labels = {f.attname: f.verbose_name for f in Task._meta.concrete_fields}
     entries = []
     for event in events:
         user_id = (event.pgh_context or {}).get("user")
-        diff = event.pgh_diff or {}
         changes = [
-            (labels.get(name, name), old, new)
-            for name, (old, new) in diff.items()
+            (
+                labels.get(name, name),
+                names.get(name, {}).get(old, old),
+                names.get(name, {}).get(new, new),
+            )
+            for name, (old, new) in (event.pgh_diff or {}).items()
             if name not in HIDDEN_HISTORY_FIELDS
         ]
         if event.pgh_label == "update" and not changes:

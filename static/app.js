@@ -138,6 +138,9 @@
         draggable: ".card",
         filter: "a, button, summary, input",
         preventOnFilter: false,
+        // Pointer events instead of native HTML5 drag-and-drop: the same on touch
+        // screens, and what browser automation (our journey tests) can drive.
+        forceFallback: true,
         onEnd: (event) => {
           if (event.from === event.to) return;
           moveCard(event.item, event.to.dataset.quadrant);

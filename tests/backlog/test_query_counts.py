@@ -44,3 +44,22 @@ def test_query_count_is_the_same_at_10_and_500_tasks(
     with django_assert_max_num_queries(small):
         lead_client.get(url)
     assert count_queries(lead_client, url) == small
+
+
+def test_task_page_query_count_does_not_grow_with_its_history(lead_client, lead):
+    from backlog import services
+
+    def edit(task):
+        return services.task_edit(
+            task=task,
+            version=task.version,
+            by=lead,
+            requester=PersonFactory(),
+            impact=task.version % 5 + 1,
+        )
+
+    task = edit(TaskFactory(impact=1, effort=1))
+    small = count_queries(lead_client, task.get_absolute_url())
+    for _ in range(30):
+        task = edit(task)
+    assert count_queries(lead_client, task.get_absolute_url()) == small

@@ -102,3 +102,11 @@ def test_history_keeps_a_deleted_task():
     task_id = task.pk
     services.task_delete(task=task, by=None)
     assert Events.objects.tracks(Task(pk=task_id)).filter(pgh_label="delete").count() == 1
+
+
+def test_history_names_the_requester_not_its_id():
+    from tests.factories import PersonFactory
+
+    task = TaskFactory(requester=PersonFactory(name="Dana Whitfield"))
+    services.task_edit(task=task, version=1, by=None, requester=PersonFactory(name="Marco Rossi"))
+    assert ("requester", "Dana Whitfield", "Marco Rossi") in task_history(task)[0].changes

@@ -235,10 +235,11 @@ class Command(BaseCommand):
                 requester=people[requester],
                 created_at=now - datetime.timedelta(days=days_ago),
             )[1]
-        self.stdout.write(
-            f"Demo data ready: {created} new tasks, {Task.objects.count()} in all. "
-            f"Logins: lead, member, viewer (password {password!r})."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Demo data ready: {created} new tasks, {Task.objects.count()} in all. "
+                f"Logins: lead, member, viewer (password {password!r})."
+            )
 
     def _users(self, password):
         users = {}

@@ -1,0 +1,109 @@
+"""The lead's week: log in, triage by keyboard, move cards, read the scatter and a history."""
+
+import re
+
+from playwright.sync_api import expect
+
+from backlog.models import Quadrant, Status, Task
+from tests.e2e.conftest import log_in
+
+
+def test_lead_triages_three_requests_with_the_keyboard_only(page, screenshot):
+    log_in(page)
+    page.goto("/triage/")
+    counter = page.locator("#triage-count")
+    expect(counter).to_have_text("8")
+    screenshot("triage-inbox")
+    first, second, third = (
+        page.locator(".triage-row").nth(n).get_attribute("data-task-id") for n in range(3)
+    )
+
+    page.keyboard.press("j")  # focus the oldest request
+    expect(page.locator(f"#triage-row-{first}")).to_be_focused()
+    page.keyboard.press("4")
+    page.keyboard.press("2")
+    expect(page.locator(f"#triage-row-{first}")).to_have_count(0)
+    expect(counter).to_have_text("7")
+    expect(page.locator("#messages")).to_contain_text("Quick win — Do now")
+
+    expect(page.locator(f"#triage-row-{second}")).to_be_focused()
+    page.keyboard.press("d")
+    expect(page.locator(f"#triage-row-{second}")).to_have_count(0)
+    expect(counter).to_have_text("6")
+
+    expect(page.locator(f"#triage-row-{third}")).to_be_focused()
+    page.keyboard.press("x")
+    page.keyboard.type("Covered by the Q1 platform audit")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#triage-row-{third}")).to_have_count(0)
+    expect(counter).to_have_text("5")
+
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+
+    assert Task.objects.get(pk=first).quadrant == Quadrant.QUICK_WIN
+    assert Task.objects.get(pk=second).status == Status.DEFERRED
+    declined = Task.objects.get(pk=third)
+    assert (declined.status, declined.declined_reason) == (
+        Status.DECLINED,
+        "Covered by the Q1 platform audit",
+    )
+
+
+def test_lead_drags_a_card_from_defer_to_do_now_and_it_stays(page, screenshot):
+    log_in(page)
+    money_pit = page.locator("section[data-quadrant=money-pit]")
+    quick_win = page.locator("section[data-quadrant=quick-win]")
+    card = money_pit.locator(".card").first
+    title = card.locator(".card-title").inner_text()
+    screenshot("board")
+
+    source = card.locator(".card-meta").bounding_box()
+    target = quick_win.locator("ol.cards").bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 40, target["y"] + 20, steps=20)
+    page.mouse.move(target["x"] + 42, target["y"] + 24, steps=5)
+    page.mouse.up()
+
+    expect(page.locator("#messages")).to_contain_text(f"“{title}” is now a quick win")
+    page.reload()
+    expect(page.locator("section[data-quadrant=quick-win]").get_by_text(title)).to_be_visible()
+    expect(page.locator("section[data-quadrant=money-pit]").get_by_text(title)).to_have_count(0)
+    task = Task.objects.get(title=title)
+    assert (task.impact, task.effort) == (3, 2)
+
+
+def test_lead_moves_a_card_with_shift_and_arrows(page):
+    log_in(page)
+    card = page.locator("section[data-quadrant=fill-in] .card").first
+    task_id = card.get_attribute("data-task-id")
+    card.focus()
+    page.keyboard.press("Shift+ArrowUp")
+    moved = page.locator(f"section[data-quadrant=quick-win] #task-{task_id}")
+    expect(moved).to_be_visible()
+    expect(moved).to_be_focused()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator(f"section[data-quadrant=major-project] #task-{task_id}")).to_be_visible()
+
+
+def test_lead_opens_the_scatter_and_a_tasks_history(page, screenshot):
+    log_in(page)
+    page.get_by_role("link", name="Scatter").first.click()
+    expect(page.locator("#scatter-chart circle").first).to_be_visible()
+    screenshot("scatter")
+    link = page.locator("#scatter-chart a[data-task-id]").first
+    task_id = link.get_attribute("data-task-id")
+    link.click()
+    page.wait_for_url(re.compile(rf"/tasks/{task_id}/$"))
+    history = page.locator(".timeline")
+    expect(history).to_contain_text("Created by lead")
+    screenshot("task")
+
+
+def test_viewer_sees_the_board_but_cannot_move_cards(page):
+    log_in(page, username="viewer")
+    expect(page.locator(".card").first).to_be_visible()
+    expect(page.locator(".card-move")).to_have_count(0)
+    expect(page.get_by_role("link", name="New request")).to_have_count(0)

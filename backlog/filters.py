@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from backlog.forms import DateInput
 from backlog.models import OPEN_STATUSES, Category, Status, Task
 from raci.models import Person
 
@@ -26,7 +27,7 @@ class TaskFilter(django_filters.FilterSet):
         field_name="due_date",
         lookup_expr="lt",
         label="Due before",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

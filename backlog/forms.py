@@ -14,6 +14,15 @@ SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, which only reads ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def plain_text(value: str) -> str:
     if HTML_TAG.search(value):
         raise ValidationError("Use plain text: remove the HTML tags.", code="html")
@@ -29,9 +38,13 @@ class ScoreField(forms.TypedChoiceField):
 
 
 class VersionedForm(forms.Form):
-    """Carries the version the editor saw, so a stale edit is refused, not applied."""
+    """An action on `task`, carrying the version the editor saw so a stale edit is refused."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, task: Task | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task = task
 
 
 class TaskForm(forms.ModelForm):
@@ -60,7 +73,7 @@ class TaskForm(forms.ModelForm):
             "estimate_hours",
         ]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -111,11 +124,17 @@ class StatusForm(VersionedForm):
         choices=[(status.value, status.label) for status in MANUAL_STATUSES], coerce=Status
     )
 
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.task is not None and self.task.impact is None:
+            raise ValidationError("Score impact and effort first: unscored work stays in triage.")
+        return status
+
 
 class DeferForm(VersionedForm):
     until = forms.DateField(
         label="Comes back on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="It returns to the triage inbox on this date.",
     )
 

@@ -299,7 +299,9 @@ def task_new(request):
 def _task_page_context(task: Task, **forms) -> dict:
     defaults = {
         "form": TaskEditForm(instance=task, initial={"version": task.version}),
-        "status_form": StatusForm(initial={"version": task.version, "status": task.status}),
+        "status_form": StatusForm(
+            initial={"version": task.version, "status": task.status}, task=task
+        ),
         "defer_form": DeferForm(initial={"version": task.version}),
         "decline_form": DeclineForm(initial={"version": task.version}),
     }
@@ -354,7 +356,7 @@ def _task_form_response(request, task, form, *, status, conflict=None):
 def _task_action(request, pk, form_class, apply, form_key, success_message):
     """A status change, deferral or decline from the task page."""
     task = _get_task(pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, task=task)
     if not form.is_valid():
         return render(
             request,

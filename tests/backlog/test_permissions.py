@@ -1,13 +1,17 @@
 """Nobody changes what their role doesn't allow, and every htmx POST needs its CSRF token."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from backlog.models import Task
+from backlog.models import Task, new_year_after
 from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+NEW_YEAR = new_year_after(datetime.date.today()).isoformat()
 
 
 def mutating_requests(task):
@@ -17,11 +21,11 @@ def mutating_requests(task):
         (task.get_absolute_url(), {"title": "Renamed", "impact": 1, "effort": 1, "version": 1}),
         (reverse("backlog:task-move", args=[task.pk]), {"quadrant": "money-pit", "version": 1}),
         (reverse("backlog:task-status", args=[task.pk]), {"status": "done", "version": 1}),
-        (reverse("backlog:task-defer", args=[task.pk]), {"until": "2027-01-01", "version": 1}),
+        (reverse("backlog:task-defer", args=[task.pk]), {"until": NEW_YEAR, "version": 1}),
         (reverse("backlog:task-decline", args=[task.pk]), {"reason": "No", "version": 1}),
         (reverse("backlog:task-delete", args=[task.pk]), {}),
         (reverse("backlog:triage-score", args=[task.pk]), {"impact": 1, "effort": 5, "version": 1}),
-        (reverse("backlog:triage-defer", args=[task.pk]), {"until": "2027-01-01", "version": 1}),
+        (reverse("backlog:triage-defer", args=[task.pk]), {"until": NEW_YEAR, "version": 1}),
         (reverse("backlog:triage-decline", args=[task.pk]), {"reason": "No", "version": 1}),
     ]
 

@@ -71,10 +71,9 @@ def test_moving_to_a_quadrant_rescores_minimally():
 
 def test_defer_and_decline_record_date_and_reason():
     task = TaskFactory()
-    task = services.task_defer(
-        task=task, version=task.version, until=datetime.date(2027, 1, 1), by=None
-    )
-    assert (task.status, task.deferred_until) == (Status.DEFERRED, datetime.date(2027, 1, 1))
+    until = datetime.date(2027, 1, 4)
+    task = services.task_defer(task=task, version=task.version, until=until, by=None)
+    assert (task.status, task.deferred_until) == (Status.DEFERRED, until)
     task = services.task_decline(task=task, version=task.version, reason="Out of scope", by=None)
     assert (task.status, task.declined_reason) == (Status.DECLINED, "Out of scope")
 

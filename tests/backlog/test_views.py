@@ -1,15 +1,19 @@
 """Each backlog page as a plain request and as an htmx request, and what bad input gets."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from backlog.models import Quadrant, Status, Task
+from backlog.models import Quadrant, Status, Task, new_year_after
 from tests.factories import CategoryFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+NEW_YEAR = new_year_after(datetime.date.today()).isoformat()
 
 HTMX = {"HX-Request": "true"}
 
@@ -315,10 +319,10 @@ def test_status_defer_and_decline_from_the_task_page(lead_client):
         reverse("backlog:task-status", args=[task.pk]), {"status": "planned", "version": 1}
     )
     lead_client.post(
-        reverse("backlog:task-defer", args=[task.pk]), {"until": "2027-01-01", "version": 2}
+        reverse("backlog:task-defer", args=[task.pk]), {"until": NEW_YEAR, "version": 2}
     )
     task.refresh_from_db()
-    assert (task.status, str(task.deferred_until)) == (Status.DEFERRED, "2027-01-01")
+    assert (task.status, str(task.deferred_until)) == (Status.DEFERRED, NEW_YEAR)
     response = lead_client.post(
         reverse("backlog:task-decline", args=[task.pk]), {"reason": "", "version": 3}
     )
@@ -348,3 +352,59 @@ def test_export_has_the_documented_columns_and_respects_filters(lead_client):
         assert column in rows[0]
     assert rows[0]["quadrant"] == "quick-win"
     assert rows[0]["title"] == "'=HYPERLINK(evil)"
+
+
+def test_an_unscored_request_cannot_be_planned_before_it_is_scored(lead_client):
+    task = TaskFactory(unscored=True)
+    response = lead_client.post(
+        reverse("backlog:task-status", args=[task.pk]), {"status": "planned", "version": 1}
+    )
+    assert response.status_code == 422
+    assert "Score impact and effort first" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == Status.NEW
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("backlog:task-status", {"status": "in_progress", "version": 1}),
+        ("backlog:task-defer", {"until": NEW_YEAR, "version": 1}),
+        ("backlog:task-decline", {"reason": "Out of scope this year", "version": 1}),
+    ],
+)
+def test_task_actions_over_htmx_reload_the_task_page(htmx_client, name, data):
+    task = TaskFactory()
+    response = htmx_client.post(reverse(name, args=[task.pk]), data)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == task.get_absolute_url()
+    task.refresh_from_db()
+    assert task.version == 2
+
+
+def test_stale_task_action_is_refused_with_a_message(lead_client):
+    task = TaskFactory()
+    Task.objects.filter(pk=task.pk).update(version=5, title="Renamed meanwhile")
+    response = lead_client.post(
+        reverse("backlog:task-status", args=[task.pk]),
+        {"status": "done", "version": 1},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == Status.BACKLOG
+
+
+def test_password_change_and_logout(lead_client):
+    assert lead_client.get(reverse("password_change")).status_code == 200
+    response = lead_client.post(reverse("logout"))
+    assert response.url == reverse("login")
+    assert lead_client.get(reverse("backlog:board")).status_code == 302
+
+
+def test_date_fields_render_iso_dates_the_browser_picker_reads(lead_client):
+    task = TaskFactory(due_date="2026-12-24")
+    body = lead_client.get(task.get_absolute_url()).content.decode()
+    assert 'type="date" name="due_date" value="2026-12-24"' in body
+    new_year = new_year_after(timezone.localdate())
+    assert f'type="date" name="until" value="{new_year:%Y-%m-%d}"' in body

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "mopsboard.middleware.htmx_login_redirect",
     # Records who changed what in the history tables the database triggers write.
     "pghistory.middleware.HistoryMiddleware",
 ]

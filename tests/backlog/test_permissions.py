@@ -108,3 +108,9 @@ def test_htmx_post_without_csrf_token_is_refused(lead):
 def test_the_page_puts_the_csrf_token_on_every_htmx_request(lead_client):
     body = lead_client.get(reverse("backlog:board")).content.decode()
     assert '<body hx-headers=\'{"X-CSRFToken": "' in body
+
+
+def test_htmx_request_after_the_session_ends_goes_to_the_login_page(client):
+    response = client.get(reverse("backlog:board"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))

@@ -1,0 +1,133 @@
+"""`python -m bench`: time mopsboard's pages at 1,000 / 10,000 / 100,000 tasks.
+
+Prints a table of median and p95 times and query counts, checks the targets, and
+writes the same to bench/results/bench-<UTC timestamp>.json. See bench/README.md.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+import django
+
+from bench.database import BASE_DIR, BENCH_DATABASE, Server
+from bench.server import PRODUCTION_ENV, collect_static
+
+DEFAULT_SIZES = [1_000, 10_000, 100_000]
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SIZES,
+        metavar="TASKS",
+        help="backlog sizes to run (default: 1000 10000 100000)",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="timed requests per endpoint (default: 200)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="untimed requests per endpoint first (default: 20)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="stop timing an endpoint after this long, once it has 30 samples (default: 30)",
+    )
+    parser.add_argument("--seed", type=int, default=42, help="data generator seed (default: 42)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the {BENCH_DATABASE} database (holding the last size) instead of dropping it",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.UTC)
+    stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    server = Server()
+    # The bench process runs the app's code (migrations, the generator, the in-process
+    # query counts) with the same production settings as gunicorn, on the bench database.
+    os.environ.update(PRODUCTION_ENV)
+    os.environ["DATABASE_URL"] = server.url(BENCH_DATABASE)
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    django.setup()
+    collect_static()
+
+    # Imported here: these modules use the ORM, which needs Django set up first.
+    from bench import report
+    from bench.run import Options, progress, run_size
+
+    options = Options(
+        requests=args.requests, warmup=args.warmup, budget_seconds=args.budget, seed=args.seed
+    )
+    runs = []
+    gunicorn_log = RESULTS_DIR / f"bench-{stamp}-gunicorn.log"
+    try:
+        for size in args.sizes:
+            runs.append(run_size(size, server=server, options=options, log=gunicorn_log))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            server.drop(BENCH_DATABASE)
+        if gunicorn_log.exists() and not gunicorn_log.stat().st_size:
+            gunicorn_log.unlink()
+
+    results = [result for run in runs for result in run.results]
+    targets = report.check_targets(results)
+    duration = time.monotonic() - started
+    print()
+    print(report.table(results))
+    print()
+    print("Targets")
+    print(report.targets_table(targets))
+    print()
+    for run in runs:
+        print(
+            f"Generated {run.size:,} tasks ({run.generation.unscored:,} unscored) "
+            f"in {run.generation.seconds:.1f} s"
+        )
+    print(f"Whole run: {duration:.0f} s")
+    path = RESULTS_DIR / f"bench-{stamp}.json"
+    report.write_json(
+        path,
+        started_at=started_at.isoformat(),
+        duration_seconds=round(duration, 1),
+        git_commit=_git("rev-parse", "HEAD"),
+        # Others edit the app while benches run: say whether the tree matched the commit.
+        git_dirty=bool(_git("status", "--porcelain", "--untracked-files=no")),
+        options=vars(args),
+        generation=[dataclasses.asdict(run.generation) for run in runs],
+        results=results,
+        targets=targets,
+    )
+    progress(f"Results written to {path.relative_to(BASE_DIR)}")
+    # A missed target is a finding, not a failure; only an endpoint that broke is.
+    return 1 if any(result.error for result in results) else 0
+
+
+def _git(*command: str) -> str | None:
+    done = subprocess.run(
+        ["git", *command], cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""A realistic marketing-ops backlog of any size, written fast with COPY.
+
+Needs Django set up against the bench database (see bench.__main__). The same seed
+gives the same backlog, so two runs compare like with like.
+"""
+
+import datetime
+import random
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils import timezone
+
+from backlog.management.commands.seed_demo import CATEGORIES
+from backlog.models import Category, Status, Task
+from backlog.roles import LEAD
+from raci.models import Person
+
+# name, job title, weekly hours
+TEAM = [
+    ("Priya Shah", "Marketing operations lead", 32),
+    ("Tom Becker", "Marketing automation specialist", 36),
+    ("Ana Lima", "Data & integrations engineer", 36),
+    ("Kenji Mori", "Reporting analyst", 32),
+    ("Ruth Okafor", "Web & forms developer", 20),
+    ("Jonas Berg", "Marketing automation specialist", 36),
+    ("Mei Chen", "CRM administrator", 36),
+    ("Luis Ortega", "Email developer", 32),
+    ("Fatima Haddad", "Data analyst", 28),
+    ("Ben Clarke", "Marketing operations manager", 36),
+]
+STAKEHOLDERS = [
+    ("Dana Whitfield", "Demand generation"),
+    ("Marco Rossi", "Sales development"),
+    ("Lena Fischer", "Product marketing"),
+    ("Sam Carter", "Events"),
+    ("Olivia Grant", "Chief marketing officer"),
+    ("Northwind Agency", "Creative agency"),
+    ("Hannah Wolfe", "Customer marketing"),
+    ("Raj Patel", "Partner marketing"),
+]
+
+VERBS = [
+    "Fix",
+    "Build",
+    "Audit",
+    "Clean up",
+    "Document",
+    "Automate",
+    "Rebuild",
+    "Set up",
+    "Report on",
+    "Migrate",
+    "Review",
+    "Sync",
+]
+OBJECTS = [
+    "lead routing rules",
+    "the demo-request form",
+    "UTM capture on landing pages",
+    "the preference centre",
+    "lead scoring model",
+    "CRM field mapping",
+    "bounce management",
+    "the newsletter template",
+    "webinar reminders",
+    "duplicate contacts",
+    "consent records",
+    "the attribution dashboard",
+    "MQL handover alerts",
+    "trade-show list upload",
+    "nurture program",
+    "unsubscribe links",
+]
+AUDIENCES = ["EMEA", "North America", "APAC", "partners", "enterprise accounts", "trial users"]
+SENTENCES = [
+    "Sales flagged this in the weekly pipeline call.",
+    "Needed before the quarter-end campaign goes out.",
+    "The current set-up breaks whenever a new region is added.",
+    "Legal asked for this after the last consent review.",
+    "Reporting numbers disagree between the CRM and the automation platform.",
+    "The agency can supply the creative; we own the build.",
+    "Low urgency, but it saves a few hours every week.",
+    "Blocked until the integration user gets the right permissions.",
+]
+DECLINE_REASONS = [
+    "Covered by the platform migration next year.",
+    "The sales team owns this process; raised with their ops lead.",
+    "Not enough impact for the effort; revisit if volumes grow.",
+]
+
+IMPACT_WEIGHTS = {1: 10, 2: 22, 3: 30, 4: 24, 5: 14}
+EFFORT_WEIGHTS = {1: 15, 2: 27, 3: 28, 4: 20, 5: 10}
+# Of the scored (non-new) tasks; the new ones are added on top (see `generate`).
+STATUS_WEIGHTS = {
+    Status.BACKLOG: 50,
+    Status.PLANNED: 14,
+    Status.IN_PROGRESS: 10,
+    Status.DONE: 16,
+    Status.DEFERRED: 5,
+    Status.DECLINED: 5,
+}
+UNSCORED_SHARE = 0.10
+ESTIMATES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 40]
+# One transaction per batch: pghistory's insert trigger runs a PL/pgSQL EXCEPTION block
+# (a subtransaction) per row, and that gets slower the more a transaction has run, so
+# one 100,000-row COPY takes minutes while 2,000-row batches stay linear.
+BATCH_SIZE = 2_000
+
+
+@dataclass
+class Generated:
+    tasks: int
+    unscored: int
+    seconds: float
+
+
+def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
+    """Write people, categories and `tasks` tasks, ~10% of them unscored in triage.
+
+    At least `min_unscored` tasks are unscored, so every scoring request the bench
+    makes can score a task of its own (at 1,000 tasks that raises the share).
+    """
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    unscored = min(tasks, max(round(tasks * UNSCORED_SHARE), min_unscored))
+    categories = [Category.objects.create(name=name).pk for name in CATEGORIES]
+    team, stakeholders = _people()
+    rows = _task_rows(rng, tasks=tasks, unscored=unscored)
+    for start in range(0, len(rows), BATCH_SIZE):
+        _copy_tasks(
+            rows[start : start + BATCH_SIZE],
+            rng=rng,
+            team=team,
+            stakeholders=stakeholders,
+            categories=categories,
+        )
+    return Generated(tasks=tasks, unscored=unscored, seconds=time.perf_counter() - started)
+
+
+def create_lead(*, username: str, password: str) -> None:
+    """The lead: every backlog permission through the role's group, and the admin."""
+    user = get_user_model().objects.create_user(username=username, password=password)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=LEAD))
+    Person.objects.filter(name=TEAM[0][0]).update(user=user)
+
+
+def _people() -> tuple[list[int], list[int]]:
+    team = Person.objects.bulk_create(
+        Person(
+            name=name,
+            title=title,
+            kind=Person.Kind.TEAM,
+            weekly_capacity_hours=hours,
+            email=f"{name.split()[0].lower()}@example.com",
+        )
+        for name, title, hours in TEAM
+    )
+    stakeholders = Person.objects.bulk_create(
+        Person(name=name, title=title, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0)
+        for name, title in STAKEHOLDERS
+    )
+    return [person.pk for person in team], [person.pk for person in stakeholders]
+
+
+def _task_rows(rng: random.Random, *, tasks: int, unscored: int) -> list[Task]:
+    now = timezone.now()
+    today = timezone.localdate()
+    statuses = rng.choices(
+        list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=tasks - unscored
+    )
+    rows = [_task(rng, Status.NEW, now=now, today=today) for _ in range(unscored)]
+    rows += [_task(rng, status, now=now, today=today) for status in statuses]
+    # Interleave, so new requests are not all clustered at the lowest ids.
+    rng.shuffle(rows)
+    return rows
+
+
+def _task(rng: random.Random, status: Status, *, now, today: datetime.date) -> Task:
+    # Requests waiting in triage are recent; the rest spread over two years, most recent.
+    days_ago = rng.uniform(0, 45) if status == Status.NEW else 730 * rng.random() ** 2
+    created_at = now - datetime.timedelta(days=days_ago)
+    scored = status != Status.NEW and not (status == Status.DECLINED and rng.random() < 0.5)
+    task = Task(
+        title=_title(rng),
+        description=" ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
+        if rng.random() < 0.7
+        else "",
+        created_at=created_at,
+        updated_at=created_at + datetime.timedelta(days=rng.uniform(0, min(days_ago, 30))),
+        due_date=created_at.date() + datetime.timedelta(days=rng.randint(7, 120))
+        if rng.random() < 0.25
+        else None,
+        status=status,
+        version=1 if status == Status.NEW else rng.randint(1, 4),
+    )
+    if scored:
+        task.impact = _weighted(rng, IMPACT_WEIGHTS)
+        task.effort = _weighted(rng, EFFORT_WEIGHTS)
+        task.estimate_hours = rng.choice(ESTIMATES) if rng.random() < 0.2 else None
+    if status in (Status.PLANNED, Status.IN_PROGRESS):
+        monday = today - datetime.timedelta(days=today.weekday())
+        task.planned_week = monday + datetime.timedelta(weeks=rng.randint(-4, 8))
+    if status == Status.DEFERRED:
+        task.deferred_until = today + datetime.timedelta(days=rng.randint(1, 365))
+    if status == Status.DECLINED:
+        task.declined_reason = rng.choice(DECLINE_REASONS)
+    return task
+
+
+def _title(rng: random.Random) -> str:
+    title = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+    return f"{title} for {rng.choice(AUDIENCES)}" if rng.random() < 0.4 else title
+
+
+def _weighted(rng: random.Random, weights: dict[int, int]) -> int:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _copy_tasks(
+    rows: list[Task],
+    *,
+    rng: random.Random,
+    team: list[int],
+    stakeholders: list[int],
+    categories: list[int],
+) -> None:
+    """COPY the tasks in, every concrete column but the id, as the model would save them.
+
+    Columns come from the model, so a field someone adds (with its default) is written
+    too. The history triggers fire for COPY as for INSERT: each task gets its "insert"
+    event, as it would in the app.
+    """
+    fields = [field for field in Task._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    for task in rows:
+        chance = rng.random()
+        task.requester_id = (
+            rng.choice(stakeholders)
+            if chance < 0.8
+            else rng.choice(team)
+            if chance < 0.95
+            else None
+        )
+        task.category_id = rng.choice(categories) if rng.random() < 0.95 else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        copy_sql = f"COPY {Task._meta.db_table} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for task in rows:
+                copy.write_row(
+                    [
+                        field.get_db_prep_value(field.value_from_object(task), connection)
+                        for field in fields
+                    ]
+                )

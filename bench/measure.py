@@ -1,0 +1,86 @@
+"""Timing loops and query counts for each endpoint the bench measures."""
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.server import Browser, Response
+
+MIN_SAMPLES = 30
+
+
+@dataclass
+class Timing:
+    samples_ms: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        if len(self.samples_ms) < 2:
+            return self.samples_ms[0]
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+
+def time_calls(
+    call: Callable[[], object], *, warmup: int, requests: int, budget_seconds: float
+) -> Timing:
+    """Run `call` `warmup` times untimed, then time it up to `requests` times.
+
+    A slow endpoint stops early once it has used its time budget and has at least
+    MIN_SAMPLES samples, so the default run stays within minutes at 100,000 tasks.
+    """
+    for _ in range(warmup):
+        call()
+    samples = []
+    deadline = time.perf_counter() + budget_seconds
+    for _ in range(requests):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+        if len(samples) >= MIN_SAMPLES and time.perf_counter() > deadline:
+            break
+    return Timing(samples)
+
+
+def http_call(
+    browser: Browser, request: Callable[[Browser], Response], expected_status: int
+) -> Callable[[], object]:
+    def call() -> Response:
+        response = request(browser)
+        if response.status != expected_status:
+            raise RuntimeError(
+                f"HTTP {response.status} (expected {expected_status}): {response.body[:200]!r}"
+            )
+        return response
+
+    return call
+
+
+def score_next(ids: Iterator[int]) -> Callable[[Browser], Response]:
+    """Score a different untouched task each time, so every POST really writes."""
+
+    def request(browser: Browser) -> Response:
+        return browser.post(
+            f"/triage/{next(ids)}/score/",
+            {"impact": "4", "effort": "2", "version": "1"},
+            headers={"HX-Request": "true"},
+        )
+
+    return request
+
+
+def count_queries(client: Client, method: str, path: str, **kwargs) -> int:
+    """Queries one in-process request runs (the bench process uses the same database)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(path, **kwargs)
+    if response.status_code != 200:
+        raise RuntimeError(f"{method.upper()} {path}: HTTP {response.status_code}")
+    return len(queries)

@@ -1,0 +1,100 @@
+"""The bench's results: the table, the targets with PASS/FAIL, and the JSON file."""
+
+import json
+from dataclasses import asdict, dataclass
+
+BOARD, TRIAGE, SCATTER, SCORING, FLOOR, ADMIN = (
+    "board",
+    "triage inbox",
+    "scatter",
+    "scoring POST",
+    "floor (bare psycopg)",
+    "admin changelist",
+)
+ENDPOINTS = [BOARD, TRIAGE, SCATTER, SCORING, FLOOR, ADMIN]
+
+
+@dataclass
+class Result:
+    endpoint: str
+    size: int
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    samples: int = 0
+    queries: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class Target:
+    name: str
+    # None when the sizes it needs were not run, or an endpoint failed.
+    passed: bool | None
+    detail: str
+
+
+def check_targets(results: list[Result]) -> list[Target]:
+    p95 = {(r.endpoint, r.size): r.p95_ms for r in results if r.p95_ms is not None}
+    sizes = sorted({r.size for r in results})
+    targets = []
+    for size in sizes:
+        scoring = p95.get((SCORING, size))
+        targets.append(_at_most(f"scoring POST p95 ≤ 25 ms at {size:,}", scoring, 25))
+    targets.append(_at_most("board p95 ≤ 50 ms at 10,000", p95.get((BOARD, 10_000)), 50))
+    small, large = p95.get((BOARD, 1_000)), p95.get((BOARD, 100_000))
+    targets.append(
+        _at_most(
+            "board p95 at 100,000 ≤ 1.3 x board p95 at 1,000",
+            large,
+            1.3 * small if small is not None else None,
+        )
+    )
+    for size in sizes:
+        floor = p95.get((FLOOR, size))
+        targets.append(
+            _at_most(
+                f"board p95 ≤ 3 x floor p95 at {size:,}",
+                p95.get((BOARD, size)),
+                3 * floor if floor is not None else None,
+            )
+        )
+    return targets
+
+
+def _at_most(name: str, value: float | None, limit: float | None) -> Target:
+    if value is None or limit is None:
+        return Target(name, None, "not measured")
+    return Target(name, value <= limit, f"{value:.1f} ms vs limit {limit:.1f} ms")
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        f"{'endpoint':<22}{'tasks':>9}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'n':>6}",
+        "-" * 66,
+    ]
+    for endpoint in ENDPOINTS:
+        for r in sorted((r for r in results if r.endpoint == endpoint), key=lambda r: r.size):
+            if r.error:
+                lines.append(f"{endpoint:<22}{r.size:>9,}  error: {r.error}")
+                continue
+            queries = "-" if r.queries is None else str(r.queries)
+            lines.append(
+                f"{endpoint:<22}{r.size:>9,}{r.median_ms:>11.1f}{r.p95_ms:>9.1f}"
+                f"{queries:>9}{r.samples:>6}"
+            )
+    return "\n".join(lines)
+
+
+def targets_table(targets: list[Target]) -> str:
+    verdicts = {True: "PASS", False: "FAIL", None: "n/a "}
+    return "\n".join(f"{verdicts[t.passed]}  {t.name}: {t.detail}" for t in targets)
+
+
+def write_json(path, *, results: list[Result], targets: list[Target], **run) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        **run,
+        "results": [asdict(r) for r in results],
+        "targets": [asdict(t) for t in targets],
+    }
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n")

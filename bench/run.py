@@ -1,0 +1,167 @@
+"""One backlog size: build its database, start gunicorn on it, measure every endpoint.
+
+Imported only once Django is set up against the bench database (see bench.__main__).
+"""
+
+import secrets
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+
+from backlog.models import Task
+from bench import floor
+from bench.database import BENCH_DATABASE, Server
+from bench.generate import Generated, create_lead, generate
+from bench.measure import Timing, count_queries, http_call, score_next, time_calls
+from bench.report import ADMIN, BOARD, FLOOR, SCATTER, SCORING, TRIAGE, Result
+from bench.server import Browser, Gunicorn
+
+LEAD_USERNAME = "lead"
+PAGES = {
+    BOARD: "/board/",
+    TRIAGE: "/triage/",
+    SCATTER: "/board/scatter/",
+    ADMIN: "/admin/backlog/task/",
+}
+
+
+@dataclass
+class Options:
+    requests: int
+    warmup: int
+    budget_seconds: float
+    seed: int
+
+
+@dataclass
+class SizeRun:
+    size: int
+    generation: Generated
+    results: list[Result]
+
+
+def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeRun:
+    progress(f"[{size:,}] building the database")
+    connections.close_all()
+    server.recreate(BENCH_DATABASE)
+    call_command("migrate", interactive=False, verbosity=0)
+    # Content types were cached from the previous size's database.
+    ContentType.objects.clear_cache()
+    # Every scoring POST (warm-up, timed, and the one counted in-process) needs its own task.
+    generation = generate(
+        tasks=size, min_unscored=options.warmup + options.requests + 1, seed=options.seed
+    )
+    progress(f"[{size:,}] generated {size:,} tasks in {generation.seconds:.1f} s")
+    password = secrets.token_urlsafe(16)
+    create_lead(username=LEAD_USERNAME, password=password)
+    with psycopg.connect(server.url(BENCH_DATABASE), autocommit=True) as admin:
+        admin.execute("VACUUM ANALYZE")
+    unscored = iter(list(Task.objects.in_triage().order_by("id").values_list("id", flat=True)))
+
+    queries = _query_counts(next(unscored))
+    results = []
+    gunicorn = Gunicorn(database_url=server.url(BENCH_DATABASE), log=log)
+    try:
+        browser = Browser(gunicorn.port)
+        browser.log_in(LEAD_USERNAME, password)
+        for endpoint, path in PAGES.items():
+            results.append(
+                _measure(
+                    endpoint,
+                    size,
+                    queries,
+                    lambda path=path: time_calls(
+                        http_call(browser, lambda b: b.get(path), 200), **_loop(options)
+                    ),
+                )
+            )
+        results.append(_measure(FLOOR, size, queries, lambda: _time_floor(server, options)))
+        # Last, because it changes the data: each POST moves a task out of triage.
+        results.append(
+            _measure(
+                SCORING,
+                size,
+                queries,
+                lambda: time_calls(http_call(browser, score_next(unscored), 200), **_loop(options)),
+            )
+        )
+        browser.close()
+    finally:
+        gunicorn.stop()
+    return SizeRun(size=size, generation=generation, results=results)
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _loop(options: Options) -> dict:
+    return {
+        "warmup": options.warmup,
+        "requests": options.requests,
+        "budget_seconds": options.budget_seconds,
+    }
+
+
+def _measure(
+    endpoint: str, size: int, queries: dict[str, int | str], timed: Callable[[], Timing]
+) -> Result:
+    """Time one endpoint; a failure is reported in its row and the run goes on."""
+    if isinstance(queries.get(endpoint), str):
+        return Result(endpoint, size, error=queries[endpoint])
+    try:
+        timing = timed()
+    except Exception as error:
+        traceback.print_exc()
+        return Result(endpoint, size, error=f"{type(error).__name__}: {error}"[:200])
+    progress(f"[{size:,}] {endpoint}: p95 {timing.p95:.1f} ms")
+    return Result(
+        endpoint,
+        size,
+        median_ms=round(timing.median, 2),
+        p95_ms=round(timing.p95, 2),
+        samples=len(timing.samples_ms),
+        queries=queries.get(endpoint),
+    )
+
+
+def _query_counts(task_to_score: int) -> dict[str, int | str]:
+    """Each endpoint's query count from one in-process request, or the error it raised."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=LEAD_USERNAME))
+    requests = {
+        endpoint: (lambda path=path: count_queries(client, "get", path))
+        for endpoint, path in PAGES.items()
+    }
+    requests[SCORING] = lambda: count_queries(
+        client,
+        "post",
+        f"/triage/{task_to_score}/score/",
+        data={"impact": "4", "effort": "2", "version": "1"},
+        headers={"HX-Request": "true"},
+    )
+    counts: dict[str, int | str] = {FLOOR: 2}
+    for endpoint, request in requests.items():
+        try:
+            counts[endpoint] = request()
+        except Exception as error:
+            traceback.print_exc()
+            counts[endpoint] = f"{type(error).__name__}: {error}"[:200]
+    return counts
+
+
+def _time_floor(server: Server, options: Options) -> Timing:
+    queries = floor.board_queries()
+    # A connection kept open, as the app's persistent connections are.
+    with psycopg.connect(server.url(BENCH_DATABASE)) as connection:
+        connection.autocommit = True
+        return time_calls(lambda: floor.render_board(connection, queries), **_loop(options))

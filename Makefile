@@ -54,7 +54,7 @@ lock:
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 /usr/bin/chromium:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 	  echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
 	fi

@@ -108,6 +108,7 @@ class ScoreForm(VersionedForm):
 
 
 class MoveForm(VersionedForm):
+    task = forms.IntegerField(widget=forms.HiddenInput)
     quadrant = forms.TypedChoiceField(
         choices=Quadrant.choices,
         coerce=Quadrant,

@@ -1,6 +1,7 @@
 """Tasks, their impact/effort scores and the quadrant those scores put them in."""
 
 import datetime
+from decimal import Decimal
 
 import pghistory
 from django.conf import settings
@@ -147,7 +148,8 @@ class TaskQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        return self.select_related("requester", "category")
+        """What a card shows: no description, which can be long, and the requester."""
+        return self.select_related("requester").defer("description")
 
 
 @pghistory.track(
@@ -246,3 +248,10 @@ class Task(models.Model):
         if self.estimate_hours is not None:
             return self.estimate_hours
         return default_estimate_hours(self.effort)
+
+    @property
+    def estimate_label(self) -> str:
+        """ "2.5 h", "40 h" or "no estimate": cheaper than a template filter on a big board."""
+        if self.estimate is None:
+            return "no estimate"
+        return f"{Decimal(self.estimate).normalize():f} h"

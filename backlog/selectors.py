@@ -3,12 +3,35 @@
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, quadrant_split
 from raci.models import Person
+
+
+def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queryset has, reading at most MOPSBOARD_COUNT_CAP + 1 of each.
+
+    All the counts come back in one query, so a page pays one round trip for them.
+    """
+    limit = settings.MOPSBOARD_COUNT_CAP + 1
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, part_params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
+def count_label(count: int) -> str:
+    cap = settings.MOPSBOARD_COUNT_CAP
+    return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
 @dataclass
@@ -18,38 +41,41 @@ class BoardQuadrant:
     cards: list[Task] = field(default_factory=list)
 
     @property
-    def hidden(self) -> int:
-        return self.count - len(self.cards)
+    def hidden(self) -> bool:
+        return self.count > len(self.cards)
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
 
 
 def board_quadrants(tasks: QuerySet, *, cards_per_quadrant: int) -> list[BoardQuadrant]:
     """The four quadrants of `tasks` (scored ones only), each with its count and top cards.
 
-    A fixed number of queries whatever the backlog's size: one count, one per quadrant.
+    Five queries whatever the backlog's size, all read from the board's priority index:
+    the capped counts together, then the top cards of each quadrant.
     """
     scored = tasks.filter(impact__isnull=False)
-    counts = dict(
-        scored.with_quadrant()
-        .order_by()
-        .values_list("quadrant_slug")
-        .annotate(count=Count("id"))
-        .values_list("quadrant_slug", "count")
-    )
+    by_quadrant = {quadrant: scored.in_quadrant(quadrant) for quadrant in Quadrant}
+    counts = capped_counts(by_quadrant)
     return [
         BoardQuadrant(
             quadrant=quadrant,
-            count=counts.get(quadrant.value, 0),
-            cards=list(scored.in_quadrant(quadrant).for_cards().by_priority()[:cards_per_quadrant])
-            if counts.get(quadrant.value)
-            else [],
+            count=counts[quadrant],
+            cards=list(cards.for_cards().by_priority()[:cards_per_quadrant]),
         )
-        for quadrant in Quadrant
+        for quadrant, cards in by_quadrant.items()
     ]
 
 
 @dataclass
 class ScatterPoint:
-    task: Task
+    """One bubble, with its text ready: the scatter draws hundreds of them."""
+
+    task_id: int
+    url: str
+    label: str
+    quadrant: str
     x: float
     y: float
     radius: float
@@ -67,18 +93,26 @@ def _jitter(task_id: int, axis: int) -> float:
 def scatter_points(tasks: QuerySet, *, limit: int) -> tuple[list[ScatterPoint], int]:
     """Scored tasks placed on the impact/effort plane, highest priority first, at most `limit`.
 
-    Returns the points and how many scored tasks there are in all.
+    Returns the points and how many scored tasks there are in all (capped, as on the board).
     """
     scored = tasks.filter(impact__isnull=False)
-    total = scored.count()
+    total = capped_counts({"scored": scored})["scored"]
     unit = (SCATTER_SIZE - 2 * SCATTER_MARGIN) / 5
     points = []
-    for task in scored.for_cards().by_priority()[:limit]:
+    for task in scored.select_related(None).by_priority()[:limit]:
         x = SCATTER_MARGIN + (task.effort - 0.5 + _jitter(task.pk, 0)) * unit
         y = SCATTER_SIZE - SCATTER_MARGIN - (task.impact - 0.5 + _jitter(task.pk, 1)) * unit
-        radius = min(4 + 2 * math.sqrt(float(task.estimate or 1)), 20)
         points.append(
-            ScatterPoint(task=task, x=round(x, 1), y=round(y, 1), radius=round(radius, 1))
+            ScatterPoint(
+                task_id=task.pk,
+                url=task.get_absolute_url(),
+                label=f"{task.title} — impact {task.impact}, effort {task.effort}, "
+                f"{task.estimate_label}",
+                quadrant=task.quadrant.value,
+                x=round(x, 1),
+                y=round(y, 1),
+                radius=round(min(4 + 2 * math.sqrt(float(task.estimate or 1)), 20), 1),
+            )
         )
     return points, total
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -25,13 +26,19 @@ from backlog.forms import (
     TaskEditForm,
     TaskForm,
 )
-from backlog.models import Quadrant, Task
-from backlog.selectors import board_quadrants, scatter_axes, scatter_points, task_history
+from backlog.models import Quadrant, Task, new_year_after
+from backlog.selectors import (
+    board_quadrants,
+    count_label,
+    scatter_axes,
+    scatter_points,
+    task_history,
+)
 from mopsboard.rendering import render_page
 
 can_change = permission_required("backlog.change_task", raise_exception=True)
-SCATTER_LIMIT = 500
-TRIAGE_PAGE_SIZE = 50
+SCATTER_LIMIT = 250
+TRIAGE_PAGE_SIZE = 25
 CSV_COLUMNS = [
     "id",
     "title",
@@ -58,7 +65,7 @@ def _board_context(request, task_filter: TaskFilter) -> dict:
         ),
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
-        "on_board": True,
+        "can_move": request.user.has_perm("backlog.change_task"),
     }
 
 
@@ -96,13 +103,7 @@ def quadrant(request, slug):
     return render_page(
         request,
         "backlog/quadrant.html",
-        {
-            "quadrant": quadrant,
-            "page": page,
-            "filter": task_filter,
-            "query": query.urlencode(),
-            "quadrant_choices": list(Quadrant),
-        },
+        {"quadrant": quadrant, "page": page, "filter": task_filter, "query": query.urlencode()},
         partial="quadrant-more",
         status=_filter_status(task_filter),
     )
@@ -120,6 +121,7 @@ def scatter(request):
             "filter": task_filter,
             "points": points,
             "total": total,
+            "total_label": count_label(total),
             "axes": scatter_axes(),
             "quadrants": list(Quadrant),
             "query": request.GET.urlencode(),
@@ -132,16 +134,15 @@ def scatter(request):
 @require_POST
 @login_required
 @can_change
-def task_move(request, pk):
+def card_move(request):
     """Drop a card in another quadrant: re-score it by the smallest change that puts it there."""
-    task = get_object_or_404(Task, pk=pk, impact__isnull=False)
     form = MoveForm(request.POST)
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     status = 200
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         status = 422
     else:
+        task = get_object_or_404(Task, pk=form.cleaned_data["task"], impact__isnull=False)
         try:
             task = services.task_move_to_quadrant(
                 task=task,
@@ -159,6 +160,7 @@ def task_move(request, pk):
             status = 409
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     response = render(
         request,
         "backlog/board.html#board-quadrants",
@@ -192,9 +194,17 @@ def triage(request):
     return render_page(
         request,
         "backlog/triage.html",
-        {"page": page, "quadrants": list(Quadrant), "defer_form": DeferForm()},
+        _triage_context(request, page=page),
         partial="triage-list",
     )
+
+
+def _triage_context(request, **context) -> dict:
+    return {
+        "can_triage": request.user.has_perm("backlog.change_task"),
+        "new_year": new_year_after(timezone.localdate()),
+        **context,
+    }
 
 
 def _triage_response(request, task: Task, form, *, status: int):
@@ -204,13 +214,13 @@ def _triage_response(request, task: Task, form, *, status: int):
     return render(
         request,
         "backlog/triage.html#triage-action",
-        {
-            "task": task,
-            "form": form,
-            "done": status == 200,
-            "remaining": Task.objects.in_triage().count(),
-            "defer_form": DeferForm(),
-        },
+        _triage_context(
+            request,
+            task=task,
+            form=form,
+            done=status == 200,
+            remaining=Task.objects.in_triage().count(),
+        ),
         status=status,
     )
 

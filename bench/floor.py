@@ -7,11 +7,10 @@ to compare the real board against.
 from html import escape
 
 import psycopg
+from django.conf import settings
 from psycopg import sql
 
 from backlog.models import OPEN_STATUSES, Quadrant, default_estimate_hours, quadrant_split
-
-CARDS_PER_QUADRANT = 20
 
 
 def _quadrant_condition(quadrant: Quadrant, split: int) -> sql.Composable:
@@ -23,7 +22,8 @@ def _quadrant_condition(quadrant: Quadrant, split: int) -> sql.Composable:
 
 
 def board_queries() -> tuple[sql.Composed, sql.Composed]:
-    """The per-quadrant counts, and the top cards of every quadrant in one UNION ALL.
+    """The per-quadrant counts (capped, as the board's), and the top cards of every
+    quadrant in one UNION ALL.
 
     The statuses and split are literals, as Django's client-side binding sends them,
     so the planner can use the board's partial index.
@@ -32,17 +32,18 @@ def board_queries() -> tuple[sql.Composed, sql.Composed]:
     open_work = sql.SQL("t.status IN ({}) AND t.impact IS NOT NULL").format(
         sql.SQL(", ").join(sql.Literal(str(status)) for status in OPEN_STATUSES)
     )
-    slug = sql.SQL("CASE {} END").format(
-        sql.SQL(" ").join(
-            sql.SQL("WHEN {} THEN {}").format(
-                _quadrant_condition(quadrant, split), sql.Literal(quadrant.value)
+    counts = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(
+            sql.SQL(
+                "(SELECT count(*) FROM (SELECT 1 FROM backlog_task t WHERE {} AND {} LIMIT {}) c)"
+            ).format(
+                open_work,
+                _quadrant_condition(quadrant, split),
+                sql.Literal(settings.MOPSBOARD_COUNT_CAP + 1),
             )
             for quadrant in Quadrant
         )
     )
-    counts = sql.SQL(
-        "SELECT {} AS quadrant, count(*) FROM backlog_task t WHERE {} GROUP BY 1"
-    ).format(slug, open_work)
     cards = sql.SQL(" UNION ALL ").join(
         sql.SQL(
             "(SELECT {}, t.id, t.title, p.name, t.impact, t.effort, t.estimate_hours,"
@@ -55,7 +56,7 @@ def board_queries() -> tuple[sql.Composed, sql.Composed]:
             sql.Literal(quadrant.value),
             open_work,
             _quadrant_condition(quadrant, split),
-            sql.Literal(CARDS_PER_QUADRANT),
+            sql.Literal(settings.MOPSBOARD_QUADRANT_PAGE_SIZE),
         )
         for quadrant in Quadrant
     )
@@ -64,7 +65,8 @@ def board_queries() -> tuple[sql.Composed, sql.Composed]:
 
 def render_board(connection: psycopg.Connection, queries: tuple[sql.Composed, sql.Composed]) -> str:
     counts_query, cards_query = queries
-    counts = dict(connection.execute(counts_query).fetchall())
+    row = connection.execute(counts_query).fetchone()
+    counts = dict(zip((quadrant.value for quadrant in Quadrant), row, strict=True))
     cards: dict[str, list[tuple]] = {}
     for row in connection.execute(cards_query):
         cards.setdefault(row[0], []).append(row[1:])

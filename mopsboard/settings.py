@@ -117,8 +117,11 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKI
 MOPSBOARD_QUADRANT_SPLIT = int(os.environ.get("MOPSBOARD_QUADRANT_SPLIT", "3"))
 # The estimate a task gets from its effort score until someone enters hours.
 MOPSBOARD_EFFORT_HOURS = {1: 2, 2: 4, 3: 8, 4: 16, 5: 40}
-# Cards a board quadrant shows before "show more".
-MOPSBOARD_QUADRANT_PAGE_SIZE = 20
+# Cards a board quadrant shows before "show all"; the quadrant page shows this many a page.
+MOPSBOARD_QUADRANT_PAGE_SIZE = 10
+# Board and scatter counts stop here ("1,000+"): counting every row of a 100,000-task
+# quadrant would cost more than drawing the board, and the plan is the same either way.
+MOPSBOARD_COUNT_CAP = 1000
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 LOGGING = {

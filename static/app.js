@@ -106,10 +106,29 @@
     return highEffort ? "money-pit" : "fill-in";
   }
 
-  function moveCard(card, slug) {
-    const button = card.querySelector(`.card-move button[value="${slug}"]`);
-    if (button) button.click();
+  // Every way of moving a card fills in the board's one move form and submits it.
+  function prepareMove(card) {
+    const form = document.getElementById("card-move");
+    if (!form) return null;
+    form.elements.task.value = card.dataset.taskId;
+    form.elements.version.value = card.dataset.version;
+    form.querySelector("[data-card-title]").textContent = card.querySelector(".card-title").textContent;
+    form.querySelectorAll("button[name=quadrant]").forEach((button) => {
+      button.hidden = button.value === card.closest("[data-quadrant]").dataset.quadrant;
+    });
+    return form;
   }
+
+  function moveCard(card, slug) {
+    const form = prepareMove(card);
+    if (form) form.querySelector(`button[value="${slug}"]`).click();
+  }
+
+  // The "Move…" button opens the form as a popover (natively); point it at this card.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".card-move-button");
+    if (button) prepareMove(button.closest(".card"));
+  });
 
   document.addEventListener("keydown", (event) => {
     const card = event.target.closest && event.target.closest(".card");
@@ -124,10 +143,7 @@
     else return;
     event.preventDefault();
     const to = quadrantSlug(highImpact, highEffort);
-    if (to !== from) {
-      card.dataset.focusAfterMove = "true";
-      moveCard(card, to);
-    }
+    if (to !== from) moveCard(card, to);
   });
 
   function initSortable(root) {
@@ -151,11 +167,12 @@
 
   document.addEventListener("htmx:load", (event) => initSortable(event.detail.elt));
 
-  // After a keyboard move the board is redrawn: put focus back on the moved card.
+  // After a move the board is redrawn: put focus back on the moved card.
   let movedCardId = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const card = event.detail.elt.closest && event.detail.elt.closest(".card");
-    movedCardId = card && card.dataset.focusAfterMove ? card.id : null;
+    if (event.detail.elt.id === "card-move") {
+      movedCardId = `task-${event.detail.elt.elements.task.value}`;
+    }
   });
   document.addEventListener("htmx:afterSettle", () => {
     if (!movedCardId) return;

@@ -19,7 +19,7 @@ def mutating_requests(task):
     return [
         (reverse("backlog:task-new"), {"title": "Sneaky request"}),
         (task.get_absolute_url(), {"title": "Renamed", "impact": 1, "effort": 1, "version": 1}),
-        (reverse("backlog:task-move", args=[task.pk]), {"quadrant": "money-pit", "version": 1}),
+        (reverse("backlog:card-move"), {"task": task.pk, "quadrant": "money-pit", "version": 1}),
         (reverse("backlog:task-status", args=[task.pk]), {"status": "done", "version": 1}),
         (reverse("backlog:task-defer", args=[task.pk]), {"until": NEW_YEAR, "version": 1}),
         (reverse("backlog:task-decline", args=[task.pk]), {"reason": "No", "version": 1}),
@@ -81,7 +81,7 @@ def test_viewer_reads_every_page(viewer_client):
         reverse("backlog:task-export"),
     ):
         assert viewer_client.get(url).status_code == 200, url
-    assert "card-move" not in viewer_client.get(reverse("backlog:board")).content.decode()
+    assert "Move…" not in viewer_client.get(reverse("backlog:board")).content.decode()
 
 
 def test_pages_need_a_login(client):

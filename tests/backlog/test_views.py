@@ -79,6 +79,31 @@ def test_board_shows_top_cards_and_a_link_to_the_rest(lead_client, settings):
     assert "Show all 5" in body
 
 
+def test_board_counts_stop_at_the_cap(lead_client, settings):
+    settings.MOPSBOARD_COUNT_CAP = 4
+    TaskFactory.create_batch(6, impact=5, effort=1)
+    TaskFactory.create_batch(4, impact=1, effort=5)
+    body = lead_client.get(reverse("backlog:board")).content.decode()
+    assert '<span class="count">4+</span>' in body
+    assert '<span class="count">4</span>' in body
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"task": 999999, "quadrant": "quick-win", "version": 1}, 404, "Not found"),
+        ({"quadrant": "quick-win", "version": 1}, 422, "This field is required."),
+        ({"task": "abc", "quadrant": "quick-win", "version": 1}, 422, "Enter a whole number."),
+        ({"task": 1, "quadrant": "top-left", "version": 1}, 422, "one of the four quadrants"),
+    ],
+    ids=["unknown-task", "no-task", "text-task", "unknown-quadrant"],
+)
+def test_bad_moves_get_a_4xx_with_a_message(htmx_client, data, status, message):
+    response = htmx_client.post(reverse("backlog:card-move"), data)
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
 def test_quadrant_page_pages_through_cards_plain_and_htmx(lead_client, settings):
     settings.MOPSBOARD_QUADRANT_PAGE_SIZE = 3
     TaskFactory.create_batch(5, impact=5, effort=1)
@@ -116,7 +141,7 @@ def test_scatter_plots_scored_tasks_as_links(lead_client):
 def test_move_rescores_the_card_and_redraws_the_board(htmx_client):
     task = TaskFactory(impact=2, effort=4)
     response = htmx_client.post(
-        reverse("backlog:task-move", args=[task.pk]), {"quadrant": "quick-win", "version": 1}
+        reverse("backlog:card-move"), {"task": task.pk, "quadrant": "quick-win", "version": 1}
     )
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith('<div id="board-quadrants"')
@@ -127,8 +152,8 @@ def test_move_rescores_the_card_and_redraws_the_board(htmx_client):
 def test_move_without_htmx_redirects_back_to_the_filtered_board(lead_client):
     task = TaskFactory(impact=2, effort=4)
     response = lead_client.post(
-        reverse("backlog:task-move", args=[task.pk]) + "?q=crm",
-        {"quadrant": "major-project", "version": 1},
+        reverse("backlog:card-move") + "?q=crm",
+        {"task": task.pk, "quadrant": "major-project", "version": 1},
     )
     assert response.url == reverse("backlog:board") + "?q=crm"
 
@@ -137,7 +162,7 @@ def test_stale_move_is_refused_with_a_conflict_message(htmx_client):
     task = TaskFactory(impact=2, effort=4)
     Task.objects.filter(pk=task.pk).update(impact=5, version=2)
     response = htmx_client.post(
-        reverse("backlog:task-move", args=[task.pk]), {"quadrant": "fill-in", "version": 1}
+        reverse("backlog:card-move"), {"task": task.pk, "quadrant": "fill-in", "version": 1}
     )
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
@@ -408,3 +433,19 @@ def test_date_fields_render_iso_dates_the_browser_picker_reads(lead_client):
     assert 'type="date" name="due_date" value="2026-12-24"' in body
     new_year = new_year_after(timezone.localdate())
     assert f'type="date" name="until" value="{new_year:%Y-%m-%d}"' in body
+
+
+def test_triage_htmx_request_gets_only_the_list(lead_client):
+    TaskFactory(unscored=True, title="Connect the events app to the CRM")
+    body = lead_client.get(reverse("backlog:triage"), headers=HTMX).content.decode()
+    assert body.lstrip().startswith('<div id="triage-list"')
+    assert "Connect the events app to the CRM" in body
+
+
+def test_edit_without_htmx_redirects_to_the_task(lead_client):
+    task = TaskFactory(impact=2, effort=2)
+    data = {"title": "Webinar program template", "impact": 3, "effort": 2, "version": 1}
+    response = lead_client.post(task.get_absolute_url(), data)
+    assert response.url == task.get_absolute_url()
+    task.refresh_from_db()
+    assert task.title == "Webinar program template"

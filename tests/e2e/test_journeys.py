@@ -105,5 +105,5 @@ def test_lead_opens_the_scatter_and_a_tasks_history(page, screenshot):
 def test_viewer_sees_the_board_but_cannot_move_cards(page):
     log_in(page, username="viewer")
     expect(page.locator(".card").first).to_be_visible()
-    expect(page.locator(".card-move")).to_have_count(0)
+    expect(page.get_by_role("button", name="Move…")).to_have_count(0)
     expect(page.get_by_role("link", name="New request")).to_have_count(0)

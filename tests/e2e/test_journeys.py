@@ -107,3 +107,19 @@ def test_viewer_sees_the_board_but_cannot_move_cards(page):
     expect(page.locator(".card").first).to_be_visible()
     expect(page.get_by_role("button", name="Move…")).to_have_count(0)
     expect(page.get_by_role("link", name="New request")).to_have_count(0)
+
+
+def test_lead_moves_a_card_with_the_move_menu_without_dragging(page, screenshot):
+    log_in(page)
+    card = page.locator("section[data-quadrant=fill-in] .card").first
+    task_id = card.get_attribute("data-task-id")
+    title = card.locator(".card-title").inner_text()
+    card.get_by_role("button", name="Move…").click()
+    menu = page.locator("#card-move")
+    expect(menu).to_be_visible()
+    expect(menu).to_contain_text(f"Move {title} to")
+    expect(menu.get_by_role("button", name="If time allows")).to_be_hidden()
+    screenshot("board-move-menu")
+    menu.get_by_role("button", name="Plan").click()
+    expect(page.locator(f"section[data-quadrant=major-project] #task-{task_id}")).to_be_visible()
+    expect(page.locator("#card-move")).to_be_hidden()

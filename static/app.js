@@ -98,6 +98,12 @@
       focusRow(nextFocus.classList.contains("triage-row") ? nextFocus : null);
     }
     nextFocus = null;
+    // The page is triaged: fetch the next batch (or the empty inbox) in its place.
+    const list = document.getElementById("triage-list");
+    if (list && !list.querySelector(".triage-row, .empty")) {
+      htmx.ajax("GET", window.location.pathname, { target: "#triage-list", swap: "outerHTML" })
+        .then(() => focusRow(document.querySelector(".triage-row")));
+    }
   });
 
   // --- Board: drag a card, or Shift+arrows, to move it to another quadrant ------------

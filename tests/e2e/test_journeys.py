@@ -123,3 +123,16 @@ def test_lead_moves_a_card_with_the_move_menu_without_dragging(page, screenshot)
     menu.get_by_role("button", name="Plan").click()
     expect(page.locator(f"section[data-quadrant=major-project] #task-{task_id}")).to_be_visible()
     expect(page.locator("#card-move")).to_be_hidden()
+
+
+def test_triaging_the_last_request_shows_inbox_zero(page):
+    Task.objects.filter(status=Status.NEW).exclude(
+        pk=Task.objects.filter(status=Status.NEW).order_by("created_at").first().pk
+    ).delete()
+    log_in(page)
+    page.goto("/triage/")
+    page.keyboard.press("j")
+    page.keyboard.press("1")
+    page.keyboard.press("1")
+    expect(page.get_by_text("Inbox zero")).to_be_visible()
+    expect(page.locator("#triage-count")).to_have_text("0")

@@ -108,7 +108,10 @@ class ScoreForm(VersionedForm):
 
 
 class MoveForm(VersionedForm):
-    task = forms.IntegerField(widget=forms.HiddenInput)
+    task = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Pick the card to move.", "invalid": "Pick the card to move."},
+    )
     quadrant = forms.TypedChoiceField(
         choices=Quadrant.choices,
         coerce=Quadrant,

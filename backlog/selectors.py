@@ -99,7 +99,7 @@ def scatter_points(tasks: QuerySet, *, limit: int) -> tuple[list[ScatterPoint], 
     total = capped_counts({"scored": scored})["scored"]
     unit = (SCATTER_SIZE - 2 * SCATTER_MARGIN) / 5
     points = []
-    for task in scored.select_related(None).by_priority()[:limit]:
+    for task in scored.by_priority()[:limit]:
         x = SCATTER_MARGIN + (task.effort - 0.5 + _jitter(task.pk, 0)) * unit
         y = SCATTER_SIZE - SCATTER_MARGIN - (task.impact - 0.5 + _jitter(task.pk, 1)) * unit
         points.append(
@@ -207,9 +207,8 @@ def task_history(task: Task) -> list[HistoryEntry]:
             HistoryEntry(
                 when=event.pgh_created_at,
                 who=usernames.get(user_id, "system"),
-                label={"insert": "Created", "update": "Changed", "delete": "Deleted"}.get(
-                    event.pgh_label, event.pgh_label
-                ),
+                label=(event.pgh_context or {}).get("reason")
+                or {"insert": "Created", "update": "Changed", "delete": "Deleted"}[event.pgh_label],
                 changes=changes,
             )
         )

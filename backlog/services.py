@@ -5,6 +5,7 @@ import datetime
 import pghistory
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, scores_for_quadrant
@@ -35,14 +36,28 @@ def task_update(*, task: Task, version: int, by, **changes) -> Task:
     One conditional UPDATE does the check and the write, so two editors racing on
     the same version cannot both win.
     """
+    if "status" in changes:
+        changes = {**_leftovers_cleared(changes["status"]), **changes}
     with transaction.atomic(), _history_context(by):
         written = Task.objects.filter(pk=task.pk, version=version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
-        current = Task.objects.select_related("requester", "category").get(pk=task.pk)
+        current = Task.objects.select_related("requester", "category").filter(pk=task.pk).first()
+    if current is None:
+        raise Http404(f"“{task.title}” was deleted.")
     if not written:
         raise StaleEdit(current)
     return current
+
+
+def _leftovers_cleared(status: Status) -> dict:
+    """A return date only belongs to deferred work, a reason only to declined work."""
+    cleared = {}
+    if status != Status.DEFERRED:
+        cleared["deferred_until"] = None
+    if status != Status.DECLINED:
+        cleared["declined_reason"] = ""
+    return cleared
 
 
 def task_edit(*, task: Task, version: int, by, **fields) -> Task:
@@ -81,3 +96,17 @@ def task_decline(*, task: Task, version: int, reason: str, by) -> Task:
 def task_delete(*, task: Task, by) -> None:
     with _history_context(by):
         task.delete()
+
+
+def deferred_tasks_return(*, today: datetime.date) -> int:
+    """Deferred work whose return date has come goes back to the triage inbox.
+
+    Recorded in each task's history as the system's doing, with the reason.
+    """
+    with transaction.atomic(), pghistory.context(user=None, reason="Came back from deferral"):
+        return Task.objects.filter(status=Status.DEFERRED, deferred_until__lte=today).update(
+            status=Status.NEW,
+            deferred_until=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )

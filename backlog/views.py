@@ -2,6 +2,8 @@
 
 import copy
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services
 from backlog.filters import TaskFilter
@@ -25,8 +27,9 @@ from backlog.forms import (
     StatusForm,
     TaskEditForm,
     TaskForm,
+    VersionedForm,
 )
-from backlog.models import Quadrant, Task, new_year_after
+from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
 from backlog.selectors import (
     board_quadrants,
     count_label,
@@ -36,6 +39,7 @@ from backlog.selectors import (
 )
 from mopsboard.rendering import render_page
 
+can_view = permission_required("backlog.view_task", raise_exception=True)
 can_change = permission_required("backlog.change_task", raise_exception=True)
 SCATTER_LIMIT = 250
 TRIAGE_PAGE_SIZE = 25
@@ -75,6 +79,7 @@ def _filter_status(task_filter: TaskFilter) -> int:
 
 @require_GET
 @login_required
+@can_view
 def board(request):
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     return render_page(
@@ -88,6 +93,7 @@ def board(request):
 
 @require_GET
 @login_required
+@can_view
 def quadrant(request, slug):
     """One quadrant's cards a page at a time: the board's "show more"."""
     if slug not in Quadrant.values:
@@ -111,6 +117,7 @@ def quadrant(request, slug):
 
 @require_GET
 @login_required
+@can_view
 def scatter(request):
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     points, total = scatter_points(task_filter.qs, limit=SCATTER_LIMIT)
@@ -161,13 +168,13 @@ def card_move(request):
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
-    response = render(
+    return render_page(
         request,
-        "backlog/board.html#board-quadrants",
+        "backlog/board.html",
         _board_context(request, task_filter),
+        partial="board-quadrants",
         status=status,
     )
-    return reswap(retarget(response, "#board-quadrants"), "outerHTML")
 
 
 def _stale_message(current: Task) -> str:
@@ -184,7 +191,10 @@ def _form_errors(form) -> str:
 
 @require_GET
 @login_required
+@can_view
 def triage(request):
+    # The daily return_deferred command may not have run yet today.
+    services.deferred_tasks_return(today=timezone.localdate())
     inbox = (
         Task.objects.in_triage()
         .select_related("requester", "category")
@@ -202,12 +212,13 @@ def triage(request):
 def _triage_context(request, **context) -> dict:
     return {
         "can_triage": request.user.has_perm("backlog.change_task"),
+        "scores": SCORE_RANGE,
         "new_year": new_year_after(timezone.localdate()),
         **context,
     }
 
 
-def _triage_response(request, task: Task, form, *, status: int):
+def _triage_response(request, task: Task, form, *, status: int, done: bool = False):
     """After a triage action: the row leaves (or comes back with errors) and the counter updates."""
     if not request.htmx:
         return redirect("backlog:triage")
@@ -218,75 +229,70 @@ def _triage_response(request, task: Task, form, *, status: int):
             request,
             task=task,
             form=form,
-            done=status == 200,
+            done=done,
             remaining=Task.objects.in_triage().count(),
         ),
         status=status,
     )
 
 
-def _triage_action(request, pk, form_class, apply, success_message):
-    task = get_object_or_404(Task.objects.select_related("requester", "category"), pk=pk)
-    form = form_class(request.POST)
+@dataclass(frozen=True)
+class TaskAction:
+    """One thing done to a task from triage or its page: the form, the service, the message.
+
+    Each form's fields are its service's keyword arguments, version included.
+    """
+
+    form_class: type[VersionedForm]
+    service: Callable[..., Task]
+    done: Callable[[Task], str]
+
+
+ACTIONS = {
+    "score": TaskAction(
+        ScoreForm,
+        services.task_rescore,
+        lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
+    ),
+    "status": TaskAction(
+        StatusForm,
+        services.task_set_status,
+        lambda task: f"“{task.title}” is now {task.get_status_display().lower()}.",
+    ),
+    "defer": TaskAction(
+        DeferForm,
+        services.task_defer,
+        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
+    ),
+    "decline": TaskAction(
+        DeclineForm, services.task_decline, lambda task: f"“{task.title}” declined."
+    ),
+}
+
+
+@require_POST
+@login_required
+@can_change
+def triage_action(request, pk, action):
+    """Score, defer or decline a request in the inbox; its row leaves the list."""
+    action = ACTIONS[action]
+    task = _get_task(pk)
+    form = action.form_class(request.POST, task=task)
+    if task.status != Status.NEW:
+        messages.info(
+            request, f"“{task.title}” has left triage already: it is {task.get_status_display()}."
+        )
+        return _triage_response(request, task, form, status=409, done=True)
     if not form.is_valid():
         messages.error(request, f"“{task.title}”: {_form_errors(form)}")
         return _triage_response(request, task, form, status=422)
     try:
-        task = apply(task, form.cleaned_data)
+        task = action.service(task=task, by=request.user, **form.cleaned_data)
     except services.StaleEdit as stale:
         messages.error(request, _stale_message(stale.current))
         return _triage_response(request, stale.current, form, status=409)
-    messages.success(request, success_message(task))
-    return _triage_response(request, task, form, status=200)
-
-
-@require_POST
-@login_required
-@can_change
-def triage_score(request, pk):
-    return _triage_action(
-        request,
-        pk,
-        ScoreForm,
-        lambda task, data: services.task_rescore(
-            task=task,
-            version=data["version"],
-            impact=data["impact"],
-            effort=data["effort"],
-            by=request.user,
-        ),
-        lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
-    )
-
-
-@require_POST
-@login_required
-@can_change
-def triage_defer(request, pk):
-    return _triage_action(
-        request,
-        pk,
-        DeferForm,
-        lambda task, data: services.task_defer(
-            task=task, version=data["version"], until=data["until"], by=request.user
-        ),
-        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
-    )
-
-
-@require_POST
-@login_required
-@can_change
-def triage_decline(request, pk):
-    return _triage_action(
-        request,
-        pk,
-        DeclineForm,
-        lambda task, data: services.task_decline(
-            task=task, version=data["version"], reason=data["reason"], by=request.user
-        ),
-        lambda task: f"“{task.title}” declined.",
-    )
+    messages.success(request, action.done(task))
+    return _triage_response(request, task, form, status=200, done=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,6 +330,7 @@ def _get_task(pk) -> Task:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@can_view
 def task_detail(request, pk):
     """The task page; a POST saves the edit form (permission checked before anything is read)."""
     if request.method == "POST" and not request.user.has_perm("backlog.change_task"):
@@ -363,10 +370,15 @@ def _task_form_response(request, task, form, *, status, conflict=None):
     )
 
 
-def _task_action(request, pk, form_class, apply, form_key, success_message):
-    """A status change, deferral or decline from the task page."""
+@require_POST
+@login_required
+@can_change
+def task_action(request, pk, action):
+    """Change status, defer or decline from the task page, then show the page again."""
+    form_key = f"{action}_form"
+    action = ACTIONS[action]
     task = _get_task(pk)
-    form = form_class(request.POST, task=task)
+    form = action.form_class(request.POST, task=task)
     if not form.is_valid():
         return render(
             request,
@@ -375,66 +387,14 @@ def _task_action(request, pk, form_class, apply, form_key, success_message):
             status=422,
         )
     try:
-        task = apply(task, form.cleaned_data)
+        task = action.service(task=task, by=request.user, **form.cleaned_data)
+        messages.success(request, action.done(task))
     except services.StaleEdit as stale:
-        messages.error(request, _stale_message(stale.current))
-        return (
-            redirect(stale.current)
-            if not request.htmx
-            else HttpResponseClientRedirect(stale.current.get_absolute_url())
-        )
-    messages.success(request, success_message(task))
-    return (
-        redirect(task) if not request.htmx else HttpResponseClientRedirect(task.get_absolute_url())
-    )
-
-
-@require_POST
-@login_required
-@can_change
-def task_status(request, pk):
-    return _task_action(
-        request,
-        pk,
-        StatusForm,
-        lambda task, data: services.task_set_status(
-            task=task, version=data["version"], status=data["status"], by=request.user
-        ),
-        "status_form",
-        lambda task: f"“{task.title}” is now {task.get_status_display().lower()}.",
-    )
-
-
-@require_POST
-@login_required
-@can_change
-def task_defer(request, pk):
-    return _task_action(
-        request,
-        pk,
-        DeferForm,
-        lambda task, data: services.task_defer(
-            task=task, version=data["version"], until=data["until"], by=request.user
-        ),
-        "defer_form",
-        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
-    )
-
-
-@require_POST
-@login_required
-@can_change
-def task_decline(request, pk):
-    return _task_action(
-        request,
-        pk,
-        DeclineForm,
-        lambda task, data: services.task_decline(
-            task=task, version=data["version"], reason=data["reason"], by=request.user
-        ),
-        "decline_form",
-        lambda task: f"“{task.title}” declined.",
-    )
+        task = stale.current
+        messages.error(request, _stale_message(task))
+    if request.htmx:
+        return HttpResponseClientRedirect(task.get_absolute_url())
+    return redirect(task)
 
 
 @require_http_methods(["GET", "POST"])
@@ -462,6 +422,7 @@ def spreadsheet_safe(text) -> str:
 
 @require_GET
 @login_required
+@can_view
 def task_export(request):
     """The filtered tasks as CSV, streamed so a large backlog doesn't sit in memory."""
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())

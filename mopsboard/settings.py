@@ -115,6 +115,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKI
 
 # A score at or above the split counts as high impact or high effort.
 MOPSBOARD_QUADRANT_SPLIT = int(os.environ.get("MOPSBOARD_QUADRANT_SPLIT", "3"))
+if not 2 <= MOPSBOARD_QUADRANT_SPLIT <= 5:
+    # At 1 nothing is low, at 6 nothing is high: two quadrants could never be reached.
+    raise ImproperlyConfigured("MOPSBOARD_QUADRANT_SPLIT must be 2, 3, 4 or 5.")
 # The estimate a task gets from its effort score until someone enters hours.
 MOPSBOARD_EFFORT_HOURS = {1: 2, 2: 4, 3: 8, 4: 16, 5: 40}
 # Cards a board quadrant shows before "show all"; the quadrant page shows this many a page.

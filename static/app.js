@@ -86,14 +86,26 @@
   });
 
   // When a triaged row leaves, keep the keyboard where it was: on the next request.
+  // When it comes back with an error, stay on it, in its reason box if that was open.
   let nextFocus = null;
+  let refocusRowId = null;
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;
-    if (target && target.classList.contains("triage-row")) {
+    if (!target || !target.classList.contains("triage-row")) return;
+    if (event.detail.xhr.status === 200) {
       nextFocus = target.nextElementSibling || target.previousElementSibling;
+    } else {
+      refocusRowId = target.id;
     }
   });
   document.addEventListener("htmx:afterSettle", () => {
+    if (refocusRowId) {
+      const row = document.getElementById(refocusRowId);
+      const reason = row && row.querySelector("details.decline[open] input[name=reason]");
+      if (reason) reason.focus();
+      else focusRow(row);
+      refocusRowId = null;
+    }
     if (nextFocus && nextFocus.isConnected && !document.activeElement.closest(".triage-row")) {
       focusRow(nextFocus.classList.contains("triage-row") ? nextFocus : null);
     }

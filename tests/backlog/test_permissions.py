@@ -110,7 +110,28 @@ def test_the_page_puts_the_csrf_token_on_every_htmx_request(lead_client):
     assert '<body hx-headers=\'{"X-CSRFToken": "' in body
 
 
-def test_htmx_request_after_the_session_ends_goes_to_the_login_page(client):
-    response = client.get(reverse("backlog:board"), headers={"HX-Request": "true"})
+def test_htmx_request_after_the_session_ends_logs_in_back_to_the_page(client):
+    task = TaskFactory()
+    response = client.post(
+        reverse("backlog:card-move"),
+        {"task": task.pk, "quadrant": "money-pit", "version": 1},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/board/?q=crm"},
+    )
     assert response.status_code == 200
-    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert response["HX-Redirect"] == "/accounts/login/?next=/board/%3Fq%3Dcrm"
+
+
+def test_a_user_without_a_role_reads_nothing(db):
+    from tests.conftest import _logged_in
+    from tests.factories import UserFactory
+
+    client = _logged_in(UserFactory(username="new-hire"))
+    task = TaskFactory()
+    for url in (
+        reverse("backlog:board"),
+        reverse("backlog:triage"),
+        reverse("backlog:scatter"),
+        task.get_absolute_url(),
+        reverse("backlog:task-export"),
+    ):
+        assert client.get(url).status_code == 403, url

@@ -109,3 +109,45 @@ def test_history_names_the_requester_not_its_id():
     task = TaskFactory(requester=PersonFactory(name="Dana Whitfield"))
     services.task_edit(task=task, version=1, by=None, requester=PersonFactory(name="Marco Rossi"))
     assert ("requester", "Dana Whitfield", "Marco Rossi") in task_history(task)[0].changes
+
+
+def test_leaving_deferred_or_declined_clears_the_date_and_reason():
+    task = TaskFactory()
+    task = services.task_defer(task=task, version=1, until=datetime.date(2027, 1, 4), by=None)
+    task = services.task_decline(task=task, version=2, reason="Out of scope", by=None)
+    assert task.deferred_until is None
+    task = services.task_set_status(task=task, version=3, status=Status.BACKLOG, by=None)
+    assert (task.status, task.declined_reason, task.deferred_until) == (Status.BACKLOG, "", None)
+
+
+def test_editing_a_task_deleted_meanwhile_is_a_404():
+    from django.http import Http404
+
+    task = TaskFactory()
+    Task.objects.filter(pk=task.pk).delete()
+    with pytest.raises(Http404):
+        services.task_rescore(task=task, version=1, impact=1, effort=1, by=None)
+
+
+def test_deferred_work_returns_to_triage_on_its_date_and_not_before():
+    today = datetime.date(2027, 1, 1)
+    due = TaskFactory(status=Status.DEFERRED, deferred_until=today)
+    later = TaskFactory(status=Status.DEFERRED, deferred_until=today + datetime.timedelta(days=1))
+    assert services.deferred_tasks_return(today=today) == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, due.deferred_until, due.version) == (Status.NEW, None, 2)
+    assert later.status == Status.DEFERRED
+    entry = task_history(due)[0]
+    assert (entry.label, entry.who) == ("Came back from deferral", "system")
+
+
+def test_return_deferred_command_reports_how_many_came_back():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    TaskFactory(status=Status.DEFERRED, deferred_until=datetime.date(2020, 1, 1))
+    out = StringIO()
+    call_command("return_deferred", stdout=out)
+    assert out.getvalue().strip() == "1 deferred task back in triage."

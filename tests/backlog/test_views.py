@@ -92,8 +92,8 @@ def test_board_counts_stop_at_the_cap(lead_client, settings):
     ("data", "status", "message"),
     [
         ({"task": 999999, "quadrant": "quick-win", "version": 1}, 404, "Not found"),
-        ({"quadrant": "quick-win", "version": 1}, 422, "This field is required."),
-        ({"task": "abc", "quadrant": "quick-win", "version": 1}, 422, "Enter a whole number."),
+        ({"quadrant": "quick-win", "version": 1}, 422, "Pick the card to move."),
+        ({"task": "abc", "quadrant": "quick-win", "version": 1}, 422, "Pick the card to move."),
         ({"task": 1, "quadrant": "top-left", "version": 1}, 422, "one of the four quadrants"),
     ],
     ids=["unknown-task", "no-task", "text-task", "unknown-quadrant"],
@@ -449,3 +449,33 @@ def test_edit_without_htmx_redirects_to_the_task(lead_client):
     assert response.url == task.get_absolute_url()
     task.refresh_from_db()
     assert task.title == "Webinar program template"
+
+
+def test_a_request_that_left_triage_is_not_triaged_again(htmx_client):
+    task = TaskFactory(status=Status.DECLINED, impact=None, effort=None, declined_reason="No")
+    response = htmx_client.post(
+        reverse("backlog:triage-score", args=[task.pk]), {"impact": 5, "effort": 1, "version": 1}
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "has left triage already: it is Declined" in body
+    assert f'id="triage-row-{task.pk}"' not in body
+    task.refresh_from_db()
+    assert (task.status, task.impact) == (Status.DECLINED, None)
+
+
+@pytest.mark.parametrize("name", ["backlog:board", "backlog:scatter"])
+def test_filtering_over_htmx_updates_the_export_and_view_links(lead_client, name):
+    body = lead_client.get(reverse(name), {"q": "crm"}, headers=HTMX).content.decode()
+    assert 'id="view-links" class="views" aria-label="Views" hx-swap-oob="true"' in body
+    assert 'href="/tasks/export.csv?q=crm"' in body
+
+
+def test_opening_the_inbox_brings_back_deferred_work_that_is_due(lead_client):
+    TaskFactory(
+        title="Evaluate the stack",
+        status=Status.DEFERRED,
+        deferred_until=timezone.localdate(),
+    )
+    body = lead_client.get(reverse("backlog:triage")).content.decode()
+    assert "Evaluate the stack" in body

@@ -20,7 +20,6 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	@echo "mopsboard: http://$(HOST):$(PORT)/ (demo logins lead, member, viewer; password $${MOPSBOARD_DEMO_PASSWORD:-mopsboard-demo})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL

@@ -10,6 +10,9 @@ from raci.models import Person
 
 
 class TaskFilter(django_filters.FilterSet):
+    # With no status ticked, the board shows the work the team still means to do.
+    default_statuses = OPEN_STATUSES
+
     q = django_filters.CharFilter(method="filter_text", label="Search")
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(), empty_label="Any category"
@@ -43,5 +46,5 @@ class TaskFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("status"):
-            queryset = queryset.filter(status__in=OPEN_STATUSES)
+            queryset = queryset.filter(status__in=self.default_statuses)
         return queryset

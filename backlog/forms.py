@@ -23,6 +23,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:
+    """A date people plan with: not in the past, not absurdly far ahead."""
+    today = timezone.localdate()
+    if after_today and value <= today:
+        raise ValidationError("Choose a date after today.")
+    if value < today:
+        raise ValidationError("Choose today or a later date.")
+    if value > today + datetime.timedelta(days=3 * 366):
+        raise ValidationError("Choose a date within the next three years.")
+    return value
+
+
 def plain_text(value: str) -> str:
     if HTML_TAG.search(value):
         raise ValidationError("Use plain text: remove the HTML tags.", code="html")
@@ -147,12 +159,7 @@ class DeferForm(VersionedForm):
         self.fields["until"].initial = new_year_after(timezone.localdate())
 
     def clean_until(self):
-        until = self.cleaned_data["until"]
-        if until <= timezone.localdate():
-            raise ValidationError("Choose a date after today.")
-        if until > timezone.localdate() + datetime.timedelta(days=3 * 366):
-            raise ValidationError("Choose a date within the next three years.")
-        return until
+        return date_ahead(self.cleaned_data["until"], after_today=True)
 
 
 class DeclineForm(VersionedForm):

@@ -18,8 +18,14 @@ ROLE_PERMISSIONS = {
         "backlog.change_task",
         "backlog.view_category",
         "raci.view_person",
+        "raci.view_assignment",
     ],
-    VIEWER: ["backlog.view_task", "backlog.view_category", "raci.view_person"],
+    VIEWER: [
+        "backlog.view_task",
+        "backlog.view_category",
+        "raci.view_person",
+        "raci.view_assignment",
+    ],
 }
 
 

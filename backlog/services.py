@@ -2,13 +2,13 @@
 
 import datetime
 
-import pghistory
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, scores_for_quadrant
+from mopsboard.history import history_context
 
 
 class StaleEdit(Exception):
@@ -19,14 +19,10 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _history_context(by):
-    return pghistory.context(user=by.pk if by else None)
-
-
 def task_create(*, by, **fields) -> Task:
     """A new request: in the triage inbox unless it arrives already scored."""
     scored = fields.get("impact") is not None
-    with _history_context(by):
+    with history_context(by):
         return Task.objects.create(status=Status.BACKLOG if scored else Status.NEW, **fields)
 
 
@@ -38,7 +34,7 @@ def task_update(*, task: Task, version: int, by, **changes) -> Task:
     """
     if "status" in changes:
         changes = {**_leftovers_cleared(changes["status"]), **changes}
-    with transaction.atomic(), _history_context(by):
+    with transaction.atomic(), history_context(by):
         written = Task.objects.filter(pk=task.pk, version=version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
@@ -94,7 +90,7 @@ def task_decline(*, task: Task, version: int, reason: str, by) -> Task:
 
 
 def task_delete(*, task: Task, by) -> None:
-    with _history_context(by):
+    with history_context(by):
         task.delete()
 
 
@@ -103,7 +99,7 @@ def deferred_tasks_return(*, today: datetime.date) -> int:
 
     Recorded in each task's history as the system's doing, with the reason.
     """
-    with transaction.atomic(), pghistory.context(user=None, reason="Came back from deferral"):
+    with transaction.atomic(), history_context(None, reason="Came back from deferral"):
         return Task.objects.filter(status=Status.DEFERRED, deferred_until__lte=today).update(
             status=Status.NEW,
             deferred_until=None,

@@ -37,7 +37,10 @@ from backlog.selectors import (
     scatter_points,
     task_history,
 )
+from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
+from raci.models import Role
+from raci.selectors import raci_matrix
 
 can_view = permission_required("backlog.view_task", raise_exception=True)
 can_change = permission_required("backlog.change_task", raise_exception=True)
@@ -321,7 +324,14 @@ def _task_page_context(task: Task, **forms) -> dict:
         "defer_form": DeferForm(initial={"version": task.version}),
         "decline_form": DeclineForm(initial={"version": task.version}),
     }
-    return {"task": task, "history": task_history(task), **defaults, **forms}
+    return {
+        "task": task,
+        "history": task_history(task),
+        "raci": raci_matrix([task]),
+        "roles": Role,
+        **defaults,
+        **forms,
+    }
 
 
 def _get_task(pk) -> Task:
@@ -412,12 +422,6 @@ def task_delete(request, pk):
 class _Echo:
     def write(self, value):
         return value
-
-
-def spreadsheet_safe(text) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    text = str(text)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @require_GET

@@ -125,6 +125,16 @@ MOPSBOARD_QUADRANT_PAGE_SIZE = 10
 # Board and scatter counts stop here ("1,000+"): counting every row of a 100,000-task
 # quadrant would cost more than drawing the board, and the plan is the same either way.
 MOPSBOARD_COUNT_CAP = 1000
+# RACI rules: more Consulted than this on one task is a hint; one Accountable person on
+# more than this share of open tasks is a hint; teams that want a single Responsible
+# per task turn the last one on.
+MOPSBOARD_RACI_MAX_CONSULTED = 3
+MOPSBOARD_RACI_MAX_ACCOUNTABLE_SHARE = 0.5
+MOPSBOARD_RACI_ONE_RESPONSIBLE = os.environ.get("MOPSBOARD_RACI_ONE_RESPONSIBLE") == "1"
+# Tasks a page of the RACI matrix shows.
+MOPSBOARD_RACI_PAGE_SIZE = 50
+# The shared page prints as one document, so it is not paged; this bounds it.
+MOPSBOARD_SHARED_TASK_LIMIT = 500
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 LOGGING = {

@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("raci/", include("raci.urls")),
     path("", include("backlog.urls")),
 ]

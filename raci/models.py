@@ -1,7 +1,12 @@
-"""People: the team that does the work and the stakeholders who ask for it."""
+"""People, their RACI roles on tasks, and the links that share the matrix."""
 
+from dataclasses import dataclass
+
+import pghistory
 from django.conf import settings
+from django.core import signing
 from django.db import models
+from django.urls import reverse
 
 
 class PersonQuerySet(models.QuerySet):
@@ -42,3 +47,171 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Role(models.TextChoices):
+    RESPONSIBLE = "R", "Responsible"
+    ACCOUNTABLE = "A", "Accountable"
+    ACCOUNTABLE_RESPONSIBLE = "A/R", "Accountable and responsible"
+    CONSULTED = "C", "Consulted"
+    INFORMED = "I", "Informed"
+
+    @property
+    def is_accountable(self) -> bool:
+        return self in ACCOUNTABLE_ROLES
+
+    @property
+    def is_responsible(self) -> bool:
+        return self in RESPONSIBLE_ROLES
+
+
+ACCOUNTABLE_ROLES = (Role.ACCOUNTABLE, Role.ACCOUNTABLE_RESPONSIBLE)
+RESPONSIBLE_ROLES = (Role.RESPONSIBLE, Role.ACCOUNTABLE_RESPONSIBLE)
+
+
+class Level(models.IntegerChoices):
+    """How bad a RACI problem is; a task's health is its worst problem."""
+
+    FINE = 0, "Fine"
+    HINT = 1, "Hint"
+    WARNING = 2, "Warning"
+    ERROR = 3, "Error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: Level
+    message: str
+
+
+def task_problems(roles: list[str]) -> list[Problem]:
+    """The RACI rules for one task, given the roles on it (one per person)."""
+    accountable = sum(role in ACCOUNTABLE_ROLES for role in roles)
+    responsible = sum(role in RESPONSIBLE_ROLES for role in roles)
+    consulted = roles.count(Role.CONSULTED)
+    problems = []
+    if not accountable:
+        problems.append(Problem(Level.ERROR, "No Accountable: nobody signs this off."))
+    if not responsible:
+        problems.append(Problem(Level.WARNING, "No Responsible: nobody does the work."))
+    elif responsible > 1 and settings.MOPSBOARD_RACI_ONE_RESPONSIBLE:
+        problems.append(
+            Problem(Level.WARNING, f"{responsible} Responsible: the team wants one per task.")
+        )
+    if consulted > settings.MOPSBOARD_RACI_MAX_CONSULTED:
+        problems.append(
+            Problem(Level.HINT, f"{consulted} Consulted: every one of them slows a decision.")
+        )
+    return problems
+
+
+def health_of(problems: list[Problem]) -> Level:
+    return max((problem.level for problem in problems), default=Level.FINE)
+
+
+def problem_conditions() -> models.Q:
+    """Tasks whose RACI has an error or a warning, for filters; needs annotate_raci_counts."""
+    condition = models.Q(accountable_count=0) | models.Q(responsible_count=0)
+    if settings.MOPSBOARD_RACI_ONE_RESPONSIBLE:
+        condition |= models.Q(responsible_count__gt=1)
+    return condition | models.Q(consulted_count__gt=settings.MOPSBOARD_RACI_MAX_CONSULTED)
+
+
+def annotate_raci_counts(tasks: models.QuerySet) -> models.QuerySet:
+    """Each task's number of Accountable, Responsible and Consulted people."""
+    count = models.Count
+    return tasks.annotate(
+        accountable_count=count(
+            "assignments", filter=models.Q(assignments__role__in=ACCOUNTABLE_ROLES)
+        ),
+        responsible_count=count(
+            "assignments", filter=models.Q(assignments__role__in=RESPONSIBLE_ROLES)
+        ),
+        consulted_count=count("assignments", filter=models.Q(assignments__role=Role.CONSULTED)),
+    )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Assignment(models.Model):
+    """A person's role on a task. A person who is not on a task has no row."""
+
+    task = models.ForeignKey("backlog.Task", on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=3, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "person"], name="raci_one_role_per_person"),
+            # Whatever writes (a form, a bulk update, two editors at once), a task never
+            # has two Accountable people.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(role__in=["A", "A/R"]),
+                name="raci_one_accountable_per_task",
+                violation_error_message="A task has exactly one Accountable person.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["R", "A", "A/R", "C", "I"]), name="raci_known_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "role"], name="raci_person_role")]
+
+    def __str__(self):
+        return f"{self.person} {self.role} on {self.task}"
+
+
+SHARE_LINK_SALT = "raci.share-link"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def live(self, today):
+        """Links that still open: not revoked, not past their expiry date."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        )
+
+
+class ShareLink(models.Model):
+    """A read-only view of the RACI matrix for people without an account.
+
+    The token is the link's id signed with the secret key (HMAC-SHA256, 256 bits), so
+    nothing secret is stored and the lead can copy a link again at any time; revoking
+    or expiring the row closes it.
+    """
+
+    label = models.CharField(
+        max_length=120, help_text="Who the link is for, e.g. Sales leadership."
+    )
+    query = models.CharField(
+        max_length=1000, blank=True, help_text="The matrix filter baked into the link."
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("raci:shared", args=[self.token])
+
+    @property
+    def token(self) -> str:
+        return signing.Signer(salt=SHARE_LINK_SALT).sign(str(self.pk))
+
+    @classmethod
+    def open(cls, token: str, *, today) -> "ShareLink":
+        """The live link for `token`; DoesNotExist for a tampered, revoked or expired one."""
+        try:
+            pk = signing.Signer(salt=SHARE_LINK_SALT).unsign(token)
+        except signing.BadSignature as error:
+            raise cls.DoesNotExist("Tampered share link.") from error
+        return cls.objects.live(today).get(pk=pk)

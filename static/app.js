@@ -199,6 +199,100 @@
     movedCardId = null;
   });
 
+  // --- RACI matrix: a WAI-ARIA grid. Arrows move, letters set a role, Enter opens the menu.
+  const ROLE_KEYS = { r: "R", a: "A", c: "C", i: "I" };
+
+  function cellAt(cell, rowOffset, columnOffset) {
+    const row = cell.parentElement;
+    const rows = Array.from(row.parentElement.rows);
+    const column = Array.from(row.cells).indexOf(cell) + columnOffset;
+    const target = rows[rows.indexOf(row) + rowOffset];
+    const next = target && target.cells[column];
+    return next && next.classList.contains("cell") ? next : null;
+  }
+
+  function focusCell(cell) {
+    if (!cell) return;
+    document.querySelectorAll("td.cell[tabindex='0']").forEach((other) => (other.tabIndex = -1));
+    cell.tabIndex = 0;
+    cell.focus();
+  }
+
+  function prepareCell(cell) {
+    const form = document.getElementById("raci-cell-form");
+    if (!form) return null;
+    form.elements.task.value = cell.dataset.taskId;
+    form.elements.person.value = cell.dataset.personId;
+    form.elements.expected.value = cell.dataset.role;
+    form.setAttribute("hx-target", `#${cell.id}`);
+    form.querySelector("[data-cell-title]").textContent = cell.getAttribute("aria-label");
+    return form;
+  }
+
+  function setRole(cell, role) {
+    const form = prepareCell(cell);
+    if (form) form.querySelector(`button[name=role][value="${role}"]`).click();
+  }
+
+  function initGrid(root) {
+    const grid = root.querySelector && root.querySelector("[data-raci-grid]");
+    const first = grid && grid.querySelector("td.cell");
+    if (first && !grid.querySelector("td.cell[tabindex='0']")) first.tabIndex = 0;
+  }
+  document.addEventListener("htmx:load", (event) => initGrid(event.detail.elt));
+
+  document.addEventListener("click", (event) => {
+    const cell = event.target.closest("[data-raci-grid] td.cell");
+    if (!cell || !prepareCell(cell)) return;
+    focusCell(cell);
+    document.getElementById("raci-cell-form").showPopover();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const cell = event.target.closest && event.target.closest("[data-raci-grid] td.cell");
+    if (!cell || event.ctrlKey || event.metaKey || event.altKey) return;
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[event.key]) {
+      event.preventDefault();
+      focusCell(cellAt(cell, ...moves[event.key]));
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      prepareCell(cell);
+      document.getElementById("raci-cell-form").showPopover();
+    } else if (event.key === "Backspace" || event.key === "Delete") {
+      event.preventDefault();
+      setRole(cell, "");
+    } else if (event.key === "A" && event.shiftKey) {
+      event.preventDefault();
+      setRole(cell, "A/R");
+    } else if (ROLE_KEYS[event.key]) {
+      event.preventDefault();
+      setRole(cell, ROLE_KEYS[event.key]);
+    }
+  });
+
+  // After a cell is swapped, keep the keyboard on it; a 409 for A opens the confirm dialog.
+  let editedCellId = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("#raci-cell-form, #raci-confirm form");
+    if (form) editedCellId = `raci-cell-${form.elements.task.value}-${form.elements.person.value}`;
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const confirm = document.getElementById("raci-confirm");
+    if (event.detail.target === confirm) {
+      confirm.showModal();
+      return;
+    }
+    if (confirm && confirm.open) confirm.close();
+    const menu = document.getElementById("raci-cell-form");
+    if (menu && menu.matches(":popover-open")) menu.hidePopover();
+    if (editedCellId) focusCell(document.getElementById(editedCellId));
+    editedCellId = null;
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close-dialog]")) event.target.closest("dialog").close();
+  });
+
   // Errors htmx does not swap (403, 404, 500) still tell the person what happened.
   document.addEventListener("htmx:responseError", (event) => {
     const box = document.getElementById("messages");

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from backlog.models import Category, Status, Task
-from raci.models import Person
+from raci.models import Assignment, Person, Role, ShareLink
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,3 +55,19 @@ class TaskFactory(factory.django.DjangoModelFactory):
     impact = 4
     effort = 2
     status = Status.BACKLOG
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    task = factory.SubFactory(TaskFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Role.RESPONSIBLE
+
+
+class ShareLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShareLink
+
+    label = "Sales leadership"

@@ -1,6 +1,7 @@
-"""Load a realistic marketing-ops team and its backlog. Safe to run twice."""
+"""Load a realistic marketing-ops team, its backlog and its RACI. Safe to run twice."""
 
 import datetime
+import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +13,8 @@ from django.utils import timezone
 from backlog import services
 from backlog.models import Category, Status, Task, new_year_after
 from backlog.roles import LEAD, MEMBER, VIEWER
+from raci.models import Person, Role, ShareLink
+from raci.services import assignment_set
 
 CATEGORIES = [
     "Campaign build",
@@ -175,6 +178,21 @@ INBOX = [
     ("Normalise job titles for persona reporting", "Data cleanup", "Kenji Mori", 1),
 ]
 
+# Who does what, by category: (Responsible, Accountable). The requester is Consulted.
+OWNERS = {
+    "Campaign build": ("Tom Becker", "Priya Shah"),
+    "Compliance/privacy": ("Ruth Okafor", "Priya Shah"),
+    "Data cleanup": ("Ana Lima", "Priya Shah"),
+    "Documentation": ("Priya Shah", "Priya Shah"),
+    "Integration/sync": ("Ana Lima", "Tom Becker"),
+    "Platform admin": ("Tom Becker", "Priya Shah"),
+    "Reporting": ("Kenji Mori", "Priya Shah"),
+}
+# Left broken on purpose, so the RACI health checks have something to show.
+NO_ACCOUNTABLE = {"Attribution dashboard for campaign influence", "Chat tool integration pilot"}
+NO_RESPONSIBLE = {"Subscription centre with topic choices"}
+DEMO_SHARE_LINK = "Demo: the whole matrix"
+
 # Work that has moved on from the backlog.
 PROGRESS = {
     "Fix CRM sync errors on lead owner field": Status.IN_PROGRESS,
@@ -201,11 +219,22 @@ class Command(BaseCommand):
             help="Do nothing if the database already has tasks or users (what `make run` does).",
         )
 
-    @transaction.atomic
     def handle(self, *args, if_empty=False, **options):
         if if_empty and (Task.objects.exists() or get_user_model().objects.exists()):
             self.stdout.write("The database has data already; demo data not loaded.")
-            return
+        else:
+            self._seed(options["verbosity"])
+        link = ShareLink.objects.filter(label=DEMO_SHARE_LINK, revoked_at__isnull=True).first()
+        if link and options["verbosity"]:
+            host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+            password = settings.MOPSBOARD_DEMO_PASSWORD
+            self.stdout.write(
+                f"Demo logins: lead, member, viewer (password {password!r}).\n"
+                f"Stakeholder share link: http://{host}:{port}{link.get_absolute_url()}"
+            )
+
+    @transaction.atomic
+    def _seed(self, verbosity):
         password = settings.MOPSBOARD_DEMO_PASSWORD
         users = self._users(password)
         lead = users[LEAD]
@@ -227,6 +256,7 @@ class Command(BaseCommand):
             created += made
             if made:
                 self._move_on(task, lead)
+                self._assign(task, people, lead)
         for title, category, requester, days_ago in INBOX:
             created += self._task(
                 lead,
@@ -235,10 +265,10 @@ class Command(BaseCommand):
                 requester=people[requester],
                 created_at=now - datetime.timedelta(days=days_ago),
             )[1]
-        if options["verbosity"]:
+        ShareLink.objects.get_or_create(label=DEMO_SHARE_LINK, defaults={"created_by": lead})
+        if verbosity:
             self.stdout.write(
-                f"Demo data ready: {created} new tasks, {Task.objects.count()} in all. "
-                f"Logins: lead, member, viewer (password {password!r})."
+                f"Demo data ready: {created} new tasks, {Task.objects.count()} in all."
             )
 
     def _users(self, password):
@@ -254,8 +284,6 @@ class Command(BaseCommand):
         return users
 
     def _people(self, users):
-        from raci.models import Person
-
         people = {}
         for name, title, kind, hours, login in PEOPLE:
             person, _ = Person.objects.get_or_create(
@@ -276,6 +304,22 @@ class Command(BaseCommand):
         if existing:
             return existing, False
         return services.task_create(by=by, title=title, **fields), True
+
+    def _assign(self, task, people, by):
+        if task.status == Status.DECLINED:
+            return
+        responsible, accountable = OWNERS[task.category.name]
+        roles = {task.requester.name: Role.CONSULTED}
+        if task.title not in NO_RESPONSIBLE:
+            roles[responsible] = Role.RESPONSIBLE
+        if task.title not in NO_ACCOUNTABLE:
+            roles[accountable] = (
+                Role.ACCOUNTABLE_RESPONSIBLE if accountable == responsible else Role.ACCOUNTABLE
+            )
+        if task.category.name == "Compliance/privacy":
+            roles.setdefault("Olivia Grant", Role.INFORMED)
+        for name, role in roles.items():
+            assignment_set(task=task, person=people[name], role=role, expected="", by=by)
 
     def _move_on(self, task, by):
         if task.title in PROGRESS:

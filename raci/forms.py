@@ -1,0 +1,41 @@
+"""Inputs to the RACI: one cell, and a share link."""
+
+from django import forms
+
+from backlog.forms import DateInput, date_ahead, plain_text
+from raci.models import Role
+
+CELL_CHOICES = [("", "None"), *Role.choices]
+
+
+class CellForm(forms.Form):
+    """A cell of the matrix: who, on what, the role now and the role the editor saw."""
+
+    task = forms.IntegerField(min_value=1)
+    person = forms.IntegerField(min_value=1)
+    role = forms.ChoiceField(
+        choices=CELL_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Choose R, A, A/R, C, I or none."},
+    )
+    expected = forms.ChoiceField(choices=CELL_CHOICES, required=False)
+    move_accountable = forms.BooleanField(required=False)
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        max_length=120,
+        help_text="Who it is for, e.g. Sales leadership. Shown in your list, not to them.",
+    )
+    expires_on = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty for a link that works until you revoke it.",
+    )
+
+    def clean_label(self):
+        return plain_text(self.cleaned_data["label"].strip())
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        return expires_on and date_ahead(expires_on, after_today=False)

@@ -1,0 +1,86 @@
+"""Writes to the RACI: one cell at a time, never two Accountable, recorded in history."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mopsboard.history import history_context
+from raci.models import ACCOUNTABLE_ROLES, Assignment, Role, ShareLink
+
+
+class CellChanged(Exception):
+    """Someone changed this cell since the editor saw it; `current` is its role now."""
+
+    def __init__(self, current: str):
+        super().__init__(f"The cell is {current or 'empty'} now.")
+        self.current = current
+
+
+class AccountableTaken(Exception):
+    """Another person is already Accountable for the task."""
+
+    def __init__(self, holder: Assignment):
+        super().__init__(f"{holder.person} is Accountable.")
+        self.holder = holder
+
+
+def assignment_set(
+    *, task, person, role: str, expected: str, move_accountable: bool = False, by
+) -> str:
+    """Give `person` the `role` on `task` ("" takes them off it) and return the role.
+
+    `expected` is the role the editor saw; if the cell holds something else now the
+    change is refused (CellChanged) rather than written over. Giving A or A/R while
+    someone else holds it raises AccountableTaken, unless `move_accountable`: then, in
+    the same transaction, the previous holder keeps only their R (from A/R) or leaves
+    the task (from A). The database's one-Accountable constraint settles a race
+    between two editors: the second gets AccountableTaken too.
+    """
+    with transaction.atomic(), history_context(by):
+        cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
+        if (cell.role if cell else "") != expected:
+            raise CellChanged(cell.role if cell else "")
+        if role in ACCOUNTABLE_ROLES:
+            _make_room_for_accountable(task, person, move=move_accountable)
+        try:
+            with transaction.atomic():
+                if not role:
+                    Assignment.objects.filter(task=task, person=person).delete()
+                else:
+                    Assignment.objects.update_or_create(
+                        task=task, person=person, defaults={"role": role}
+                    )
+        except IntegrityError as race:
+            holder = Assignment.objects.filter(task=task, role__in=ACCOUNTABLE_ROLES).first()
+            if holder is None:
+                raise
+            raise AccountableTaken(holder) from race
+    return role
+
+
+def _make_room_for_accountable(task, person, *, move: bool) -> None:
+    holder = (
+        Assignment.objects.select_for_update()
+        .select_related("person")
+        .filter(task=task, role__in=ACCOUNTABLE_ROLES)
+        .exclude(person=person)
+        .first()
+    )
+    if holder is None:
+        return
+    if not move:
+        raise AccountableTaken(holder)
+    if holder.role == Role.ACCOUNTABLE_RESPONSIBLE:
+        holder.role = Role.RESPONSIBLE
+        holder.save(update_fields=["role"])
+    else:
+        holder.delete()
+
+
+def share_link_create(*, label: str, query: str, expires_on: datetime.date | None, by) -> ShareLink:
+    return ShareLink.objects.create(label=label, query=query, expires_on=expires_on, created_by=by)
+
+
+def share_link_revoke(*, link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from raci import views
+
+app_name = "raci"
+
+urlpatterns = [
+    path("", views.matrix, name="matrix"),
+    path("cell/", views.cell_update, name="cell-update"),
+    path("export.csv", views.export, name="export"),
+    path("share-links/", views.share_links, name="share-links"),
+    path("share-links/new/", views.share_link_create, name="share-link-create"),
+    path("share-links/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
+    path("shared/<str:token>/", views.shared, name="shared"),
+    path("shared/<str:token>/export.csv", views.shared_export, name="shared-export"),
+]

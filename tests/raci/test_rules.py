@@ -1,0 +1,148 @@
+"""The RACI rules and the database guarantee of one Accountable per task."""
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from raci import services
+from raci.models import Assignment, Level, Role, health_of, task_problems
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+A, AR, R, C, INFORMED = (
+    Role.ACCOUNTABLE,
+    Role.ACCOUNTABLE_RESPONSIBLE,
+    Role.RESPONSIBLE,
+    Role.CONSULTED,
+    Role.INFORMED,
+)
+
+
+@pytest.mark.parametrize(
+    ("roles", "health", "messages"),
+    [
+        ([], Level.ERROR, ["No Accountable", "No Responsible"]),
+        ([A], Level.WARNING, ["No Responsible"]),
+        ([R], Level.ERROR, ["No Accountable"]),
+        ([A, R], Level.FINE, []),
+        ([AR], Level.FINE, []),
+        ([AR, C, C, C], Level.FINE, []),
+        ([AR, C, C, C, C], Level.HINT, ["4 Consulted"]),
+        ([A, R, R, INFORMED], Level.FINE, []),
+    ],
+)
+def test_task_rules_at_their_boundaries(roles, health, messages):
+    problems = task_problems(roles)
+    assert health_of(problems) == health
+    assert [p.message.split(":")[0] for p in problems] == messages
+
+
+def test_one_responsible_setting_warns_about_a_second(settings):
+    settings.MOPSBOARD_RACI_ONE_RESPONSIBLE = True
+    assert health_of(task_problems([A, R])) == Level.FINE
+    assert [p.message for p in task_problems([A, R, R])] == [
+        "2 Responsible: the team wants one per task."
+    ]
+
+
+def test_the_database_refuses_a_second_accountable_by_update():
+    task = TaskFactory()
+    AssignmentFactory(task=task, role=A)
+    other = AssignmentFactory(task=task, role=R)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.filter(pk=other.pk).update(role=AR)
+
+
+def test_the_database_refuses_a_second_accountable_by_bulk_create():
+    task = TaskFactory()
+    people = PersonFactory.create_batch(2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.bulk_create(
+            [
+                Assignment(task=task, person=people[0], role=A),
+                Assignment(task=task, person=people[1], role=AR),
+            ]
+        )
+
+
+def test_giving_a_to_a_second_person_asks_first_then_moves_it_atomically():
+    task = TaskFactory()
+    priya, tom = PersonFactory(name="Priya"), PersonFactory(name="Tom")
+    AssignmentFactory(task=task, person=priya, role=AR)
+    with pytest.raises(services.AccountableTaken) as taken:
+        services.assignment_set(task=task, person=tom, role=A, expected="", by=None)
+    assert taken.value.holder.person == priya
+    services.assignment_set(
+        task=task, person=tom, role=A, expected="", move_accountable=True, by=None
+    )
+    roles = dict(Assignment.objects.filter(task=task).values_list("person__name", "role"))
+    assert roles == {"Priya": R, "Tom": A}
+
+
+def test_moving_a_plain_a_takes_the_old_holder_off_the_task():
+    task = TaskFactory()
+    old = AssignmentFactory(task=task, role=A)
+    new = PersonFactory()
+    services.assignment_set(
+        task=task, person=new, role=AR, expected="", move_accountable=True, by=None
+    )
+    assert not Assignment.objects.filter(pk=old.pk).exists()
+
+
+def test_a_cell_changed_since_the_editor_saw_it_is_not_overwritten():
+    cell = AssignmentFactory(role=C)
+    with pytest.raises(services.CellChanged) as changed:
+        services.assignment_set(
+            task=cell.task, person=cell.person, role=INFORMED, expected="", by=None
+        )
+    assert changed.value.current == C
+    cell.refresh_from_db()
+    assert cell.role == C
+
+
+def test_empty_role_takes_the_person_off_the_task():
+    cell = AssignmentFactory(role=C)
+    services.assignment_set(task=cell.task, person=cell.person, role="", expected=C, by=None)
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_giving_a_at_once_exactly_one_wins():
+    task = TaskFactory()
+    people = PersonFactory.create_batch(2)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def give_a(person):
+        try:
+            start.wait()
+            services.assignment_set(task=task, person=person, role=A, expected="", by=None)
+            outcomes.append("won")
+        except services.AccountableTaken:
+            outcomes.append("told someone else is Accountable")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give_a, args=[person]) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["told someone else is Accountable", "won"]
+    assert Assignment.objects.filter(task=task, role=A).count() == 1
+
+
+def test_assignment_changes_are_in_the_history():
+    from pghistory.models import Events
+
+    cell = AssignmentFactory(role=C)
+    services.assignment_set(task=cell.task, person=cell.person, role=R, expected=C, by=None)
+    labels = list(
+        Events.objects.references(cell.task)
+        .filter(pgh_model="raci.AssignmentEvent")
+        .order_by("pgh_created_at")
+        .values_list("pgh_label", flat=True)
+    )
+    assert labels == ["insert", "update"]

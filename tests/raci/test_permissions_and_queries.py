@@ -1,0 +1,88 @@
+"""Who may change the RACI, and the matrix's query count as it grows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from raci.models import Assignment, Person, Role, ShareLink
+from tests.factories import AssignmentFactory, PersonFactory, ShareLinkFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def mutating_requests(task, person, link):
+    return [
+        (
+            reverse("raci:cell-update"),
+            {"task": task.pk, "person": person.pk, "role": "A", "expected": ""},
+        ),
+        (reverse("raci:share-link-create"), {"label": "Everyone"}),
+        (reverse("raci:share-link-revoke", args=[link.pk]), {}),
+    ]
+
+
+def assert_nothing_changed(link):
+    assert not Assignment.objects.exists()
+    assert list(ShareLink.objects.values_list("pk", "revoked_at")) == [(link.pk, None)]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_anonymous_and_share_link_visitors_are_sent_to_log_in(client, index):
+    task, person, link = TaskFactory(), PersonFactory(), ShareLinkFactory()
+    client.get(link.get_absolute_url())  # holding a share link gives no session rights
+    url, data = mutating_requests(task, person, link)[index]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert_nothing_changed(link)
+
+
+@pytest.mark.parametrize("role", ["viewer", "member"])
+@pytest.mark.parametrize("index", range(3))
+def test_viewers_and_members_cannot_change_the_raci_or_share_it(request, role, index):
+    client = request.getfixturevalue(f"{role}_client")
+    task, person, link = TaskFactory(), PersonFactory(), ShareLinkFactory()
+    url, data = mutating_requests(task, person, link)[index]
+    assert client.post(url, data).status_code == 403
+    assert_nothing_changed(link)
+
+
+def test_viewers_read_the_matrix_but_get_no_editing_form(viewer_client):
+    TaskFactory()
+    body = viewer_client.get(reverse("raci:matrix")).content.decode()
+    assert 'id="raci-cell-form"' not in body
+    assert viewer_client.get(reverse("raci:share-links")).status_code == 403
+
+
+def make_matrix(tasks, people):
+    team = PersonFactory.create_batch(people, kind=Person.Kind.TEAM)
+    roles = [Role.ACCOUNTABLE, Role.RESPONSIBLE, Role.CONSULTED, Role.INFORMED]
+    for n in range(tasks):
+        task = TaskFactory()
+        for offset, role in enumerate(roles):
+            AssignmentFactory(task=task, person=team[(n + offset) % people], role=role)
+        AssignmentFactory(task=task, role=Role.CONSULTED)  # a stakeholder column too
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["matrix", "shared", "task"])
+def test_query_count_is_the_same_at_10x5_and_200x40(
+    lead_client, page, django_assert_max_num_queries
+):
+    make_matrix(10, 5)
+    url = {
+        "matrix": reverse("raci:matrix"),
+        "shared": ShareLinkFactory().get_absolute_url(),
+        "task": Assignment.objects.first().task.get_absolute_url(),
+    }[page]
+    small = count_queries(lead_client, url)
+    make_matrix(190, 35)
+    with django_assert_max_num_queries(small):
+        lead_client.get(url)
+    assert count_queries(lead_client, url) == small

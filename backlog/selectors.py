@@ -165,50 +165,72 @@ class HistoryEntry:
 HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
 
 
+RACI_EVENTS = "raci.AssignmentEvent"
+EVENT_LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
+
+
 def _related_names(events) -> dict[str, dict]:
-    """Names for the requester and category ids that appear in `events`, one query each."""
-    ids = {"requester_id": set(), "category_id": set()}
+    """Names for the requester, category and RACI people in `events`, one query each."""
+    ids = {"requester_id": set(), "category_id": set(), "person_id": set()}
     for event in events:
+        if event.pgh_model == RACI_EVENTS:
+            ids["person_id"].add(event.pgh_data["person_id"])
         for name, values in (event.pgh_diff or {}).items():
             if name in ids:
                 ids[name].update(value for value in values if value is not None)
+    people = Person.objects.filter(pk__in=ids["requester_id"] | ids["person_id"])
+    people_names = dict(people.values_list("pk", "name"))
     return {
-        "requester_id": dict(
-            Person.objects.filter(pk__in=ids["requester_id"]).values_list("pk", "name")
-        ),
+        "requester_id": people_names,
+        "person_id": people_names,
         "category_id": dict(
             Category.objects.filter(pk__in=ids["category_id"]).values_list("pk", "name")
         ),
     }
 
 
+def _raci_change(event, names) -> tuple[str, list]:
+    """A RACI event as "RACI" and one change: the person, their role before and after."""
+    person = names["person_id"].get(event.pgh_data["person_id"], "someone")
+    role = event.pgh_data["role"]
+    before, after = {
+        "insert": (None, role),
+        "update": tuple((event.pgh_diff or {}).get("role", (role, role))),
+        "delete": (role, "none"),
+    }[event.pgh_label]
+    return "RACI", [(person, before, after)]
+
+
 def task_history(task: Task) -> list[HistoryEntry]:
-    """Every recorded change to `task`, newest first, with who made it and old → new values."""
-    events = list(Events.objects.tracks(task).order_by("-pgh_created_at", "-pgh_id"))
+    """Every recorded change to `task` and its RACI, newest first, with who and old → new."""
+    events = list(Events.objects.references(task).order_by("-pgh_created_at", "-pgh_id"))
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     names = _related_names(events)
     labels = {f.attname: f.verbose_name for f in Task._meta.concrete_fields}
     entries = []
     for event in events:
-        user_id = (event.pgh_context or {}).get("user")
-        changes = [
-            (
-                labels.get(name, name),
-                names.get(name, {}).get(old, old),
-                names.get(name, {}).get(new, new),
-            )
-            for name, (old, new) in (event.pgh_diff or {}).items()
-            if name not in HIDDEN_HISTORY_FIELDS
-        ]
-        if event.pgh_label == "update" and not changes:
-            continue
+        context = event.pgh_context or {}
+        if event.pgh_model == RACI_EVENTS:
+            label, changes = _raci_change(event, names)
+        else:
+            label = context.get("reason") or EVENT_LABELS[event.pgh_label]
+            changes = [
+                (
+                    labels.get(name, name),
+                    names.get(name, {}).get(old, old),
+                    names.get(name, {}).get(new, new),
+                )
+                for name, (old, new) in (event.pgh_diff or {}).items()
+                if name not in HIDDEN_HISTORY_FIELDS
+            ]
+            if event.pgh_label == "update" and not changes:
+                continue
         entries.append(
             HistoryEntry(
                 when=event.pgh_created_at,
-                who=usernames.get(user_id, "system"),
-                label=(event.pgh_context or {}).get("reason")
-                or {"insert": "Created", "update": "Changed", "delete": "Deleted"}[event.pgh_label],
+                who=usernames.get(context.get("user"), "system"),
+                label=label,
                 changes=changes,
             )
         )

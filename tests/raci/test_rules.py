@@ -146,3 +146,21 @@ def test_assignment_changes_are_in_the_history():
         .values_list("pgh_label", flat=True)
     )
     assert labels == ["insert", "update"]
+
+
+def test_the_task_history_shows_raci_changes_with_names():
+    from backlog.selectors import task_history
+    from tests.factories import UserFactory
+
+    lead = UserFactory(username="priya")
+    task = TaskFactory()
+    tom = PersonFactory(name="Tom Becker")
+    services.assignment_set(task=task, person=tom, role=R, expected="", by=lead)
+    services.assignment_set(task=task, person=tom, role=AR, expected=R, by=lead)
+    services.assignment_set(task=task, person=tom, role="", expected=AR, by=lead)
+    raci = [(e.label, e.who, e.changes) for e in task_history(task) if e.label == "RACI"]
+    assert raci == [
+        ("RACI", "priya", [("Tom Becker", AR, "none")]),
+        ("RACI", "priya", [("Tom Becker", R, AR)]),
+        ("RACI", "priya", [("Tom Becker", None, R)]),
+    ]

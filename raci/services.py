@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mopsboard.history import history_context
-from raci.models import ACCOUNTABLE_ROLES, Assignment, Role, ShareLink
+from raci.models import ACCOUNTABLE_ROLES, Assignment, Person, Role, ShareLink
 
 
 class CellChanged(Exception):
@@ -27,22 +27,24 @@ class AccountableTaken(Exception):
 
 def assignment_set(
     *, task, person, role: str, expected: str, move_accountable: bool = False, by
-) -> str:
-    """Give `person` the `role` on `task` ("" takes them off it) and return the role.
+) -> tuple[Person, str] | None:
+    """Give `person` the `role` on `task` ("" takes them off it).
 
     `expected` is the role the editor saw; if the cell holds something else now the
     change is refused (CellChanged) rather than written over. Giving A or A/R while
     someone else holds it raises AccountableTaken, unless `move_accountable`: then, in
     the same transaction, the previous holder keeps only their R (from A/R) or leaves
-    the task (from A). The database's one-Accountable constraint settles a race
-    between two editors: the second gets AccountableTaken too.
+    the task (from A); that person and their new role are returned. The database's
+    one-Accountable constraint settles a race between two editors: the second gets
+    AccountableTaken too.
     """
     with transaction.atomic(), history_context(by):
         cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
         if (cell.role if cell else "") != expected:
             raise CellChanged(cell.role if cell else "")
+        moved = None
         if role in ACCOUNTABLE_ROLES:
-            _make_room_for_accountable(task, person, move=move_accountable)
+            moved = _make_room_for_accountable(task, person, move=move_accountable)
         try:
             with transaction.atomic():
                 if not role:
@@ -56,10 +58,10 @@ def assignment_set(
             if holder is None:
                 raise
             raise AccountableTaken(holder) from race
-    return role
+    return moved
 
 
-def _make_room_for_accountable(task, person, *, move: bool) -> None:
+def _make_room_for_accountable(task, person, *, move: bool) -> tuple[Person, str] | None:
     holder = (
         Assignment.objects.select_for_update()
         .select_related("person")
@@ -68,14 +70,15 @@ def _make_room_for_accountable(task, person, *, move: bool) -> None:
         .first()
     )
     if holder is None:
-        return
+        return None
     if not move:
         raise AccountableTaken(holder)
     if holder.role == Role.ACCOUNTABLE_RESPONSIBLE:
         holder.role = Role.RESPONSIBLE
         holder.save(update_fields=["role"])
-    else:
-        holder.delete()
+        return holder.person, Role.RESPONSIBLE
+    holder.delete()
+    return holder.person, ""
 
 
 def share_link_create(*, label: str, query: str, expires_on: datetime.date | None, by) -> ShareLink:

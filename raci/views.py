@@ -70,9 +70,9 @@ def cell_update(request):
         return _cell_problem(request, f"That change was not understood: {errors}", status=422)
     task = get_object_or_404(Task, pk=form.cleaned_data["task"])
     person = get_object_or_404(Person, pk=form.cleaned_data["person"])
-    role, status = form.cleaned_data["role"], 200
+    role, status, moved = form.cleaned_data["role"], 200, None
     try:
-        services.assignment_set(
+        moved = services.assignment_set(
             task=task,
             person=person,
             role=role,
@@ -112,7 +112,7 @@ def cell_update(request):
             "role": Role(role) if role else "",
             "row": matrix_row(task),
             "summary": raci_summary(matrix_filter.qs),
-            "can_edit": True,
+            "moved": moved and {"person": moved[0], "role": Role(moved[1]) if moved[1] else ""},
             "oob": True,
         },
         status=status,

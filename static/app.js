@@ -271,11 +271,12 @@
     }
   });
 
-  // After a cell is swapped, keep the keyboard on it; a 409 for A opens the confirm dialog.
-  let editedCellId = null;
+  // htmx keeps focus on a swapped cell (same id). A 409 for A opens the confirm dialog;
+  // once it is answered, the keyboard goes back to the cell that was being set.
+  let confirmedCellId = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("#raci-cell-form, #raci-confirm form");
-    if (form) editedCellId = `raci-cell-${form.elements.task.value}-${form.elements.person.value}`;
+    const form = event.detail.elt.closest && event.detail.elt.closest("#raci-confirm form");
+    if (form) confirmedCellId = `raci-cell-${form.elements.task.value}-${form.elements.person.value}`;
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     const confirm = document.getElementById("raci-confirm");
@@ -283,11 +284,17 @@
       confirm.showModal();
       return;
     }
-    if (confirm && confirm.open) confirm.close();
     const menu = document.getElementById("raci-cell-form");
-    if (menu && menu.matches(":popover-open")) menu.hidePopover();
-    if (editedCellId) focusCell(document.getElementById(editedCellId));
-    editedCellId = null;
+    if (menu && menu.matches(":popover-open")) {
+      // Chosen from the menu: close it and put the keyboard back on the (new) cell.
+      menu.hidePopover();
+      focusCell(document.querySelector(menu.getAttribute("hx-target")));
+    }
+    if (confirmedCellId && document.getElementById(confirmedCellId)) {
+      if (confirm.open) confirm.close();
+      focusCell(document.getElementById(confirmedCellId));
+      confirmedCellId = null;
+    }
   });
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-close-dialog]")) event.target.closest("dialog").close();

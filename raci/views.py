@@ -25,6 +25,8 @@ from raci.selectors import Matrix, matrix_row, raci_matrix, raci_summary
 can_view_raci = permission_required("raci.view_assignment", raise_exception=True)
 can_edit_raci = permission_required("raci.change_assignment", raise_exception=True)
 can_share = permission_required("raci.add_sharelink", raise_exception=True)
+# Rows a matrix page may show: ?per_page=200 puts a whole programme on one printout.
+PAGE_SIZES = {"25", "50", "100", "200"}
 
 
 def _matrix_tasks(matrix_filter: MatrixFilter):
@@ -36,9 +38,9 @@ def _matrix_tasks(matrix_filter: MatrixFilter):
 @can_view_raci
 def matrix(request):
     matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
-    page = Paginator(_matrix_tasks(matrix_filter), settings.MOPSBOARD_RACI_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    per_page = request.GET.get("per_page", "")
+    per_page = int(per_page) if per_page in PAGE_SIZES else settings.MOPSBOARD_RACI_PAGE_SIZE
+    page = Paginator(_matrix_tasks(matrix_filter), per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render_page(
@@ -50,6 +52,7 @@ def matrix(request):
             "matrix": raci_matrix(list(page)),
             "summary": raci_summary(matrix_filter.qs),
             "query": query.urlencode(),
+            "page_sizes": sorted(map(int, PAGE_SIZES)),
             "roles": Role,
             "can_edit": request.user.has_perm("raci.change_assignment"),
             "can_share": request.user.has_perm("raci.add_sharelink"),

@@ -258,3 +258,12 @@ def test_shared_csv(client):
     assert response["Content-Type"].startswith("text/csv")
     assert "Webinar" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
+
+
+def test_matrix_pages_and_lets_the_lead_pick_rows_a_page(lead_client):
+    TaskFactory.create_batch(30)
+    body = lead_client.get(reverse("raci:matrix"), {"per_page": 25}).content.decode()
+    assert body.count('role="row" data-task-id=') == 25
+    assert "Tasks 1\u201325 of 30" in body
+    body = lead_client.get(reverse("raci:matrix"), {"per_page": "9999"}).content.decode()
+    assert body.count('role="row" data-task-id=') == 30  # unknown sizes fall back to 50

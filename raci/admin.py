@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from raci.models import Person
+from raci.models import Assignment, Person, ShareLink
 
 
 @admin.register(Person)
@@ -8,3 +8,17 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "title", "kind", "weekly_capacity_hours", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "email", "title"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["task", "person", "role"]
+    list_filter = ["role"]
+    list_select_related = ["task", "person"]
+    raw_id_fields = ["task", "person"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "query", "expires_on", "created_by", "created_at", "revoked_at"]
+    readonly_fields = ["created_by", "created_at"]

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from backlog.models import Task
 from raci import services
 from raci.models import Assignment, Level, Role, health_of, task_problems
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
@@ -164,3 +165,32 @@ def test_the_task_history_shows_raci_changes_with_names():
         ("RACI", "priya", [("Tom Becker", R, AR)]),
         ("RACI", "priya", [("Tom Becker", None, R)]),
     ]
+
+
+def test_summary_flags_an_accountable_over_the_share_of_open_work(settings):
+    from raci.selectors import raci_summary
+
+    settings.MOPSBOARD_RACI_MAX_ACCOUNTABLE_SHARE = 0.5
+    priya = PersonFactory(name="Priya", kind="team")
+    tasks = TaskFactory.create_batch(4)
+    for task in tasks[:2]:
+        AssignmentFactory(task=task, person=priya, role=AR)
+    assert raci_summary(Task.objects.all()).overloaded == []  # 2 of 4 is the share, not over it
+    AssignmentFactory(task=tasks[2], person=priya, role=A)
+    summary = raci_summary(Task.objects.all())
+    assert [(person.name, count) for person, count in summary.overloaded] == [("Priya", 3)]
+    assert (summary.tasks, summary.no_accountable, summary.no_responsible) == (4, 1, 2)
+
+
+def test_summary_names_active_team_members_responsible_for_nothing():
+    from raci.selectors import raci_summary
+
+    busy = PersonFactory(name="Busy", kind="team")
+    PersonFactory(name="Idle", kind="team")
+    PersonFactory(name="Gone", kind="team", is_active=False)
+    PersonFactory(name="Sales", kind="stakeholder")
+    AssignmentFactory(task=TaskFactory(), person=busy, role=R)
+    done = TaskFactory(status="done")
+    AssignmentFactory(task=done, person=PersonFactory(name="Only done work", kind="team"), role=R)
+    idle = [person.name for person in raci_summary(Task.objects.all()).idle_team]
+    assert idle == ["Idle", "Only done work"]

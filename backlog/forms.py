@@ -131,8 +131,9 @@ class MoveForm(VersionedForm):
     )
 
 
-# The statuses a person sets directly; deferring and declining need a date or a reason.
-MANUAL_STATUSES = [Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS, Status.DONE]
+# The statuses a person sets directly; planning needs a week, deferring a date,
+# declining a reason, so each has a form of its own.
+MANUAL_STATUSES = [Status.BACKLOG, Status.IN_PROGRESS, Status.DONE]
 
 
 class StatusForm(VersionedForm):

@@ -11,7 +11,7 @@ LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
 
 # Permission codenames per role; "app.*" means every permission of that app.
 ROLE_PERMISSIONS = {
-    LEAD: ["backlog.*", "raci.*"],
+    LEAD: ["backlog.*", "raci.*", "capacity.*"],
     MEMBER: [
         "backlog.view_task",
         "backlog.add_task",
@@ -19,12 +19,14 @@ ROLE_PERMISSIONS = {
         "backlog.view_category",
         "raci.view_person",
         "raci.view_assignment",
+        "capacity.view_timeoff",
     ],
     VIEWER: [
         "backlog.view_task",
         "backlog.view_category",
         "raci.view_person",
         "raci.view_assignment",
+        "capacity.view_timeoff",
     ],
 }
 

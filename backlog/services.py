@@ -18,6 +18,18 @@ class StaleEdit(Exception):
         super().__init__(f"Task {current.pk} is at version {current.version}.")
         self.current = current
 
+    @property
+    def message(self) -> str:
+        """What the person whose change was refused reads."""
+        current = self.current
+        scores = (
+            f"impact {current.impact}, effort {current.effort}" if current.impact else "not scored"
+        )
+        return (
+            f"“{current.title}” was changed by someone else since you loaded it "
+            f"(now {scores}, {current.get_status_display().lower()}). Your change was not saved."
+        )
+
 
 def task_create(*, by, **fields) -> Task:
     """A new request: in the triage inbox unless it arrives already scored."""
@@ -47,8 +59,11 @@ def task_update(*, task: Task, version: int, by, **changes) -> Task:
 
 
 def _leftovers_cleared(status: Status) -> dict:
-    """A return date only belongs to deferred work, a reason only to declined work."""
+    """A return date only belongs to deferred work, a reason only to declined work, a
+    week only to work that is planned, under way or done."""
     cleared = {}
+    if status not in (Status.PLANNED, Status.IN_PROGRESS, Status.DONE):
+        cleared["planned_week"] = None
     if status != Status.DEFERRED:
         cleared["deferred_until"] = None
     if status != Status.DECLINED:
@@ -75,6 +90,16 @@ def task_move_to_quadrant(*, task: Task, version: int, quadrant: Quadrant, by) -
 
 def task_set_status(*, task: Task, version: int, status: Status, by) -> Task:
     return task_update(task=task, version=version, by=by, status=status)
+
+
+def task_plan(*, task: Task, version: int, week: datetime.date, by) -> Task:
+    """Commit a task to an ISO week (its Monday); work under way keeps its status."""
+    status = Status.IN_PROGRESS if task.status == Status.IN_PROGRESS else Status.PLANNED
+    return task_update(task=task, version=version, by=by, status=status, planned_week=week)
+
+
+def task_unplan(*, task: Task, version: int, by) -> Task:
+    return task_update(task=task, version=version, by=by, status=Status.BACKLOG)
 
 
 def task_defer(*, task: Task, version: int, until: datetime.date, by) -> Task:

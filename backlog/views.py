@@ -2,6 +2,7 @@
 
 import copy
 import csv
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ from backlog.selectors import (
     scatter_points,
     task_history,
 )
+from capacity.forms import PlanForm
+from capacity.models import week_label, week_of
 from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
 from raci.models import Role
@@ -166,7 +169,7 @@ def card_move(request):
                 f"(impact {task.impact}, effort {task.effort}).",
             )
         except services.StaleEdit as stale:
-            messages.error(request, _stale_message(stale.current))
+            messages.error(request, stale.message)
             status = 409
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
@@ -177,14 +180,6 @@ def card_move(request):
         _board_context(request, task_filter),
         partial="board-quadrants",
         status=status,
-    )
-
-
-def _stale_message(current: Task) -> str:
-    scores = f"impact {current.impact}, effort {current.effort}" if current.impact else "not scored"
-    return (
-        f"“{current.title}” was changed by someone else since you loaded it "
-        f"(now {scores}, {current.get_status_display().lower()}). Your change was not saved."
     )
 
 
@@ -292,7 +287,7 @@ def triage_action(request, pk, action):
     try:
         task = action.service(task=task, by=request.user, **form.cleaned_data)
     except services.StaleEdit as stale:
-        messages.error(request, _stale_message(stale.current))
+        messages.error(request, stale.message)
         return _triage_response(request, stale.current, form, status=409)
     messages.success(request, action.done(task))
     return _triage_response(request, task, form, status=200, done=True)
@@ -315,7 +310,7 @@ def task_new(request):
     )
 
 
-def _task_page_context(task: Task, **forms) -> dict:
+def task_page_context(task: Task, **forms) -> dict:
     defaults = {
         "form": TaskEditForm(instance=task, initial={"version": task.version}),
         "status_form": StatusForm(
@@ -323,9 +318,16 @@ def _task_page_context(task: Task, **forms) -> dict:
         ),
         "defer_form": DeferForm(initial={"version": task.version}),
         "decline_form": DeclineForm(initial={"version": task.version}),
+        "plan_form": PlanForm(initial={"version": task.version, "week": task.planned_week}),
     }
+    this_week = week_of(timezone.localdate())
     return {
         "task": task,
+        "planned_week_label": task.planned_week and week_label(task.planned_week),
+        "plan_shortcuts": [
+            ("This week", week_label(this_week)),
+            ("Next week", week_label(this_week + datetime.timedelta(days=7))),
+        ],
         "history": task_history(task),
         "raci": raci_matrix([task]),
         "roles": Role,
@@ -347,7 +349,7 @@ def task_detail(request, pk):
         raise PermissionDenied("You can read tasks but not edit them.")
     task = _get_task(pk)
     if request.method == "GET":
-        return render(request, "backlog/task_detail.html", _task_page_context(task))
+        return render(request, "backlog/task_detail.html", task_page_context(task))
     # The form writes cleaned values onto its instance; give it a copy so `task` keeps
     # the stored values the page shows beside the form.
     form = TaskEditForm(request.POST, instance=copy.copy(task))
@@ -373,7 +375,7 @@ def task_detail(request, pk):
 
 
 def _task_form_response(request, task, form, *, status, conflict=None):
-    context = _task_page_context(task, form=form)
+    context = task_page_context(task, form=form)
     context["conflict"] = conflict
     return render_page(
         request, "backlog/task_detail.html", context, partial="task-form", status=status
@@ -393,7 +395,7 @@ def task_action(request, pk, action):
         return render(
             request,
             "backlog/task_detail.html",
-            _task_page_context(task, **{form_key: form}),
+            task_page_context(task, **{form_key: form}),
             status=422,
         )
     try:
@@ -401,7 +403,7 @@ def task_action(request, pk, action):
         messages.success(request, action.done(task))
     except services.StaleEdit as stale:
         task = stale.current
-        messages.error(request, _stale_message(task))
+        messages.error(request, stale.message)
     if request.htmx:
         return HttpResponseClientRedirect(task.get_absolute_url())
     return redirect(task)

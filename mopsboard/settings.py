@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pghistory",
     "backlog",
     "raci",
+    "capacity",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("raci/", include("raci.urls")),
+    path("", include("capacity.urls")),
     path("", include("backlog.urls")),
 ]

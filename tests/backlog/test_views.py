@@ -341,7 +341,7 @@ def test_task_page_shows_the_history_timeline(lead_client, lead):
 def test_status_defer_and_decline_from_the_task_page(lead_client):
     task = TaskFactory()
     lead_client.post(
-        reverse("backlog:task-status", args=[task.pk]), {"status": "planned", "version": 1}
+        reverse("backlog:task-status", args=[task.pk]), {"status": "in_progress", "version": 1}
     )
     lead_client.post(
         reverse("backlog:task-defer", args=[task.pk]), {"until": NEW_YEAR, "version": 2}
@@ -382,7 +382,7 @@ def test_export_has_the_documented_columns_and_respects_filters(lead_client):
 def test_an_unscored_request_cannot_be_planned_before_it_is_scored(lead_client):
     task = TaskFactory(unscored=True)
     response = lead_client.post(
-        reverse("backlog:task-status", args=[task.pk]), {"status": "planned", "version": 1}
+        reverse("backlog:task-status", args=[task.pk]), {"status": "in_progress", "version": 1}
     )
     assert response.status_code == 422
     assert "Score impact and effort first" in response.content.decode()

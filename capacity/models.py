@@ -1,0 +1,55 @@
+"""Weeks, time off, and the rule for a person's load in a week."""
+
+import datetime
+import re
+
+from django.db import models
+
+WEEK_INPUT = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of `day`'s ISO week: how mopsboard names a week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def week_from_input(value: str) -> datetime.date:
+    """The Monday of an ISO week written as the browser's week picker does ("2026-W48").
+
+    ValueError for anything else, week 53 of a 52-week year included.
+    """
+    match = WEEK_INPUT.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a week like 2026-W48.")
+    year, week = map(int, match.groups())
+    return datetime.date.fromisocalendar(year, week, 1)
+
+
+def week_label(monday: datetime.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class TimeOff(models.Model):
+    """Hours a person is away in one week; their capacity that week is lower by as much."""
+
+    person = models.ForeignKey("raci.Person", on_delete=models.CASCADE, related_name="time_off")
+    week = models.DateField(help_text="Monday of the ISO week.")
+    hours = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["week", "person__name"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "week"], name="capacity_one_time_off_a_week"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=168), name="capacity_time_off_hours"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(week__week_day=2), name="capacity_time_off_week_is_a_monday"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} off {self.hours} h in {week_label(self.week)}"

@@ -1,0 +1,135 @@
+"""How much planned work each person carries in a week, against the hours they have."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from backlog.models import Status, Task
+from capacity.models import TimeOff
+from raci.models import RESPONSIBLE_ROLES, Assignment, Person
+
+# Work that takes hours in the week it is planned for; done work no longer does.
+LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+@dataclass
+class WeekLoad:
+    capacity: Decimal
+    load: Decimal = Decimal(0)
+    tasks: list[tuple[Task, Decimal]] = field(default_factory=list)
+
+    @property
+    def over(self) -> bool:
+        return self.load > self.capacity
+
+    @property
+    def free(self) -> Decimal:
+        return self.capacity - self.load
+
+    @property
+    def percent(self) -> int:
+        """Load as a share of capacity, for bars; 100 when there is no capacity at all."""
+        if not self.capacity:
+            return 100 if self.load else 0
+        return round(self.load / self.capacity * 100)
+
+
+@dataclass
+class PersonLoad:
+    person: Person
+    weeks: dict[datetime.date, WeekLoad]
+
+
+@dataclass
+class TeamLoad:
+    people: list[PersonLoad]
+    # Planned hours nobody is Responsible for, by week: they count against the team.
+    unassigned: dict[datetime.date, list[Task]]
+
+    def week_totals(self, week: datetime.date) -> WeekLoad:
+        total = WeekLoad(capacity=sum((p.weeks[week].capacity for p in self.people), Decimal(0)))
+        total.load = sum((p.weeks[week].load for p in self.people), Decimal(0)) + sum(
+            (Decimal(task.estimate or 0) for task in self.unassigned.get(week, [])), Decimal(0)
+        )
+        return total
+
+
+def team_load(*, weeks: list[datetime.date], people: QuerySet | None = None) -> TeamLoad:
+    """Capacity and load of every person (the active team by default) in each week.
+
+    A person's load in a week is the sum, over the tasks planned for that week and not
+    done, of the task's estimate divided by its number of Responsible people (A/R
+    counts). Capacity is their weekly hours less that week's time off. Four queries,
+    whatever the number of people, weeks and tasks.
+    """
+    if people is None:
+        people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+    people = list(people.order_by("name"))
+    time_off = {
+        (person_id, week): hours
+        for person_id, week, hours in TimeOff.objects.filter(
+            week__in=weeks, person__in=people
+        ).values_list("person_id", "week", "hours")
+    }
+    loads = {
+        person.pk: PersonLoad(
+            person=person,
+            weeks={
+                week: WeekLoad(
+                    capacity=Decimal(
+                        max(person.weekly_capacity_hours - time_off.get((person.pk, week), 0), 0)
+                    )
+                )
+                for week in weeks
+            },
+        )
+        for person in people
+    }
+    planned = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
+    responsible = defaultdict(list)
+    for assignment in Assignment.objects.filter(
+        task__in=planned, role__in=RESPONSIBLE_ROLES
+    ).select_related("task"):
+        responsible[assignment.task_id].append(assignment)
+    for assignments in responsible.values():
+        task = assignments[0].task
+        share = Decimal(task.estimate or 0) / len(assignments)
+        for assignment in assignments:
+            person_load = loads.get(assignment.person_id)
+            if person_load is not None:
+                week_load = person_load.weeks[task.planned_week]
+                week_load.load += share
+                week_load.tasks.append((task, share))
+    unassigned = defaultdict(list)
+    for task in planned.exclude(assignments__role__in=RESPONSIBLE_ROLES).order_by("title"):
+        unassigned[task.planned_week].append(task)
+    return TeamLoad(people=list(loads.values()), unassigned=dict(unassigned))
+
+
+@dataclass
+class Overload:
+    person: Person
+    load: Decimal
+    capacity: Decimal
+
+
+def overloads_if_planned(task: Task, week: datetime.date) -> list[Overload]:
+    """The Responsible people `task` would push over their capacity if planned in `week`."""
+    responsible = Person.objects.filter(
+        assignments__task=task, assignments__role__in=RESPONSIBLE_ROLES
+    )
+    loads = team_load(weeks=[week], people=responsible)
+    if not loads.people:
+        return []
+    share = Decimal(task.estimate or 0) / len(loads.people)
+    overloads = []
+    for person_load in loads.people:
+        week_load = person_load.weeks[week]
+        already = sum((hours for planned, hours in week_load.tasks if planned.pk == task.pk), 0)
+        after = week_load.load - already + share
+        if after > week_load.capacity:
+            overloads.append(Overload(person_load.person, after, week_load.capacity))
+    return overloads

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from capacity import views
+
+app_name = "capacity"
+
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/capacity/", views.person_capacity, name="person-capacity"),
+    path("people/time-off/", views.time_off, name="time-off"),
+    path("tasks/<int:pk>/plan/", views.task_plan, name="task-plan"),
+    path("tasks/<int:pk>/unplan/", views.task_unplan, name="task-unplan"),
+    path("deferred/", views.deferred, name="deferred"),
+]

@@ -1,0 +1,185 @@
+"""Capacity pages: people and their hours, planning a task into a week, deferred work."""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from backlog import services as backlog_services
+from backlog.forms import VersionedForm
+from backlog.models import OPEN_STATUSES, Status, Task
+from backlog.views import task_page_context
+from capacity import services
+from capacity.forms import CapacityForm, PlanForm, TimeOffForm
+from capacity.models import TimeOff, week_label, week_of
+from capacity.selectors import overloads_if_planned, team_load
+from mopsboard.rendering import render_page
+from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
+
+can_change_people = permission_required("raci.change_person", raise_exception=True)
+
+
+def this_and_next_week():
+    this_week = week_of(timezone.localdate())
+    return this_week, this_week + datetime.timedelta(days=7)
+
+
+def _people_context(request) -> dict:
+    """Every active team member's hours and load this week and next, and what they own."""
+    this_week, next_week = this_and_next_week()
+    team = team_load(weeks=[this_week, next_week])
+    owned = defaultdict(lambda: {"responsible": [], "accountable": []})
+    for assignment in (
+        Assignment.objects.filter(task__status__in=[Status.NEW, *OPEN_STATUSES])
+        .filter(role__in={*RESPONSIBLE_ROLES, *ACCOUNTABLE_ROLES})
+        .select_related("task")
+        .order_by("task__title")
+    ):
+        if assignment.role in RESPONSIBLE_ROLES:
+            owned[assignment.person_id]["responsible"].append(assignment.task)
+        if assignment.role in ACCOUNTABLE_ROLES:
+            owned[assignment.person_id]["accountable"].append(assignment.task)
+    return {
+        "rows": [
+            {"load": person_load, **owned[person_load.person.pk]} for person_load in team.people
+        ],
+        "totals": [team.week_totals(this_week), team.week_totals(next_week)],
+        "unassigned": team.unassigned.get(this_week, []),
+        "week_labels": [week_label(this_week), week_label(next_week)],
+        "time_off": TimeOff.objects.filter(week__gte=this_week).select_related("person"),
+        "people": [row.person for row in team.people],
+        "can_change": request.user.has_perm("raci.change_person"),
+        "time_off_form": TimeOffForm(initial={"week": this_week}),
+    }
+
+
+@require_GET
+@login_required
+@permission_required("raci.view_person", raise_exception=True)
+def people(request):
+    return render(request, "capacity/people.html", _people_context(request))
+
+
+@require_POST
+@login_required
+@can_change_people
+def person_capacity(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        services.person_capacity_set(
+            person=person, hours=form.cleaned_data["weekly_capacity_hours"]
+        )
+        messages.success(request, f"{person} now has {person.weekly_capacity_hours} h a week.")
+        status = 200
+    else:
+        messages.error(request, f"{person}: {' '.join(form.errors['weekly_capacity_hours'])}")
+        status = 422
+    if not request.htmx:
+        return redirect("capacity:people")
+    return render_page(
+        request,
+        "capacity/people.html",
+        _people_context(request),
+        partial="people-table",
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@can_change_people
+def time_off(request):
+    form = TimeOffForm(request.POST)
+    if form.is_valid():
+        services.time_off_set(**form.cleaned_data)
+        messages.success(request, f"Time off for {form.cleaned_data['person']} saved.")
+        status = 200
+    else:
+        errors = " ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, f"Time off not saved: {errors}")
+        status = 422
+    if not request.htmx:
+        return redirect("capacity:people")
+    return render_page(
+        request,
+        "capacity/people.html",
+        _people_context(request),
+        partial="people-table",
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("backlog.change_task", raise_exception=True)
+def task_plan(request, pk):
+    """Plan a task into a week, warning first when that puts someone over their hours."""
+    task = get_object_or_404(Task, pk=pk, impact__isnull=False)
+    form = PlanForm(request.POST, task=task)
+    if not form.is_valid():
+        return _plan_response(request, task, form, status=422)
+    week = form.cleaned_data["week"]
+    overloads = overloads_if_planned(task, week)
+    if overloads and not form.cleaned_data["allow_over"]:
+        return _plan_response(request, task, form, status=409, overloads=overloads)
+    try:
+        task = backlog_services.task_plan(
+            task=task, version=form.cleaned_data["version"], week=week, by=request.user
+        )
+        messages.success(request, f"“{task.title}” is planned for {week_label(week)}.")
+    except backlog_services.StaleEdit as stale:
+        task = stale.current
+        messages.error(request, stale.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(task.get_absolute_url())
+    return redirect(task)
+
+
+def _plan_response(request, task, form, *, status, overloads=()):
+    context = task_page_context(task, plan_form=form)
+    context["overloads"] = overloads
+    return render_page(
+        request, "backlog/task_detail.html", context, partial="task-plan", status=status
+    )
+
+
+@require_POST
+@login_required
+@permission_required("backlog.change_task", raise_exception=True)
+def task_unplan(request, pk):
+    task = get_object_or_404(Task, pk=pk)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        return _plan_response(request, task, PlanForm(task=task), status=422)
+    try:
+        task = backlog_services.task_unplan(
+            task=task, version=form.cleaned_data["version"], by=request.user
+        )
+        messages.success(request, f"“{task.title}” is back in the backlog, unplanned.")
+    except backlog_services.StaleEdit as stale:
+        task = stale.current
+        messages.error(request, stale.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(task.get_absolute_url())
+    return redirect(task)
+
+
+@require_GET
+@login_required
+@permission_required("backlog.view_task", raise_exception=True)
+def deferred(request):
+    """What waits, soonest back first; each returns to triage on its date."""
+    tasks = (
+        Task.objects.filter(status=Status.DEFERRED)
+        .select_related("requester", "category")
+        .order_by("deferred_until", "title")
+    )
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(request, "capacity/deferred.html", {"page": page})

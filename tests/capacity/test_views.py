@@ -1,0 +1,202 @@
+"""People, planning and deferred pages from outside: plain and htmx, bad input, who may."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from backlog.models import Status, Task
+from capacity.models import TimeOff, week_label, week_of
+from raci.models import Person, Role
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+THIS_WEEK = week_of(timezone.localdate())
+
+
+def test_people_page_shows_capacity_load_and_ownership(lead_client):
+    tom = PersonFactory(name="Tom Becker", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    task = TaskFactory(
+        title="Bounce campaign", status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=12
+    )
+    AssignmentFactory(task=task, person=tom, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    body = lead_client.get(reverse("capacity:people")).content.decode()
+    assert "Tom Becker" in body
+    assert "12 of 10 h — <strong>over capacity</strong>" in body
+    assert body.count("Bounce campaign") == 2  # Responsible for it and Accountable for it
+
+
+def test_lead_edits_capacity_over_htmx(htmx_client):
+    ana = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=32)
+    response = htmx_client.post(
+        reverse("capacity:person-capacity", args=[ana.pk]), {"weekly_capacity_hours": 24}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="people-table">')
+    ana.refresh_from_db()
+    assert ana.weekly_capacity_hours == 24
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        (-4, "be negative."),
+        ("lots", "Enter whole hours, like 32."),
+        (120, "More than 80"),
+    ],
+)
+def test_bad_capacity_gets_422_and_changes_nothing(htmx_client, hours, message):
+    ana = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=32)
+    response = htmx_client.post(
+        reverse("capacity:person-capacity", args=[ana.pk]), {"weekly_capacity_hours": hours}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    ana.refresh_from_db()
+    assert ana.weekly_capacity_hours == 32
+
+
+def test_time_off_is_saved_and_removed_with_zero(lead_client):
+    ruth = PersonFactory(kind=Person.Kind.TEAM)
+    data = {"person": ruth.pk, "week": week_label(THIS_WEEK), "hours": 8, "note": "Conference"}
+    assert lead_client.post(reverse("capacity:time-off"), data).url == reverse("capacity:people")
+    assert TimeOff.objects.get().hours == 8
+    lead_client.post(reverse("capacity:time-off"), {**data, "hours": 0})
+    assert not TimeOff.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("week", "hours", "message"),
+    [
+        ("2027-W53", 8, "only some years have a week 53"),
+        ("next week", 8, "Choose a week like 2026-W48"),
+        ("2026-W48", -8, "be negative."),
+        ("2026-W48", "a day", "Enter whole hours, like 8."),
+    ],
+)
+def test_bad_time_off_gets_422(htmx_client, week, hours, message):
+    ruth = PersonFactory(kind=Person.Kind.TEAM)
+    response = htmx_client.post(
+        reverse("capacity:time-off"), {"person": ruth.pk, "week": week, "hours": hours}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not TimeOff.objects.exists()
+
+
+def test_planning_into_this_week(lead_client):
+    task = TaskFactory()
+    response = lead_client.post(
+        reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": week_label(THIS_WEEK)}
+    )
+    assert response.url == task.get_absolute_url()
+    task.refresh_from_db()
+    assert (task.status, task.planned_week) == (Status.PLANNED, THIS_WEEK)
+
+
+def test_planning_warns_before_pushing_someone_over_then_plans_anyway(htmx_client):
+    tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    task = TaskFactory(estimate_hours=16)
+    AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
+    url = reverse("capacity:task-plan", args=[task.pk])
+    data = {"version": 1, "week": week_label(THIS_WEEK)}
+    response = htmx_client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Tom: 16 of 10 h" in body
+    assert "Plan anyway" in body
+    assert Task.objects.get(pk=task.pk).planned_week is None
+    response = htmx_client.post(url, {**data, "allow_over": "on"})
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).planned_week == THIS_WEEK
+
+
+def test_unplan_returns_the_task_to_the_backlog(lead_client):
+    task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK)
+    lead_client.post(reverse("capacity:task-unplan", args=[task.pk]), {"version": 1})
+    task.refresh_from_db()
+    assert (task.status, task.planned_week) == (Status.BACKLOG, None)
+
+
+@pytest.mark.parametrize("week", ["2027-W53", "", "W48", "<b>"])
+def test_bad_weeks_to_plan_get_422(lead_client, week):
+    task = TaskFactory()
+    response = lead_client.post(
+        reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": week}
+    )
+    assert response.status_code == 422
+    task.refresh_from_db()
+    assert task.planned_week is None
+
+
+def test_the_task_page_offers_this_and_next_week(lead_client):
+    task = TaskFactory()
+    body = lead_client.get(task.get_absolute_url()).content.decode()
+    assert f'name="week" value="{week_label(THIS_WEEK)}"' in body
+    assert f'name="week" value="{week_label(THIS_WEEK + datetime.timedelta(days=7))}"' in body
+
+
+def test_deferred_lists_work_by_return_date(lead_client):
+    TaskFactory(title="Later", status=Status.DEFERRED, deferred_until="2027-06-01")
+    TaskFactory(title="Sooner", status=Status.DEFERRED, deferred_until="2027-01-04")
+    body = lead_client.get(reverse("capacity:deferred")).content.decode()
+    assert body.index("Sooner") < body.index("Later")
+    assert "Nothing is deferred." not in body
+
+
+def mutating_requests(task, person):
+    return [
+        (reverse("capacity:person-capacity", args=[person.pk]), {"weekly_capacity_hours": 1}),
+        (reverse("capacity:time-off"), {"person": person.pk, "week": "2026-W50", "hours": 8}),
+        (reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": "2026-W50"}),
+        (reverse("capacity:task-unplan", args=[task.pk]), {"version": 1}),
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_nobody_without_the_right_changes_capacity_or_plans(request, client, who, index):
+    browser = client if who == "anonymous" else request.getfixturevalue("viewer_client")
+    task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK)
+    person = PersonFactory(weekly_capacity_hours=32)
+    url, data = mutating_requests(task, person)[index]
+    response = browser.post(url, data)
+    assert response.status_code == (302 if who == "anonymous" else 403)
+    task.refresh_from_db()
+    person.refresh_from_db()
+    assert (task.version, person.weekly_capacity_hours) == (1, 32)
+    assert not TimeOff.objects.exists()
+
+
+def test_members_plan_but_do_not_change_capacity(member_client):
+    task, person = TaskFactory(), PersonFactory(weekly_capacity_hours=32)
+    url, data = mutating_requests(task, person)[0]
+    assert member_client.post(url, data).status_code == 403
+    url, data = mutating_requests(task, person)[2]
+    assert member_client.post(url, data).status_code == 302
+
+
+def make_team(size):
+    for n in range(size):
+        person = PersonFactory(kind=Person.Kind.TEAM)
+        TimeOff.objects.create(person=person, week=THIS_WEEK, hours=4)
+        for week in (THIS_WEEK, THIS_WEEK + datetime.timedelta(days=7)):
+            task = TaskFactory(status=Status.PLANNED, planned_week=week, estimate_hours=n + 1)
+            AssignmentFactory(task=task, person=person, role=Role.RESPONSIBLE)
+            AssignmentFactory(task=task, role=Role.ACCOUNTABLE)
+
+
+def test_people_page_query_count_is_the_same_at_5_and_50_people(
+    lead_client, django_assert_max_num_queries
+):
+    make_team(5)
+    with CaptureQueriesContext(connection) as small:
+        lead_client.get(reverse("capacity:people"))
+    make_team(45)
+    with django_assert_max_num_queries(len(small)):
+        assert lead_client.get(reverse("capacity:people")).status_code == 200

@@ -5,7 +5,7 @@ from django import forms
 
 from backlog.filters import TaskFilter
 from backlog.models import Quadrant, Status
-from raci.models import Person, annotate_raci_counts, problem_conditions
+from raci.models import Person, annotate_raci_checks, problem_conditions
 
 
 class MatrixFilter(TaskFilter):
@@ -46,7 +46,7 @@ class MatrixFilter(TaskFilter):
         if not value:
             return queryset
         return queryset.filter(
-            pk__in=annotate_raci_counts(queryset.order_by())
+            pk__in=annotate_raci_checks(queryset.order_by())
             .filter(problem_conditions())
             .values("pk")
         )

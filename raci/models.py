@@ -6,6 +6,7 @@ import pghistory
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
@@ -110,24 +111,34 @@ def health_of(problems: list[Problem]) -> Level:
 
 
 def problem_conditions() -> models.Q:
-    """Tasks whose RACI has an error or a warning, for filters; needs annotate_raci_counts."""
-    condition = models.Q(accountable_count=0) | models.Q(responsible_count=0)
+    """Tasks whose RACI has a problem, for filters; needs annotate_raci_checks."""
+    condition = (
+        models.Q(has_accountable=False)
+        | models.Q(has_responsible=False)
+        | models.Q(consulted_count__gt=settings.MOPSBOARD_RACI_MAX_CONSULTED)
+    )
     if settings.MOPSBOARD_RACI_ONE_RESPONSIBLE:
         condition |= models.Q(responsible_count__gt=1)
-    return condition | models.Q(consulted_count__gt=settings.MOPSBOARD_RACI_MAX_CONSULTED)
+    return condition
 
 
-def annotate_raci_counts(tasks: models.QuerySet) -> models.QuerySet:
-    """Each task's number of Accountable, Responsible and Consulted people."""
-    count = models.Count
+def annotate_raci_checks(tasks: models.QuerySet) -> models.QuerySet:
+    """Whether each task has an Accountable and a Responsible, and how many are Consulted.
+
+    Correlated subqueries on the (task, role) index rather than a join and GROUP BY,
+    so filtering or summing over a large backlog stays index lookups.
+    """
+    on_task = Assignment.objects.filter(task=models.OuterRef("pk"))
+
+    def how_many(roles):
+        counted = on_task.filter(role__in=roles).order_by().values("task")
+        return Coalesce(models.Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
+
     return tasks.annotate(
-        accountable_count=count(
-            "assignments", filter=models.Q(assignments__role__in=ACCOUNTABLE_ROLES)
-        ),
-        responsible_count=count(
-            "assignments", filter=models.Q(assignments__role__in=RESPONSIBLE_ROLES)
-        ),
-        consulted_count=count("assignments", filter=models.Q(assignments__role=Role.CONSULTED)),
+        has_accountable=models.Exists(on_task.filter(role__in=ACCOUNTABLE_ROLES)),
+        has_responsible=models.Exists(on_task.filter(role__in=RESPONSIBLE_ROLES)),
+        responsible_count=how_many(RESPONSIBLE_ROLES),
+        consulted_count=how_many([Role.CONSULTED]),
     )
 
 
@@ -154,7 +165,10 @@ class Assignment(models.Model):
                 condition=models.Q(role__in=["R", "A", "A/R", "C", "I"]), name="raci_known_role"
             ),
         ]
-        indexes = [models.Index(fields=["person", "role"], name="raci_person_role")]
+        indexes = [
+            models.Index(fields=["person", "role"], name="raci_person_role"),
+            models.Index(fields=["task", "role"], name="raci_task_role"),
+        ]
 
     def __str__(self):
         return f"{self.person} {self.role} on {self.task}"

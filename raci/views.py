@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -20,7 +21,7 @@ from raci import services
 from raci.filters import MatrixFilter
 from raci.forms import CellForm, ShareLinkForm
 from raci.models import Person, Role, ShareLink
-from raci.selectors import Matrix, matrix_row, raci_matrix, raci_summary
+from raci.selectors import Matrix, cell_html, matrix_row, raci_matrix, raci_summary
 
 can_view_raci = permission_required("raci.view_assignment", raise_exception=True)
 can_edit_raci = permission_required("raci.change_assignment", raise_exception=True)
@@ -111,15 +112,20 @@ def cell_update(request):
         "raci/matrix.html#cell-updated",
         {
             "task": task,
-            "person": person,
-            "role": Role(role) if role else "",
+            "cell": cell_html(task.pk, person.pk, role),
+            # The previous Accountable's cell changed too when the A moved.
+            "moved_cell": moved and oob(cell_html(task.pk, moved[0].pk, moved[1])),
             "row": matrix_row(task),
             "summary": raci_summary(matrix_filter.qs),
-            "moved": moved and {"person": moved[0], "role": Role(moved[1]) if moved[1] else ""},
             "oob": True,
         },
         status=status,
     )
+
+
+def oob(cell: str) -> str:
+    """The same cell, swapped out of band."""
+    return mark_safe(cell.replace("<td ", '<td hx-swap-oob="true" ', 1))
 
 
 def _cell_problem(request, message: str, *, status: int):

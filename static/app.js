@@ -208,12 +208,12 @@
     const column = Array.from(row.cells).indexOf(cell) + columnOffset;
     const target = rows[rows.indexOf(row) + rowOffset];
     const next = target && target.cells[column];
-    return next && next.classList.contains("cell") ? next : null;
+    return next && next.dataset.personId ? next : null;
   }
 
   function focusCell(cell) {
     if (!cell) return;
-    document.querySelectorAll("td.cell[tabindex='0']").forEach((other) => (other.tabIndex = -1));
+    document.querySelectorAll("td[data-person-id][tabindex='0']").forEach((other) => (other.tabIndex = -1));
     cell.tabIndex = 0;
     cell.focus();
   }
@@ -225,7 +225,10 @@
     form.elements.person.value = cell.dataset.personId;
     form.elements.expected.value = cell.dataset.role;
     form.setAttribute("hx-target", `#${cell.id}`);
-    form.querySelector("[data-cell-title]").textContent = cell.getAttribute("aria-label");
+    const row = cell.parentElement.querySelector("th[scope=row] a, th[scope=row]");
+    const column = cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
+    form.querySelector("[data-cell-title]").textContent =
+      `${row.textContent.trim()} — ${column.firstChild.textContent.trim()}`;
     return form;
   }
 
@@ -236,20 +239,20 @@
 
   function initGrid(root) {
     const grid = root.querySelector && root.querySelector("[data-raci-grid]");
-    const first = grid && grid.querySelector("td.cell");
-    if (first && !grid.querySelector("td.cell[tabindex='0']")) first.tabIndex = 0;
+    const first = grid && grid.querySelector("td[data-person-id]");
+    if (first && !grid.querySelector("td[data-person-id][tabindex='0']")) first.tabIndex = 0;
   }
   document.addEventListener("htmx:load", (event) => initGrid(event.detail.elt));
 
   document.addEventListener("click", (event) => {
-    const cell = event.target.closest("[data-raci-grid] td.cell");
+    const cell = event.target.closest("[data-raci-grid] td[data-person-id]");
     if (!cell || !prepareCell(cell)) return;
     focusCell(cell);
     document.getElementById("raci-cell-form").showPopover();
   });
 
   document.addEventListener("keydown", (event) => {
-    const cell = event.target.closest && event.target.closest("[data-raci-grid] td.cell");
+    const cell = event.target.closest && event.target.closest("[data-raci-grid] td[data-person-id]");
     if (!cell || event.ctrlKey || event.metaKey || event.altKey) return;
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     if (moves[event.key]) {

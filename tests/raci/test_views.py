@@ -27,7 +27,9 @@ def test_matrix_shows_tasks_by_people_with_health(lead_client):
     assert "Lead routing rules" in body
     assert f'id="raci-cell-{task.pk}-{team.pk}"' in body
     assert f'data-task-id="{task.pk}" data-person-id="{team.pk}" data-role="R"' in body
-    assert "Lead routing rules, Ana Lima, Responsible" in body
+    # A screen reader names a cell by its row header (the task) and column header (the person).
+    assert '<th scope="row" role="rowheader"><a href' in body
+    assert '<th scope="col" role="columnheader" class="person">Ana Lima' in body
     assert "1 task has no Accountable." in body
     assert f'id="raci-health-{task.pk}" class="health level-error"' in body
 

@@ -40,6 +40,7 @@ from backlog.selectors import (
 )
 from capacity.forms import PlanForm
 from capacity.models import week_label, week_of
+from capacity.selectors import week_summary
 from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
 from raci.models import Role
@@ -76,6 +77,7 @@ def _board_context(request, task_filter: TaskFilter) -> dict:
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
+        "this_week": week_summary(week_of(timezone.localdate())),
     }
 
 
@@ -210,6 +212,7 @@ def triage(request):
 def _triage_context(request, **context) -> dict:
     return {
         "can_triage": request.user.has_perm("backlog.change_task"),
+        "this_week": week_summary(week_of(timezone.localdate())),
         "scores": SCORE_RANGE,
         "new_year": new_year_after(timezone.localdate()),
         **context,

@@ -133,3 +133,20 @@ def overloads_if_planned(task: Task, week: datetime.date) -> list[Overload]:
         if after > week_load.capacity:
             overloads.append(Overload(person_load.person, after, week_load.capacity))
     return overloads
+
+
+@dataclass
+class WeekSummary:
+    week: datetime.date
+    total: WeekLoad
+    over: list[PersonLoad]
+
+
+def week_summary(week: datetime.date) -> WeekSummary:
+    """The team's hours in `week`: planned against capacity, and who is over."""
+    team = team_load(weeks=[week])
+    return WeekSummary(
+        week=week,
+        total=team.week_totals(week),
+        over=[person for person in team.people if person.weeks[week].over],
+    )

@@ -200,3 +200,14 @@ def test_people_page_query_count_is_the_same_at_5_and_50_people(
     make_team(45)
     with django_assert_max_num_queries(len(small)):
         assert lead_client.get(reverse("capacity:people")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["backlog:board", "backlog:triage"])
+def test_board_and_triage_show_this_weeks_hours_and_who_is_over(lead_client, name):
+    tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    PersonFactory(name="Ana", kind=Person.Kind.TEAM, weekly_capacity_hours=30)
+    task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=12)
+    AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
+    body = " ".join(lead_client.get(reverse(name)).content.decode().split())
+    assert "This week: <strong>12 of 40 h</strong> planned, 28 h free; over capacity:" in body
+    assert f'#person-{tom.pk}">Tom</a>' in body

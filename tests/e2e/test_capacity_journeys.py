@@ -1,0 +1,44 @@
+"""Capacity journey: the lead sees someone over their hours and plans work into next week."""
+
+import datetime
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from backlog.models import Status
+from capacity.models import week_label, week_of
+from raci.models import Person, Role
+from tests.e2e.conftest import log_in
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+
+
+def test_lead_moves_work_to_next_week_and_the_red_bar_goes(page, screenshot):
+    this_week = week_of(timezone.localdate())
+    zed = PersonFactory(name="Zed Overloaded", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    for title, hours in (("Zed's audit", 6), ("Zed's dashboard", 8)):
+        task = TaskFactory(
+            title=title, status=Status.PLANNED, planned_week=this_week, estimate_hours=hours
+        )
+        AssignmentFactory(task=task, person=zed, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    log_in(page)
+    expect(page.locator(".week-capacity")).to_contain_text("over capacity: ")
+    page.get_by_role("link", name="People").click()
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="Zed Overloaded"))
+    this_week_cell = row.locator("td.load").first
+    expect(this_week_cell).to_have_class("load over")
+    expect(this_week_cell).to_contain_text("14 of 10 h")
+    screenshot("people-over-capacity")
+
+    row.get_by_role("link", name="Zed's dashboard").first.click()
+    page.get_by_role("button", name="Next week").click()
+    expect(page.locator("#task-plan")).to_contain_text(
+        f"Planned for week {week_label(this_week + datetime.timedelta(days=7))}"
+    )
+    page.get_by_role("link", name="People").click()
+    this_week_cell = (
+        page.locator("tr", has=page.get_by_role("rowheader", name="Zed Overloaded"))
+        .locator("td.load")
+        .first
+    )
+    expect(this_week_cell).to_have_class("load")
+    expect(this_week_cell).to_contain_text("6 of 10 h")

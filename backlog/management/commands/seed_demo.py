@@ -13,6 +13,8 @@ from django.utils import timezone
 from backlog import services
 from backlog.models import Category, Status, Task, new_year_after
 from backlog.roles import LEAD, MEMBER, VIEWER
+from capacity.models import week_of
+from capacity.services import time_off_set
 from raci.models import Person, Role, ShareLink
 from raci.services import assignment_set
 
@@ -194,14 +196,21 @@ NO_RESPONSIBLE = {"Subscription centre with topic choices"}
 DEMO_SHARE_LINK = "Demo: the whole matrix"
 
 # Work that has moved on from the backlog.
+# Work that has moved on from the backlog: its status, and its week (0 is this week).
 PROGRESS = {
-    "Fix CRM sync errors on lead owner field": Status.IN_PROGRESS,
-    "Set communication limits in the automation platform": Status.DONE,
-    "Bounce management campaign": Status.PLANNED,
-    "Deactivate users who left the company": Status.DONE,
-    "Build a preference centre": Status.PLANNED,
-    "Lead lifecycle documentation and SLA": Status.IN_PROGRESS,
+    "Fix CRM sync errors on lead owner field": (Status.IN_PROGRESS, 0),
+    "Set communication limits in the automation platform": (Status.DONE, -2),
+    "Bounce management campaign": (Status.PLANNED, 0),
+    "Deactivate users who left the company": (Status.DONE, -1),
+    "Build a preference centre": (Status.PLANNED, 1),
+    "Lead lifecycle documentation and SLA": (Status.IN_PROGRESS, 0),
+    "Repair the demo-request form hidden fields": (Status.PLANNED, 0),
+    "Lead routing rules for the new EMEA territory": (Status.PLANNED, 0),
+    "Privacy and consent program for the EU database": (Status.PLANNED, 1),
+    "Add UTM capture to landing-page forms": (Status.PLANNED, 1),
 }
+# Ruth is at a conference next week.
+TIME_OFF = [("Ruth Okafor", 1, 16, "Conference")]
 DEFERRED = ["Evaluate the stack: what to retire", "Migrate to a new marketing automation platform"]
 DECLINED = {
     "Rebuild every legacy nurture program": "Most of these programs have no active members; "
@@ -266,6 +275,9 @@ class Command(BaseCommand):
                 created_at=now - datetime.timedelta(days=days_ago),
             )[1]
         ShareLink.objects.get_or_create(label=DEMO_SHARE_LINK, defaults={"created_by": lead})
+        for name, weeks_from_now, hours, note in TIME_OFF:
+            week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
+            time_off_set(person=people[name], week=week, hours=hours, note=note)
         if verbosity:
             self.stdout.write(
                 f"Demo data ready: {created} new tasks, {Task.objects.count()} in all."
@@ -323,9 +335,11 @@ class Command(BaseCommand):
 
     def _move_on(self, task, by):
         if task.title in PROGRESS:
-            services.task_set_status(
-                task=task, version=task.version, status=PROGRESS[task.title], by=by
-            )
+            status, weeks_from_now = PROGRESS[task.title]
+            week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
+            task = services.task_plan(task=task, version=task.version, week=week, by=by)
+            if status != Status.PLANNED:
+                services.task_set_status(task=task, version=task.version, status=status, by=by)
         elif task.title in DEFERRED:
             services.task_defer(
                 task=task,

@@ -206,7 +206,7 @@ PROGRESS = {
     "Lead lifecycle documentation and SLA": (Status.IN_PROGRESS, 0),
     "Repair the demo-request form hidden fields": (Status.PLANNED, 0),
     "Lead routing rules for the new EMEA territory": (Status.PLANNED, 0),
-    "Privacy and consent program for the EU database": (Status.PLANNED, 1),
+    "Privacy and consent program for the EU database": (Status.PLANNED, 3),
     "Add UTM capture to landing-page forms": (Status.PLANNED, 1),
 }
 # Ruth is at a conference next week.

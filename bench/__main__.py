@@ -99,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     print(report.targets_table(targets))
     print()
     for run in runs:
+        generation = run.generation
         print(
-            f"Generated {run.size:,} tasks ({run.generation.unscored:,} unscored) "
-            f"in {run.generation.seconds:.1f} s"
+            f"Generated {run.size:,} tasks ({generation.unscored:,} unscored) and "
+            f"{generation.assignments:,} RACI assignments in {generation.seconds:.1f} s "
+            f"(the RACI part: {generation.raci_seconds:.1f} s)"
         )
     print(f"Whole run: {duration:.0f} s")
     path = RESULTS_DIR / f"bench-{stamp}.json"

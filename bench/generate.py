@@ -17,10 +17,10 @@ from django.utils import timezone
 from backlog.management.commands.seed_demo import CATEGORIES
 from backlog.models import Category, Status, Task
 from backlog.roles import LEAD
-from raci.models import Person
+from raci.models import Assignment, Person, Role, ShareLink
 
-# name, job title, weekly hours
-TEAM = [
+# name, job title, weekly hours: the first ten; TEAM below adds 30 more, to 40 columns.
+CORE_TEAM = [
     ("Priya Shah", "Marketing operations lead", 32),
     ("Tom Becker", "Marketing automation specialist", 36),
     ("Ana Lima", "Data & integrations engineer", 36),
@@ -31,6 +31,33 @@ TEAM = [
     ("Luis Ortega", "Email developer", 32),
     ("Fatima Haddad", "Data analyst", 28),
     ("Ben Clarke", "Marketing operations manager", 36),
+]
+MORE_FIRST_NAMES = [
+    "Aisha", "Bruno", "Chloe", "Diego", "Elif", "Felix", "Grace", "Hiro", "Ines", "Jakub",
+    "Kavya", "Liam", "Maya", "Nils", "Omar", "Paula", "Quentin", "Rosa", "Sven", "Tara",
+    "Umar", "Vera", "Wen", "Ximena", "Yusuf", "Zoe", "Andrei", "Bea", "Carlos", "Dina",
+]  # fmt: skip
+MORE_LAST_NAMES = [
+    "Novak", "Keller", "Dubois", "Ramos", "Yilmaz", "Nowak", "Murphy", "Tanaka", "Costa",
+    "Horvat", "Iyer", "Walsh", "Svensson", "Lund", "Farouk", "Moreau", "Lambert", "Vidal",
+    "Eriksen", "Quinn", "Malik", "Petrova", "Zhang", "Cruz", "Demir", "Adams", "Popescu",
+    "Jansen", "Silva", "Aziz",
+]  # fmt: skip
+MORE_TITLES = [
+    ("Marketing automation specialist", 36),
+    ("Email developer", 32),
+    ("CRM administrator", 36),
+    ("Data analyst", 32),
+    ("Campaign operations specialist", 36),
+    ("Web & forms developer", 28),
+    ("Marketing technologist", 36),
+    ("Reporting analyst", 24),
+    ("Lead management specialist", 36),
+    ("Data & integrations engineer", 32),
+]
+TEAM = CORE_TEAM + [
+    (f"{first} {last}", *MORE_TITLES[i % len(MORE_TITLES)])
+    for i, (first, last) in enumerate(zip(MORE_FIRST_NAMES, MORE_LAST_NAMES, strict=True))
 ]
 STAKEHOLDERS = [
     ("Dana Whitfield", "Demand generation"),
@@ -105,6 +132,15 @@ STATUS_WEIGHTS = {
 }
 UNSCORED_SHARE = 0.10
 ESTIMATES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 40]
+# RACI on the tasks the matrix shows that are past triage (open or deferred work).
+# Triage requests, done and declined tasks get no roles. Only team people get roles,
+# so the matrix's columns are exactly the active team.
+RACI_STATUSES = (Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS, Status.DEFERRED)
+NO_ACCOUNTABLE_SHARE = 0.10
+NO_RESPONSIBLE_SHARE = 0.05
+ACCOUNTABLE_RESPONSIBLE_SHARE = 0.35  # of those with an Accountable and a Responsible
+CONSULTED_WEIGHTS = {0: 20, 1: 35, 2: 28, 3: 12, 4: 5}  # 4 is over the "too many" hint
+INFORMED_WEIGHTS = {0: 50, 1: 35, 2: 15}
 # One transaction per batch: pghistory's insert trigger runs a PL/pgSQL EXCEPTION block
 # (a subtransaction) per row, and that gets slower the more a transaction has run, so
 # one 100,000-row COPY takes minutes while 2,000-row batches stay linear.
@@ -115,11 +151,15 @@ BATCH_SIZE = 2_000
 class Generated:
     tasks: int
     unscored: int
+    assignments: int
+    # The whole generation, and the RACI part of it (assignments and the share link).
     seconds: float
+    raci_seconds: float
 
 
 def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
-    """Write people, categories and `tasks` tasks, ~10% of them unscored in triage.
+    """Write people, categories and `tasks` tasks, ~10% of them unscored in triage, then
+    the RACI of the tasks past triage and a share link for the stakeholder page.
 
     At least `min_unscored` tasks are unscored, so every scoring request the bench
     makes can score a task of its own (at 1,000 tasks that raises the share).
@@ -138,7 +178,56 @@ def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
             stakeholders=stakeholders,
             categories=categories,
         )
-    return Generated(tasks=tasks, unscored=unscored, seconds=time.perf_counter() - started)
+    raci_started = time.perf_counter()
+    assignments = _generate_assignments(rng, team=team)
+    # The stakeholder page's link: the whole matrix (no filter), never expires.
+    ShareLink.objects.create(label="Sales leadership", query="")
+    finished = time.perf_counter()
+    return Generated(
+        tasks=tasks,
+        unscored=unscored,
+        assignments=assignments,
+        seconds=finished - started,
+        raci_seconds=finished - raci_started,
+    )
+
+
+def empty_cells(count: int, *, seed: int) -> list[tuple[int, int]]:
+    """`count` distinct (task id, team person id) cells with no role, for cell updates.
+
+    One cell a task, on the tasks with RACI roles in id order, so each update lands on a
+    different task; a second round takes a second free person a task if there are too few.
+    """
+    rng = random.Random(seed)
+    team = list(
+        Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    task_ids = list(
+        Task.objects.filter(status__in=RACI_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    taken: dict[int, set[int]] = {task_id: set() for task_id in task_ids}
+    for task_id, person_id in Assignment.objects.filter(task_id__in=task_ids).values_list(
+        "task_id", "person_id"
+    ):
+        taken[task_id].add(person_id)
+    cells: list[tuple[int, int]] = []
+    while len(cells) < count:
+        added = 0
+        for task_id in task_ids:
+            free = [person_id for person_id in team if person_id not in taken[task_id]]
+            if not free or len(cells) == count:
+                continue
+            person_id = rng.choice(free)
+            taken[task_id].add(person_id)
+            cells.append((task_id, person_id))
+            added += 1
+        if not added:
+            raise RuntimeError(f"Only {len(cells)} empty RACI cells; {count} are needed.")
+    return cells
 
 
 def create_lead(*, username: str, password: str) -> None:
@@ -157,7 +246,7 @@ def _people() -> tuple[list[int], list[int]]:
             title=title,
             kind=Person.Kind.TEAM,
             weekly_capacity_hours=hours,
-            email=f"{name.split()[0].lower()}@example.com",
+            email=f"{name.lower().replace(' ', '.')}@example.com",
         )
         for name, title, hours in TEAM
     )
@@ -258,3 +347,45 @@ def _copy_tasks(
                         for field in fields
                     ]
                 )
+
+
+def _generate_assignments(rng: random.Random, *, team: list[int]) -> int:
+    """Give every task past triage and not finished a realistic RACI, written with COPY.
+
+    Most tasks: one A (or A/R), one or two R, a couple of C, maybe an I, all team people.
+    About 10% have no Accountable and 5% no Responsible, so the health checks find some.
+    """
+    task_ids = list(
+        Task.objects.filter(status__in=RACI_STATUSES).order_by("pk").values_list("pk", flat=True)
+    )
+    rows = [row for task_id in task_ids for row in _task_raci(rng, task_id, team)]
+    for start in range(0, len(rows), BATCH_SIZE):
+        _copy_assignments(rows[start : start + BATCH_SIZE])
+    return len(rows)
+
+
+def _task_raci(rng: random.Random, task_id: int, team: list[int]) -> list[tuple[int, int, str]]:
+    has_accountable = rng.random() >= NO_ACCOUNTABLE_SHARE
+    has_responsible = rng.random() >= NO_RESPONSIBLE_SHARE
+    roles: list[str] = []
+    if has_accountable:
+        both = has_responsible and rng.random() < ACCOUNTABLE_RESPONSIBLE_SHARE
+        roles.append(Role.ACCOUNTABLE_RESPONSIBLE if both else Role.ACCOUNTABLE)
+        if both:
+            # The A/R does the work; sometimes with a second pair of hands.
+            roles += [Role.RESPONSIBLE] * (rng.random() < 0.25)
+    if has_responsible and Role.ACCOUNTABLE_RESPONSIBLE not in roles:
+        roles += [Role.RESPONSIBLE] * (1 if rng.random() < 0.7 else 2)
+    roles += [Role.CONSULTED] * _weighted(rng, CONSULTED_WEIGHTS)
+    roles += [Role.INFORMED] * _weighted(rng, INFORMED_WEIGHTS)
+    people = rng.sample(team, len(roles))
+    return [(task_id, person_id, str(role)) for person_id, role in zip(people, roles, strict=True)]
+
+
+def _copy_assignments(rows: list[tuple[int, int, str]]) -> None:
+    """COPY one batch of assignments in its own transaction; the history trigger fires."""
+    table = Assignment._meta.db_table
+    copy_sql = f"COPY {table} (task_id, person_id, role) FROM STDIN"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)

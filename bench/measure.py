@@ -1,5 +1,7 @@
 """Timing loops and query counts for each endpoint the bench measures."""
 
+import itertools
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -77,10 +79,55 @@ def score_next(ids: Iterator[int]) -> Callable[[Browser], Response]:
     return request
 
 
-def count_queries(client: Client, method: str, path: str, **kwargs) -> int:
-    """Queries one in-process request runs (the bench process uses the same database)."""
+def set_cell_next(cells: Iterator[tuple[int, int]]) -> Callable[[Browser], Response]:
+    """Give someone C or I on a different empty RACI cell each time, so every POST writes.
+
+    Never A: the one-Accountable rule is not what this measures.
+    """
+    roles = itertools.cycle(["C", "I"])
+
+    def request(browser: Browser) -> Response:
+        task_id, person_id = next(cells)
+        return browser.post(
+            "/raci/cell/",
+            {"task": str(task_id), "person": str(person_id), "role": next(roles), "expected": ""},
+            headers={"HX-Request": "true"},
+        )
+
+    return request
+
+
+def count_queries(
+    client: Client,
+    method: str,
+    path: str,
+    *,
+    check: Callable[[bytes], None] | None = None,
+    **kwargs,
+) -> int:
+    """Queries one in-process request runs (the bench process uses the same database).
+
+    `check`, if given, looks at the response body and raises if the page is not what the
+    bench means to measure.
+    """
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(path, **kwargs)
     if response.status_code != 200:
         raise RuntimeError(f"{method.upper()} {path}: HTTP {response.status_code}")
+    if check is not None:
+        check(response.content)
     return len(queries)
+
+
+def check_matrix_shape(rows: int, columns: int) -> Callable[[bytes], None]:
+    """Raise unless the matrix page shows `rows` tasks and `columns` people."""
+
+    def check(body: bytes) -> None:
+        cells = re.findall(rb'data-task-id="(\d+)" data-person-id="(\d+)"', body)
+        shown = (len({task for task, _ in cells}), len({person for _, person in cells}))
+        if shown != (rows, columns):
+            raise RuntimeError(
+                f"the matrix shows {shown[0]} tasks x {shown[1]} people, not {rows} x {columns}"
+            )
+
+    return check

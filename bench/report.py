@@ -11,7 +11,24 @@ BOARD, TRIAGE, SCATTER, SCORING, FLOOR, ADMIN = (
     "floor (bare psycopg)",
     "admin changelist",
 )
-ENDPOINTS = [BOARD, TRIAGE, SCATTER, SCORING, FLOOR, ADMIN]
+RACI_50, RACI_200, CELL_UPDATE, STAKEHOLDER = (
+    "RACI matrix 50x40",
+    "RACI matrix 200x40",
+    "RACI cell update",
+    "stakeholder page",
+)
+ENDPOINTS = [
+    BOARD,
+    TRIAGE,
+    SCATTER,
+    SCORING,
+    FLOOR,
+    ADMIN,
+    RACI_50,
+    RACI_200,
+    CELL_UPDATE,
+    STAKEHOLDER,
+]
 
 
 @dataclass
@@ -49,6 +66,12 @@ def check_targets(results: list[Result]) -> list[Target]:
             1.3 * small if small is not None else None,
         )
     )
+    for size in sizes:
+        cell = p95.get((CELL_UPDATE, size))
+        targets.append(_at_most(f"RACI cell update p95 ≤ 25 ms at {size:,}", cell, 25))
+    for size in sizes:
+        matrix = p95.get((RACI_50, size))
+        targets.append(_at_most(f"RACI matrix 50x40 p95 ≤ 100 ms at {size:,}", matrix, 100))
     for size in sizes:
         floor = p95.get((FLOOR, size))
         targets.append(

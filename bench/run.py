@@ -20,18 +20,44 @@ from django.test import Client
 from backlog.models import Task
 from bench import floor
 from bench.database import BENCH_DATABASE, Server
-from bench.generate import Generated, create_lead, generate
-from bench.measure import Timing, count_queries, http_call, score_next, time_calls
-from bench.report import ADMIN, BOARD, FLOOR, SCATTER, SCORING, TRIAGE, Result
+from bench.generate import TEAM, Generated, create_lead, empty_cells, generate
+from bench.measure import (
+    Timing,
+    check_matrix_shape,
+    count_queries,
+    http_call,
+    score_next,
+    set_cell_next,
+    time_calls,
+)
+from bench.report import (
+    ADMIN,
+    BOARD,
+    CELL_UPDATE,
+    FLOOR,
+    RACI_50,
+    RACI_200,
+    SCATTER,
+    SCORING,
+    STAKEHOLDER,
+    TRIAGE,
+    Result,
+)
 from bench.server import Browser, Gunicorn
+from raci.models import ShareLink
 
 LEAD_USERNAME = "lead"
+# Pages the lead GETs, logged in.
 PAGES = {
     BOARD: "/board/",
     TRIAGE: "/triage/",
     SCATTER: "/board/scatter/",
     ADMIN: "/admin/backlog/task/",
+    RACI_50: "/raci/?per_page=50",
+    RACI_200: "/raci/?per_page=200",
 }
+# The matrix pages must show this many task rows by every team member's column.
+MATRIX_SHAPES = {RACI_50: (50, len(TEAM)), RACI_200: (200, len(TEAM))}
 
 
 @dataclass
@@ -60,14 +86,20 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
     generation = generate(
         tasks=size, min_unscored=options.warmup + options.requests + 1, seed=options.seed
     )
-    progress(f"[{size:,}] generated {size:,} tasks in {generation.seconds:.1f} s")
+    progress(
+        f"[{size:,}] generated {size:,} tasks and {generation.assignments:,} assignments "
+        f"in {generation.seconds:.1f} s (RACI {generation.raci_seconds:.1f} s)"
+    )
     password = secrets.token_urlsafe(16)
     create_lead(username=LEAD_USERNAME, password=password)
     with psycopg.connect(server.url(BENCH_DATABASE), autocommit=True) as admin:
         admin.execute("VACUUM ANALYZE")
     unscored = iter(list(Task.objects.in_triage().order_by("id").values_list("id", flat=True)))
+    # Every cell update (warm-up, timed, and the one counted in-process) needs its own cell.
+    cells = iter(empty_cells(options.warmup + options.requests + 1, seed=options.seed))
+    shared_path = ShareLink.objects.get().get_absolute_url()
 
-    queries = _query_counts(next(unscored))
+    queries = _query_counts(next(unscored), next(cells), shared_path)
     results = []
     gunicorn = Gunicorn(database_url=server.url(BENCH_DATABASE), log=log)
     try:
@@ -84,8 +116,31 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
                     ),
                 )
             )
+        # The stakeholder holds only the link: no session, no cookies.
+        stakeholder = Browser(gunicorn.port)
+        results.append(
+            _measure(
+                STAKEHOLDER,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(stakeholder, lambda b: _without_cookies(b).get(shared_path), 200),
+                    **_loop(options),
+                ),
+            )
+        )
+        stakeholder.close()
         results.append(_measure(FLOOR, size, queries, lambda: _time_floor(server, options)))
-        # Last, because it changes the data: each POST moves a task out of triage.
+        # The writes last, as they change the data: each cell update gives someone a role.
+        results.append(
+            _measure(
+                CELL_UPDATE,
+                size,
+                queries,
+                lambda: time_calls(http_call(browser, set_cell_next(cells), 200), **_loop(options)),
+            )
+        )
+        # Each scoring POST moves a task out of triage.
         results.append(
             _measure(
                 SCORING,
@@ -134,14 +189,31 @@ def _measure(
     )
 
 
-def _query_counts(task_to_score: int) -> dict[str, int | str]:
-    """Each endpoint's query count from one in-process request, or the error it raised."""
+def _without_cookies(browser: Browser) -> Browser:
+    browser.cookies.clear()
+    return browser
+
+
+def _query_counts(
+    task_to_score: int, cell_to_set: tuple[int, int], shared_path: str
+) -> dict[str, int | str]:
+    """Each endpoint's query count from one in-process request, or the error it raised.
+
+    The matrix pages are also checked for their shape (rows x people); a page of another
+    shape is reported as that endpoint's error rather than timed.
+    """
     client = Client()
     client.force_login(get_user_model().objects.get(username=LEAD_USERNAME))
-    requests = {
-        endpoint: (lambda path=path: count_queries(client, "get", path))
-        for endpoint, path in PAGES.items()
-    }
+    requests = {endpoint: _count_page(client, endpoint, path) for endpoint, path in PAGES.items()}
+    task_id, person_id = cell_to_set
+    requests[CELL_UPDATE] = lambda: count_queries(
+        client,
+        "post",
+        "/raci/cell/",
+        data={"task": str(task_id), "person": str(person_id), "role": "C", "expected": ""},
+        headers={"HX-Request": "true"},
+    )
+    requests[STAKEHOLDER] = lambda: count_queries(Client(), "get", shared_path)
     requests[SCORING] = lambda: count_queries(
         client,
         "post",
@@ -157,6 +229,12 @@ def _query_counts(task_to_score: int) -> dict[str, int | str]:
             traceback.print_exc()
             counts[endpoint] = f"{type(error).__name__}: {error}"[:200]
     return counts
+
+
+def _count_page(client: Client, endpoint: str, path: str) -> Callable[[], int]:
+    shape = MATRIX_SHAPES.get(endpoint)
+    check = check_matrix_shape(*shape) if shape else None
+    return lambda: count_queries(client, "get", path, check=check)
 
 
 def _time_floor(server: Server, options: Options) -> Timing:

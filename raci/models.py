@@ -82,6 +82,7 @@ class Level(models.IntegerChoices):
 @dataclass(frozen=True)
 class Problem:
     level: Level
+    code: str
     message: str
 
 
@@ -92,16 +93,28 @@ def task_problems(roles: list[str]) -> list[Problem]:
     consulted = roles.count(Role.CONSULTED)
     problems = []
     if not accountable:
-        problems.append(Problem(Level.ERROR, "No Accountable: nobody signs this off."))
+        problems.append(
+            Problem(Level.ERROR, "no-accountable", "No Accountable: nobody signs this off.")
+        )
     if not responsible:
-        problems.append(Problem(Level.WARNING, "No Responsible: nobody does the work."))
+        problems.append(
+            Problem(Level.WARNING, "no-responsible", "No Responsible: nobody does the work.")
+        )
     elif responsible > 1 and settings.MOPSBOARD_RACI_ONE_RESPONSIBLE:
         problems.append(
-            Problem(Level.WARNING, f"{responsible} Responsible: the team wants one per task.")
+            Problem(
+                Level.WARNING,
+                "many-responsible",
+                f"{responsible} Responsible: the team wants one per task.",
+            )
         )
     if consulted > settings.MOPSBOARD_RACI_MAX_CONSULTED:
         problems.append(
-            Problem(Level.HINT, f"{consulted} Consulted: every one of them slows a decision.")
+            Problem(
+                Level.HINT,
+                "many-consulted",
+                f"{consulted} Consulted: every one of them slows a decision.",
+            )
         )
     return problems
 

@@ -1,6 +1,6 @@
 """Reads that assemble the RACI matrix and its summary, for the editor and the shared page."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,7 +16,6 @@ from raci.models import (
     Person,
     Problem,
     Role,
-    annotate_raci_checks,
     health_of,
     task_problems,
 )
@@ -100,56 +99,69 @@ def matrix_row(task: Task) -> MatrixRow:
 
 
 @dataclass
-class RaciSummary:
+class PageProblems:
+    """How many of the tasks on a page of the matrix have each problem."""
+
     tasks: int
     no_accountable: int
     no_responsible: int
-    too_many_consulted: int
-    overloaded: list[tuple[Person, int]]
-    idle_team: list[Person]
-    open_tasks: int
+    many_responsible: int
+    many_consulted: int
 
     @property
     def fine(self) -> bool:
         return not (
             self.no_accountable
             or self.no_responsible
-            or self.too_many_consulted
-            or self.overloaded
-            or self.idle_team
+            or self.many_responsible
+            or self.many_consulted
         )
 
 
-def raci_summary(tasks: QuerySet) -> RaciSummary:
-    """What is wrong across `tasks`, and who carries too much or nothing of the open work.
-
-    Four queries whatever the size.
-    """
-    counts = annotate_raci_checks(tasks.order_by()).aggregate(
-        tasks=Count("pk"),
-        no_accountable=Count("pk", filter=Q(has_accountable=False)),
-        no_responsible=Count("pk", filter=Q(has_responsible=False)),
-        too_many_consulted=Count(
-            "pk", filter=Q(consulted_count__gt=settings.MOPSBOARD_RACI_MAX_CONSULTED)
-        ),
+def page_problems(matrix: Matrix) -> PageProblems:
+    """Counted from the rows already built: no query, so every cell change can redo it."""
+    codes = Counter(problem.code for row in matrix.rows for problem in row.problems)
+    return PageProblems(
+        tasks=len(matrix.rows),
+        no_accountable=codes["no-accountable"],
+        no_responsible=codes["no-responsible"],
+        many_responsible=codes["many-responsible"],
+        many_consulted=codes["many-consulted"],
     )
-    open_tasks = Task.objects.open().count()
+
+
+@dataclass
+class TeamHints:
+    open_tasks: int
+    overloaded: list[tuple[Person, int]]
+    idle_team: list[Person]
+
+
+def team_hints() -> TeamHints:
+    """Who is Accountable for too much of the open work, and who is Responsible for none.
+
+    Three queries over all open work; the matrix page shows this once per load.
+    """
+    open_tasks = Task.objects.open()
     load = {
         row["person"]: row
-        for row in Assignment.objects.filter(task__in=Task.objects.open())
+        for row in Assignment.objects.filter(
+            task__in=open_tasks, role__in={*ACCOUNTABLE_ROLES, *RESPONSIBLE_ROLES}
+        )
         .values("person")
         .annotate(
             accountable=Count("pk", filter=Q(role__in=ACCOUNTABLE_ROLES)),
             responsible=Count("pk", filter=Q(role__in=RESPONSIBLE_ROLES)),
         )
     }
-    team = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True).order_by("name")
-    share = settings.MOPSBOARD_RACI_MAX_ACCOUNTABLE_SHARE
+    total = open_tasks.count()
+    limit = settings.MOPSBOARD_RACI_MAX_ACCOUNTABLE_SHARE * total
+    team = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
     overloaded, idle = [], []
     for person in Person.objects.filter(Q(pk__in=load) | Q(pk__in=team)).order_by("name"):
         person_load = load.get(person.pk, {"accountable": 0, "responsible": 0})
-        if open_tasks and person_load["accountable"] > share * open_tasks:
+        if total and person_load["accountable"] > limit:
             overloaded.append((person, person_load["accountable"]))
         if person.kind == Person.Kind.TEAM and person.is_active and not person_load["responsible"]:
             idle.append(person)
-    return RaciSummary(**counts, overloaded=overloaded, idle_team=idle, open_tasks=open_tasks)
+    return TeamHints(open_tasks=total, overloaded=overloaded, idle_team=idle)

@@ -21,7 +21,14 @@ from raci import services
 from raci.filters import MatrixFilter
 from raci.forms import CellForm, ShareLinkForm
 from raci.models import Person, Role, ShareLink
-from raci.selectors import Matrix, cell_html, matrix_row, raci_matrix, raci_summary
+from raci.selectors import (
+    Matrix,
+    cell_html,
+    matrix_row,
+    page_problems,
+    raci_matrix,
+    team_hints,
+)
 
 can_view_raci = permission_required("raci.view_assignment", raise_exception=True)
 can_edit_raci = permission_required("raci.change_assignment", raise_exception=True)
@@ -34,24 +41,29 @@ def _matrix_tasks(matrix_filter: MatrixFilter):
     return matrix_filter.qs.select_related("requester").defer("description").by_priority()
 
 
-@require_GET
-@login_required
-@can_view_raci
-def matrix(request):
+def _matrix_page(request) -> dict:
+    """The filtered, paged matrix a request asks for (the page and a cell update share it)."""
     matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in PAGE_SIZES else settings.MOPSBOARD_RACI_PAGE_SIZE
     page = Paginator(_matrix_tasks(matrix_filter), per_page).get_page(request.GET.get("page"))
+    grid = raci_matrix(list(page))
+    return {"filter": matrix_filter, "page": page, "matrix": grid, "problems": page_problems(grid)}
+
+
+@require_GET
+@login_required
+@can_view_raci
+def matrix(request):
+    context = _matrix_page(request)
     query = request.GET.copy()
     query.pop("page", None)
     return render_page(
         request,
         "raci/matrix.html",
         {
-            "filter": matrix_filter,
-            "page": page,
-            "matrix": raci_matrix(list(page)),
-            "summary": raci_summary(matrix_filter.qs),
+            **context,
+            "team_hints": team_hints(),
             "query": query.urlencode(),
             "page_sizes": sorted(map(int, PAGE_SIZES)),
             "roles": Role,
@@ -59,7 +71,7 @@ def matrix(request):
             "can_share": request.user.has_perm("raci.add_sharelink"),
         },
         partial="raci-matrix",
-        status=200 if matrix_filter.is_valid() else 400,
+        status=200 if context["filter"].is_valid() else 400,
     )
 
 
@@ -106,7 +118,6 @@ def cell_update(request):
         if status == 200:
             messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
         return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
-    matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
     return render(
         request,
         "raci/matrix.html#cell-updated",
@@ -116,7 +127,7 @@ def cell_update(request):
             # The previous Accountable's cell changed too when the A moved.
             "moved_cell": moved and oob(cell_html(task.pk, moved[0].pk, moved[1])),
             "row": matrix_row(task),
-            "summary": raci_summary(matrix_filter.qs),
+            "problems": _matrix_page(request)["problems"],
             "oob": True,
         },
         status=status,

@@ -167,23 +167,23 @@ def test_the_task_history_shows_raci_changes_with_names():
     ]
 
 
-def test_summary_flags_an_accountable_over_the_share_of_open_work(settings):
-    from raci.selectors import raci_summary
+def test_team_hints_flag_an_accountable_over_the_share_of_open_work(settings):
+    from raci.selectors import page_problems, raci_matrix, team_hints
 
     settings.MOPSBOARD_RACI_MAX_ACCOUNTABLE_SHARE = 0.5
     priya = PersonFactory(name="Priya", kind="team")
     tasks = TaskFactory.create_batch(4)
     for task in tasks[:2]:
         AssignmentFactory(task=task, person=priya, role=AR)
-    assert raci_summary(Task.objects.all()).overloaded == []  # 2 of 4 is the share, not over it
+    assert team_hints().overloaded == []  # 2 of 4 is the share, not over it
     AssignmentFactory(task=tasks[2], person=priya, role=A)
-    summary = raci_summary(Task.objects.all())
-    assert [(person.name, count) for person, count in summary.overloaded] == [("Priya", 3)]
-    assert (summary.tasks, summary.no_accountable, summary.no_responsible) == (4, 1, 2)
+    assert [(person.name, count) for person, count in team_hints().overloaded] == [("Priya", 3)]
+    problems = page_problems(raci_matrix(list(Task.objects.all())))
+    assert (problems.tasks, problems.no_accountable, problems.no_responsible) == (4, 1, 2)
 
 
-def test_summary_names_active_team_members_responsible_for_nothing():
-    from raci.selectors import raci_summary
+def test_team_hints_name_active_team_members_responsible_for_nothing():
+    from raci.selectors import team_hints
 
     busy = PersonFactory(name="Busy", kind="team")
     PersonFactory(name="Idle", kind="team")
@@ -192,5 +192,5 @@ def test_summary_names_active_team_members_responsible_for_nothing():
     AssignmentFactory(task=TaskFactory(), person=busy, role=R)
     done = TaskFactory(status="done")
     AssignmentFactory(task=done, person=PersonFactory(name="Only done work", kind="team"), role=R)
-    idle = [person.name for person in raci_summary(Task.objects.all()).idle_team]
+    idle = [person.name for person in team_hints().idle_team]
     assert idle == ["Idle", "Only done work"]

@@ -30,7 +30,7 @@ def test_matrix_shows_tasks_by_people_with_health(lead_client):
     # A screen reader names a cell by its row header (the task) and column header (the person).
     assert '<th scope="row" role="rowheader"><a href' in body
     assert '<th scope="col" role="columnheader" class="person">Ana Lima' in body
-    assert "1 task has no Accountable." in body
+    assert "On this page, 1 task has no Accountable." in body
     assert f'id="raci-health-{task.pk}" class="health level-error"' in body
 
 

@@ -222,6 +222,12 @@ class Task(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="task_triage_order"),
+            # The weekly load reads the work planned into a few weeks out of all tasks.
+            models.Index(
+                fields=["planned_week"],
+                name="task_planned_week",
+                condition=Q(status__in=["planned", "in_progress"]),
+            ),
             models.Index(
                 models.F("impact").desc(nulls_last=True),
                 "effort",

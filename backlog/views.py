@@ -204,7 +204,7 @@ def triage(request):
     return render_page(
         request,
         "backlog/triage.html",
-        _triage_context(request, page=page),
+        _triage_context(request, page=page, this_week=week_summary(week_of(timezone.localdate()))),
         partial="triage-list",
     )
 
@@ -212,7 +212,6 @@ def triage(request):
 def _triage_context(request, **context) -> dict:
     return {
         "can_triage": request.user.has_perm("backlog.change_task"),
-        "this_week": week_summary(week_of(timezone.localdate())),
         "scores": SCORE_RANGE,
         "new_year": new_year_after(timezone.localdate()),
         **context,

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,6 +77,24 @@ def scores_for_quadrant(impact: int, effort: int, quadrant: Quadrant) -> tuple[i
 
 def default_estimate_hours(effort: int | None) -> int | None:
     return settings.MOPSBOARD_EFFORT_HOURS.get(effort)
+
+
+def estimate_expression(prefix: str = "") -> models.Expression:
+    """A task's estimate in SQL: the hours entered, else the default for its effort.
+
+    `prefix` reaches the task through a relation, e.g. "task__" from an assignment.
+    """
+    return Coalesce(
+        F(f"{prefix}estimate_hours"),
+        Case(
+            *(
+                When(**{f"{prefix}effort": effort}, then=Value(Decimal(hours)))
+                for effort, hours in settings.MOPSBOARD_EFFORT_HOURS.items()
+            ),
+            default=Value(Decimal(0)),
+        ),
+        output_field=models.DecimalField(max_digits=8, decimal_places=2),
+    )
 
 
 def new_year_after(today: datetime.date) -> datetime.date:

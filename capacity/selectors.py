@@ -5,9 +5,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
-from backlog.models import Status, Task
+from backlog.models import Status, Task, estimate_expression
 from capacity.models import TimeOff
 from raci.models import RESPONSIBLE_ROLES, Assignment, Person
 
@@ -57,13 +66,16 @@ class TeamLoad:
         return total
 
 
-def team_load(*, weeks: list[datetime.date], people: QuerySet | None = None) -> TeamLoad:
+def team_load(
+    *, weeks: list[datetime.date], people: QuerySet | None = None, with_tasks: bool = False
+) -> TeamLoad:
     """Capacity and load of every person (the active team by default) in each week.
 
     A person's load in a week is the sum, over the tasks planned for that week and not
     done, of the task's estimate divided by its number of Responsible people (A/R
-    counts). Capacity is their weekly hours less that week's time off. Four queries,
-    whatever the number of people, weeks and tasks.
+    counts). Capacity is their weekly hours less that week's time off. PostgreSQL does
+    the sums: four queries whatever the number of people, weeks and tasks, and one more
+    `with_tasks`, to list the tasks behind each load.
     """
     if people is None:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
@@ -88,25 +100,46 @@ def team_load(*, weeks: list[datetime.date], people: QuerySet | None = None) -> 
         )
         for person in people
     }
+    responsible = _responsible_shares(weeks, people)
+    for person_id, week, load in (
+        responsible.values("person_id", "week")
+        .annotate(load=Sum("share"))
+        .values_list("person_id", "week", "load")
+    ):
+        loads[person_id].weeks[week].load = load
+    if with_tasks:
+        for assignment in responsible.select_related("task").order_by("task__title"):
+            loads[assignment.person_id].weeks[assignment.week].tasks.append(
+                (assignment.task, assignment.share)
+            )
     planned = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
-    responsible = defaultdict(list)
-    for assignment in Assignment.objects.filter(
-        task__in=planned, role__in=RESPONSIBLE_ROLES
-    ).select_related("task"):
-        responsible[assignment.task_id].append(assignment)
-    for assignments in responsible.values():
-        task = assignments[0].task
-        share = Decimal(task.estimate or 0) / len(assignments)
-        for assignment in assignments:
-            person_load = loads.get(assignment.person_id)
-            if person_load is not None:
-                week_load = person_load.weeks[task.planned_week]
-                week_load.load += share
-                week_load.tasks.append((task, share))
     unassigned = defaultdict(list)
     for task in planned.exclude(assignments__role__in=RESPONSIBLE_ROLES).order_by("title"):
         unassigned[task.planned_week].append(task)
     return TeamLoad(people=list(loads.values()), unassigned=dict(unassigned))
+
+
+def _responsible_shares(weeks, people) -> QuerySet:
+    """Each Responsible assignment on work planned in `weeks`, with its share of the hours."""
+    responsible_count = (
+        Assignment.objects.filter(task=OuterRef("task"), role__in=RESPONSIBLE_ROLES)
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Assignment.objects.filter(
+        role__in=RESPONSIBLE_ROLES,
+        person__in=people,
+        task__planned_week__in=weeks,
+        task__status__in=LOADED_STATUSES,
+    ).annotate(
+        week=F("task__planned_week"),
+        share=ExpressionWrapper(
+            estimate_expression("task__") / Subquery(responsible_count),
+            output_field=DecimalField(max_digits=8, decimal_places=2),
+        ),
+    )
 
 
 @dataclass
@@ -121,7 +154,7 @@ def overloads_if_planned(task: Task, week: datetime.date) -> list[Overload]:
     responsible = Person.objects.filter(
         assignments__task=task, assignments__role__in=RESPONSIBLE_ROLES
     )
-    loads = team_load(weeks=[week], people=responsible)
+    loads = team_load(weeks=[week], people=responsible, with_tasks=True)
     if not loads.people:
         return []
     share = Decimal(task.estimate or 0) / len(loads.people)

@@ -26,7 +26,7 @@ def planned(hours, *, week=MONDAY, status="planned", responsible=(), accountable
 
 
 def load_of(person, week=MONDAY):
-    loads = {p.person: p for p in team_load(weeks=[MONDAY, NEXT_MONDAY]).people}
+    loads = {p.person: p for p in team_load(weeks=[MONDAY, NEXT_MONDAY], with_tasks=True).people}
     return loads[person].weeks[week]
 
 

@@ -40,7 +40,6 @@ from backlog.selectors import (
 )
 from capacity.forms import PlanForm
 from capacity.models import week_label, week_of
-from capacity.selectors import week_summary
 from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
 from raci.models import Role
@@ -77,7 +76,6 @@ def _board_context(request, task_filter: TaskFilter) -> dict:
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
-        "this_week": week_summary(week_of(timezone.localdate())),
     }
 
 
@@ -204,7 +202,7 @@ def triage(request):
     return render_page(
         request,
         "backlog/triage.html",
-        _triage_context(request, page=page, this_week=week_summary(week_of(timezone.localdate()))),
+        _triage_context(request, page=page),
         partial="triage-list",
     )
 

@@ -1,7 +1,6 @@
 """How much planned work each person carries in a week, against the hours they have."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,12 +55,14 @@ class PersonLoad:
 class TeamLoad:
     people: list[PersonLoad]
     # Planned hours nobody is Responsible for, by week: they count against the team.
-    unassigned: dict[datetime.date, list[Task]]
+    unassigned_hours: dict[datetime.date, Decimal]
+    # The tasks behind those hours, when asked for.
+    unassigned: dict[datetime.date, list[Task]] = field(default_factory=dict)
 
     def week_totals(self, week: datetime.date) -> WeekLoad:
         total = WeekLoad(capacity=sum((p.weeks[week].capacity for p in self.people), Decimal(0)))
-        total.load = sum((p.weeks[week].load for p in self.people), Decimal(0)) + sum(
-            (Decimal(task.estimate or 0) for task in self.unassigned.get(week, [])), Decimal(0)
+        total.load = sum(
+            (p.weeks[week].load for p in self.people), self.unassigned_hours.get(week, Decimal(0))
         )
         return total
 
@@ -112,11 +113,22 @@ def team_load(
             loads[assignment.person_id].weeks[assignment.week].tasks.append(
                 (assignment.task, assignment.share)
             )
-    planned = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
-    unassigned = defaultdict(list)
-    for task in planned.exclude(assignments__role__in=RESPONSIBLE_ROLES).order_by("title"):
-        unassigned[task.planned_week].append(task)
-    return TeamLoad(people=list(loads.values()), unassigned=dict(unassigned))
+    nobody = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES).exclude(
+        assignments__role__in=RESPONSIBLE_ROLES
+    )
+    team = TeamLoad(
+        people=list(loads.values()),
+        unassigned_hours=dict(
+            nobody.order_by()
+            .values("planned_week")
+            .annotate(hours=Sum(estimate_expression()))
+            .values_list("planned_week", "hours")
+        ),
+    )
+    if with_tasks:
+        for task in nobody.order_by("title"):
+            team.unassigned.setdefault(task.planned_week, []).append(task)
+    return team
 
 
 def _responsible_shares(weeks, people) -> QuerySet:

@@ -6,6 +6,7 @@ app_name = "capacity"
 
 urlpatterns = [
     path("people/", views.people, name="people"),
+    path("people/this-week/", views.week_capacity, name="week-capacity"),
     path("people/<int:pk>/capacity/", views.person_capacity, name="person-capacity"),
     path("people/time-off/", views.time_off, name="time-off"),
     path("tasks/<int:pk>/plan/", views.task_plan, name="task-plan"),

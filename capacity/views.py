@@ -18,7 +18,7 @@ from backlog.views import task_page_context
 from capacity import services
 from capacity.forms import CapacityForm, PlanForm, TimeOffForm
 from capacity.models import TimeOff, week_label, week_of
-from capacity.selectors import overloads_if_planned, team_load
+from capacity.selectors import overloads_if_planned, team_load, week_summary
 from mopsboard.rendering import render_page
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
 
@@ -33,7 +33,7 @@ def this_and_next_week():
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
     this_week, next_week = this_and_next_week()
-    team = team_load(weeks=[this_week, next_week])
+    team = team_load(weeks=[this_week, next_week], with_tasks=True)
     owned = defaultdict(lambda: {"responsible": [], "accountable": []})
     for assignment in (
         Assignment.objects.filter(task__status__in=[Status.NEW, *OPEN_STATUSES])
@@ -57,6 +57,18 @@ def _people_context(request) -> dict:
         "can_change": request.user.has_perm("raci.change_person"),
         "time_off_form": TimeOffForm(initial={"week": this_week}),
     }
+
+
+@require_GET
+@login_required
+@permission_required("raci.view_person", raise_exception=True)
+def week_capacity(request):
+    """The team's hours this week, a line the board and triage load after their page."""
+    return render(
+        request,
+        "capacity/people.html#week-capacity",
+        {"this_week": week_summary(week_of(timezone.localdate()))},
+    )
 
 
 @require_GET

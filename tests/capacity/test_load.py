@@ -72,8 +72,9 @@ def test_time_off_beyond_capacity_leaves_zero_not_negative():
 def test_work_nobody_is_responsible_for_counts_against_the_team():
     PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=30)
     orphan = planned(5)
-    team = team_load(weeks=[MONDAY])
+    team = team_load(weeks=[MONDAY], with_tasks=True)
     assert team.unassigned == {MONDAY: [orphan]}
+    assert team.unassigned_hours == {MONDAY: 5}
     totals = team.week_totals(MONDAY)
     assert (totals.capacity, totals.load, totals.free) == (30, 5, 25)
 

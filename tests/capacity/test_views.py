@@ -203,11 +203,16 @@ def test_people_page_query_count_is_the_same_at_5_and_50_people(
 
 
 @pytest.mark.parametrize("name", ["backlog:board", "backlog:triage"])
-def test_board_and_triage_show_this_weeks_hours_and_who_is_over(lead_client, name):
+def test_board_and_triage_load_this_weeks_hours_after_the_page(lead_client, name):
+    body = lead_client.get(reverse(name)).content.decode()
+    assert f'hx-get="{reverse("capacity:week-capacity")}" hx-trigger="load"' in body
+
+
+def test_this_weeks_hours_and_who_is_over(lead_client):
     tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
     PersonFactory(name="Ana", kind=Person.Kind.TEAM, weekly_capacity_hours=30)
     task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=12)
     AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
-    body = " ".join(lead_client.get(reverse(name)).content.decode().split())
+    body = " ".join(lead_client.get(reverse("capacity:week-capacity")).content.decode().split())
     assert "This week: <strong>12 of 40 h</strong> planned, 28 h free; over capacity:" in body
     assert f'#person-{tom.pk}">Tom</a>' in body

@@ -20,6 +20,14 @@ class CellForm(forms.Form):
     )
     expected = forms.ChoiceField(choices=CELL_CHOICES, required=False)
     move_accountable = forms.BooleanField(required=False)
+    # The tasks on the editor's page, so its summary can be counted again.
+    page_tasks = forms.CharField(required=False, max_length=4000)
+
+    def clean_page_tasks(self):
+        ids = [part for part in self.cleaned_data["page_tasks"].split(",") if part]
+        if len(ids) > 200 or not all(part.isdigit() for part in ids):
+            raise forms.ValidationError("The page's tasks were not understood.")
+        return [int(part) for part in ids]
 
 
 class ShareLinkForm(forms.Form):

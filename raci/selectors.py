@@ -119,10 +119,25 @@ class PageProblems:
 
 
 def page_problems(matrix: Matrix) -> PageProblems:
-    """Counted from the rows already built: no query, so every cell change can redo it."""
-    codes = Counter(problem.code for row in matrix.rows for problem in row.problems)
+    """Counted from the rows already built: no query."""
+    return _count_problems([row.problems for row in matrix.rows])
+
+
+def page_problems_for(task_ids: list[int]) -> PageProblems:
+    """The same count for the tasks a page shows, from their roles alone: one query, so
+    every cell change can redo it."""
+    roles = defaultdict(list)
+    for task_id, role in Assignment.objects.filter(task_id__in=task_ids).values_list(
+        "task_id", "role"
+    ):
+        roles[task_id].append(role)
+    return _count_problems([task_problems(roles[task_id]) for task_id in task_ids])
+
+
+def _count_problems(problems_by_task: list[list[Problem]]) -> PageProblems:
+    codes = Counter(problem.code for problems in problems_by_task for problem in problems)
     return PageProblems(
-        tasks=len(matrix.rows),
+        tasks=len(problems_by_task),
         no_accountable=codes["no-accountable"],
         no_responsible=codes["no-responsible"],
         many_responsible=codes["many-responsible"],

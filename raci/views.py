@@ -26,6 +26,7 @@ from raci.selectors import (
     cell_html,
     matrix_row,
     page_problems,
+    page_problems_for,
     raci_matrix,
     team_hints,
 )
@@ -127,7 +128,7 @@ def cell_update(request):
             # The previous Accountable's cell changed too when the A moved.
             "moved_cell": moved and oob(cell_html(task.pk, moved[0].pk, moved[1])),
             "row": matrix_row(task),
-            "problems": _matrix_page(request)["problems"],
+            "problems": page_problems_for(form.cleaned_data["page_tasks"]),
             "oob": True,
         },
         status=status,

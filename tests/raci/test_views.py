@@ -64,14 +64,18 @@ def test_has_problems_filter_and_person_filter(lead_client):
 
 
 def test_setting_a_cell_swaps_the_cell_health_and_summary(htmx_client):
-    task = TaskFactory()
+    task, other = TaskFactory(), TaskFactory()
     person = PersonFactory(kind=Person.Kind.TEAM)
-    response = htmx_client.post(reverse("raci:cell-update"), cell(task, person, "A/R"))
+    response = htmx_client.post(
+        reverse("raci:cell-update"),
+        {**cell(task, person, "A/R"), "page_tasks": f"{task.pk},{other.pk}"},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith(f'<td id="raci-cell-{task.pk}-{person.pk}"')
     assert f'<span id="raci-health-{task.pk}" class="health level-fine"' in body
     assert 'id="raci-summary"' in body
+    assert "On this page, 1 task has no Accountable." in body  # the other one
     assert 'hx-swap-oob="true"' in body
     assert Assignment.objects.get().role == Role.ACCOUNTABLE_RESPONSIBLE
 
@@ -121,8 +125,9 @@ def test_a_stale_cell_is_not_overwritten(htmx_client):
         ({"person": 1, "role": "R", "expected": ""}, 422),
         ({"task": 1, "person": 1, "role": "X", "expected": ""}, 422),
         ({"task": 1, "person": 1, "role": "<script>", "expected": ""}, 422),
+        ({"task": 1, "person": 1, "role": "R", "expected": "", "page_tasks": "1,x"}, 422),
     ],
-    ids=["unknown-task", "text-id", "missing-task", "unknown-role", "script"],
+    ids=["unknown-task", "text-id", "missing-task", "unknown-role", "script", "bad-page"],
 )
 def test_bad_cell_input_gets_a_4xx_with_a_message(htmx_client, data, status):
     response = htmx_client.post(reverse("raci:cell-update"), data)

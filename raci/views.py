@@ -64,7 +64,6 @@ def matrix(request):
         "raci/matrix.html",
         {
             **context,
-            "team_hints": team_hints(),
             "query": query.urlencode(),
             "page_sizes": sorted(map(int, PAGE_SIZES)),
             "roles": Role,
@@ -74,6 +73,15 @@ def matrix(request):
         partial="raci-matrix",
         status=200 if context["filter"].is_valid() else 400,
     )
+
+
+@require_GET
+@login_required
+@can_view_raci
+def team_hints_view(request):
+    """Who carries too much or none of the open work: read over all of it, so the
+    matrix loads it after the page rather than making every page wait."""
+    return render(request, "raci/matrix.html#team-hints", {"team_hints": team_hints()})
 
 
 @require_POST

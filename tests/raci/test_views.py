@@ -274,3 +274,15 @@ def test_matrix_pages_and_lets_the_lead_pick_rows_a_page(lead_client):
     assert "Tasks 1\u201325 of 30" in body
     body = lead_client.get(reverse("raci:matrix"), {"per_page": "9999"}).content.decode()
     assert body.count('role="row" data-task-id=') == 30  # unknown sizes fall back to 50
+
+
+def test_team_hints_load_after_the_matrix(lead_client):
+    task = TaskFactory()
+    priya = PersonFactory(name="Priya", kind=Person.Kind.TEAM)
+    AssignmentFactory(task=task, person=priya, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    PersonFactory(name="Idle Ivan", kind=Person.Kind.TEAM)
+    page = lead_client.get(reverse("raci:matrix")).content.decode()
+    assert f'hx-get="{reverse("raci:team-hints")}" hx-trigger="load"' in page
+    hints = lead_client.get(reverse("raci:team-hints")).content.decode()
+    assert "Priya is Accountable for 1 of 1 open tasks." in hints
+    assert "Responsible for no open task: Idle Ivan." in hints

@@ -256,6 +256,15 @@ class Task(models.Model):
                 name="task_board_priority",
                 condition=Q(status__in=["backlog", "planned", "in_progress"]),
             ),
+            # The same order over every status, for the RACI matrix's pages.
+            models.Index(
+                models.F("impact").desc(nulls_last=True),
+                "effort",
+                "due_date",
+                "created_at",
+                "id",
+                name="task_priority",
+            ),
         ]
 
     def __str__(self):

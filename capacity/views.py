@@ -59,6 +59,19 @@ def _people_context(request) -> dict:
     }
 
 
+def _people_table(request, *, status: int):
+    """After a change on the People page: the table again, or the page for a plain POST."""
+    if not request.htmx:
+        return redirect("capacity:people")
+    return render_page(
+        request,
+        "capacity/people.html",
+        _people_context(request),
+        partial="people-table",
+        status=status,
+    )
+
+
 @require_GET
 @login_required
 @permission_required("raci.view_person", raise_exception=True)
@@ -93,15 +106,7 @@ def person_capacity(request, pk):
     else:
         messages.error(request, f"{person}: {' '.join(form.errors['weekly_capacity_hours'])}")
         status = 422
-    if not request.htmx:
-        return redirect("capacity:people")
-    return render_page(
-        request,
-        "capacity/people.html",
-        _people_context(request),
-        partial="people-table",
-        status=status,
-    )
+    return _people_table(request, status=status)
 
 
 @require_POST
@@ -117,15 +122,7 @@ def time_off(request):
         errors = " ".join(str(e) for field in form.errors.values() for e in field)
         messages.error(request, f"Time off not saved: {errors}")
         status = 422
-    if not request.htmx:
-        return redirect("capacity:people")
-    return render_page(
-        request,
-        "capacity/people.html",
-        _people_context(request),
-        partial="people-table",
-        status=status,
-    )
+    return _people_table(request, status=status)
 
 
 @require_POST

@@ -171,6 +171,16 @@ class TaskQuerySet(models.QuerySet):
         return self.select_related("requester").defer("description")
 
 
+# The columns of TaskQuerySet.by_priority(), as the indexes that serve it list them.
+PRIORITY_INDEX = (
+    models.F("impact").desc(nulls_last=True),
+    "effort",
+    "due_date",
+    "created_at",
+    "id",
+)
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -248,23 +258,12 @@ class Task(models.Model):
                 condition=Q(status__in=["planned", "in_progress"]),
             ),
             models.Index(
-                models.F("impact").desc(nulls_last=True),
-                "effort",
-                "due_date",
-                "created_at",
-                "id",
+                *PRIORITY_INDEX,
                 name="task_board_priority",
                 condition=Q(status__in=["backlog", "planned", "in_progress"]),
             ),
             # The same order over every status, for the RACI matrix's pages.
-            models.Index(
-                models.F("impact").desc(nulls_last=True),
-                "effort",
-                "due_date",
-                "created_at",
-                "id",
-                name="task_priority",
-            ),
+            models.Index(*PRIORITY_INDEX, name="task_priority"),
         ]
 
     def __str__(self):

@@ -41,6 +41,11 @@ def plain_text(value: str) -> str:
     return value
 
 
+def errors_text(form) -> str:
+    """All of a form's errors in one sentence, for a message."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 class ScoreField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {})

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS = {
         "raci.view_person",
         "raci.view_assignment",
         "capacity.view_timeoff",
+        "capacity.view_review",
     ],
     VIEWER: [
         "backlog.view_task",
@@ -27,6 +28,7 @@ ROLE_PERMISSIONS = {
         "raci.view_person",
         "raci.view_assignment",
         "capacity.view_timeoff",
+        "capacity.view_review",
     ],
 }
 

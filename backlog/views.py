@@ -29,6 +29,7 @@ from backlog.forms import (
     TaskEditForm,
     TaskForm,
     VersionedForm,
+    errors_text,
 )
 from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
 from backlog.selectors import (
@@ -152,7 +153,7 @@ def card_move(request):
     form = MoveForm(request.POST)
     status = 200
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_text(form))
         status = 422
     else:
         task = get_object_or_404(Task, pk=form.cleaned_data["task"], impact__isnull=False)
@@ -181,10 +182,6 @@ def card_move(request):
         partial="board-quadrants",
         status=status,
     )
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 @require_GET
@@ -282,7 +279,7 @@ def triage_action(request, pk, action):
         )
         return _triage_response(request, task, form, status=409, done=True)
     if not form.is_valid():
-        messages.error(request, f"“{task.title}”: {_form_errors(form)}")
+        messages.error(request, f"“{task.title}”: {errors_text(form)}")
         return _triage_response(request, task, form, status=422)
     try:
         task = action.service(task=task, by=request.user, **form.cleaned_data)
@@ -434,7 +431,7 @@ def task_export(request):
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     if not task_filter.is_valid():
         return HttpResponse(
-            f"Invalid filter: {_form_errors(task_filter.form)}",
+            f"Invalid filter: {errors_text(task_filter.form)}",
             status=400,
             content_type="text/plain",
         )

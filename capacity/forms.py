@@ -1,10 +1,12 @@
-"""Inputs to capacity: weeks, hours, time off, planning a task into a week."""
+"""Inputs to capacity: weeks, hours, time off, planning a task into a week, a review."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from backlog.forms import VersionedForm
-from capacity.models import week_from_input, week_label
+from backlog.forms import DateInput, VersionedForm
+from backlog.models import Task
+from capacity.models import Review, week_from_input, week_label
 from raci.models import Person
 
 
@@ -63,3 +65,48 @@ class TimeOffForm(forms.Form):
         },
     )
     note = forms.CharField(max_length=120, required=False)
+
+
+class ReviewForm(forms.ModelForm):
+    """Record the review that just happened; its figures are taken by the server, not typed."""
+
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.filter(kind=Person.Kind.TEAM, is_active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose people on the team."},
+    )
+
+    class Meta:
+        model = Review
+        fields = ["held_on", "attendees", "notes", "decisions"]
+        labels = {"held_on": "Held on"}
+        widgets = {
+            "held_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "decisions": "What the room decided. Plans, deferrals and declines made from "
+            "this page are added for you.",
+        }
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise ValidationError("A review can't be recorded before it happens.", code="future")
+        return held_on
+
+
+class ReviewTaskActionForm(forms.Form):
+    """Which task the room acted on from the review's bars, and what it did; the fields of
+    the action itself come from its own form (PlanForm, DeferForm, ...)."""
+
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.filter(impact__isnull=False),
+        error_messages={"invalid_choice": "That task no longer exists or is not scored."},
+    )
+    action = forms.ChoiceField(
+        choices=[(name, name) for name in ("plan", "unplan", "defer", "decline")],
+        error_messages={"invalid_choice": "Plan, unplan, defer or decline: nothing else."},
+    )

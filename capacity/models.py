@@ -3,7 +3,10 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
 
 WEEK_INPUT = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -53,3 +56,33 @@ class TimeOff(models.Model):
 
     def __str__(self):
         return f"{self.person} off {self.hours} h in {week_label(self.week)}"
+
+
+class Review(models.Model):
+    """One weekly capacity review: who came, what was decided, and the figures the room
+    looked at, frozen as they were that day (`figures`, built by `review_figures`)."""
+
+    held_on = models.DateField(
+        unique=True, error_messages={"unique": "That day has a review already."}
+    )
+    # The database's clock, the one the history triggers use, so "since the last review"
+    # splits changes exactly at the moment it was recorded.
+    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+    since = models.DateTimeField(help_text="The start of the period this review looked back over.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attendees = models.ManyToManyField("raci.Person", blank=True, related_name="reviews")
+    notes = models.TextField(blank=True, max_length=10_000)
+    decisions = models.TextField(blank=True, max_length=10_000)
+    figures = models.JSONField(editable=False)
+
+    class Meta:
+        ordering = ["-held_on"]
+        indexes = [models.Index(fields=["-recorded_at"], name="review_latest")]
+
+    def __str__(self):
+        return f"Capacity review of {self.held_on:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("capacity:review-detail", args=[self.pk])

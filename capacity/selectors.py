@@ -1,8 +1,10 @@
-"""How much planned work each person carries in a week, against the hours they have."""
+"""How much planned work each person carries in a week, against the hours they have, and
+what the weekly capacity review looks at."""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import (
     Count,
@@ -10,14 +12,26 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
+from django.urls import reverse
+from django.utils import timezone
 
-from backlog.models import Status, Task, estimate_expression
-from capacity.models import TimeOff
-from raci.models import RESPONSIBLE_ROLES, Assignment, Person
+from backlog.models import (
+    OPEN_STATUSES,
+    Status,
+    Task,
+    TaskEvent,
+    estimate_expression,
+    quadrant_of,
+    quadrant_split,
+)
+from backlog.selectors import capped_counts, count_label
+from capacity.models import Review, TimeOff, week_label, week_of
+from raci.models import RESPONSIBLE_ROLES, Assignment, Person, annotate_raci_checks
 
 # Work that takes hours in the week it is planned for; done work no longer does.
 LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
@@ -195,3 +209,294 @@ def week_summary(week: datetime.date) -> WeekSummary:
         total=team.week_totals(week),
         over=[person for person in team.people if person.weeks[week].over],
     )
+
+
+# Each agenda heading lists this many items; its count says how many there are in all.
+AGENDA_ITEMS = 20
+# Deferred work due back within this many days is on the agenda before it returns.
+RETURNING_SOON_DAYS = 14
+# Looked back over when no review has been recorded yet.
+FIRST_REVIEW_LOOKS_BACK = datetime.timedelta(days=7)
+
+
+def review_since(now: datetime.datetime) -> datetime.datetime:
+    """Where the next review's agenda starts: the moment the last one was recorded."""
+    last = Review.objects.order_by("-recorded_at").values_list("recorded_at", flat=True).first()
+    return last or now - FIRST_REVIEW_LOOKS_BACK
+
+
+def review_figures(*, today: datetime.date, since: datetime.datetime) -> dict:
+    """What the weekly review looks at, as plain JSON, so a recorded review keeps it as is.
+
+    Each person's capacity and load this week and next with the tasks behind the load,
+    the team's totals, the agenda of what changed since `since`, and the actions taken
+    from the review page since then. A constant number of queries, about twenty.
+    """
+    weeks = [week_of(today), week_of(today) + datetime.timedelta(days=7)]
+    team = team_load(weeks=weeks, with_tasks=True)
+    totals = [team.week_totals(week) for week in weeks]
+    scale = _widest(week_load for row in team.people for week_load in row.weeks.values())
+    people = [
+        {
+            "id": row.person.pk,
+            "name": row.person.name,
+            "title": row.person.title,
+            "weeks": [
+                {"bar": f"{row.person.pk}-{index}", **_week_figures(row.weeks[week], scale)}
+                for index, week in enumerate(weeks)
+            ],
+        }
+        for row in team.people
+    ]
+    return {
+        "today": today.isoformat(),
+        "since": since.isoformat(),
+        "weeks": [{"label": week_label(week), "monday": week.isoformat()} for week in weeks],
+        "people": people,
+        "totals": [_week_figures(total, _widest(totals)) for total in totals],
+        "unassigned": [
+            [_task_figures(task, task.estimate) for task in team.unassigned.get(week, [])]
+            for week in weeks
+        ],
+        "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),
+        "actions": review_actions(since=since),
+    }
+
+
+def _widest(week_loads) -> Decimal:
+    """The longest bar's hours, load or capacity: every bar is drawn to this scale."""
+    return max((max(week.load, week.capacity) for week in week_loads), default=Decimal(0))
+
+
+def _hours(value) -> float:
+    return float(round(Decimal(value or 0), 2))
+
+
+def _week_figures(week_load: WeekLoad, scale: Decimal) -> dict:
+    """One bar: load against capacity, with both as shares of the widest bar on the page."""
+    return {
+        "capacity": _hours(week_load.capacity),
+        "load": _hours(week_load.load),
+        "over": week_load.over,
+        "over_by": _hours(max(-week_load.free, 0)),
+        "load_width": round(float(week_load.load / scale * 100), 1) if scale else 0,
+        "capacity_at": round(float(week_load.capacity / scale * 100), 1) if scale else 0,
+        "tasks": [_task_figures(task, hours) for task, hours in week_load.tasks],
+    }
+
+
+def _task_figures(task: Task, hours) -> dict:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "hours": _hours(hours),
+        "status": task.status,
+        "version": task.version,
+        "url": task.get_absolute_url(),
+    }
+
+
+def review_agenda(
+    *, today: datetime.date, since: datetime.datetime, people: list[dict], weeks: list
+) -> list[dict]:
+    """What changed since the last review, heading by heading, read from the history.
+
+    A task's state at `since` is its last recorded event before then; comparing it with
+    the task now says whether it moved quadrant, was re-scored, finished or came back
+    from deferral. Changes that cancel out within the week are not on the agenda.
+    """
+    changed = _with_state_at(
+        Task.objects.filter(
+            pk__in=TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id")
+        ),
+        since,
+    ).filter(before_status__isnull=False)
+    split = quadrant_split()
+    moved_sides = (
+        Q(before_impact__isnull=True, impact__isnull=False)
+        | Q(before_impact__lt=split, impact__gte=split)
+        | Q(before_impact__gte=split, impact__lt=split)
+        | Q(before_effort__lt=split, effort__gte=split)
+        | Q(before_effort__gte=split, effort__lt=split)
+    )
+    rescored = (Q(before_impact__isnull=False) & ~Q(before_impact=F("impact"))) | (
+        Q(before_effort__isnull=False) & ~Q(before_effort=F("effort"))
+    )
+    this_week = weeks[0]
+    headings = {
+        "new": (
+            "New requests",
+            Task.objects.filter(created_at__gte=since).order_by("-created_at"),
+            _new_detail,
+        ),
+        "moved": ("Moved quadrant", changed.filter(moved_sides), _moved_detail),
+        "rescored": (
+            "Re-scored, same quadrant",
+            changed.filter(rescored).exclude(moved_sides),
+            _rescored_detail,
+        ),
+        "overdue": (
+            "Overdue",
+            Task.objects.filter(
+                Q(due_date__lt=today, status__in=[Status.NEW, *OPEN_STATUSES])
+                | Q(planned_week__lt=this_week, status__in=LOADED_STATUSES)
+            ).order_by(F("due_date").asc(nulls_last=True), "planned_week"),
+            partial(_overdue_detail, today=today, this_week=this_week),
+        ),
+        "finished": (
+            "Finished",
+            changed.filter(status=Status.DONE).exclude(before_status=Status.DONE),
+            lambda task: f"done, {task.estimate_label}",
+        ),
+        "returned": (
+            "Back from deferral",
+            Task.objects.filter(
+                Q(pk__in=changed.filter(before_status=Status.DEFERRED).values("pk"))
+                & ~Q(status=Status.DEFERRED)
+                | Q(
+                    status=Status.DEFERRED,
+                    deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
+                )
+            ).order_by(F("deferred_until").asc(nulls_first=True), "title"),
+            _returned_detail,
+        ),
+        "raci": (
+            "Planned work with RACI gaps",
+            annotate_raci_checks(Task.objects.filter(status__in=LOADED_STATUSES))
+            .filter(Q(has_accountable=False) | Q(has_responsible=False))
+            .order_by("planned_week", "title"),
+            _raci_detail,
+        ),
+    }
+    counts = capped_counts({key: queryset for key, (_, queryset, _) in headings.items()})
+    agenda = []
+    for key, (title, queryset, detail) in headings.items():
+        tasks = list(queryset.select_related("requester")[:AGENDA_ITEMS]) if counts[key] else []
+        agenda.append(
+            _heading(
+                key,
+                title,
+                counts[key],
+                [
+                    {"title": t.title, "url": t.get_absolute_url(), "detail": detail(t)}
+                    for t in tasks
+                ],
+            )
+        )
+    over = [
+        {
+            "title": person["name"],
+            "url": f"#person-{person['id']}",
+            "detail": f"{label}: {week['load']:g} of {week['capacity']:g} h",
+        }
+        for person in people
+        for label, week in zip(("this week", "next week"), person["weeks"], strict=True)
+        if week["over"]
+    ]
+    agenda.append(_heading("over", "Over capacity", len(over), over))
+    return agenda
+
+
+def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:
+    return {
+        "key": key,
+        "title": title,
+        "count": count,
+        "count_label": count_label(count),
+        "items": items,
+        "more": max(count - len(items), 0),
+    }
+
+
+def _with_state_at(tasks: QuerySet, moment: datetime.datetime) -> QuerySet:
+    """`tasks` with their status and scores as last recorded before `moment` (`before_*`),
+    all null for a task that did not exist yet."""
+    last_event = TaskEvent.objects.filter(
+        pgh_obj=OuterRef("pk"), pgh_created_at__lt=moment
+    ).order_by("-pgh_created_at", "-pgh_id")
+    return tasks.annotate(
+        **{
+            f"before_{name}": Subquery(last_event.values(name)[:1])
+            for name in ("status", "impact", "effort")
+        }
+    )
+
+
+def _new_detail(task: Task) -> str:
+    quadrant = task.quadrant
+    where = quadrant.label if quadrant else "in triage"
+    return f"from {task.requester}, {where}" if task.requester else where
+
+
+def _moved_detail(task: Task) -> str:
+    before, after = quadrant_of(task.before_impact, task.before_effort), task.quadrant
+    return f"{before.label if before else 'Triage'} → {after.label if after else 'Triage'}"
+
+
+def _rescored_detail(task: Task) -> str:
+    return (
+        f"impact {task.before_impact} → {task.impact}, effort {task.before_effort} → {task.effort}"
+    )
+
+
+def _overdue_detail(task: Task, *, today: datetime.date, this_week: datetime.date) -> str:
+    if task.due_date and task.due_date < today:
+        return f"due {task.due_date:%-d %b}, {task.get_status_display().lower()}"
+    return f"planned for {week_label(task.planned_week)}, not done"
+
+
+def _returned_detail(task: Task) -> str:
+    if task.status == Status.DEFERRED:
+        return f"comes back {task.deferred_until:%-d %b}"
+    return f"back, now {task.get_status_display().lower()}"
+
+
+def _raci_detail(task: Task) -> str:
+    missing = [
+        name
+        for name, present in (
+            ("Accountable", task.has_accountable),
+            ("Responsible", task.has_responsible),
+        )
+        if not present
+    ]
+    return f"no {' and no '.join(missing)}, {week_label(task.planned_week)}"
+
+
+ACTION_LABELS = {
+    Status.PLANNED: "Planned",
+    Status.IN_PROGRESS: "Planned",
+    Status.BACKLOG: "Unplanned",
+    Status.DEFERRED: "Deferred",
+    Status.DECLINED: "Declined",
+}
+
+
+def review_actions(*, since: datetime.datetime) -> list[dict]:
+    """What was planned, unplanned, deferred or declined from the review page since `since`,
+    oldest first: the decisions the room took, linked to their tasks."""
+    events = TaskEvent.objects.filter(
+        pgh_created_at__gte=since,
+        pgh_context__metadata__via="review",
+        pgh_label="update",
+    ).order_by("pgh_created_at", "pgh_id")
+    return [
+        {
+            "title": event.title,
+            "url": reverse("backlog:task-detail", args=[event.pgh_obj_id]),
+            "action": ACTION_LABELS.get(event.status, event.get_status_display()),
+            "detail": _action_detail(event),
+            "at": timezone.localtime(event.pgh_created_at).isoformat(),
+        }
+        for event in events
+    ]
+
+
+def _action_detail(event) -> str:
+    if event.status in (Status.PLANNED, Status.IN_PROGRESS) and event.planned_week:
+        return f"for {week_label(event.planned_week)}"
+    if event.status == Status.DEFERRED:
+        return f"until {event.deferred_until:%-d %B %Y}"
+    if event.status == Status.DECLINED:
+        return event.declined_reason
+    return ""

@@ -1,8 +1,12 @@
-"""Writes to capacity: a person's weekly hours and their time off."""
+"""Writes to capacity: a person's weekly hours, their time off, a recorded review."""
 
 import datetime
 
-from capacity.models import TimeOff
+from django.db import transaction
+from django.utils import timezone
+
+from capacity.models import Review, TimeOff
+from capacity.selectors import review_figures, review_since
 from raci.models import Person
 
 
@@ -20,3 +24,32 @@ def time_off_set(*, person: Person, week: datetime.date, hours: int, note: str =
     TimeOff.objects.update_or_create(
         person=person, week=week, defaults={"hours": hours, "note": note}
     )
+
+
+def review_record(
+    *,
+    held_on: datetime.date,
+    attendees: list[Person],
+    notes: str,
+    decisions: str,
+    by,
+) -> Review:
+    """Record a review with the figures as they are now, so it reads the same next year.
+
+    It looks back from the last recorded review; the next one will look back from this.
+    Locking the latest review makes two leads recording at once take turns, so the
+    second looks back from the first.
+    """
+    with transaction.atomic():
+        Review.objects.select_for_update().order_by("-recorded_at").first()
+        since = review_since(timezone.now())
+        review = Review.objects.create(
+            held_on=held_on,
+            since=since,
+            notes=notes,
+            decisions=decisions,
+            recorded_by=by,
+            figures=review_figures(today=held_on, since=since),
+        )
+        review.attendees.set(attendees)
+    return review

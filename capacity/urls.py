@@ -12,4 +12,8 @@ urlpatterns = [
     path("tasks/<int:pk>/plan/", views.task_plan, name="task-plan"),
     path("tasks/<int:pk>/unplan/", views.task_unplan, name="task-unplan"),
     path("deferred/", views.deferred, name="deferred"),
+    path("review/", views.review, name="review"),
+    path("review/record/", views.review_record, name="review-record"),
+    path("review/<int:pk>/", views.review_detail, name="review-detail"),
+    path("review/task-action/", views.review_task_action, name="review-task-action"),
 ]

@@ -1,24 +1,40 @@
-"""Capacity pages: people and their hours, planning a task into a week, deferred work."""
+"""Capacity pages: people and their hours, planning a task into a week, deferred work,
+the weekly review."""
 
 import datetime
 from collections import defaultdict
 
+import pghistory
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services as backlog_services
-from backlog.forms import VersionedForm
-from backlog.models import OPEN_STATUSES, Status, Task
-from backlog.views import task_page_context
+from backlog.forms import VersionedForm, errors_text
+from backlog.models import OPEN_STATUSES, Status, Task, new_year_after
+from backlog.views import ACTIONS, TaskAction, task_page_context
 from capacity import services
-from capacity.forms import CapacityForm, PlanForm, TimeOffForm
-from capacity.models import TimeOff, week_label, week_of
-from capacity.selectors import overloads_if_planned, team_load, week_summary
+from capacity.forms import (
+    CapacityForm,
+    PlanForm,
+    ReviewForm,
+    ReviewTaskActionForm,
+    TimeOffForm,
+)
+from capacity.models import Review, TimeOff, week_label, week_of
+from capacity.selectors import (
+    overloads_if_planned,
+    review_figures,
+    review_since,
+    team_load,
+    week_summary,
+)
 from mopsboard.rendering import render_page
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
 
@@ -119,8 +135,7 @@ def time_off(request):
         messages.success(request, f"Time off for {form.cleaned_data['person']} saved.")
         status = 200
     else:
-        errors = " ".join(str(e) for field in form.errors.values() for e in field)
-        messages.error(request, f"Time off not saved: {errors}")
+        messages.error(request, f"Time off not saved: {errors_text(form)}")
         status = 422
     return _people_table(request, status=status)
 
@@ -192,3 +207,140 @@ def deferred(request):
     )
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     return render(request, "capacity/deferred.html", {"page": page})
+
+
+REVIEW_ACTIONS = {
+    "plan": TaskAction(
+        PlanForm,
+        backlog_services.task_plan,
+        lambda task: f"“{task.title}” is planned for {week_label(task.planned_week)}.",
+    ),
+    "unplan": TaskAction(
+        VersionedForm,
+        backlog_services.task_unplan,
+        lambda task: f"“{task.title}” is back in the backlog, unplanned.",
+    ),
+    "defer": ACTIONS["defer"],
+    "decline": ACTIONS["decline"],
+}
+
+
+def _review_context(request, **context) -> dict:
+    """The live review: figures as of now, since the last recorded review."""
+    now = timezone.now()
+    since = review_since(now)
+    today = timezone.localdate()
+    return {
+        "figures": review_figures(today=today, since=since),
+        "since": since,
+        "last_review": Review.objects.order_by("-recorded_at").first(),
+        "live": True,
+        "can_plan": request.user.has_perm("backlog.change_task"),
+        "new_year": new_year_after(today),
+        "open": request.GET.get("open", ""),
+        **context,
+    }
+
+
+def _past_reviews(request):
+    return Paginator(Review.objects.order_by("-held_on"), 10).get_page(request.GET.get("page"))
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def review(request):
+    """The weekly review, for the projector: load against hours, what changed, decisions."""
+    past_reviews = _past_reviews(request)
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "capacity/review.html#past-reviews", {"past_reviews": past_reviews})
+    context = _review_context(
+        request,
+        form=ReviewForm(
+            initial={
+                "held_on": timezone.localdate(),
+                "attendees": Person.objects.filter(kind=Person.Kind.TEAM, is_active=True),
+            }
+        ),
+        past_reviews=past_reviews,
+    )
+    return render(request, "capacity/review.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("capacity.add_review", raise_exception=True)
+def review_record(request):
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            recorded = services.review_record(by=request.user, **form.cleaned_data)
+        except IntegrityError:
+            form.add_error("held_on", "That day has a review already.")
+        else:
+            messages.success(request, f"{recorded} recorded.")
+            if request.htmx:
+                return HttpResponseClientRedirect(recorded.get_absolute_url())
+            return redirect(recorded)
+    context = _review_context(request, form=form, past_reviews=_past_reviews(request))
+    return render_page(
+        request, "capacity/review.html", context, partial="review-record", status=422
+    )
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def review_detail(request, pk):
+    """A past review, with the figures the room saw that day."""
+    recorded = get_object_or_404(
+        Review.objects.select_related("recorded_by").prefetch_related("attendees"), pk=pk
+    )
+    return render(
+        request,
+        "capacity/review_detail.html",
+        {"review": recorded, "figures": recorded.figures, "live": False},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("backlog.change_task", raise_exception=True)
+def review_task_action(request):
+    """Plan, unplan, defer or decline a task from the review's bars; the bars redraw.
+
+    Recorded in the history as done from the review, so recording the review links it.
+    """
+    choice = ReviewTaskActionForm(request.POST)
+    if not choice.is_valid():
+        messages.error(request, errors_text(choice))
+        return _review_load(request, status=422)
+    task, action = choice.cleaned_data["task"], REVIEW_ACTIONS[choice.cleaned_data["action"]]
+    form = action.form_class(request.POST, task=task)
+    if not form.is_valid():
+        messages.error(request, f"“{task.title}”: {errors_text(form)}")
+        return _review_load(request, status=422)
+    data = dict(form.cleaned_data)
+    allow_over = data.pop("allow_over", False)
+    if "week" in data and not allow_over:
+        overloads = overloads_if_planned(task, data["week"])
+        if overloads:
+            warning = {"task": task, "week_label": week_label(data["week"]), "overloads": overloads}
+            return _review_load(request, status=409, warning=warning)
+    try:
+        with pghistory.context(via="review"):
+            task = action.service(task=task, by=request.user, **data)
+        messages.success(request, action.done(task))
+        status = 200
+    except backlog_services.StaleEdit as stale:
+        messages.error(request, stale.message)
+        status = 409
+    return _review_load(request, status=status)
+
+
+def _review_load(request, *, status: int, **context):
+    """The bars again after an action, with the clicked person's tasks still open."""
+    if not request.htmx:
+        return redirect(f"{reverse('capacity:review')}?open={request.POST.get('open', '')}")
+    context = _review_context(request, open=request.POST.get("open", ""), **context)
+    return render(request, "capacity/review.html#review-load", context, status=status)

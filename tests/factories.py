@@ -1,10 +1,14 @@
 """A factory for every model; tests build exactly the data they need."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from backlog.models import Category, Status, Task
+from capacity.models import Review, TimeOff
 from raci.models import Assignment, Person, Role, ShareLink
 
 
@@ -71,3 +75,29 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
         model = ShareLink
 
     label = "Sales leadership"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A recorded review; its figures are whatever the test gives (empty by default)."""
+
+    class Meta:
+        model = Review
+
+    held_on = factory.Sequence(lambda n: datetime.date(2026, 1, 5) + datetime.timedelta(weeks=n))
+    since = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    figures = factory.LazyFunction(
+        lambda: {
+            key: [] for key in ("weeks", "people", "totals", "unassigned", "agenda", "actions")
+        }
+    )
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    person = factory.SubFactory(PersonFactory, kind=Person.Kind.TEAM)
+    week = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    )
+    hours = 8

@@ -2,7 +2,6 @@
 
 import copy
 import csv
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,7 +39,7 @@ from backlog.selectors import (
     task_history,
 )
 from capacity.forms import PlanForm
-from capacity.models import week_label, week_of
+from capacity.models import plan_shortcuts, week_label
 from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
 from raci.models import Role
@@ -77,6 +76,7 @@ def _board_context(request, task_filter: TaskFilter) -> dict:
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
+        "plan_shortcuts": plan_shortcuts(timezone.localdate()),
     }
 
 
@@ -172,6 +172,11 @@ def card_move(request):
         except services.StaleEdit as stale:
             messages.error(request, stale.message)
             status = 409
+    return board_response(request, status=status)
+
+
+def board_response(request, *, status: int):
+    """After a change made on the board: its quadrants again, or the page for a plain POST."""
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
@@ -317,14 +322,10 @@ def task_page_context(task: Task, **forms) -> dict:
         "decline_form": DeclineForm(initial={"version": task.version}),
         "plan_form": PlanForm(initial={"version": task.version, "week": task.planned_week}),
     }
-    this_week = week_of(timezone.localdate())
     return {
         "task": task,
         "planned_week_label": task.planned_week and week_label(task.planned_week),
-        "plan_shortcuts": [
-            ("This week", week_label(this_week)),
-            ("Next week", week_label(this_week + datetime.timedelta(days=7))),
-        ],
+        "plan_shortcuts": plan_shortcuts(timezone.localdate()),
         "history": task_history(task),
         "raci": raci_matrix([task]),
         "roles": Role,

@@ -98,9 +98,9 @@ class ReviewForm(forms.ModelForm):
         return held_on
 
 
-class ReviewTaskActionForm(forms.Form):
-    """Which task the room acted on from the review's bars, and what it did; the fields of
-    the action itself come from its own form (PlanForm, DeferForm, ...)."""
+class TaskActionForm(forms.Form):
+    """Which task was acted on from the review or the board, and how; the fields of the
+    action itself come from its own form (PlanForm, DeferForm, ...)."""
 
     task = forms.ModelChoiceField(
         queryset=Task.objects.filter(impact__isnull=False),
@@ -110,3 +110,5 @@ class ReviewTaskActionForm(forms.Form):
         choices=[(name, name) for name in ("plan", "unplan", "defer", "decline")],
         error_messages={"invalid_choice": "Plan, unplan, defer or decline: nothing else."},
     )
+    # Where it was done from, for the history; set by the view, never by the browser.
+    via = forms.CharField(widget=forms.HiddenInput)

@@ -33,6 +33,18 @@ def week_label(monday: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def this_and_next_week(today: datetime.date) -> list[datetime.date]:
+    """The two weeks capacity is planned and reviewed in."""
+    return [week_of(today), week_of(today) + datetime.timedelta(days=7)]
+
+
+def plan_shortcuts(today: datetime.date) -> list[tuple[str, str]]:
+    """The week picker's shortcuts, as ("This week", "2026-W48") and ("Next week", ...)."""
+    return list(
+        zip(("This week", "Next week"), map(week_label, this_and_next_week(today)), strict=True)
+    )
+
+
 class TimeOff(models.Model):
     """Hours a person is away in one week; their capacity that week is lower by as much."""
 

@@ -30,7 +30,7 @@ from backlog.models import (
     quadrant_split,
 )
 from backlog.selectors import capped_counts, count_label
-from capacity.models import Review, TimeOff, week_label, week_of
+from capacity.models import Review, TimeOff, this_and_next_week, week_label
 from raci.models import RESPONSIBLE_ROLES, Assignment, Person, annotate_raci_checks
 
 # Work that takes hours in the week it is planned for; done work no longer does.
@@ -232,7 +232,7 @@ def review_figures(*, today: datetime.date, since: datetime.datetime) -> dict:
     the team's totals, the agenda of what changed since `since`, and the actions taken
     from the review page since then. A constant number of queries, about twenty.
     """
-    weeks = [week_of(today), week_of(today) + datetime.timedelta(days=7)]
+    weeks = this_and_next_week(today)
     team = team_load(weeks=weeks, with_tasks=True)
     totals = [team.week_totals(week) for week in weeks]
     scale = _widest(week_load for row in team.people for week_load in row.weeks.values())

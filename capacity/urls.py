@@ -15,5 +15,6 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/record/", views.review_record, name="review-record"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
+    path("board/plan/", views.board_plan, name="board-plan"),
     path("review/task-action/", views.review_task_action, name="review-task-action"),
 ]

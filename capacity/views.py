@@ -1,7 +1,6 @@
 """Capacity pages: people and their hours, planning a task into a week, deferred work,
 the weekly review."""
 
-import datetime
 from collections import defaultdict
 
 import pghistory
@@ -18,16 +17,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from backlog import services as backlog_services
 from backlog.forms import VersionedForm, errors_text
 from backlog.models import OPEN_STATUSES, Status, Task, new_year_after
-from backlog.views import ACTIONS, TaskAction, task_page_context
+from backlog.views import ACTIONS, TaskAction, board_response, task_page_context
 from capacity import services
 from capacity.forms import (
     CapacityForm,
     PlanForm,
     ReviewForm,
-    ReviewTaskActionForm,
+    TaskActionForm,
     TimeOffForm,
 )
-from capacity.models import Review, TimeOff, week_label, week_of
+from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
 from capacity.selectors import (
     overloads_if_planned,
     review_figures,
@@ -41,14 +40,9 @@ from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
 can_change_people = permission_required("raci.change_person", raise_exception=True)
 
 
-def this_and_next_week():
-    this_week = week_of(timezone.localdate())
-    return this_week, this_week + datetime.timedelta(days=7)
-
-
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
-    this_week, next_week = this_and_next_week()
+    this_week, next_week = this_and_next_week(timezone.localdate())
     team = team_load(weeks=[this_week, next_week], with_tasks=True)
     owned = defaultdict(lambda: {"responsible": [], "accountable": []})
     for assignment in (
@@ -209,7 +203,7 @@ def deferred(request):
     return render(request, "capacity/deferred.html", {"page": page})
 
 
-REVIEW_ACTIONS = {
+TASK_ACTIONS = {
     "plan": TaskAction(
         PlanForm,
         backlog_services.task_plan,
@@ -303,39 +297,68 @@ def review_detail(request, pk):
     )
 
 
-@require_POST
-@login_required
-@permission_required("backlog.change_task", raise_exception=True)
-def review_task_action(request):
-    """Plan, unplan, defer or decline a task from the review's bars; the bars redraw.
+def _act_on_task(request, **fixed) -> tuple[int, dict | None]:
+    """Plan, unplan, defer or decline the task named in the POST, recorded as done from
+    the review or the board, so recording the review links it.
 
-    Recorded in the history as done from the review, so recording the review links it.
+    Returns the response status and, when planning would push someone over their hours
+    and the form did not allow it, the warning instead of the change.
     """
-    choice = ReviewTaskActionForm(request.POST)
+    choice = TaskActionForm({**request.POST.dict(), **fixed})
     if not choice.is_valid():
         messages.error(request, errors_text(choice))
-        return _review_load(request, status=422)
-    task, action = choice.cleaned_data["task"], REVIEW_ACTIONS[choice.cleaned_data["action"]]
+        return 422, None
+    task, action = choice.cleaned_data["task"], TASK_ACTIONS[choice.cleaned_data["action"]]
     form = action.form_class(request.POST, task=task)
     if not form.is_valid():
         messages.error(request, f"“{task.title}”: {errors_text(form)}")
-        return _review_load(request, status=422)
+        return 422, None
     data = dict(form.cleaned_data)
     allow_over = data.pop("allow_over", False)
     if "week" in data and not allow_over:
         overloads = overloads_if_planned(task, data["week"])
         if overloads:
-            warning = {"task": task, "week_label": week_label(data["week"]), "overloads": overloads}
-            return _review_load(request, status=409, warning=warning)
+            return 409, {
+                "task": task,
+                "week_label": week_label(data["week"]),
+                "overloads": overloads,
+            }
     try:
-        with pghistory.context(via="review"):
+        with pghistory.context(via=choice.cleaned_data["via"]):
             task = action.service(task=task, by=request.user, **data)
-        messages.success(request, action.done(task))
-        status = 200
     except backlog_services.StaleEdit as stale:
         messages.error(request, stale.message)
-        status = 409
-    return _review_load(request, status=status)
+        return 409, None
+    messages.success(request, action.done(task))
+    return 200, None
+
+
+@require_POST
+@login_required
+@permission_required("backlog.change_task", raise_exception=True)
+def review_task_action(request):
+    """Act on a task from the review's bars; the bars redraw with its person still open."""
+    status, warning = _act_on_task(request, via="review")
+    return _review_load(request, status=status, warning=warning)
+
+
+@require_POST
+@login_required
+@permission_required("backlog.change_task", raise_exception=True)
+def board_plan(request):
+    """Plan a card into this week or next from the board's Move… menu."""
+    status, warning = _act_on_task(request, via="board", action="plan")
+    if warning:
+        over = ", ".join(
+            f"{o.person} at {float(o.load):g} of {float(o.capacity):g} h"
+            for o in warning["overloads"]
+        )
+        messages.warning(
+            request,
+            f"“{warning['task'].title}” is not planned: {warning['week_label']} would put {over}. "
+            "Tick “even over capacity” to plan it anyway.",
+        )
+    return board_response(request, status=status)
 
 
 def _review_load(request, *, status: int, **context):

@@ -185,12 +185,11 @@
 
   document.addEventListener("htmx:load", (event) => initSortable(event.detail.elt));
 
-  // After a move the board is redrawn: put focus back on the moved card.
+  // After a move or a plan the board is redrawn: put focus back on the card.
   let movedCardId = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    if (event.detail.elt.id === "card-move") {
-      movedCardId = `task-${event.detail.elt.elements.task.value}`;
-    }
+    const form = event.detail.elt.closest && event.detail.elt.closest("#card-move");
+    if (form) movedCardId = `task-${form.elements.task.value}`;
   });
   document.addEventListener("htmx:afterSettle", () => {
     if (!movedCardId) return;

@@ -155,10 +155,11 @@ def mutating_requests(task, person):
         (reverse("capacity:time-off"), {"person": person.pk, "week": "2026-W50", "hours": 8}),
         (reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": "2026-W50"}),
         (reverse("capacity:task-unplan", args=[task.pk]), {"version": 1}),
+        (reverse("capacity:board-plan"), {"task": task.pk, "version": 1, "week": "2026-W50"}),
     ]
 
 
-@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("index", range(5))
 @pytest.mark.parametrize("who", ["anonymous", "viewer"])
 def test_nobody_without_the_right_changes_capacity_or_plans(request, client, who, index):
     browser = client if who == "anonymous" else request.getfixturevalue("viewer_client")
@@ -216,3 +217,40 @@ def test_this_weeks_hours_and_who_is_over(lead_client):
     body = " ".join(lead_client.get(reverse("capacity:week-capacity")).content.decode().split())
     assert "This week: <strong>12 of 40 h</strong> planned, 28 h free; over capacity:" in body
     assert f'#person-{tom.pk}">Tom</a>' in body
+
+
+def test_planning_a_card_from_the_board_redraws_the_board(htmx_client):
+    task = TaskFactory(title="Webinar program")
+    response = htmx_client.post(
+        reverse("capacity:board-plan") + "?q=Webinar",
+        {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK)},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="board-quadrants"')
+    assert "is planned for" in body
+    task.refresh_from_db()
+    assert (task.status, task.planned_week) == (Status.PLANNED, THIS_WEEK)
+
+
+def test_planning_a_card_over_capacity_asks_for_the_tick(htmx_client, lead_client):
+    tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    task = TaskFactory(title="Webinar program", estimate_hours=16)
+    AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
+    data = {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK)}
+    response = htmx_client.post(reverse("capacity:board-plan"), data)
+    assert response.status_code == 409
+    assert "would put Tom at 16 of 10 h" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).planned_week is None
+    response = lead_client.post(
+        reverse("capacity:board-plan") + "?q=x", {**data, "allow_over": "1"}
+    )
+    assert response.url == reverse("backlog:board") + "?q=x"
+    assert Task.objects.get(pk=task.pk).planned_week == THIS_WEEK
+
+
+def test_the_board_menu_offers_this_and_next_week(lead_client):
+    TaskFactory()
+    body = lead_client.get(reverse("backlog:board")).content.decode()
+    assert f'name="week" value="{week_label(THIS_WEEK)}"' in body
+    assert f'hx-post="{reverse("capacity:board-plan")}?"' in body

@@ -448,6 +448,8 @@ def _overdue_detail(task: Task, *, today: datetime.date, this_week: datetime.dat
 def _returned_detail(task: Task) -> str:
     if task.status == Status.DEFERRED:
         return f"comes back {task.deferred_until:%-d %b}"
+    if task.status == Status.NEW:
+        return "back in the triage inbox"
     return f"back, now {task.get_status_display().lower()}"
 
 

@@ -42,3 +42,46 @@ def test_lead_moves_work_to_next_week_and_the_red_bar_goes(page, screenshot):
     )
     expect(this_week_cell).to_have_class("load")
     expect(this_week_cell).to_contain_text("6 of 10 h")
+
+
+def test_the_weekly_review_moves_work_out_and_records_the_decision(page, screenshot):
+    next_week = week_label(week_of(timezone.localdate()) + datetime.timedelta(days=7))
+    log_in(page)
+    page.get_by_role("link", name="Review", exact=True).click()
+    expect(page.get_by_role("heading", name="Weekly capacity review")).to_be_visible()
+    expect(page.locator("[data-agenda=finished]")).to_contain_text(
+        "Deactivate users who left the company"
+    )
+    tom = page.locator("tr", has=page.get_by_role("rowheader", name="Tom Becker"))
+    this_week = tom.locator("details.load-bar").first
+    expect(this_week).to_have_class("load-bar over")
+    expect(this_week).to_contain_text("30 of 28 h · 2 h over")
+    screenshot("review-over-capacity")
+
+    this_week.locator(":scope > summary").click()
+    task = this_week.locator("li", has_text="Webinar program template with reminders")
+    task.get_by_role("button", name="To next week").click()
+    this_week = (
+        page.locator("tr", has=page.get_by_role("rowheader", name="Tom Becker"))
+        .locator("details.load-bar")
+        .first
+    )
+    expect(this_week).to_have_class("load-bar")
+    expect(this_week).to_contain_text("22 of 28 h")
+    expect(this_week).to_have_attribute("open", "")
+    expect(page.locator("#review-actions")).to_contain_text(
+        f"Planned Webinar program template with reminders for {next_week}"
+    )
+
+    page.get_by_label("Decisions").fill("Webinar template waits a week; Tom stays under 28 h.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Capacity review of")
+    expect(page.locator("main")).to_contain_text("Webinar template waits a week")
+    expect(page.locator("#review-actions")).to_contain_text("Webinar program template")
+
+    page.get_by_role("link", name="This week's review").click()
+    past = page.locator("#past-reviews li")
+    expect(past).to_have_count(2)
+    past.first.get_by_role("link").click()
+    expect(page.locator("main")).to_contain_text("Webinar template waits a week")
+    screenshot("review-recorded")

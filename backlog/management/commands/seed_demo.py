@@ -8,14 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from backlog import services
-from backlog.models import Category, Status, Task, new_year_after
+from backlog.models import Category, Quadrant, Status, Task, TaskEvent, new_year_after
 from backlog.roles import LEAD, MEMBER, VIEWER
-from capacity.models import week_of
+from capacity.models import Review, week_of
+from capacity.selectors import review_figures
 from capacity.services import time_off_set
-from raci.models import Person, Role, ShareLink
+from raci.models import AssignmentEvent, Person, Role, ShareLink
 from raci.services import assignment_set
 
 CATEGORIES = [
@@ -195,13 +197,15 @@ NO_ACCOUNTABLE = {"Attribution dashboard for campaign influence", "Chat tool int
 NO_RESPONSIBLE = {"Subscription centre with topic choices"}
 DEMO_SHARE_LINK = "Demo: the whole matrix"
 
-# Work that has moved on from the backlog.
 # Work that has moved on from the backlog: its status, and its week (0 is this week).
 PROGRESS = {
     "Fix CRM sync errors on lead owner field": (Status.IN_PROGRESS, 0),
     "Set communication limits in the automation platform": (Status.DONE, -2),
     "Bounce management campaign": (Status.PLANNED, 0),
-    "Deactivate users who left the company": (Status.DONE, -1),
+    "Deactivate users who left the company": (Status.IN_PROGRESS, -1),
+    "Rebuild lead scoring model": (Status.PLANNED, 0),
+    "Webinar program template with reminders": (Status.PLANNED, 0),
+    "Attribution dashboard for campaign influence": (Status.PLANNED, 1),
     "Build a preference centre": (Status.PLANNED, 1),
     "Lead lifecycle documentation and SLA": (Status.IN_PROGRESS, 0),
     "Repair the demo-request form hidden fields": (Status.PLANNED, 0),
@@ -209,9 +213,18 @@ PROGRESS = {
     "Privacy and consent program for the EU database": (Status.PLANNED, 3),
     "Add UTM capture to landing-page forms": (Status.PLANNED, 1),
 }
-# Ruth is at a conference next week.
-TIME_OFF = [("Ruth Okafor", 1, 16, "Conference")]
+# Ruth is at a conference next week; Tom is off a day this week, which tips him over.
+TIME_OFF = [("Ruth Okafor", 1, 16, "Conference"), ("Tom Becker", 0, 8, "Half-term")]
 DEFERRED = ["Evaluate the stack: what to retire", "Migrate to a new marketing automation platform"]
+# Deferred until today, so it comes back in the week after last week's review.
+RETURNS_TODAY = "Archive programs older than two years"
+# What happened since last week's review, for this week's agenda.
+FINISHED_THIS_WEEK = "Deactivate users who left the company"
+MOVED_THIS_WEEK = ("Rename programs to the naming convention", Quadrant.QUICK_WIN)
+LAST_REVIEW_DECISIONS = (
+    "Ruth's preference centre work starts next week, after her conference.\n"
+    "The stack evaluation waits for the new year."
+)
 DECLINED = {
     "Rebuild every legacy nurture program": "Most of these programs have no active members; "
     "we will retire them instead. Ask for the two you still need.",
@@ -278,6 +291,9 @@ class Command(BaseCommand):
         for name, weeks_from_now, hours, note in TIME_OFF:
             week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
             time_off_set(person=people[name], week=week, hours=hours, note=note)
+        if created and not Review.objects.exists():
+            self._last_weeks_review(lead, people)
+            self._this_week(lead)
         if verbosity:
             self.stdout.write(
                 f"Demo data ready: {created} new tasks, {Task.objects.count()} in all."
@@ -340,6 +356,14 @@ class Command(BaseCommand):
             task = services.task_plan(task=task, version=task.version, week=week, by=by)
             if status != Status.PLANNED:
                 services.task_set_status(task=task, version=task.version, status=status, by=by)
+        elif task.title == RETURNS_TODAY:
+            services.task_update(
+                task=task,
+                version=task.version,
+                by=by,
+                status=Status.DEFERRED,
+                deferred_until=timezone.localdate(),
+            )
         elif task.title in DEFERRED:
             services.task_defer(
                 task=task,
@@ -351,3 +375,38 @@ class Command(BaseCommand):
             services.task_decline(
                 task=task, version=task.version, reason=DECLINED[task.title], by=by
             )
+
+    def _last_weeks_review(self, lead, people):
+        """Date what was just loaded back to when each request came in, then record last
+        week's review over it, so this week's agenda has a real "since"."""
+        TaskEvent.objects.update(pgh_created_at=F("created_at"))
+        AssignmentEvent.objects.update(
+            pgh_created_at=Subquery(
+                Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1]
+            )
+        )
+        now = timezone.now()
+        held_on = timezone.localdate() - datetime.timedelta(days=7)
+        since = now - datetime.timedelta(days=14)
+        review = Review.objects.create(
+            held_on=held_on,
+            recorded_at=now - datetime.timedelta(days=7),
+            since=since,
+            recorded_by=lead,
+            notes="Ruth is at a conference next week; Tom is off a day the week after.",
+            decisions=LAST_REVIEW_DECISIONS,
+            figures=review_figures(today=held_on, since=since),
+        )
+        review.attendees.set([p for p in people.values() if p.kind == Person.Kind.TEAM])
+
+    def _this_week(self, lead):
+        finished = Task.objects.get(title=FINISHED_THIS_WEEK)
+        services.task_set_status(
+            task=finished, version=finished.version, status=Status.DONE, by=lead
+        )
+        title, quadrant = MOVED_THIS_WEEK
+        moved = Task.objects.get(title=title)
+        services.task_move_to_quadrant(
+            task=moved, version=moved.version, quadrant=quadrant, by=lead
+        )
+        services.deferred_tasks_return(today=timezone.localdate())

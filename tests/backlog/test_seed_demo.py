@@ -1,0 +1,29 @@
+"""The demo data: loads twice without doubling, and gives every page something true."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from backlog.models import Quadrant, Task
+from capacity.models import Review
+from capacity.selectors import review_figures, review_since
+from raci.models import ShareLink
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_a_team_a_backlog_and_last_weeks_review_once():
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert Task.objects.count() >= 40
+    assert {task.quadrant for task in Task.objects.all()} >= set(Quadrant)
+    assert Task.objects.filter(impact__isnull=True).exists()
+    assert ShareLink.objects.count() == 1
+    review = Review.objects.get()
+    assert review.figures["people"] and review.decisions
+    agenda = review_figures(today=timezone.localdate(), since=review_since(timezone.now()))[
+        "agenda"
+    ]
+    counts = {heading["key"]: heading["count"] for heading in agenda}
+    for key in ("new", "moved", "finished", "returned", "raci", "over"):
+        assert counts[key], key

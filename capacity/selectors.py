@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db.models import (
+    Aggregate,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -17,11 +18,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import (
     OPEN_STATUSES,
+    Quadrant,
     Status,
     Task,
     TaskEvent,
@@ -30,7 +33,7 @@ from backlog.models import (
     quadrant_split,
 )
 from backlog.selectors import capped_counts, count_label
-from capacity.models import Review, TimeOff, this_and_next_week, week_label
+from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
 from raci.models import RESPONSIBLE_ROLES, Assignment, Person, annotate_raci_checks
 
 # Work that takes hours in the week it is planned for; done work no longer does.
@@ -502,3 +505,172 @@ def _action_detail(event) -> str:
     if event.status == Status.DECLINED:
         return event.declined_reason
     return ""
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of an expression, for "days from request to done"."""
+
+    function = "PERCENTILE_CONT"
+    name = "median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+@dataclass
+class YearRow:
+    """One line of a breakdown: a category, quadrant, requester or month."""
+
+    name: str
+    received: int = 0
+    done: int = 0
+    hours_done: Decimal = Decimal(0)
+
+
+@dataclass
+class YearInReview:
+    year: int
+    received: int
+    done: int
+    deferred: int
+    declined: int
+    median_days_to_done: float | None
+    hours_done: Decimal
+    capacity_hours: Decimal
+    weeks: int
+    breakdowns: dict[str, list[YearRow]]
+
+    @property
+    def delivered_percent(self) -> int | None:
+        return round(self.hours_done / self.capacity_hours * 100) if self.capacity_hours else None
+
+
+def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
+    """What the year brought in and what the team finished, for planning the next one.
+
+    A task counts as done in the year its status first became done (from the history).
+    Capacity is today's team's weekly hours over the year's weeks so far, less time off.
+    A dozen queries whatever the size of the backlog.
+    """
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    first_done = (
+        TaskEvent.objects.filter(pgh_obj=OuterRef("pk"), status=Status.DONE)
+        .order_by("pgh_created_at")
+        .values("pgh_created_at")[:1]
+    )
+    tasks = Task.objects.with_quadrant().annotate(done_at=Subquery(first_done))
+    received = tasks.filter(created_at__gte=start, created_at__lt=end)
+    done = tasks.filter(status=Status.DONE, done_at__gte=start, done_at__lt=end)
+    in_year = {"pgh_created_at__gte": start, "pgh_created_at__lt": end}
+
+    def ever(status):
+        return (
+            TaskEvent.objects.filter(status=status, **in_year)
+            .values("pgh_obj_id")
+            .distinct()
+            .count()
+        )
+
+    totals = done.aggregate(
+        hours=Sum(estimate_expression()), median=Median(F("done_at") - F("created_at"))
+    )
+    mondays = [
+        monday
+        for monday in (
+            week_of(datetime.date(year, 1, 4)) + datetime.timedelta(weeks=n) for n in range(53)
+        )
+        if monday.isocalendar().year == year and monday <= today
+    ]
+    team = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+    weekly = team.aggregate(hours=Sum("weekly_capacity_hours"))["hours"] or 0
+    off = TimeOff.objects.filter(person__in=team, week__in=mondays).aggregate(h=Sum("hours"))["h"]
+    return YearInReview(
+        year=year,
+        received=received.count(),
+        done=done.count(),
+        deferred=ever(Status.DEFERRED),
+        declined=ever(Status.DECLINED),
+        median_days_to_done=(
+            round(totals["median"].total_seconds() / 86400, 1) if totals["median"] else None
+        ),
+        hours_done=totals["hours"] or Decimal(0),
+        capacity_hours=Decimal(weekly * len(mondays) - (off or 0)),
+        weeks=len(mondays),
+        breakdowns={
+            "category": _breakdown(received, done, "category__name", "No category"),
+            "quadrant": _breakdown(received, done, "quadrant_slug", "Not scored", Quadrant),
+            "requester": _breakdown(received, done, "requester__name", "No requester")[:15],
+            "month": _months(received, done, year),
+        },
+    )
+
+
+def _breakdown(received, done, field, nameless, choices=None) -> list[YearRow]:
+    """Received and done (with hours) per value of `field`, most received first."""
+    rows: dict[str, YearRow] = {}
+
+    def row(value):
+        name = (choices(value).label if choices else value) if value else nameless
+        return rows.setdefault(name, YearRow(name))
+
+    for value, count in received.order_by().values_list(field).annotate(n=Count("pk")):
+        row(value).received = count
+    for value, count, hours in (
+        done.order_by().values_list(field).annotate(n=Count("pk"), h=Sum(estimate_expression()))
+    ):
+        row(value).done, row(value).hours_done = count, hours or Decimal(0)
+    return sorted(rows.values(), key=lambda r: (-r.received, -r.done, r.name))
+
+
+def _months(received, done, year) -> list[YearRow]:
+    months = {m: YearRow(datetime.date(year, m, 1).strftime("%b")) for m in range(1, 13)}
+    for month, count in (
+        received.order_by()
+        .annotate(m=ExtractMonth("created_at"))
+        .values_list("m")
+        .annotate(n=Count("pk"))
+    ):
+        months[month].received = count
+    for month, count, hours in (
+        done.order_by()
+        .annotate(m=ExtractMonth("done_at"))
+        .values_list("m")
+        .annotate(n=Count("pk"), h=Sum(estimate_expression()))
+    ):
+        months[month].done, months[month].hours_done = count, hours or Decimal(0)
+    return list(months.values())
+
+
+# The month chart's drawing area, in SVG user units.
+CHART_HEIGHT, MONTH_WIDTH, BAR_WIDTH = 160, 48, 18
+
+
+def year_charts(summary: YearInReview) -> dict:
+    """Geometry for the year page's SVG charts: a column pair per month, and each
+    breakdown's longest bar, so the template only places rectangles."""
+    tallest = max((max(m.received, m.done) for m in summary.breakdowns["month"]), default=0) or 1
+    months = []
+    for index, month in enumerate(summary.breakdowns["month"]):
+        received = round(month.received / tallest * CHART_HEIGHT, 1)
+        done = round(month.done / tallest * CHART_HEIGHT, 1)
+        x = index * MONTH_WIDTH + 6
+        months.append(
+            {
+                "row": month,
+                "x_received": x,
+                "x_done": x + BAR_WIDTH,
+                "y_received": CHART_HEIGHT - received,
+                "y_done": CHART_HEIGHT - done,
+                "h_received": received,
+                "h_done": done,
+                "x_label": x + BAR_WIDTH,
+            }
+        )
+    return {
+        "months": months,
+        "width": MONTH_WIDTH * 12,
+        "height": CHART_HEIGHT,
+        "longest": {
+            key: max((row.received for row in rows), default=0) or 1
+            for key, rows in summary.breakdowns.items()
+        },
+    }

@@ -15,6 +15,8 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/record/", views.review_record, name="review-record"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
+    path("year/<int:year>/", views.year_review, name="year"),
+    path("year/<int:year>/export.csv", views.year_export, name="year-export"),
     path("board/plan/", views.board_plan, name="board-plan"),
     path("review/task-action/", views.review_task_action, name="review-task-action"),
 ]

@@ -1,6 +1,7 @@
 """Capacity pages: people and their hours, planning a task into a week, deferred work,
 the weekly review."""
 
+import csv
 from collections import defaultdict
 
 import pghistory
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +35,10 @@ from capacity.selectors import (
     review_since,
     team_load,
     week_summary,
+    year_charts,
+    year_in_review,
 )
+from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
 
@@ -367,3 +372,47 @@ def _review_load(request, *, status: int, **context):
         return redirect(f"{reverse('capacity:review')}?open={request.POST.get('open', '')}")
     context = _review_context(request, open=request.POST.get("open", ""), **context)
     return render(request, "capacity/review.html#review-load", context, status=status)
+
+
+FIRST_YEAR = 2000
+
+
+def _year_or_404(year: int) -> int:
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404(f"There is no year in review for {year}: pick {FIRST_YEAR} to this year.")
+    return year
+
+
+@require_GET
+@login_required
+@permission_required("backlog.view_task", raise_exception=True)
+def year_review(request, year):
+    """The year in review: received, done, deferred and declined, for planning the next."""
+    summary = year_in_review(_year_or_404(year), today=timezone.localdate())
+    return render(
+        request,
+        "capacity/year.html",
+        {
+            "summary": summary,
+            "charts": year_charts(summary),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@require_GET
+@login_required
+@permission_required("backlog.view_task", raise_exception=True)
+def year_export(request, year):
+    """The year's breakdowns as CSV: one row per category, quadrant, requester and month."""
+    summary = year_in_review(_year_or_404(year), today=timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mopsboard-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["breakdown", "name", "received", "done", "hours_done"])
+    for breakdown, rows in summary.breakdowns.items():
+        for row in rows:
+            writer.writerow(
+                [breakdown, spreadsheet_safe(row.name), row.received, row.done, row.hours_done]
+            )
+    return response

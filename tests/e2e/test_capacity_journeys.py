@@ -85,3 +85,19 @@ def test_the_weekly_review_moves_work_out_and_records_the_decision(page, screens
     past.first.get_by_role("link").click()
     expect(page.locator("main")).to_contain_text("Webinar template waits a week")
     screenshot("review-recorded")
+
+
+def test_the_lead_reads_the_year_in_review_and_downloads_it(page, screenshot):
+    year = timezone.localdate().year
+    log_in(page)
+    page.get_by_role("link", name="Year", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{year} in review")
+    expect(page.locator(".year-figures")).to_contain_text("requests received")
+    category = page.locator("section", has=page.get_by_role("heading", name="By category"))
+    expect(category.get_by_role("rowheader", name="Campaign build")).to_be_visible()
+    screenshot("year-in-review")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.suggested_filename == f"mopsboard-{year}.csv"
+    page.get_by_role("link", name=f"← {year - 1}").click()
+    expect(page.locator(".year-figures")).to_contain_text("0 requests received")

@@ -221,6 +221,7 @@ RETURNS_TODAY = "Archive programs older than two years"
 # What happened since last week's review, for this week's agenda.
 FINISHED_THIS_WEEK = "Deactivate users who left the company"
 MOVED_THIS_WEEK = ("Rename programs to the naming convention", Quadrant.QUICK_WIN)
+NINE_AM = datetime.time(9)
 LAST_REVIEW_DECISIONS = (
     "Ruth's preference centre work starts next week, after her conference.\n"
     "The stack evaluation waits for the new year."
@@ -385,6 +386,15 @@ class Command(BaseCommand):
                 Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1]
             )
         )
+        for task in Task.objects.filter(title__in=PROGRESS):
+            # Planned the Friday before its week, done on its Friday.
+            monday = timezone.make_aware(datetime.datetime.combine(task.planned_week, NINE_AM))
+            TaskEvent.objects.filter(
+                pgh_obj=task, status__in=[Status.PLANNED, Status.IN_PROGRESS]
+            ).update(pgh_created_at=max(monday - datetime.timedelta(days=3), task.created_at))
+            TaskEvent.objects.filter(pgh_obj=task, status=Status.DONE).update(
+                pgh_created_at=monday + datetime.timedelta(days=4)
+            )
         now = timezone.now()
         held_on = timezone.localdate() - datetime.timedelta(days=7)
         since = now - datetime.timedelta(days=14)

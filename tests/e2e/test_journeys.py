@@ -12,7 +12,7 @@ def test_lead_triages_three_requests_with_the_keyboard_only(page, screenshot):
     log_in(page)
     page.goto("/triage/")
     counter = page.locator("#triage-count")
-    expect(counter).to_have_text("8")
+    expect(counter).to_have_text("9")
     screenshot("triage-inbox")
     first, second, third = (
         page.locator(".triage-row").nth(n).get_attribute("data-task-id") for n in range(3)
@@ -23,20 +23,20 @@ def test_lead_triages_three_requests_with_the_keyboard_only(page, screenshot):
     page.keyboard.press("4")
     page.keyboard.press("2")
     expect(page.locator(f"#triage-row-{first}")).to_have_count(0)
-    expect(counter).to_have_text("7")
+    expect(counter).to_have_text("8")
     expect(page.locator("#messages")).to_contain_text("Quick win — Do now")
 
     expect(page.locator(f"#triage-row-{second}")).to_be_focused()
     page.keyboard.press("d")
     expect(page.locator(f"#triage-row-{second}")).to_have_count(0)
-    expect(counter).to_have_text("6")
+    expect(counter).to_have_text("7")
 
     expect(page.locator(f"#triage-row-{third}")).to_be_focused()
     page.keyboard.press("x")
     page.keyboard.type("Covered by the Q1 platform audit")
     page.keyboard.press("Enter")
     expect(page.locator(f"#triage-row-{third}")).to_have_count(0)
-    expect(counter).to_have_text("5")
+    expect(counter).to_have_text("6")
 
     page.keyboard.press("?")
     expect(page.get_by_role("dialog")).to_be_visible()

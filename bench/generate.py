@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from backlog.management.commands.seed_demo import CATEGORIES
-from backlog.models import Category, Status, Task
+from backlog.models import Category, Status, Task, TaskEvent
 from backlog.roles import LEAD
+from capacity.models import Review, this_and_next_week
+from capacity.selectors import review_figures
 from raci.models import Assignment, Person, Role, ShareLink
 
 # name, job title, weekly hours: the first ten; TEAM below adds 30 more, to 40 columns.
@@ -178,6 +181,9 @@ def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
             stakeholders=stakeholders,
             categories=categories,
         )
+    # Date each task's history to when it came in, as if the app had been in use all
+    # along: "what changed since last week" then finds a week's changes, not everything.
+    TaskEvent.objects.update(pgh_created_at=F("created_at"))
     raci_started = time.perf_counter()
     assignments = _generate_assignments(rng, team=team)
     # The stakeholder page's link: the whole matrix (no filter), never expires.
@@ -389,3 +395,70 @@ def _copy_assignments(rows: list[tuple[int, int, str]]) -> None:
     with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+# The weekly review's scenario: this many active team people, and planned tasks split
+# over this week and next.
+REVIEW_TEAM = 50
+REVIEW_PLANNED = 500
+
+
+def prepare_review(*, seed: int) -> None:
+    """Grow the team to REVIEW_TEAM and put exactly REVIEW_PLANNED tasks, each with a
+    Responsible, into this week and next; then record last week's review.
+
+    Run after the RACI endpoints are measured, as it adds matrix columns.
+    """
+    rng = random.Random(seed)
+    extra = REVIEW_TEAM - len(TEAM)
+    names = [
+        f"{first} {last}"
+        for first, last in zip(MORE_FIRST_NAMES, MORE_LAST_NAMES[::-1], strict=True)
+    ]
+    Person.objects.bulk_create(
+        Person(name=name, title="Campaign operations specialist", kind=Person.Kind.TEAM)
+        for name in names[:extra]
+    )
+    weeks = this_and_next_week(timezone.localdate())
+    later = weeks[1] + datetime.timedelta(weeks=2)
+    with transaction.atomic():
+        Task.objects.filter(planned_week__in=weeks).update(planned_week=later)
+        chosen = list(
+            Task.objects.filter(
+                status__in=[Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS],
+                impact__isnull=False,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:REVIEW_PLANNED]
+        )
+        for index, week in enumerate(weeks):
+            Task.objects.filter(pk__in=chosen[index::2]).update(
+                status=Status.PLANNED, planned_week=week
+            )
+        team = list(
+            Person.objects.filter(kind=Person.Kind.TEAM).order_by("pk").values_list("pk", flat=True)
+        )
+        with_responsible = set(
+            Assignment.objects.filter(
+                task_id__in=chosen, role__in=[Role.RESPONSIBLE, Role.ACCOUNTABLE_RESPONSIBLE]
+            ).values_list("task_id", flat=True)
+        )
+        taken = set(
+            Assignment.objects.filter(task_id__in=chosen).values_list("task_id", "person_id")
+        )
+        Assignment.objects.bulk_create(
+            Assignment(task_id=task_id, person_id=person_id, role=Role.RESPONSIBLE)
+            for task_id in chosen
+            if task_id not in with_responsible
+            for person_id in [rng.choice([p for p in team if (task_id, p) not in taken])]
+        )
+    now = timezone.now()
+    held_on = timezone.localdate() - datetime.timedelta(days=7)
+    since = now - datetime.timedelta(days=14)
+    Review.objects.create(
+        held_on=held_on,
+        recorded_at=now - datetime.timedelta(days=7),
+        since=since,
+        notes="Bench: last week's review.",
+        figures=review_figures(today=held_on, since=since),
+    )

@@ -17,6 +17,7 @@ RACI_50, RACI_200, CELL_UPDATE, STAKEHOLDER = (
     "RACI cell update",
     "stakeholder page",
 )
+REVIEW, PEOPLE = "weekly review 50x500", "people 50x500"
 ENDPOINTS = [
     BOARD,
     TRIAGE,
@@ -28,6 +29,8 @@ ENDPOINTS = [
     RACI_200,
     CELL_UPDATE,
     STAKEHOLDER,
+    REVIEW,
+    PEOPLE,
 ]
 
 
@@ -72,6 +75,10 @@ def check_targets(results: list[Result]) -> list[Target]:
     for size in sizes:
         matrix = p95.get((RACI_50, size))
         targets.append(_at_most(f"RACI matrix 50x40 p95 ≤ 100 ms at {size:,}", matrix, 100))
+    for endpoint in (REVIEW, PEOPLE):
+        for size in sizes:
+            page = p95.get((endpoint, size))
+            targets.append(_at_most(f"{endpoint} p95 ≤ 100 ms at {size:,}", page, 100))
     for size in sizes:
         floor = p95.get((FLOOR, size))
         targets.append(

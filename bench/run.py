@@ -20,7 +20,7 @@ from django.test import Client
 from backlog.models import Task
 from bench import floor
 from bench.database import BENCH_DATABASE, Server
-from bench.generate import TEAM, Generated, create_lead, empty_cells, generate
+from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
 from bench.measure import (
     Timing,
     check_matrix_shape,
@@ -35,8 +35,10 @@ from bench.report import (
     BOARD,
     CELL_UPDATE,
     FLOOR,
+    PEOPLE,
     RACI_50,
     RACI_200,
+    REVIEW,
     SCATTER,
     SCORING,
     STAKEHOLDER,
@@ -56,6 +58,8 @@ PAGES = {
     RACI_50: "/raci/?per_page=50",
     RACI_200: "/raci/?per_page=200",
 }
+# Measured once the team has 50 people and 500 tasks planned this week and next.
+REVIEW_PAGES = {REVIEW: "/review/", PEOPLE: "/people/"}
 # The matrix pages must show this many task rows by every team member's column.
 MATRIX_SHAPES = {RACI_50: (50, len(TEAM)), RACI_200: (200, len(TEAM))}
 
@@ -149,6 +153,20 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
                 lambda: time_calls(http_call(browser, score_next(unscored), 200), **_loop(options)),
             )
         )
+        progress(f"[{size:,}] planning 500 tasks for a team of 50, for the weekly review")
+        prepare_review(seed=options.seed)
+        review_queries = _review_query_counts()
+        for endpoint, path in REVIEW_PAGES.items():
+            results.append(
+                _measure(
+                    endpoint,
+                    size,
+                    review_queries,
+                    lambda path=path: time_calls(
+                        http_call(browser, lambda b: b.get(path), 200), **_loop(options)
+                    ),
+                )
+            )
         browser.close()
     finally:
         gunicorn.stop()
@@ -221,7 +239,11 @@ def _query_counts(
         data={"impact": "4", "effort": "2", "version": "1"},
         headers={"HX-Request": "true"},
     )
-    counts: dict[str, int | str] = {FLOOR: 2}
+    return {FLOOR: 2, **_count_each(requests)}
+
+
+def _count_each(requests: dict[str, Callable[[], int]]) -> dict[str, int | str]:
+    counts: dict[str, int | str] = {}
     for endpoint, request in requests.items():
         try:
             counts[endpoint] = request()
@@ -229,6 +251,14 @@ def _query_counts(
             traceback.print_exc()
             counts[endpoint] = f"{type(error).__name__}: {error}"[:200]
     return counts
+
+
+def _review_query_counts() -> dict[str, int | str]:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=LEAD_USERNAME))
+    return _count_each(
+        {endpoint: _count_page(client, endpoint, path) for endpoint, path in REVIEW_PAGES.items()}
+    )
 
 
 def _count_page(client: Client, endpoint: str, path: str) -> Callable[[], int]:

@@ -17,8 +17,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,11 +31,16 @@ from backlog.models import (
     TaskEvent,
     estimate_expression,
     quadrant_of,
-    quadrant_split,
 )
 from backlog.selectors import capped_counts, count_label
 from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
-from raci.models import RESPONSIBLE_ROLES, Assignment, Person, annotate_raci_checks
+from raci.models import (
+    ACCOUNTABLE_ROLES,
+    RESPONSIBLE_ROLES,
+    Assignment,
+    Person,
+    annotate_raci_checks,
+)
 
 # Work that takes hours in the week it is planned for; done work no longer does.
 LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
@@ -73,7 +79,7 @@ class TeamLoad:
     people: list[PersonLoad]
     # Planned hours nobody is Responsible for, by week: they count against the team.
     unassigned_hours: dict[datetime.date, Decimal]
-    # The tasks behind those hours, when asked for.
+    # The tasks behind those hours.
     unassigned: dict[datetime.date, list[Task]] = field(default_factory=dict)
 
     def week_totals(self, week: datetime.date) -> WeekLoad:
@@ -91,9 +97,9 @@ def team_load(
 
     A person's load in a week is the sum, over the tasks planned for that week and not
     done, of the task's estimate divided by its number of Responsible people (A/R
-    counts). Capacity is their weekly hours less that week's time off. PostgreSQL does
-    the sums: four queries whatever the number of people, weeks and tasks, and one more
-    `with_tasks`, to list the tasks behind each load.
+    counts). Capacity is their weekly hours less that week's time off. PostgreSQL sums
+    the loads: four queries whatever the number of people, weeks and tasks, and one more
+    `with_tasks`, to list the tasks behind each person's load.
     """
     if people is None:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
@@ -130,21 +136,16 @@ def team_load(
             loads[assignment.person_id].weeks[assignment.week].tasks.append(
                 (assignment.task, assignment.share)
             )
-    nobody = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES).exclude(
-        assignments__role__in=RESPONSIBLE_ROLES
-    )
-    team = TeamLoad(
-        people=list(loads.values()),
-        unassigned_hours=dict(
-            nobody.order_by()
-            .values("planned_week")
-            .annotate(hours=Sum(estimate_expression()))
-            .values_list("planned_week", "hours")
-        ),
-    )
-    if with_tasks:
-        for task in nobody.order_by("title"):
-            team.unassigned.setdefault(task.planned_week, []).append(task)
+    team = TeamLoad(people=list(loads.values()), unassigned_hours={})
+    # Planned work nobody is Responsible for is rare and small: read it whole, sum here.
+    for task in (
+        Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
+        .exclude(assignments__role__in=RESPONSIBLE_ROLES)
+        .order_by("title")
+    ):
+        team.unassigned.setdefault(task.planned_week, []).append(task)
+        hours = team.unassigned_hours.get(task.planned_week, Decimal(0))
+        team.unassigned_hours[task.planned_week] = hours + Decimal(task.estimate or 0)
     return team
 
 
@@ -169,6 +170,45 @@ def _responsible_shares(weeks, people) -> QuerySet:
             output_field=DecimalField(max_digits=8, decimal_places=2),
         ),
     )
+
+
+# How many tasks the People page names per person and role; the rest are counted.
+OWNED_SHOWN = 5
+
+
+@dataclass
+class Owned:
+    tasks: list[Task] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.tasks)
+
+
+def ownership(people: list[Person]) -> dict[int, dict[str, Owned]]:
+    """What each person is Responsible and Accountable for among open work: the first
+    OWNED_SHOWN tasks by title and how many in all. Two queries however much work there is."""
+    owned = {person.pk: {"responsible": Owned(), "accountable": Owned()} for person in people}
+    for kind, roles in (("responsible", RESPONSIBLE_ROLES), ("accountable", ACCOUNTABLE_ROLES)):
+        per_person = {"partition_by": F("person_id")}
+        rows = (
+            Assignment.objects.filter(
+                person__in=people, role__in=roles, task__status__in=[Status.NEW, *OPEN_STATUSES]
+            )
+            .annotate(
+                position=Window(RowNumber(), order_by=F("task__title").asc(), **per_person),
+                total=Window(Count("pk"), **per_person),
+            )
+            .filter(position__lte=OWNED_SHOWN)
+            .select_related("task")
+            .order_by("person_id", "position")
+        )
+        for assignment in rows:
+            entry = owned[assignment.person_id][kind]
+            entry.tasks.append(assignment.task)
+            entry.count = assignment.total
+    return owned
 
 
 @dataclass
@@ -228,15 +268,18 @@ def review_since(now: datetime.datetime) -> datetime.datetime:
     return last or now - FIRST_REVIEW_LOOKS_BACK
 
 
-def review_figures(*, today: datetime.date, since: datetime.datetime) -> dict:
+def review_figures(
+    *, today: datetime.date, since: datetime.datetime, with_tasks: bool = True
+) -> dict:
     """What the weekly review looks at, as plain JSON, so a recorded review keeps it as is.
 
-    Each person's capacity and load this week and next with the tasks behind the load,
-    the team's totals, the agenda of what changed since `since`, and the actions taken
-    from the review page since then. A constant number of queries, about twenty.
+    Each person's capacity and load this week and next with the tasks behind the load
+    (not `with_tasks`: none, as the live page loads a bar's tasks when it is opened), the
+    team's totals, the agenda of what changed since `since`, and the actions taken from
+    the review page since then. A constant number of queries, about fifteen.
     """
     weeks = this_and_next_week(today)
-    team = team_load(weeks=weeks, with_tasks=True)
+    team = team_load(weeks=weeks, with_tasks=with_tasks)
     totals = [team.week_totals(week) for week in weeks]
     scale = _widest(week_load for row in team.people for week_load in row.weeks.values())
     people = [
@@ -254,7 +297,7 @@ def review_figures(*, today: datetime.date, since: datetime.datetime) -> dict:
     return {
         "today": today.isoformat(),
         "since": since.isoformat(),
-        "weeks": [{"label": week_label(week), "monday": week.isoformat()} for week in weeks],
+        "weeks": review_weeks(today),
         "people": people,
         "totals": [_week_figures(total, _widest(totals)) for total in totals],
         "unassigned": [
@@ -264,6 +307,21 @@ def review_figures(*, today: datetime.date, since: datetime.datetime) -> dict:
         "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),
         "actions": review_actions(since=since),
     }
+
+
+def review_weeks(today: datetime.date) -> list[dict]:
+    return [
+        {"label": week_label(week), "monday": week.isoformat()}
+        for week in this_and_next_week(today)
+    ]
+
+
+def review_bar_figures(*, person_id: int, index: int, today: datetime.date) -> dict:
+    """One person's bar in the review's first (0) or second (1) week, with its tasks."""
+    weeks = this_and_next_week(today)
+    team = team_load(weeks=weeks, people=Person.objects.filter(pk=person_id), with_tasks=True)
+    week_load = team.people[0].weeks[weeks[index]]
+    return {"bar": f"{person_id}-{index}", **_week_figures(week_load, Decimal(0))}
 
 
 def _widest(week_loads) -> Decimal:
@@ -304,88 +362,63 @@ def review_agenda(
 ) -> list[dict]:
     """What changed since the last review, heading by heading, read from the history.
 
-    A task's state at `since` is its last recorded event before then; comparing it with
-    the task now says whether it moved quadrant, was re-scored, finished or came back
-    from deferral. Changes that cancel out within the week are not on the agenda.
+    Six queries: the history's headings (moved, re-scored, finished, back from deferral)
+    come from comparing tasks with their state at `since`; the rest are counted together
+    and listed AGENDA_ITEMS at a time.
     """
-    changed = _with_state_at(
-        Task.objects.filter(
-            pk__in=TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id")
-        ),
-        since,
-    ).filter(before_status__isnull=False)
-    split = quadrant_split()
-    moved_sides = (
-        Q(before_impact__isnull=True, impact__isnull=False)
-        | Q(before_impact__lt=split, impact__gte=split)
-        | Q(before_impact__gte=split, impact__lt=split)
-        | Q(before_effort__lt=split, effort__gte=split)
-        | Q(before_effort__gte=split, effort__lt=split)
-    )
-    rescored = (Q(before_impact__isnull=False) & ~Q(before_impact=F("impact"))) | (
-        Q(before_effort__isnull=False) & ~Q(before_effort=F("effort"))
-    )
+    changes = _changes_since(since)
     this_week = weeks[0]
-    headings = {
-        "new": (
-            "New requests",
-            Task.objects.filter(created_at__gte=since).order_by("-created_at"),
-            _new_detail,
-        ),
-        "moved": ("Moved quadrant", changed.filter(moved_sides), _moved_detail),
-        "rescored": (
-            "Re-scored, same quadrant",
-            changed.filter(rescored).exclude(moved_sides),
-            _rescored_detail,
-        ),
-        "overdue": (
-            "Overdue",
-            Task.objects.filter(
-                Q(due_date__lt=today, status__in=[Status.NEW, *OPEN_STATUSES])
-                | Q(planned_week__lt=this_week, status__in=LOADED_STATUSES)
-            ).order_by(F("due_date").asc(nulls_last=True), "planned_week"),
-            partial(_overdue_detail, today=today, this_week=this_week),
-        ),
-        "finished": (
-            "Finished",
-            changed.filter(status=Status.DONE).exclude(before_status=Status.DONE),
-            lambda task: f"done, {task.estimate_label}",
-        ),
-        "returned": (
-            "Back from deferral",
-            Task.objects.filter(
-                Q(pk__in=changed.filter(before_status=Status.DEFERRED).values("pk"))
-                & ~Q(status=Status.DEFERRED)
-                | Q(
-                    status=Status.DEFERRED,
-                    deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
-                )
-            ).order_by(F("deferred_until").asc(nulls_first=True), "title"),
-            _returned_detail,
-        ),
-        "raci": (
-            "Planned work with RACI gaps",
-            annotate_raci_checks(Task.objects.filter(status__in=LOADED_STATUSES))
-            .filter(Q(has_accountable=False) | Q(has_responsible=False))
-            .order_by("planned_week", "title"),
-            _raci_detail,
-        ),
+    listed = {
+        "new": Task.objects.filter(created_at__gte=since).order_by("-created_at"),
+        "overdue": Task.objects.filter(
+            Q(due_date__lt=today, status__in=[Status.NEW, *OPEN_STATUSES])
+            | Q(planned_week__lt=this_week, status__in=LOADED_STATUSES)
+        ).order_by(F("due_date").asc(nulls_last=True), "planned_week", "title"),
+        "returning": Task.objects.filter(
+            status=Status.DEFERRED,
+            deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
+        ).order_by("deferred_until", "title"),
+        "raci": annotate_raci_checks(Task.objects.filter(status__in=LOADED_STATUSES))
+        .filter(Q(has_accountable=False) | Q(has_responsible=False))
+        .order_by("planned_week", "title"),
     }
-    counts = capped_counts({key: queryset for key, (_, queryset, _) in headings.items()})
-    agenda = []
-    for key, (title, queryset, detail) in headings.items():
-        tasks = list(queryset.select_related("requester")[:AGENDA_ITEMS]) if counts[key] else []
-        agenda.append(
-            _heading(
-                key,
-                title,
-                counts[key],
-                [
-                    {"title": t.title, "url": t.get_absolute_url(), "detail": detail(t)}
-                    for t in tasks
-                ],
-            )
+    counts = capped_counts(listed)
+    found = {
+        key: list(queryset.select_related("requester")[:AGENDA_ITEMS]) if counts[key] else []
+        for key, queryset in listed.items()
+    }
+    shown = {key: ids[:AGENDA_ITEMS] for key, ids in changes.items() if key != "before"}
+    tasks = Task.objects.select_related("requester").in_bulk(
+        [task_id for ids in shown.values() for task_id in ids]
+    )
+    for task in tasks.values():
+        task.before_status, task.before_impact, task.before_effort = changes["before"][task.pk]
+    found.update({key: [tasks[task_id] for task_id in ids] for key, ids in shown.items()})
+    counts.update({key: len(ids) for key, ids in changes.items() if key != "before"})
+    headings = [
+        ("new", "New requests", _new_detail),
+        ("moved", "Moved quadrant", _moved_detail),
+        ("rescored", "Re-scored, same quadrant", _rescored_detail),
+        ("overdue", "Overdue", partial(_overdue_detail, today=today)),
+        ("finished", "Finished", lambda task: f"done, {task.estimate_label}"),
+        ("returned", "Back from deferral", _returned_detail),
+        ("raci", "Planned work with RACI gaps", _raci_detail),
+    ]
+    # Work back since the last review comes first, then what is due back soon.
+    found["returned"] = (found["returned"] + found.pop("returning"))[:AGENDA_ITEMS]
+    counts["returned"] += counts.pop("returning")
+    agenda = [
+        _heading(
+            key,
+            title,
+            counts[key],
+            [
+                {"title": task.title, "url": task.get_absolute_url(), "detail": detail(task)}
+                for task in found[key]
+            ],
         )
+        for key, title, detail in headings
+    ]
     over = [
         {
             "title": person["name"],
@@ -400,6 +433,44 @@ def review_agenda(
     return agenda
 
 
+def _changes_since(since: datetime.datetime) -> dict:
+    """The ids of tasks that moved quadrant, were re-scored, finished or came back from
+    deferral since `since`, each list in title order, and ("before") every changed
+    task's status and scores at `since`.
+
+    A task's state at `since` is its last event before then, so a change undone within
+    the week is no change; a task that did not exist yet is a new request instead.
+    """
+    changed = TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id")
+    before = {
+        task_id: (status, impact, effort)
+        for task_id, status, impact, effort in TaskEvent.objects.filter(
+            pgh_obj_id__in=changed, pgh_created_at__lt=since
+        )
+        .order_by("pgh_obj_id", "-pgh_created_at", "-pgh_id")
+        .distinct("pgh_obj_id")
+        .values_list("pgh_obj_id", "status", "impact", "effort")
+    }
+    changes = {"moved": [], "rescored": [], "finished": [], "returned": [], "before": before}
+    for task_id, status, impact, effort in (
+        Task.objects.filter(pk__in=changed)
+        .order_by("title", "pk")
+        .values_list("pk", "status", "impact", "effort")
+    ):
+        if task_id not in before:
+            continue
+        was_status, was_impact, was_effort = before[task_id]
+        if quadrant_of(was_impact, was_effort) != quadrant_of(impact, effort):
+            changes["moved"].append(task_id)
+        elif was_impact is not None and (was_impact, was_effort) != (impact, effort):
+            changes["rescored"].append(task_id)
+        if status == Status.DONE != was_status:
+            changes["finished"].append(task_id)
+        if was_status == Status.DEFERRED != status:
+            changes["returned"].append(task_id)
+    return changes
+
+
 def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:
     return {
         "key": key,
@@ -409,20 +480,6 @@ def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:
         "items": items,
         "more": max(count - len(items), 0),
     }
-
-
-def _with_state_at(tasks: QuerySet, moment: datetime.datetime) -> QuerySet:
-    """`tasks` with their status and scores as last recorded before `moment` (`before_*`),
-    all null for a task that did not exist yet."""
-    last_event = TaskEvent.objects.filter(
-        pgh_obj=OuterRef("pk"), pgh_created_at__lt=moment
-    ).order_by("-pgh_created_at", "-pgh_id")
-    return tasks.annotate(
-        **{
-            f"before_{name}": Subquery(last_event.values(name)[:1])
-            for name in ("status", "impact", "effort")
-        }
-    )
 
 
 def _new_detail(task: Task) -> str:
@@ -442,7 +499,7 @@ def _rescored_detail(task: Task) -> str:
     )
 
 
-def _overdue_detail(task: Task, *, today: datetime.date, this_week: datetime.date) -> str:
+def _overdue_detail(task: Task, *, today: datetime.date) -> str:
     if task.due_date and task.due_date < today:
         return f"due {task.due_date:%-d %b}, {task.get_status_display().lower()}"
     return f"planned for {week_label(task.planned_week)}, not done"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/<int:pk>/unplan/", views.task_unplan, name="task-unplan"),
     path("deferred/", views.deferred, name="deferred"),
     path("review/", views.review, name="review"),
+    path("review/people/<int:person>/weeks/<int:index>/", views.review_bar, name="review-bar"),
     path("review/record/", views.review_record, name="review-record"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
     path("year/<int:year>/", views.year_review, name="year"),

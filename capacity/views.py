@@ -2,7 +2,6 @@
 the weekly review."""
 
 import csv
-from collections import defaultdict
 
 import pghistory
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services as backlog_services
 from backlog.forms import VersionedForm, errors_text
-from backlog.models import OPEN_STATUSES, Status, Task, new_year_after
+from backlog.models import Status, Task, new_year_after
 from backlog.views import ACTIONS, TaskAction, board_response, task_page_context
 from capacity import services
 from capacity.forms import (
@@ -31,8 +30,11 @@ from capacity.forms import (
 from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
 from capacity.selectors import (
     overloads_if_planned,
+    ownership,
+    review_bar_figures,
     review_figures,
     review_since,
+    review_weeks,
     team_load,
     week_summary,
     year_charts,
@@ -40,7 +42,7 @@ from capacity.selectors import (
 )
 from mopsboard.exports import spreadsheet_safe
 from mopsboard.rendering import render_page
-from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Person
+from raci.models import Person
 
 can_change_people = permission_required("raci.change_person", raise_exception=True)
 
@@ -48,18 +50,8 @@ can_change_people = permission_required("raci.change_person", raise_exception=Tr
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
     this_week, next_week = this_and_next_week(timezone.localdate())
-    team = team_load(weeks=[this_week, next_week], with_tasks=True)
-    owned = defaultdict(lambda: {"responsible": [], "accountable": []})
-    for assignment in (
-        Assignment.objects.filter(task__status__in=[Status.NEW, *OPEN_STATUSES])
-        .filter(role__in={*RESPONSIBLE_ROLES, *ACCOUNTABLE_ROLES})
-        .select_related("task")
-        .order_by("task__title")
-    ):
-        if assignment.role in RESPONSIBLE_ROLES:
-            owned[assignment.person_id]["responsible"].append(assignment.task)
-        if assignment.role in ACCOUNTABLE_ROLES:
-            owned[assignment.person_id]["accountable"].append(assignment.task)
+    team = team_load(weeks=[this_week, next_week])
+    owned = ownership([row.person for row in team.people])
     return {
         "rows": [
             {"load": person_load, **owned[person_load.person.pk]} for person_load in team.people
@@ -229,14 +221,21 @@ def _review_context(request, **context) -> dict:
     now = timezone.now()
     since = review_since(now)
     today = timezone.localdate()
+    figures = review_figures(today=today, since=since, with_tasks=False)
+    open_bar = context.get("open", request.GET.get("open", ""))
+    for person in figures["people"]:
+        for index, week in enumerate(person["weeks"]):
+            if week["bar"] == open_bar:
+                bar = review_bar_figures(person_id=person["id"], index=index, today=today)
+                week["tasks"] = bar["tasks"]
     return {
-        "figures": review_figures(today=today, since=since),
+        "figures": figures,
         "since": since,
         "last_review": Review.objects.order_by("-recorded_at").first(),
         "live": True,
         "can_plan": request.user.has_perm("backlog.change_task"),
         "new_year": new_year_after(today),
-        "open": request.GET.get("open", ""),
+        "open": open_bar,
         **context,
     }
 
@@ -264,6 +263,26 @@ def review(request):
         past_reviews=past_reviews,
     )
     return render(request, "capacity/review.html", context)
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def review_bar(request, person, index):
+    """The tasks behind one bar of the review, loaded when the bar is opened."""
+    if index not in (0, 1):
+        raise Http404("The review shows this week (0) and next week (1) only.")
+    person = get_object_or_404(Person, pk=person, kind=Person.Kind.TEAM)
+    today = timezone.localdate()
+    context = {
+        "week": review_bar_figures(person_id=person.pk, index=index, today=today),
+        "index": index,
+        "week_labels": review_weeks(today),
+        "live": True,
+        "can_plan": request.user.has_perm("backlog.change_task"),
+        "new_year": new_year_after(today),
+    }
+    return render(request, "capacity/review.html#bar-tasks", context)
 
 
 @require_POST

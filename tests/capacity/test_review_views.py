@@ -233,11 +233,37 @@ def test_members_act_on_tasks_but_do_not_record_reviews(member_client):
 
 
 def test_viewers_read_the_review_and_past_reviews_without_buttons(viewer_client, overloaded):
+    tom, _ = overloaded
     review = ReviewFactory()
-    body = text(viewer_client.get(reverse("capacity:review")))
+    assert "Tom Becker" in text(viewer_client.get(reverse("capacity:review")))
+    body = text(viewer_client.get(reverse("capacity:review-bar", args=[tom.pk, 0])))
     assert "Bounce campaign" in body
     assert "To next week" not in body
     assert viewer_client.get(review.get_absolute_url()).status_code == 200
+
+
+def test_a_bars_tasks_load_when_it_is_opened(lead_client, overloaded):
+    tom, _ = overloaded
+    page = text(lead_client.get(reverse("capacity:review")))
+    bar_url = reverse("capacity:review-bar", args=[tom.pk, 0])
+    assert f'hx-get="{bar_url}" hx-trigger="toggle from:closest details once"' in page
+    assert "Webinar program" not in page.split('id="review-agenda"')[0]
+    body = text(lead_client.get(bar_url))
+    assert body.startswith('<ul class="bar-tasks">')
+    assert body.count("To next week") == 2
+    assert text(lead_client.get(reverse("capacity:review-bar", args=[tom.pk, 1]))).count(
+        "Nothing planned."
+    )
+    without_htmx = text(lead_client.get(reverse("capacity:review"), {"open": f"{tom.pk}-0"}))
+    assert "To next week" in without_htmx
+
+
+@pytest.mark.parametrize("args", [(0, 2), (999_999, 0)])
+def test_unknown_bars_are_404(lead_client, overloaded, args):
+    tom, _ = overloaded
+    person, index = args
+    url = reverse("capacity:review-bar", args=[person or tom.pk, index])
+    assert lead_client.get(url).status_code == 404
 
 
 def make_team(size):

@@ -254,3 +254,14 @@ def test_the_board_menu_offers_this_and_next_week(lead_client):
     body = lead_client.get(reverse("backlog:board")).content.decode()
     assert f'name="week" value="{week_label(THIS_WEEK)}"' in body
     assert f'hx-post="{reverse("capacity:board-plan")}?"' in body
+
+
+def test_people_page_names_five_tasks_a_role_and_counts_the_rest(lead_client):
+    ana = PersonFactory(name="Ana", kind=Person.Kind.TEAM)
+    for n in range(7):
+        AssignmentFactory(task=TaskFactory(title=f"Audit {n}"), person=ana, role=Role.RESPONSIBLE)
+    AssignmentFactory(task=TaskFactory(title="Audit done", status=Status.DONE), person=ana)
+    body = lead_client.get(reverse("capacity:people")).content.decode()
+    assert all(f">Audit {n}</a>" in body for n in range(5))
+    assert ">Audit 5</a>" not in body and "Audit done" not in body
+    assert f'and <a href="{reverse("raci:matrix")}?person={ana.pk}">2 more</a>' in body

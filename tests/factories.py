@@ -83,7 +83,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Review
 
-    held_on = factory.Sequence(lambda n: datetime.date(2026, 1, 5) + datetime.timedelta(weeks=n))
+    held_on = factory.Sequence(lambda n: datetime.date(2000, 1, 3) + datetime.timedelta(weeks=n))
     since = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
     figures = factory.LazyFunction(
         lambda: {

@@ -109,17 +109,7 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
     try:
         browser = Browser(gunicorn.port)
         browser.log_in(LEAD_USERNAME, password)
-        for endpoint, path in PAGES.items():
-            results.append(
-                _measure(
-                    endpoint,
-                    size,
-                    queries,
-                    lambda path=path: time_calls(
-                        http_call(browser, lambda b: b.get(path), 200), **_loop(options)
-                    ),
-                )
-            )
+        results += _measure_pages(PAGES, browser, size, queries, options)
         # The stakeholder holds only the link: no session, no cookies.
         stakeholder = Browser(gunicorn.port)
         results.append(
@@ -156,17 +146,7 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
         progress(f"[{size:,}] planning 500 tasks for a team of 50, for the weekly review")
         prepare_review(seed=options.seed)
         review_queries = _review_query_counts()
-        for endpoint, path in REVIEW_PAGES.items():
-            results.append(
-                _measure(
-                    endpoint,
-                    size,
-                    review_queries,
-                    lambda path=path: time_calls(
-                        http_call(browser, lambda b: b.get(path), 200), **_loop(options)
-                    ),
-                )
-            )
+        results += _measure_pages(REVIEW_PAGES, browser, size, review_queries, options)
         browser.close()
     finally:
         gunicorn.stop()
@@ -205,6 +185,27 @@ def _measure(
         samples=len(timing.samples_ms),
         queries=queries.get(endpoint),
     )
+
+
+def _measure_pages(
+    pages: dict[str, str],
+    browser: Browser,
+    size: int,
+    queries: dict[str, int | str],
+    options: Options,
+) -> list[Result]:
+    """Time GETs of each page as the logged-in lead."""
+    return [
+        _measure(
+            endpoint,
+            size,
+            queries,
+            lambda path=path: time_calls(
+                http_call(browser, lambda b: b.get(path), 200), **_loop(options)
+            ),
+        )
+        for endpoint, path in pages.items()
+    ]
 
 
 def _without_cookies(browser: Browser) -> Browser:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from backlog.forms import DateInput, VersionedForm
-from backlog.models import Task
+from backlog.models import Status, Task
 from capacity.models import Review, week_from_input, week_label
 from raci.models import Person
 
@@ -33,6 +33,16 @@ class WeekField(forms.CharField):
 class PlanForm(VersionedForm):
     week = WeekField(label="Week")
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.task is not None and self.task.status in (Status.DONE, Status.DECLINED):
+            raise ValidationError(
+                f"“{self.task.title}” is {self.task.get_status_display().lower()}: "
+                "reopen it before planning it.",
+                code="closed",
+            )
+        return cleaned
 
 
 class CapacityForm(forms.Form):
@@ -110,5 +120,3 @@ class TaskActionForm(forms.Form):
         choices=[(name, name) for name in ("plan", "unplan", "defer", "decline")],
         error_messages={"invalid_choice": "Plan, unplan, defer or decline: nothing else."},
     )
-    # Where it was done from, for the history; set by the view, never by the browser.
-    via = forms.CharField(widget=forms.HiddenInput)

@@ -33,6 +33,11 @@ def week_label(monday: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def hours_text(hours) -> str:
+    """Hours as people write them: 3, 2.5, 40 (not 3.0 or 4E+1)."""
+    return f"{float(hours):g}"
+
+
 def this_and_next_week(today: datetime.date) -> list[datetime.date]:
     """The two weeks capacity is planned and reviewed in."""
     return [week_of(today), week_of(today) + datetime.timedelta(days=7)]

@@ -19,7 +19,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import ExtractMonth, RowNumber
+from django.db.models.functions import ExtractMonth, Least, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +33,14 @@ from backlog.models import (
     quadrant_of,
 )
 from backlog.selectors import capped_counts, count_label
-from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
+from capacity.models import (
+    Review,
+    TimeOff,
+    hours_text,
+    this_and_next_week,
+    week_label,
+    week_of,
+)
 from raci.models import (
     ACCOUNTABLE_ROLES,
     RESPONSIBLE_ROLES,
@@ -423,7 +430,7 @@ def review_agenda(
         {
             "title": person["name"],
             "url": f"#person-{person['id']}",
-            "detail": f"{label}: {week['load']:g} of {week['capacity']:g} h",
+            "detail": f"{label}: {hours_text(week['load'])} of {hours_text(week['capacity'])} h",
         }
         for person in people
         for label, week in zip(("this week", "next week"), person["weeks"], strict=True)
@@ -619,9 +626,17 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
     done = tasks.filter(status=Status.DONE, done_at__gte=start, done_at__lt=end)
     in_year = {"pgh_created_at__gte": start, "pgh_created_at__lt": end}
 
-    def ever(status):
+    def moved_into(status):
+        """Tasks whose status changed to `status` within the year (once each)."""
+        earlier = TaskEvent.objects.filter(
+            Q(pgh_created_at__lt=OuterRef("pgh_created_at"))
+            | Q(pgh_created_at=OuterRef("pgh_created_at"), pgh_id__lt=OuterRef("pgh_id")),
+            pgh_obj_id=OuterRef("pgh_obj_id"),
+        ).order_by("-pgh_created_at", "-pgh_id")
         return (
-            TaskEvent.objects.filter(status=status, **in_year)
+            TaskEvent.objects.filter(status=status, pgh_label__in=["insert", "update"], **in_year)
+            .annotate(previous=Subquery(earlier.values("status")[:1]))
+            .exclude(previous=status)
             .values("pgh_obj_id")
             .distinct()
             .count()
@@ -639,15 +654,20 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
     ]
     team = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
     weekly = team.aggregate(hours=Sum("weekly_capacity_hours"))["hours"] or 0
-    off = TimeOff.objects.filter(person__in=team, week__in=mondays).aggregate(h=Sum("hours"))["h"]
+    # A week off takes a person's hours to nothing, not below.
+    off = TimeOff.objects.filter(person__in=team, week__in=mondays).aggregate(
+        hours=Sum(Least("hours", "person__weekly_capacity_hours"))
+    )["hours"]
     return YearInReview(
         year=year,
         received=received.count(),
         done=done.count(),
-        deferred=ever(Status.DEFERRED),
-        declined=ever(Status.DECLINED),
+        deferred=moved_into(Status.DEFERRED),
+        declined=moved_into(Status.DECLINED),
         median_days_to_done=(
-            round(totals["median"].total_seconds() / 86400, 1) if totals["median"] else None
+            round(totals["median"].total_seconds() / 86400, 1)
+            if totals["median"] is not None
+            else None
         ),
         hours_done=totals["hours"] or Decimal(0),
         capacity_hours=Decimal(weekly * len(mondays) - (off or 0)),
@@ -655,7 +675,7 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
         breakdowns={
             "category": _breakdown(received, done, "category__name", "No category"),
             "quadrant": _breakdown(received, done, "quadrant_slug", "Not scored", Quadrant),
-            "requester": _breakdown(received, done, "requester__name", "No requester")[:15],
+            "requester": _breakdown(received, done, "requester__name", "No requester"),
             "month": _months(received, done, year),
         },
     )
@@ -727,7 +747,7 @@ def year_charts(summary: YearInReview) -> dict:
         "width": MONTH_WIDTH * 12,
         "height": CHART_HEIGHT,
         "longest": {
-            key: max((row.received for row in rows), default=0) or 1
+            key: max((max(row.received, row.done) for row in rows), default=0) or 1
             for key, rows in summary.breakdowns.items()
         },
     }

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from capacity.models import Review, TimeOff
@@ -26,6 +26,10 @@ def time_off_set(*, person: Person, week: datetime.date, hours: int, note: str =
     )
 
 
+# The advisory lock's key: "mopsrevw" read as one 64-bit number.
+REVIEW_LOCK = 0x6D6F7073_72657677
+
+
 def review_record(
     *,
     held_on: datetime.date,
@@ -37,11 +41,12 @@ def review_record(
     """Record a review with the figures as they are now, so it reads the same next year.
 
     It looks back from the last recorded review; the next one will look back from this.
-    Locking the latest review makes two leads recording at once take turns, so the
+    Two leads recording at once take turns (a transaction-level advisory lock), so the
     second looks back from the first.
     """
     with transaction.atomic():
-        Review.objects.select_for_update().order_by("-recorded_at").first()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REVIEW_LOCK])
         since = review_since(timezone.now())
         review = Review.objects.create(
             held_on=held_on,
@@ -49,7 +54,8 @@ def review_record(
             notes=notes,
             decisions=decisions,
             recorded_by=by,
-            figures=review_figures(today=held_on, since=since),
+            # The figures the room saw are today's, even for a review written up later.
+            figures=review_figures(today=timezone.localdate(), since=since),
         )
         review.attendees.set(attendees)
     return review

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,7 +28,14 @@ from capacity.forms import (
     TaskActionForm,
     TimeOffForm,
 )
-from capacity.models import Review, TimeOff, this_and_next_week, week_label, week_of
+from capacity.models import (
+    Review,
+    TimeOff,
+    hours_text,
+    this_and_next_week,
+    week_label,
+    week_of,
+)
 from capacity.selectors import (
     overloads_if_planned,
     ownership,
@@ -140,18 +148,9 @@ def task_plan(request, pk):
     form = PlanForm(request.POST, task=task)
     if not form.is_valid():
         return _plan_response(request, task, form, status=422)
-    week = form.cleaned_data["week"]
-    overloads = overloads_if_planned(task, week)
-    if overloads and not form.cleaned_data["allow_over"]:
+    if overloads := _overloads_blocking(form):
         return _plan_response(request, task, form, status=409, overloads=overloads)
-    try:
-        task = backlog_services.task_plan(
-            task=task, version=form.cleaned_data["version"], week=week, by=request.user
-        )
-        messages.success(request, f"“{task.title}” is planned for {week_label(week)}.")
-    except backlog_services.StaleEdit as stale:
-        task = stale.current
-        messages.error(request, stale.message)
+    task, _ = _apply(request, TASK_ACTIONS["plan"], form, via="task")
     if request.htmx:
         return HttpResponseClientRedirect(task.get_absolute_url())
     return redirect(task)
@@ -170,17 +169,10 @@ def _plan_response(request, task, form, *, status, overloads=()):
 @permission_required("backlog.change_task", raise_exception=True)
 def task_unplan(request, pk):
     task = get_object_or_404(Task, pk=pk)
-    form = VersionedForm(request.POST)
+    form = VersionedForm(request.POST, task=task)
     if not form.is_valid():
         return _plan_response(request, task, PlanForm(task=task), status=422)
-    try:
-        task = backlog_services.task_unplan(
-            task=task, version=form.cleaned_data["version"], by=request.user
-        )
-        messages.success(request, f"“{task.title}” is back in the backlog, unplanned.")
-    except backlog_services.StaleEdit as stale:
-        task = stale.current
-        messages.error(request, stale.message)
+    task, _ = _apply(request, TASK_ACTIONS["unplan"], form, via="task")
     if request.htmx:
         return HttpResponseClientRedirect(task.get_absolute_url())
     return redirect(task)
@@ -250,7 +242,7 @@ def _past_reviews(request):
 def review(request):
     """The weekly review, for the projector: load against hours, what changed, decisions."""
     past_reviews = _past_reviews(request)
-    if request.htmx and not request.htmx.history_restore_request:
+    if request.htmx and request.htmx.target == "past-reviews":
         return render(request, "capacity/review.html#past-reviews", {"past_reviews": past_reviews})
     context = _review_context(
         request,
@@ -273,6 +265,9 @@ def review_bar(request, person, index):
     if index not in (0, 1):
         raise Http404("The review shows this week (0) and next week (1) only.")
     person = get_object_or_404(Person, pk=person, kind=Person.Kind.TEAM)
+    if not request.htmx:
+        bar = f"{person.pk}-{index}"
+        return redirect(f"{reverse('capacity:review')}?{urlencode({'open': bar})}#bar-{bar}")
     today = timezone.localdate()
     context = {
         "week": review_bar_figures(person_id=person.pk, index=index, today=today),
@@ -300,10 +295,10 @@ def review_record(request):
             if request.htmx:
                 return HttpResponseClientRedirect(recorded.get_absolute_url())
             return redirect(recorded)
+    if request.htmx:
+        return render(request, "capacity/review.html#review-record", {"form": form}, status=422)
     context = _review_context(request, form=form, past_reviews=_past_reviews(request))
-    return render_page(
-        request, "capacity/review.html", context, partial="review-record", status=422
-    )
+    return render(request, "capacity/review.html", context, status=422)
 
 
 @require_GET
@@ -321,9 +316,31 @@ def review_detail(request, pk):
     )
 
 
-def _act_on_task(request, **fixed) -> tuple[int, dict | None]:
-    """Plan, unplan, defer or decline the task named in the POST, recorded as done from
-    the review or the board, so recording the review links it.
+def _overloads_blocking(form) -> list:
+    """Who the planning in `form` would push over their hours, unless it says plan anyway."""
+    data = form.cleaned_data
+    if "week" not in data or data.get("allow_over"):
+        return []
+    return overloads_if_planned(form.task, data["week"])
+
+
+def _apply(request, action: TaskAction, form, *, via: str) -> tuple[Task, bool]:
+    """Run `action` on the form's task, recording in the history where it was done from,
+    and say how it went. Returns the task as it now is, and whether it changed."""
+    data = {name: value for name, value in form.cleaned_data.items() if name != "allow_over"}
+    try:
+        with pghistory.context(via=via):
+            task = action.service(task=form.task, by=request.user, **data)
+    except backlog_services.StaleEdit as stale:
+        messages.error(request, stale.message)
+        return stale.current, False
+    messages.success(request, action.done(task))
+    return task, True
+
+
+def _act_on_task(request, *, via: str, **fixed) -> tuple[int, dict | None]:
+    """Plan, unplan, defer or decline the task named in the POST, from the review or the
+    board; recording the review links what was done from it.
 
     Returns the response status and, when planning would push someone over their hours
     and the form did not allow it, the warning instead of the change.
@@ -337,24 +354,28 @@ def _act_on_task(request, **fixed) -> tuple[int, dict | None]:
     if not form.is_valid():
         messages.error(request, f"“{task.title}”: {errors_text(form)}")
         return 422, None
-    data = dict(form.cleaned_data)
-    allow_over = data.pop("allow_over", False)
-    if "week" in data and not allow_over:
-        overloads = overloads_if_planned(task, data["week"])
-        if overloads:
-            return 409, {
-                "task": task,
-                "week_label": week_label(data["week"]),
-                "overloads": overloads,
-            }
-    try:
-        with pghistory.context(via=choice.cleaned_data["via"]):
-            task = action.service(task=task, by=request.user, **data)
-    except backlog_services.StaleEdit as stale:
-        messages.error(request, stale.message)
-        return 409, None
-    messages.success(request, action.done(task))
-    return 200, None
+    if overloads := _overloads_blocking(form):
+        return 409, {
+            "task": task,
+            # What the person saw, so "Plan anyway" is still refused if the task changed.
+            "version": form.cleaned_data["version"],
+            "week_label": week_label(form.cleaned_data["week"]),
+            "overloads": overloads,
+        }
+    _, changed = _apply(request, action, form, via=via)
+    return (200 if changed else 409), None
+
+
+def _overload_message(request, warning: dict, *, how_to_override: str) -> None:
+    over = ", ".join(
+        f"{o.person} at {hours_text(o.load)} of {hours_text(o.capacity)} h"
+        for o in warning["overloads"]
+    )
+    messages.warning(
+        request,
+        f"“{warning['task'].title}” is not planned: {warning['week_label']} would put {over}. "
+        f"{how_to_override}",
+    )
 
 
 @require_POST
@@ -370,26 +391,25 @@ def review_task_action(request):
 @login_required
 @permission_required("backlog.change_task", raise_exception=True)
 def board_plan(request):
-    """Plan a card into this week or next from the board's Move… menu."""
-    status, warning = _act_on_task(request, via="board", action="plan")
+    """Plan a card into a week, or unplan it, from the board's Move… menu."""
+    status, warning = _act_on_task(request, via="board")
     if warning:
-        over = ", ".join(
-            f"{o.person} at {float(o.load):g} of {float(o.capacity):g} h"
-            for o in warning["overloads"]
-        )
-        messages.warning(
-            request,
-            f"“{warning['task'].title}” is not planned: {warning['week_label']} would put {over}. "
-            "Tick “even over capacity” to plan it anyway.",
+        _overload_message(
+            request, warning, how_to_override="Tick “even over capacity” to plan it anyway."
         )
     return board_response(request, status=status)
 
 
-def _review_load(request, *, status: int, **context):
+def _review_load(request, *, status: int, warning: dict | None = None):
     """The bars again after an action, with the clicked person's tasks still open."""
+    open_bar = request.POST.get("open", "")
     if not request.htmx:
-        return redirect(f"{reverse('capacity:review')}?open={request.POST.get('open', '')}")
-    context = _review_context(request, open=request.POST.get("open", ""), **context)
+        if warning:
+            _overload_message(
+                request, warning, how_to_override="Plan it from its task page to plan anyway."
+            )
+        return redirect(f"{reverse('capacity:review')}?{urlencode({'open': open_bar})}")
+    context = _review_context(request, open=open_bar, warning=warning)
     return render(request, "capacity/review.html#review-load", context, status=status)
 
 
@@ -415,6 +435,7 @@ def year_review(request, year):
             "summary": summary,
             "charts": year_charts(summary),
             "this_year": timezone.localdate().year,
+            "first_year": FIRST_YEAR,
         },
     )
 
@@ -423,15 +444,22 @@ def year_review(request, year):
 @login_required
 @permission_required("backlog.view_task", raise_exception=True)
 def year_export(request, year):
-    """The year's breakdowns as CSV: one row per category, quadrant, requester and month."""
+    """The year as CSV: its totals, then one row per category, quadrant, requester and month."""
     summary = year_in_review(_year_or_404(year), today=timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mopsboard-{year}.csv"'
     writer = csv.writer(response)
     writer.writerow(["breakdown", "name", "received", "done", "hours_done"])
+    writer.writerow(["year", year, summary.received, summary.done, hours_text(summary.hours_done)])
     for breakdown, rows in summary.breakdowns.items():
         for row in rows:
             writer.writerow(
-                [breakdown, spreadsheet_safe(row.name), row.received, row.done, row.hours_done]
+                [
+                    breakdown,
+                    spreadsheet_safe(row.name),
+                    row.received,
+                    row.done,
+                    hours_text(row.hours_done),
+                ]
             )
     return response

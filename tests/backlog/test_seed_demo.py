@@ -4,15 +4,18 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from backlog.models import Quadrant, Task
+from backlog.models import Quadrant, Task, TaskEvent
 from capacity.models import Review
 from capacity.selectors import review_figures, review_since
 from raci.models import ShareLink
+from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_loads_a_team_a_backlog_and_last_weeks_review_once():
+    mine = TaskFactory(title="A real request")
+    recorded = list(TaskEvent.objects.filter(pgh_obj=mine).values_list("pgh_created_at"))
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     assert Task.objects.count() >= 40
@@ -27,3 +30,5 @@ def test_seed_demo_loads_a_team_a_backlog_and_last_weeks_review_once():
     counts = {heading["key"]: heading["count"] for heading in agenda}
     for key in ("new", "moved", "finished", "returned", "raci", "over"):
         assert counts[key], key
+    # The demo's history is dated back; what was there before keeps its dates.
+    assert list(TaskEvent.objects.filter(pgh_obj=mine).values_list("pgh_created_at")) == recorded

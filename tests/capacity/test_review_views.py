@@ -39,7 +39,7 @@ def text(response) -> str:
 
 
 def act(client, task, action, **data):
-    body = {"task": task.pk, "action": action, "version": task.version, **data}
+    body = {"task": task.pk, "action": action, "version": task.version} | data
     return client.post(reverse("capacity:review-task-action"), body)
 
 
@@ -60,7 +60,9 @@ def test_moving_a_task_to_next_week_redraws_the_bars_and_keeps_them_open(htmx_cl
     assert response.status_code == 200
     assert body.startswith('<section id="review-load"')
     assert f'class="load-bar" id="bar-{tom.pk}-0" open>' in body
-    assert "6 of 10 h" in body and "over" not in body
+    bars = body.split('id="review-agenda"')[0]
+    assert "6 of 10 h" in bars and "over" not in bars
+    assert '<section id="review-agenda"' in body and 'hx-swap-oob="true"' in body
     assert "is planned for" in body  # the message, out of band
     assert 'id="review-actions"' in body and "Planned" in body
     assert Task.objects.get(pk=task.pk).planned_week == NEXT_WEEK
@@ -188,7 +190,9 @@ def test_one_review_a_day(htmx_client):
 def test_past_reviews_page_over_htmx(lead_client):
     for _ in range(12):
         ReviewFactory()
-    page = lead_client.get(reverse("capacity:review"), {"page": 2}, headers=HTMX)
+    page = lead_client.get(
+        reverse("capacity:review"), {"page": 2}, headers={**HTMX, "HX-Target": "past-reviews"}
+    )
     body = page.content.decode()
     assert body.lstrip().startswith('<section id="past-reviews"')
     assert body.count("<li><a href") == 2
@@ -236,7 +240,7 @@ def test_viewers_read_the_review_and_past_reviews_without_buttons(viewer_client,
     tom, _ = overloaded
     review = ReviewFactory()
     assert "Tom Becker" in text(viewer_client.get(reverse("capacity:review")))
-    body = text(viewer_client.get(reverse("capacity:review-bar", args=[tom.pk, 0])))
+    body = text(viewer_client.get(reverse("capacity:review-bar", args=[tom.pk, 0]), headers=HTMX))
     assert "Bounce campaign" in body
     assert "To next week" not in body
     assert viewer_client.get(review.get_absolute_url()).status_code == 200
@@ -248,12 +252,14 @@ def test_a_bars_tasks_load_when_it_is_opened(lead_client, overloaded):
     bar_url = reverse("capacity:review-bar", args=[tom.pk, 0])
     assert f'hx-get="{bar_url}" hx-trigger="toggle from:closest details once"' in page
     assert "Webinar program" not in page.split('id="review-agenda"')[0]
-    body = text(lead_client.get(bar_url))
+    body = text(lead_client.get(bar_url, headers=HTMX))
     assert body.startswith('<ul class="bar-tasks">')
     assert body.count("To next week") == 2
-    assert text(lead_client.get(reverse("capacity:review-bar", args=[tom.pk, 1]))).count(
-        "Nothing planned."
-    )
+    assert body.count('<input type="week" name="week" required') == 2
+    next_week = lead_client.get(reverse("capacity:review-bar", args=[tom.pk, 1]), headers=HTMX)
+    assert "Nothing planned." in text(next_week)
+    plain = lead_client.get(bar_url)
+    assert plain.url == f"{reverse('capacity:review')}?open={tom.pk}-0#bar-{tom.pk}-0"
     without_htmx = text(lead_client.get(reverse("capacity:review"), {"open": f"{tom.pk}-0"}))
     assert "To next week" in without_htmx
 
@@ -299,3 +305,28 @@ def test_query_count_is_the_same_at_5_and_50_people(
     large_url = url()
     with django_assert_max_num_queries(len(small)):
         assert lead_client.get(large_url).status_code == 200
+
+
+def test_plan_anyway_still_refuses_a_stale_version(htmx_client, overloaded):
+    tom, _ = overloaded
+    other = TaskFactory(title="Email template refresh", estimate_hours=4)
+    AssignmentFactory(task=other, person=tom, role=Role.RESPONSIBLE)
+    Task.objects.filter(pk=other.pk).update(version=2)  # someone edited it meanwhile
+    response = act(htmx_client, other, "plan", version=1, week=week_label(THIS_WEEK))
+    assert response.status_code == 409
+    assert '<input type="hidden" name="version" value="1">' in response.content.decode()
+    response = act(
+        htmx_client, other, "plan", version=1, week=week_label(THIS_WEEK), allow_over="1"
+    )
+    assert response.status_code == 409
+    assert Task.objects.get(pk=other.pk).planned_week is None
+
+
+def test_planning_over_capacity_without_htmx_says_why(lead_client, overloaded):
+    tom, _ = overloaded
+    other = TaskFactory(title="Email template refresh", estimate_hours=4)
+    AssignmentFactory(task=other, person=tom, role=Role.RESPONSIBLE)
+    response = act(lead_client, other, "plan", week=week_label(THIS_WEEK), open="x&y=1")
+    assert response.url == f"{reverse('capacity:review')}?open=x%26y%3D1"
+    page = text(lead_client.get(response.url))
+    assert "“Email template refresh” is not planned" in page

@@ -155,7 +155,10 @@ def mutating_requests(task, person):
         (reverse("capacity:time-off"), {"person": person.pk, "week": "2026-W50", "hours": 8}),
         (reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": "2026-W50"}),
         (reverse("capacity:task-unplan", args=[task.pk]), {"version": 1}),
-        (reverse("capacity:board-plan"), {"task": task.pk, "version": 1, "week": "2026-W50"}),
+        (
+            reverse("capacity:board-plan"),
+            {"task": task.pk, "version": 1, "week": "2026-W50", "action": "plan"},
+        ),
     ]
 
 
@@ -223,7 +226,7 @@ def test_planning_a_card_from_the_board_redraws_the_board(htmx_client):
     task = TaskFactory(title="Webinar program")
     response = htmx_client.post(
         reverse("capacity:board-plan") + "?q=Webinar",
-        {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK)},
+        {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK), "action": "plan"},
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -237,7 +240,7 @@ def test_planning_a_card_over_capacity_asks_for_the_tick(htmx_client, lead_clien
     tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
     task = TaskFactory(title="Webinar program", estimate_hours=16)
     AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
-    data = {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK)}
+    data = {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK), "action": "plan"}
     response = htmx_client.post(reverse("capacity:board-plan"), data)
     assert response.status_code == 409
     assert "would put Tom at 16 of 10 h" in response.content.decode()
@@ -252,7 +255,7 @@ def test_planning_a_card_over_capacity_asks_for_the_tick(htmx_client, lead_clien
 def test_the_board_menu_offers_this_and_next_week(lead_client):
     TaskFactory()
     body = lead_client.get(reverse("backlog:board")).content.decode()
-    assert f'name="week" value="{week_label(THIS_WEEK)}"' in body
+    assert f'"week": "{week_label(THIS_WEEK)}"' in body
     assert f'hx-post="{reverse("capacity:board-plan")}?"' in body
 
 
@@ -265,3 +268,22 @@ def test_people_page_names_five_tasks_a_role_and_counts_the_rest(lead_client):
     assert all(f">Audit {n}</a>" in body for n in range(5))
     assert ">Audit 5</a>" not in body and "Audit done" not in body
     assert f'and <a href="{reverse("raci:matrix")}?person={ana.pk}">2 more</a>' in body
+
+
+def test_unplanning_a_card_from_the_board(htmx_client):
+    task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK)
+    data = {"task": task.pk, "version": 1, "action": "unplan"}
+    assert htmx_client.post(reverse("capacity:board-plan"), data).status_code == 200
+    task.refresh_from_db()
+    assert (task.status, task.planned_week) == (Status.BACKLOG, None)
+
+
+@pytest.mark.parametrize("status", [Status.DONE, Status.DECLINED])
+def test_finished_work_is_not_planned_again(htmx_client, status):
+    extra = {"declined_reason": "No"} if status == Status.DECLINED else {}
+    task = TaskFactory(status=status, **extra)
+    data = {"task": task.pk, "version": 1, "action": "plan", "week": week_label(THIS_WEEK)}
+    response = htmx_client.post(reverse("capacity:board-plan"), data)
+    assert response.status_code == 422
+    assert "reopen it before planning it" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).status == status

@@ -116,3 +116,31 @@ def test_query_count_is_the_same_at_10_and_300_tasks(lead_client, django_assert_
         TaskFactory.create_batch(10, category=CategoryFactory(), requester__name=f"R{n}")
     with django_assert_max_num_queries(len(small)):
         assert lead_client.get(url).status_code == 200
+
+
+def test_work_deferred_in_an_earlier_year_and_edited_this_year_is_not_deferred_again(lead):
+    from backlog import services
+
+    task = TaskFactory(created_at=at(2025, 6, 1))
+    task = services.task_defer(task=task, version=1, until=datetime.date(2027, 1, 1), by=lead)
+    TaskEvent.objects.filter(pgh_obj=task).update(pgh_created_at=at(2025, 6, 2))
+    services.task_edit(task=task, version=2, by=lead, title="Renamed in 2026")
+    TaskEvent.objects.filter(pgh_obj=task, title="Renamed in 2026").update(
+        pgh_created_at=at(2026, 2, 1)
+    )
+    assert year_in_review(2025, today=datetime.date(2026, 11, 22)).deferred == 1
+    assert year_in_review(2026, today=datetime.date(2026, 11, 22)).deferred == 0
+
+
+def test_a_week_off_takes_a_persons_hours_to_nothing_not_below():
+    TimeOffFactory(week=datetime.date(2026, 1, 5), hours=40, person__weekly_capacity_hours=10)
+    summary = year_in_review(2026, today=datetime.date(2026, 1, 14))
+    assert summary.capacity_hours == 10 * 3 - 10
+
+
+def test_the_csv_starts_with_the_years_totals(lead_client):
+    task = TaskFactory(estimate_hours=3, created_at=timezone.now())
+    done_at(task, timezone.now())
+    year = timezone.localdate().year
+    lines = lead_client.get(reverse("capacity:year-export", args=[year])).content.decode()
+    assert lines.splitlines()[1] == f"year,{year},1,1,3"

@@ -101,3 +101,27 @@ def test_the_lead_reads_the_year_in_review_and_downloads_it(page, screenshot):
     assert download.value.suggested_filename == f"mopsboard-{year}.csv"
     page.get_by_role("link", name=f"← {year - 1}").click()
     expect(page.locator(".year-figures")).to_contain_text("0 requests received")
+
+
+def test_lead_plans_a_card_from_the_board_menu(page):
+    next_week = week_label(week_of(timezone.localdate()) + datetime.timedelta(days=7))
+    later = week_label(week_of(timezone.localdate()) + datetime.timedelta(days=21))
+    log_in(page)
+    card = page.locator("section[data-quadrant=fill-in] .card").first
+    task_id = card.get_attribute("data-task-id")
+    card.get_by_role("button", name="Move…").click()
+    page.locator("#card-move").get_by_role("button", name="Next week").click()
+    card = page.locator(f"#task-{task_id}")
+    expect(card).to_contain_text("Planned")
+    expect(page.locator("#messages")).to_contain_text(f"is planned for {next_week}")
+
+    card.get_by_role("button", name="Move…").click()
+    menu = page.locator("#card-move")
+    menu.get_by_label("or week").fill(later)
+    menu.get_by_role("button", name="Plan that week").click()
+    expect(page.locator("#messages")).to_contain_text(f"is planned for {later}")
+
+    page.locator(f"#task-{task_id}").get_by_role("button", name="Move…").click()
+    page.locator("#card-move").get_by_role("button", name="Unplan").click()
+    expect(page.locator(f"#task-{task_id}")).not_to_contain_text("Planned")
+    expect(page.locator("#messages")).to_contain_text("back in the backlog")

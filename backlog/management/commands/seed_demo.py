@@ -264,7 +264,7 @@ class Command(BaseCommand):
         people = self._people(users)
         categories = {name: Category.objects.get_or_create(name=name)[0] for name in CATEGORIES}
         now = timezone.now()
-        created = 0
+        made_now = {}
         for title, category, requester, impact, effort, days_ago, due_in in SCORED:
             task, made = self._task(
                 lead,
@@ -276,28 +276,32 @@ class Command(BaseCommand):
                 created_at=now - datetime.timedelta(days=days_ago),
                 due_date=(now + datetime.timedelta(days=due_in)).date() if due_in else None,
             )
-            created += made
             if made:
+                made_now[title] = task
                 self._move_on(task, lead)
                 self._assign(task, people, lead)
         for title, category, requester, days_ago in INBOX:
-            created += self._task(
+            task, made = self._task(
                 lead,
                 title=title,
                 category=categories[category],
                 requester=people[requester],
                 created_at=now - datetime.timedelta(days=days_ago),
-            )[1]
+            )
+            if made:
+                made_now[title] = task
         ShareLink.objects.get_or_create(label=DEMO_SHARE_LINK, defaults={"created_by": lead})
         for name, weeks_from_now, hours, note in TIME_OFF:
             week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
             time_off_set(person=people[name], week=week, hours=hours, note=note)
-        if created and not Review.objects.exists():
-            self._last_weeks_review(lead, people)
-            self._this_week(lead)
+        story = {FINISHED_THIS_WEEK, MOVED_THIS_WEEK[0], RETURNS_TODAY}
+        if story <= made_now.keys() and not Review.objects.exists():
+            ids = [task.pk for task in made_now.values()]
+            self._last_weeks_review(lead, people, ids)
+            self._this_week(lead, made_now)
         if verbosity:
             self.stdout.write(
-                f"Demo data ready: {created} new tasks, {Task.objects.count()} in all."
+                f"Demo data ready: {len(made_now)} new tasks, {Task.objects.count()} in all."
             )
 
     def _users(self, password):
@@ -377,16 +381,17 @@ class Command(BaseCommand):
                 task=task, version=task.version, reason=DECLINED[task.title], by=by
             )
 
-    def _last_weeks_review(self, lead, people):
-        """Date what was just loaded back to when each request came in, then record last
-        week's review over it, so this week's agenda has a real "since"."""
-        TaskEvent.objects.update(pgh_created_at=F("created_at"))
-        AssignmentEvent.objects.update(
+    def _last_weeks_review(self, lead, people, task_ids):
+        """Date the history of the tasks just loaded back to when each request came in,
+        then record last week's review over it, so this week's agenda has a real "since".
+        Only those tasks' history: anything else in the database keeps its dates."""
+        TaskEvent.objects.filter(pgh_obj_id__in=task_ids).update(pgh_created_at=F("created_at"))
+        AssignmentEvent.objects.filter(task_id__in=task_ids).update(
             pgh_created_at=Subquery(
                 Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1]
             )
         )
-        for task in Task.objects.filter(title__in=PROGRESS):
+        for task in Task.objects.filter(pk__in=task_ids, title__in=PROGRESS):
             # Planned the Friday before its week, done on its Friday.
             monday = timezone.make_aware(datetime.datetime.combine(task.planned_week, NINE_AM))
             TaskEvent.objects.filter(
@@ -409,13 +414,13 @@ class Command(BaseCommand):
         )
         review.attendees.set([p for p in people.values() if p.kind == Person.Kind.TEAM])
 
-    def _this_week(self, lead):
-        finished = Task.objects.get(title=FINISHED_THIS_WEEK)
+    def _this_week(self, lead, made_now):
+        finished = Task.objects.get(pk=made_now[FINISHED_THIS_WEEK].pk)
         services.task_set_status(
             task=finished, version=finished.version, status=Status.DONE, by=lead
         )
         title, quadrant = MOVED_THIS_WEEK
-        moved = Task.objects.get(title=title)
+        moved = Task.objects.get(pk=made_now[title].pk)
         services.task_move_to_quadrant(
             task=moved, version=moved.version, quadrant=quadrant, by=lead
         )

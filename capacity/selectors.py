@@ -2,6 +2,7 @@
 what the weekly capacity review looks at."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -12,14 +13,14 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import ExtractMonth, Least, RowNumber
+from django.db.models.functions import ExtractMonth, Least
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ from raci.models import (
     RESPONSIBLE_ROLES,
     Assignment,
     Person,
-    annotate_raci_checks,
+    Role,
 )
 
 # Work that takes hours in the week it is planned for; done work no longer does.
@@ -179,43 +180,60 @@ def _responsible_shares(weeks, people) -> QuerySet:
     )
 
 
-# How many tasks the People page names per person and role; the rest are counted.
-OWNED_SHOWN = 5
+# The People page counts a person's open tasks up to this many, then says "50+".
+OWNED_CAP = 50
+
+
+class CappedCount(Subquery):
+    """How many rows a correlated queryset has, reading at most its LIMIT of them."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
 
 
 @dataclass
 class Owned:
-    tasks: list[Task] = field(default_factory=list)
-    count: int = 0
+    responsible: int
+    accountable: int
+
+    @staticmethod
+    def label(count: int) -> str:
+        return f"{OWNED_CAP}+" if count > OWNED_CAP else str(count)
 
     @property
-    def more(self) -> int:
-        return self.count - len(self.tasks)
+    def responsible_label(self) -> str:
+        return self.label(self.responsible)
+
+    @property
+    def accountable_label(self) -> str:
+        return self.label(self.accountable)
 
 
-def ownership(people: list[Person]) -> dict[int, dict[str, Owned]]:
-    """What each person is Responsible and Accountable for among open work: the first
-    OWNED_SHOWN tasks by title and how many in all. Two queries however much work there is."""
-    owned = {person.pk: {"responsible": Owned(), "accountable": Owned()} for person in people}
-    for kind, roles in (("responsible", RESPONSIBLE_ROLES), ("accountable", ACCOUNTABLE_ROLES)):
-        per_person = {"partition_by": F("person_id")}
-        rows = (
+def ownership(people: list[Person]) -> dict[int, Owned]:
+    """How many open tasks each person is Responsible and Accountable for, up to
+    OWNED_CAP: one query of index lookups that stop at the cap, however big the backlog.
+
+    Counted one role at a time (A/R counts on both sides) because a single role is an
+    index range PostgreSQL can stop reading early; a list of roles is not.
+    """
+
+    def open_tasks_as(role):
+        return CappedCount(
             Assignment.objects.filter(
-                person__in=people, role__in=roles, task__status__in=[Status.NEW, *OPEN_STATUSES]
-            )
-            .annotate(
-                position=Window(RowNumber(), order_by=F("task__title").asc(), **per_person),
-                total=Window(Count("pk"), **per_person),
-            )
-            .filter(position__lte=OWNED_SHOWN)
-            .select_related("task")
-            .order_by("person_id", "position")
+                person=OuterRef("pk"), role=role, task__status__in=[Status.NEW, *OPEN_STATUSES]
+            ).values("pk")[: OWNED_CAP + 1]
         )
-        for assignment in rows:
-            entry = owned[assignment.person_id][kind]
-            entry.tasks.append(assignment.task)
-            entry.count = assignment.total
-    return owned
+
+    return {
+        pk: Owned(responsible=r + both, accountable=a + both)
+        for pk, r, a, both in Person.objects.filter(pk__in=[p.pk for p in people])
+        .annotate(
+            r=open_tasks_as(Role.RESPONSIBLE),
+            a=open_tasks_as(Role.ACCOUNTABLE),
+            both=open_tasks_as(Role.ACCOUNTABLE_RESPONSIBLE),
+        )
+        .values_list("pk", "r", "a", "both")
+    }
 
 
 @dataclass
@@ -385,9 +403,6 @@ def review_agenda(
             status=Status.DEFERRED,
             deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
         ).order_by("deferred_until", "title"),
-        "raci": annotate_raci_checks(Task.objects.filter(status__in=LOADED_STATUSES))
-        .filter(Q(has_accountable=False) | Q(has_responsible=False))
-        .order_by("planned_week", "title"),
     }
     counts = capped_counts(listed)
     found = {
@@ -402,6 +417,8 @@ def review_agenda(
         task.before_status, task.before_impact, task.before_effort = changes["before"][task.pk]
     found.update({key: [tasks[task_id] for task_id in ids] for key, ids in shown.items()})
     counts.update({key: len(ids) for key, ids in changes.items() if key != "before"})
+    gaps = _raci_gaps(weeks)
+    found["raci"], counts["raci"] = gaps[:AGENDA_ITEMS], len(gaps)
     headings = [
         ("new", "New requests", _new_detail),
         ("moved", "Moved quadrant", _moved_detail),
@@ -409,7 +426,7 @@ def review_agenda(
         ("overdue", "Overdue", partial(_overdue_detail, today=today)),
         ("finished", "Finished", lambda task: f"done, {task.estimate_label}"),
         ("returned", "Back from deferral", _returned_detail),
-        ("raci", "Planned work with RACI gaps", _raci_detail),
+        ("raci", "Planned this week or next with RACI gaps", _raci_detail),
     ]
     # Work back since the last review comes first, then what is due back soon.
     found["returned"] = (found["returned"] + found.pop("returning"))[:AGENDA_ITEMS]
@@ -448,22 +465,26 @@ def _changes_since(since: datetime.datetime) -> dict:
     A task's state at `since` is its last event before then, so a change undone within
     the week is no change; a task that did not exist yet is a new request instead.
     """
-    changed = TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id")
+    # Tasks that came in since are new requests, not changes: only older ones compare.
+    now = list(
+        Task.objects.filter(
+            created_at__lt=since,
+            pk__in=TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id"),
+        )
+        .order_by("title", "pk")
+        .values_list("pk", "status", "impact", "effort")
+    )
     before = {
         task_id: (status, impact, effort)
         for task_id, status, impact, effort in TaskEvent.objects.filter(
-            pgh_obj_id__in=changed, pgh_created_at__lt=since
+            pgh_obj_id__in=[task_id for task_id, *_ in now], pgh_created_at__lt=since
         )
         .order_by("pgh_obj_id", "-pgh_created_at", "-pgh_id")
         .distinct("pgh_obj_id")
         .values_list("pgh_obj_id", "status", "impact", "effort")
     }
     changes = {"moved": [], "rescored": [], "finished": [], "returned": [], "before": before}
-    for task_id, status, impact, effort in (
-        Task.objects.filter(pk__in=changed)
-        .order_by("title", "pk")
-        .values_list("pk", "status", "impact", "effort")
-    ):
+    for task_id, status, impact, effort in now:
         if task_id not in before:
             continue
         was_status, was_impact, was_effort = before[task_id]
@@ -476,6 +497,29 @@ def _changes_since(since: datetime.datetime) -> dict:
         if was_status == Status.DEFERRED != status:
             changes["returned"].append(task_id)
     return changes
+
+
+def _raci_gaps(weeks: list[datetime.date]) -> list[Task]:
+    """Work planned in `weeks` with no Accountable or no Responsible, soonest week first.
+
+    Two queries: the planned tasks, then their roles, checked here. Asking PostgreSQL
+    "has no Accountable" over them made it hash every Accountable in the database.
+    """
+    planned = list(
+        Task.objects.filter(status__in=LOADED_STATUSES, planned_week__in=weeks)
+        .order_by("planned_week", "title")
+        .only("pk", "title", "planned_week")
+    )
+    roles = defaultdict(set)
+    for task_id, role in Assignment.objects.filter(task__in=planned).values_list("task_id", "role"):
+        roles[task_id].add(role)
+    gaps = []
+    for task in planned:
+        task.has_accountable = bool(roles[task.pk] & set(ACCOUNTABLE_ROLES))
+        task.has_responsible = bool(roles[task.pk] & set(RESPONSIBLE_ROLES))
+        if not (task.has_accountable and task.has_responsible):
+            gaps.append(task)
+    return gaps
 
 
 def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:

@@ -58,11 +58,12 @@ can_change_people = permission_required("raci.change_person", raise_exception=Tr
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
     this_week, next_week = this_and_next_week(timezone.localdate())
-    team = team_load(weeks=[this_week, next_week])
+    team = team_load(weeks=[this_week, next_week], with_tasks=True)
     owned = ownership([row.person for row in team.people])
     return {
         "rows": [
-            {"load": person_load, **owned[person_load.person.pk]} for person_load in team.people
+            {"load": person_load, "owned": owned[person_load.person.pk]}
+            for person_load in team.people
         ],
         "totals": [team.week_totals(this_week), team.week_totals(next_week)],
         "unassigned": team.unassigned.get(this_week, []),

@@ -22,6 +22,11 @@ SINCE = timezone.now() - datetime.timedelta(days=1)
 BEFORE = SINCE - datetime.timedelta(microseconds=1)
 
 
+def existing(**fields):
+    """A task that came in before the last review, with its history dated so."""
+    return TaskFactory(created_at=BEFORE - datetime.timedelta(days=3), **fields)
+
+
 def happened_at(moment, *tasks):
     """Date everything recorded so far about `tasks` at `moment`."""
     TaskEvent.objects.filter(pgh_obj__in=tasks).update(pgh_created_at=moment)
@@ -41,10 +46,10 @@ def test_new_requests_start_exactly_at_the_last_review():
 
 
 def test_moving_across_the_split_is_a_quadrant_move_and_within_it_a_rescore(lead):
-    crosses = TaskFactory(title="Crosses", impact=3, effort=2)  # quick win at split 3
-    stays = TaskFactory(title="Stays", impact=5, effort=2)
-    early = TaskFactory(title="Moved before the review", impact=3, effort=2)
-    triaged = TaskFactory(title="Triaged", unscored=True)
+    crosses = existing(title="Crosses", impact=3, effort=2)  # quick win at split 3
+    stays = existing(title="Stays", impact=5, effort=2)
+    early = existing(title="Moved before the review", impact=3, effort=2)
+    triaged = existing(title="Triaged", unscored=True)
     services.task_rescore(task=early, version=1, impact=2, effort=2, by=lead)
     happened_at(BEFORE, crosses, stays, early, triaged)
     services.task_rescore(task=crosses, version=1, impact=2, effort=2, by=lead)  # fill-in
@@ -60,7 +65,7 @@ def test_moving_across_the_split_is_a_quadrant_move_and_within_it_a_rescore(lead
 
 
 def test_a_change_undone_within_the_week_is_not_on_the_agenda(lead):
-    task = TaskFactory(impact=4, effort=2)
+    task = existing(impact=4, effort=2)
     happened_at(BEFORE, task)
     task = services.task_rescore(task=task, version=1, impact=1, effort=5, by=lead)
     services.task_rescore(task=task, version=2, impact=4, effort=2, by=lead)
@@ -68,8 +73,8 @@ def test_a_change_undone_within_the_week_is_not_on_the_agenda(lead):
 
 
 def test_finished_counts_work_done_since_and_not_before(lead):
-    done_now = TaskFactory(title="Done since", status=Status.IN_PROGRESS, planned_week=THIS_WEEK)
-    done_before = TaskFactory(title="Done before", status=Status.DONE, planned_week=THIS_WEEK)
+    done_now = existing(title="Done since", status=Status.IN_PROGRESS, planned_week=THIS_WEEK)
+    done_before = existing(title="Done before", status=Status.DONE, planned_week=THIS_WEEK)
     happened_at(BEFORE, done_now, done_before)
     services.task_set_status(task=done_now, version=1, status=Status.DONE, by=lead)
     assert agenda()["finished"] == ["Done since"]
@@ -93,7 +98,7 @@ def test_deferred_work_back_since_or_due_back_within_two_weeks():
         status=Status.DEFERRED,
         deferred_until=soon + datetime.timedelta(days=1),
     )
-    back = TaskFactory(title="Came back", status=Status.DEFERRED, deferred_until=TODAY)
+    back = existing(title="Came back", status=Status.DEFERRED, deferred_until=TODAY)
     happened_at(BEFORE, back)
     assert services.deferred_tasks_return(today=TODAY) == 1
     assert agenda()["returned"] == ["Came back", "Due back soon"]

@@ -28,7 +28,10 @@ def test_people_page_shows_capacity_load_and_ownership(lead_client):
     body = lead_client.get(reverse("capacity:people")).content.decode()
     assert "Tom Becker" in body
     assert "12 of 10 h — <strong>over capacity</strong>" in body
-    assert body.count("Bounce campaign") == 2  # Responsible for it and Accountable for it
+    assert body.count("1 open</a>") == 2  # Responsible for it and Accountable for it
+    assert f'this week: <a href="{task.get_absolute_url()}">Bounce campaign</a>' in " ".join(
+        body.split()
+    )
 
 
 def test_lead_edits_capacity_over_htmx(htmx_client):
@@ -259,15 +262,17 @@ def test_the_board_menu_offers_this_and_next_week(lead_client):
     assert f'hx-post="{reverse("capacity:board-plan")}?"' in body
 
 
-def test_people_page_names_five_tasks_a_role_and_counts_the_rest(lead_client):
+def test_people_page_counts_open_work_up_to_a_cap(lead_client, monkeypatch):
+    monkeypatch.setattr("capacity.selectors.OWNED_CAP", 3)
     ana = PersonFactory(name="Ana", kind=Person.Kind.TEAM)
-    for n in range(7):
+    for n in range(4):
         AssignmentFactory(task=TaskFactory(title=f"Audit {n}"), person=ana, role=Role.RESPONSIBLE)
-    AssignmentFactory(task=TaskFactory(title="Audit done", status=Status.DONE), person=ana)
+    AssignmentFactory(task=TaskFactory(status=Status.DONE), person=ana, role=Role.ACCOUNTABLE)
+    AssignmentFactory(task=TaskFactory(), person=ana, role=Role.ACCOUNTABLE_RESPONSIBLE)
     body = lead_client.get(reverse("capacity:people")).content.decode()
-    assert all(f">Audit {n}</a>" in body for n in range(5))
-    assert ">Audit 5</a>" not in body and "Audit done" not in body
-    assert f'and <a href="{reverse("raci:matrix")}?person={ana.pk}">2 more</a>' in body
+    matrix = f'href="{reverse("raci:matrix")}?person={ana.pk}"'
+    assert f"{matrix}>3+ open</a>" in body  # five Responsible: four R and one A/R
+    assert f"{matrix}>1 open</a>" in body  # Accountable: the A/R; the done task is not open
 
 
 def test_unplanning_a_card_from_the_board(htmx_client):

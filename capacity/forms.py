@@ -101,6 +101,15 @@ class ReviewForm(forms.ModelForm):
             "this page are added for you.",
         }
 
+    @property
+    def attendee_choices(self) -> list[dict]:
+        """Each team member, ticked if chosen (or, before posting, by default)."""
+        chosen = {str(value) for value in self["attendees"].value() or []}
+        return [
+            {"pk": person.pk, "name": person.name, "checked": str(person.pk) in chosen}
+            for person in self.fields["attendees"].queryset
+        ]
+
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
         if held_on > timezone.localdate():

@@ -52,6 +52,7 @@ from raci.models import (
 
 # Work that takes hours in the week it is planned for; done work no longer does.
 LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+ACCOUNTABLE, RESPONSIBLE = set(ACCOUNTABLE_ROLES), set(RESPONSIBLE_ROLES)
 
 
 @dataclass
@@ -409,16 +410,19 @@ def review_agenda(
         key: list(queryset.select_related("requester")[:AGENDA_ITEMS]) if counts[key] else []
         for key, queryset in listed.items()
     }
-    shown = {key: ids[:AGENDA_ITEMS] for key, ids in changes.items() if key != "before"}
+    gaps = _raci_gaps(weeks)
+    by_heading = {key: ids for key, ids in changes.items() if key != "before"}
+    by_heading["raci"] = list(gaps)
+    shown = {key: ids[:AGENDA_ITEMS] for key, ids in by_heading.items()}
     tasks = Task.objects.select_related("requester").in_bulk(
-        [task_id for ids in shown.values() for task_id in ids]
+        {task_id for ids in shown.values() for task_id in ids}
     )
     for task in tasks.values():
-        task.before_status, task.before_impact, task.before_effort = changes["before"][task.pk]
+        before = changes["before"].get(task.pk, (None, None, None))
+        task.before_status, task.before_impact, task.before_effort = before
+        task.has_accountable, task.has_responsible = gaps.get(task.pk, (True, True))
     found.update({key: [tasks[task_id] for task_id in ids] for key, ids in shown.items()})
-    counts.update({key: len(ids) for key, ids in changes.items() if key != "before"})
-    gaps = _raci_gaps(weeks)
-    found["raci"], counts["raci"] = gaps[:AGENDA_ITEMS], len(gaps)
+    counts.update({key: len(ids) for key, ids in by_heading.items()})
     headings = [
         ("new", "New requests", _new_detail),
         ("moved", "Moved quadrant", _moved_detail),
@@ -499,8 +503,9 @@ def _changes_since(since: datetime.datetime) -> dict:
     return changes
 
 
-def _raci_gaps(weeks: list[datetime.date]) -> list[Task]:
-    """Work planned in `weeks` with no Accountable or no Responsible, soonest week first.
+def _raci_gaps(weeks: list[datetime.date]) -> dict[int, tuple[bool, bool]]:
+    """Work planned in `weeks` with no Accountable or no Responsible, soonest week first:
+    each task's id with whether it has an Accountable and a Responsible.
 
     Two queries: the planned tasks, then their roles, checked here. Asking PostgreSQL
     "has no Accountable" over them made it hash every Accountable in the database.
@@ -508,17 +513,18 @@ def _raci_gaps(weeks: list[datetime.date]) -> list[Task]:
     planned = list(
         Task.objects.filter(status__in=LOADED_STATUSES, planned_week__in=weeks)
         .order_by("planned_week", "title")
-        .only("pk", "title", "planned_week")
+        .values_list("pk", flat=True)
     )
     roles = defaultdict(set)
-    for task_id, role in Assignment.objects.filter(task__in=planned).values_list("task_id", "role"):
+    for task_id, role in Assignment.objects.filter(task_id__in=planned).values_list(
+        "task_id", "role"
+    ):
         roles[task_id].add(role)
-    gaps = []
-    for task in planned:
-        task.has_accountable = bool(roles[task.pk] & set(ACCOUNTABLE_ROLES))
-        task.has_responsible = bool(roles[task.pk] & set(RESPONSIBLE_ROLES))
-        if not (task.has_accountable and task.has_responsible):
-            gaps.append(task)
+    gaps = {}
+    for task_id in planned:
+        has = (bool(roles[task_id] & ACCOUNTABLE), bool(roles[task_id] & RESPONSIBLE))
+        if not all(has):
+            gaps[task_id] = has
     return gaps
 
 

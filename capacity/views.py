@@ -58,7 +58,7 @@ can_change_people = permission_required("raci.change_person", raise_exception=Tr
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
     this_week, next_week = this_and_next_week(timezone.localdate())
-    team = team_load(weeks=[this_week, next_week], with_tasks=True)
+    team = team_load(weeks=[this_week, next_week])
     owned = ownership([row.person for row in team.people])
     return {
         "rows": [

@@ -266,6 +266,17 @@ class Task(models.Model):
             ),
             # The same order over every status, for the RACI matrix's pages.
             models.Index(*PRIORITY_INDEX, name="task_priority"),
+            # Newest first, the default order, and "new since the last review".
+            models.Index(fields=["created_at"], name="task_created"),
+            # Open work past its due date, soonest first, for the weekly review.
+            models.Index(
+                fields=["due_date"],
+                name="task_open_due",
+                condition=Q(
+                    due_date__isnull=False,
+                    status__in=["new", "backlog", "planned", "in_progress"],
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -5,7 +5,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
 from django.db.models import (
     Aggregate,
@@ -110,8 +109,12 @@ def team_load(
     the loads: four queries whatever the number of people, weeks and tasks, and one more
     `with_tasks`, to list the tasks behind each person's load.
     """
+    responsible = _responsible_shares(weeks)
     if people is None:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+    else:
+        # A few people (a task's, one bar's): their roles are the narrower way in.
+        responsible = responsible.filter(person__in=people)
     people = list(people.order_by("name"))
     time_off = {
         (person_id, week): hours
@@ -133,18 +136,19 @@ def team_load(
         )
         for person in people
     }
-    responsible = _responsible_shares(weeks, people)
     for person_id, week, load in (
         responsible.values("person_id", "week")
         .annotate(load=Sum("share"))
         .values_list("person_id", "week", "load")
     ):
-        loads[person_id].weeks[week].load = load
+        if person_id in loads:  # not someone who left or a stakeholder
+            loads[person_id].weeks[week].load = load
     if with_tasks:
         for assignment in responsible.select_related("task").order_by("task__title"):
-            loads[assignment.person_id].weeks[assignment.week].tasks.append(
-                (assignment.task, assignment.share)
-            )
+            if assignment.person_id in loads:
+                loads[assignment.person_id].weeks[assignment.week].tasks.append(
+                    (assignment.task, assignment.share)
+                )
     team = TeamLoad(people=list(loads.values()), unassigned_hours={})
     # Planned work nobody is Responsible for is rare and small: read it whole, sum here.
     for task in (
@@ -158,7 +162,7 @@ def team_load(
     return team
 
 
-def _responsible_shares(weeks, people) -> QuerySet:
+def _responsible_shares(weeks) -> QuerySet:
     """Each Responsible assignment on work planned in `weeks`, with its share of the hours."""
     responsible_count = (
         Assignment.objects.filter(task=OuterRef("task"), role__in=RESPONSIBLE_ROLES)
@@ -167,9 +171,10 @@ def _responsible_shares(weeks, people) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # Only the weeks' planned tasks narrow it down: a filter on the people as well makes
+    # PostgreSQL read all their roles in the backlog first (86,000 at 100,000 tasks).
     return Assignment.objects.filter(
         role__in=RESPONSIBLE_ROLES,
-        person__in=people,
         task__planned_week__in=weeks,
         task__status__in=LOADED_STATUSES,
     ).annotate(
@@ -397,9 +402,11 @@ def review_agenda(
     listed = {
         "new": Task.objects.filter(created_at__gte=since).order_by("-created_at"),
         "overdue": Task.objects.filter(
-            Q(due_date__lt=today, status__in=[Status.NEW, *OPEN_STATUSES])
-            | Q(planned_week__lt=this_week, status__in=LOADED_STATUSES)
-        ).order_by(F("due_date").asc(nulls_last=True), "planned_week", "title"),
+            due_date__lt=today, status__in=[Status.NEW, *OPEN_STATUSES]
+        ).order_by("due_date"),
+        "slipped": Task.objects.filter(
+            planned_week__lt=this_week, status__in=LOADED_STATUSES
+        ).order_by("planned_week"),
         "returning": Task.objects.filter(
             status=Status.DEFERRED,
             deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
@@ -427,7 +434,8 @@ def review_agenda(
         ("new", "New requests", _new_detail),
         ("moved", "Moved quadrant", _moved_detail),
         ("rescored", "Re-scored, same quadrant", _rescored_detail),
-        ("overdue", "Overdue", partial(_overdue_detail, today=today)),
+        ("overdue", "Past their due date", _overdue_detail),
+        ("slipped", "Planned for a past week, not done", _slipped_detail),
         ("finished", "Finished", lambda task: f"done, {task.estimate_label}"),
         ("returned", "Back from deferral", _returned_detail),
         ("raci", "Planned this week or next with RACI gaps", _raci_detail),
@@ -473,7 +481,10 @@ def _changes_since(since: datetime.datetime) -> dict:
     now = list(
         Task.objects.filter(
             created_at__lt=since,
-            pk__in=TaskEvent.objects.filter(pgh_created_at__gte=since).values("pgh_obj_id"),
+            # Changes are updates: a task older than `since` has no later insert.
+            pk__in=TaskEvent.objects.filter(pgh_created_at__gte=since, pgh_label="update").values(
+                "pgh_obj_id"
+            ),
         )
         .order_by("title", "pk")
         .values_list("pk", "status", "impact", "effort")
@@ -556,10 +567,12 @@ def _rescored_detail(task: Task) -> str:
     )
 
 
-def _overdue_detail(task: Task, *, today: datetime.date) -> str:
-    if task.due_date and task.due_date < today:
-        return f"due {task.due_date:%-d %b}, {task.get_status_display().lower()}"
-    return f"planned for {week_label(task.planned_week)}, not done"
+def _overdue_detail(task: Task) -> str:
+    return f"due {task.due_date:%-d %b}, {task.get_status_display().lower()}"
+
+
+def _slipped_detail(task: Task) -> str:
+    return f"planned for {week_label(task.planned_week)}, {task.get_status_display().lower()}"
 
 
 def _returned_detail(task: Task) -> str:

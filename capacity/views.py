@@ -224,7 +224,7 @@ def _review_context(request, **context) -> dict:
     return {
         "figures": figures,
         "since": since,
-        "last_review": Review.objects.order_by("-recorded_at").first(),
+        "last_review": Review.objects.defer("figures").order_by("-recorded_at").first(),
         "live": True,
         "can_plan": request.user.has_perm("backlog.change_task"),
         "new_year": new_year_after(today),
@@ -234,7 +234,8 @@ def _review_context(request, **context) -> dict:
 
 
 def _past_reviews(request):
-    return Paginator(Review.objects.order_by("-held_on"), 10).get_page(request.GET.get("page"))
+    reviews = Review.objects.defer("figures").order_by("-held_on")
+    return Paginator(reviews, 10).get_page(request.GET.get("page"))
 
 
 @require_GET

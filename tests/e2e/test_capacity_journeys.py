@@ -29,7 +29,8 @@ def test_lead_moves_work_to_next_week_and_the_red_bar_goes(page, screenshot):
     expect(this_week_cell).to_contain_text("14 of 10 h")
     screenshot("people-over-capacity")
 
-    row.get_by_role("link", name="Zed's dashboard").first.click()
+    row.get_by_role("link", name="2 open").first.click()  # their tasks, in the RACI matrix
+    page.get_by_role("link", name="Zed's dashboard").first.click()
     page.get_by_role("button", name="Next week").click()
     expect(page.locator("#task-plan")).to_contain_text(
         f"Planned for week {week_label(this_week + datetime.timedelta(days=7))}"

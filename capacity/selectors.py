@@ -319,7 +319,11 @@ def review_figures(
             "name": row.person.name,
             "title": row.person.title,
             "weeks": [
-                {"bar": f"{row.person.pk}-{index}", **_week_figures(row.weeks[week], scale)}
+                {
+                    "bar": f"{row.person.pk}-{index}",
+                    "summary": _bar_summary(row.person.name, index, row.weeks[week]),
+                    **_week_figures(row.weeks[week], scale),
+                }
                 for index, week in enumerate(weeks)
             ],
         }
@@ -353,6 +357,15 @@ def review_bar_figures(*, person_id: int, index: int, today: datetime.date) -> d
     team = team_load(weeks=weeks, people=Person.objects.filter(pk=person_id), with_tasks=True)
     week_load = team.people[0].weeks[weeks[index]]
     return {"bar": f"{person_id}-{index}", **_week_figures(week_load, Decimal(0))}
+
+
+def _bar_summary(name: str, index: int, week_load: WeekLoad) -> str:
+    """What a bar says to a screen reader, which does not see the drawing."""
+    over = ", over capacity" if week_load.over else ""
+    return (
+        f"{name}, {('this', 'next')[index]} week: {hours_text(week_load.load)} of "
+        f"{hours_text(week_load.capacity)} hours{over}. Show the tasks."
+    )
 
 
 def _widest(week_loads) -> Decimal:

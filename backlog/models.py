@@ -186,8 +186,16 @@ PRIORITY_INDEX = (
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["updated_at"],
-    # The weekly review asks "what changed since"; this finds a week's events quickly.
-    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="task_event_created")]},
+    # The weekly review asks what changed since the last one: a week's updates, quickly.
+    meta={
+        "indexes": [
+            models.Index(
+                fields=["pgh_created_at"],
+                name="task_event_updated",
+                condition=Q(pgh_label="update"),
+            )
+        ]
+    },
 )
 class Task(models.Model):
     title = models.CharField(max_length=200)
@@ -266,6 +274,12 @@ class Task(models.Model):
             ),
             # The same order over every status, for the RACI matrix's pages.
             models.Index(*PRIORITY_INDEX, name="task_priority"),
+            # What comes back from deferral soonest: the Deferred page and the review.
+            models.Index(
+                fields=["deferred_until"],
+                name="task_deferred_until",
+                condition=Q(status="deferred"),
+            ),
             # Newest first, the default order, and "new since the last review".
             models.Index(fields=["created_at"], name="task_created"),
             # Open work past its due date, soonest first, for the weekly review.

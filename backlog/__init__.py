@@ -1,1 +1,2 @@
-"""The backlog: requests, their impact/effort scores, quadrants, triage and the board."""
+"""The backlog: requests, their impact/effort scores, quadrants, the actions on a task,
+the triage inbox, the board, the deferred list and the CSV export."""

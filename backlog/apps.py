@@ -1,13 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class BacklogConfig(AppConfig):
     name = "backlog"
-
-    def ready(self):
-        from backlog.roles import sync_roles
-
-        # Permissions are created by an earlier post_migrate receiver (auth's), so this
-        # one is connected without a sender and runs after the last app has migrated.
-        post_migrate.connect(sync_roles, dispatch_uid="backlog.sync_roles")

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from backlog.forms import DateInput
 from backlog.models import OPEN_STATUSES, Category, Status, Task
-from raci.models import Person
+from people.models import Person
 
 
 class TaskFilter(django_filters.FilterSet):

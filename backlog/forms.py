@@ -1,7 +1,5 @@
 """Every input to the backlog goes through one of these forms."""
 
-import datetime
-import re
 from decimal import Decimal
 
 from django import forms
@@ -9,41 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
+from mopsboard.forms import DateInput, date_ahead
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which only reads ISO dates whatever the locale."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:
-    """A date people plan with: not in the past, not absurdly far ahead."""
-    today = timezone.localdate()
-    if after_today and value <= today:
-        raise ValidationError("Choose a date after today.")
-    if value < today:
-        raise ValidationError("Choose today or a later date.")
-    if value > today + datetime.timedelta(days=3 * 366):
-        raise ValidationError("Choose a date within the next three years.")
-    return value
-
-
-def plain_text(value: str) -> str:
-    if HTML_TAG.search(value):
-        raise ValidationError("Use plain text: remove the HTML tags.", code="html")
-    return value
-
-
-def errors_text(form) -> str:
-    """All of a form's errors in one sentence, for a message."""
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 class ScoreField(forms.TypedChoiceField):
@@ -100,7 +66,7 @@ class TaskForm(forms.ModelForm):
             self.fields[name].choices = [("", "Not scored"), *SCORE_CHOICES]
 
     def clean_title(self):
-        return plain_text(self.cleaned_data["title"].strip())
+        return self.cleaned_data["title"].strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -125,10 +91,6 @@ class ScoreForm(VersionedForm):
 
 
 class MoveForm(VersionedForm):
-    task = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={"required": "Pick the card to move.", "invalid": "Pick the card to move."},
-    )
     quadrant = forms.TypedChoiceField(
         choices=Quadrant.choices,
         coerce=Quadrant,
@@ -177,4 +139,24 @@ class DeclineForm(VersionedForm):
     )
 
     def clean_reason(self):
-        return plain_text(self.cleaned_data["reason"].strip())
+        return self.cleaned_data["reason"].strip()
+
+
+class TaskChoiceForm(forms.Form):
+    """Which task a page acted on, and how: the board and the review post both with the
+    action's own fields (see backlog.actions)."""
+
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.all(),
+        error_messages={
+            "required": "Pick the task to act on.",
+            "invalid_choice": "That task no longer exists.",
+        },
+    )
+    action = forms.ChoiceField(
+        error_messages={"invalid_choice": "That action is not offered here."}
+    )
+
+    def __init__(self, *args, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(name, name) for name in actions]

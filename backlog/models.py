@@ -156,6 +156,13 @@ class TaskQuerySet(models.QuerySet):
     def in_triage(self):
         return self.filter(status=Status.NEW)
 
+    def due_back(self, today: datetime.date):
+        """Deferred work whose return date has come: the daily `return_deferred` command
+        puts it back in triage, and until then the inbox lists it with the rest."""
+        return self.filter(status=Status.DEFERRED, deferred_until__lte=today).order_by(
+            "deferred_until", "id"
+        )
+
     def by_priority(self):
         """The board's order: highest impact, then least effort, then soonest due, then oldest."""
         return self.order_by(
@@ -201,7 +208,7 @@ class Task(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=10_000)
     requester = models.ForeignKey(
-        "raci.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
@@ -302,6 +309,13 @@ class Task(models.Model):
     @property
     def quadrant(self) -> Quadrant | None:
         return quadrant_of(self.impact, self.effort)
+
+    @property
+    def awaiting_triage(self) -> bool:
+        """New, or deferred with its return date come: scoring it takes it to the backlog."""
+        return self.status == Status.NEW or (
+            self.status == Status.DEFERRED and self.deferred_until <= timezone.localdate()
+        )
 
     @property
     def estimate(self):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, quadrant_split
-from raci.models import Person
+from people.models import Person
 
 
 def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:

@@ -1,16 +1,15 @@
-"""Backlog pages: the board, the scatter, the triage inbox, a task, the CSV export."""
+"""Backlog pages: the board, the scatter, the triage inbox, a task, deferred work, the
+CSV export. Every change to a task goes through backlog.actions (or, for the edit form
+and deletion, backlog.services)."""
 
 import copy
-import csv
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,53 +17,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services
+from backlog.actions import ACTIONS, Outcome, task_act
 from backlog.filters import TaskFilter
-from backlog.forms import (
-    DeclineForm,
-    DeferForm,
-    MoveForm,
-    ScoreForm,
-    StatusForm,
-    TaskEditForm,
-    TaskForm,
-    VersionedForm,
-    errors_text,
-)
+from backlog.forms import TaskChoiceForm, TaskEditForm, TaskForm
 from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
-from backlog.selectors import (
-    board_quadrants,
-    count_label,
-    scatter_axes,
-    scatter_points,
-    task_history,
-)
-from capacity.forms import PlanForm
-from capacity.models import plan_shortcuts, week_label
-from mopsboard.exports import spreadsheet_safe
+from backlog.selectors import board_quadrants, scatter_axes, scatter_points, task_history
+from mopsboard.counts import count_label
+from mopsboard.errors import DomainError
+from mopsboard.exports import csv_download
+from mopsboard.forms import errors_text
 from mopsboard.rendering import render_page
-from raci.models import Role
-from raci.selectors import raci_matrix
+from mopsboard.weeks import plan_shortcuts
 
 can_view = permission_required("backlog.view_task", raise_exception=True)
 can_change = permission_required("backlog.change_task", raise_exception=True)
 SCATTER_LIMIT = 250
 TRIAGE_PAGE_SIZE = 25
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "requester",
-    "category",
-    "impact",
-    "effort",
-    "quadrant",
-    "status",
-    "estimate_hours",
-    "planned_week",
-    "due_date",
-    "deferred_until",
-    "declined_reason",
-    "created_at",
-]
+DEFERRED_PAGE_SIZE = 50
+# What each page offers to do to a task; the task page's Plan panel needs capacity's
+# "plan" and "unplan", registered in backlog.actions at start-up.
+BOARD_ACTIONS = ["move", "plan", "unplan", "defer", "decline"]
+TRIAGE_ACTIONS = ["score", "defer", "decline"]
+TASK_PAGE_ACTIONS = ["status", "defer", "decline", "plan", "unplan"]
 
 
 def _board_context(request, task_filter: TaskFilter) -> dict:
@@ -77,25 +51,31 @@ def _board_context(request, task_filter: TaskFilter) -> dict:
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
         "plan_shortcuts": plan_shortcuts(timezone.localdate()),
+        "new_year": new_year_after(timezone.localdate()),
     }
 
 
 def _filter_status(task_filter: TaskFilter) -> int:
-    return 200 if task_filter.is_valid() else 400
+    """Unreadable filters are ignored with a message; 422 so htmx swaps it in."""
+    return 200 if task_filter.is_valid() else 422
 
 
-@require_GET
-@login_required
-@can_view
-def board(request):
+def _board(request, *, status: int | None = None):
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     return render_page(
         request,
         "backlog/board.html",
         _board_context(request, task_filter),
         partial="board-quadrants",
-        status=_filter_status(task_filter),
+        status=status or _filter_status(task_filter),
     )
+
+
+@require_GET
+@login_required
+@can_view
+def board(request):
+    return _board(request)
 
 
 @require_GET
@@ -103,8 +83,6 @@ def board(request):
 @can_view
 def quadrant(request, slug):
     """One quadrant's cards a page at a time: the board's "show more"."""
-    if slug not in Quadrant.values:
-        raise Http404(f"There is no quadrant called “{slug}”.")
     quadrant = Quadrant(slug)
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     cards = task_filter.qs.filter(impact__isnull=False).in_quadrant(quadrant)
@@ -148,63 +126,57 @@ def scatter(request):
 @require_POST
 @login_required
 @can_change
-def card_move(request):
-    """Drop a card in another quadrant: re-score it by the smallest change that puts it there."""
-    form = MoveForm(request.POST)
-    status = 200
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
+def board_action(request):
+    """Act on a card from the board: move it to a quadrant (drag, Shift+arrows or its
+    menu), plan, unplan, defer or decline it. The board's quadrants answer."""
+    choice = TaskChoiceForm(request.POST, actions=BOARD_ACTIONS)
+    if not choice.is_valid():
+        messages.error(request, errors_text(choice))
         status = 422
     else:
-        task = get_object_or_404(Task, pk=form.cleaned_data["task"], impact__isnull=False)
-        try:
-            task = services.task_move_to_quadrant(
-                task=task,
-                version=form.cleaned_data["version"],
-                quadrant=form.cleaned_data["quadrant"],
-                by=request.user,
-            )
-            messages.success(
-                request,
-                f"“{task.title}” is now a {task.quadrant.label.lower()} "
-                f"(impact {task.impact}, effort {task.effort}).",
-            )
-        except services.StaleEdit as stale:
-            messages.error(request, stale.message)
-            status = 409
-    return board_response(request, status=status)
-
-
-def board_response(request, *, status: int):
-    """After a change made on the board: its quadrants again, or the page for a plain POST."""
+        outcome = task_act(
+            name=choice.cleaned_data["action"],
+            task=choice.cleaned_data["task"],
+            data=request.POST,
+            by=request.user,
+            via="board",
+        )
+        _tell(request, outcome)
+        if getattr(outcome.refusal, "overloads", None):
+            messages.info(request, "Tick “even over capacity” to plan it anyway.")
+        status = outcome.status
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
-    return render_page(
-        request,
-        "backlog/board.html",
-        _board_context(request, task_filter),
-        partial="board-quadrants",
-        status=status,
-    )
+    return _board(request, status=status)
+
+
+def _tell(request, outcome: Outcome) -> None:
+    (messages.success if outcome.done else messages.error)(request, outcome.message)
 
 
 @require_GET
 @login_required
 @can_view
 def triage(request):
-    # The daily return_deferred command may not have run yet today.
-    services.deferred_tasks_return(today=timezone.localdate())
     inbox = (
         Task.objects.in_triage()
         .select_related("requester", "category")
         .order_by("created_at", "id")
     )
     page = Paginator(inbox, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     return render_page(
         request,
         "backlog/triage.html",
-        _triage_context(request, page=page),
+        _triage_context(
+            request,
+            page=page,
+            # The daily return_deferred command puts these in the inbox; until it has
+            # run today they are listed apart, and can be triaged all the same.
+            due_back=Task.objects.due_back(today).select_related("requester", "category")[
+                :TRIAGE_PAGE_SIZE
+            ],
+        ),
         partial="triage-list",
     )
 
@@ -218,7 +190,25 @@ def _triage_context(request, **context) -> dict:
     }
 
 
-def _triage_response(request, task: Task, form, *, status: int, done: bool = False):
+@require_POST
+@login_required
+@can_change
+def triage_action(request, pk, action):
+    """Score, defer or decline a request in the inbox; its row leaves the list."""
+    if action not in TRIAGE_ACTIONS:
+        raise Http404(f"Triage offers {', '.join(TRIAGE_ACTIONS)}.")
+    task = _get_task(pk)
+    if not task.awaiting_triage:
+        message = f"“{task.title}” has left triage already: it is {task.get_status_display()}."
+        messages.info(request, message)
+        return _triage_response(request, task, form=None, status=409, done=True)
+    outcome = task_act(name=action, task=task, data=request.POST, by=request.user, via="triage")
+    _tell(request, outcome)
+    done = outcome.done or isinstance(outcome.refusal, DomainError)
+    return _triage_response(request, outcome.task, outcome.form, status=outcome.status, done=done)
+
+
+def _triage_response(request, task: Task, form, *, status: int, done: bool):
     """After a triage action: the row leaves (or comes back with errors) and the counter updates."""
     if not request.htmx:
         return redirect("backlog:triage")
@@ -236,72 +226,13 @@ def _triage_response(request, task: Task, form, *, status: int, done: bool = Fal
     )
 
 
-@dataclass(frozen=True)
-class TaskAction:
-    """One thing done to a task from triage or its page: the form, the service, the message.
-
-    Each form's fields are its service's keyword arguments, version included.
-    """
-
-    form_class: type[VersionedForm]
-    service: Callable[..., Task]
-    done: Callable[[Task], str]
-
-
-ACTIONS = {
-    "score": TaskAction(
-        ScoreForm,
-        services.task_rescore,
-        lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
-    ),
-    "status": TaskAction(
-        StatusForm,
-        services.task_set_status,
-        lambda task: f"“{task.title}” is now {task.get_status_display().lower()}.",
-    ),
-    "defer": TaskAction(
-        DeferForm,
-        services.task_defer,
-        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
-    ),
-    "decline": TaskAction(
-        DeclineForm, services.task_decline, lambda task: f"“{task.title}” declined."
-    ),
-}
-
-
-@require_POST
-@login_required
-@can_change
-def triage_action(request, pk, action):
-    """Score, defer or decline a request in the inbox; its row leaves the list."""
-    action = ACTIONS[action]
-    task = _get_task(pk)
-    form = action.form_class(request.POST, task=task)
-    if task.status != Status.NEW:
-        messages.info(
-            request, f"“{task.title}” has left triage already: it is {task.get_status_display()}."
-        )
-        return _triage_response(request, task, form, status=409, done=True)
-    if not form.is_valid():
-        messages.error(request, f"“{task.title}”: {errors_text(form)}")
-        return _triage_response(request, task, form, status=422)
-    try:
-        task = action.service(task=task, by=request.user, **form.cleaned_data)
-    except services.StaleEdit as stale:
-        messages.error(request, stale.message)
-        return _triage_response(request, stale.current, form, status=409)
-    messages.success(request, action.done(task))
-    return _triage_response(request, task, form, status=200, done=True)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("backlog.add_task", raise_exception=True)
 def task_new(request):
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        task = services.task_create(by=request.user, **form.cleaned_data)
+        task = services.task_create(by=request.user, via="task", **form.cleaned_data)
         messages.success(request, f"Added “{task.title}”.")
         return redirect(task)
     return render(
@@ -312,25 +243,21 @@ def task_new(request):
     )
 
 
-def task_page_context(task: Task, **forms) -> dict:
-    defaults = {
-        "form": TaskEditForm(instance=task, initial={"version": task.version}),
-        "status_form": StatusForm(
-            initial={"version": task.version, "status": task.status}, task=task
-        ),
-        "defer_form": DeferForm(initial={"version": task.version}),
-        "decline_form": DeclineForm(initial={"version": task.version}),
-        "plan_form": PlanForm(initial={"version": task.version, "week": task.planned_week}),
+def _task_page_context(task: Task, **context) -> dict:
+    """The task page: its edit form, a form for each action, its history. Its RACI
+    panel comes from raci's template tag, which the page loads."""
+    initial = {"version": task.version, "status": task.status, "week": task.planned_week}
+    action_forms = {
+        f"{name}_form": ACTIONS[name].form_class(initial=initial, task=task)
+        for name in TASK_PAGE_ACTIONS
     }
     return {
         "task": task,
-        "planned_week_label": task.planned_week and week_label(task.planned_week),
+        "form": TaskEditForm(instance=task, initial={"version": task.version}),
         "plan_shortcuts": plan_shortcuts(timezone.localdate()),
         "history": task_history(task),
-        "raci": raci_matrix([task]),
-        "roles": Role,
-        **defaults,
-        **forms,
+        **action_forms,
+        **context,
     }
 
 
@@ -347,7 +274,7 @@ def task_detail(request, pk):
         raise PermissionDenied("You can read tasks but not edit them.")
     task = _get_task(pk)
     if request.method == "GET":
-        return render(request, "backlog/task_detail.html", task_page_context(task))
+        return render(request, "backlog/task_detail.html", _task_page_context(task))
     # The form writes cleaned values onto its instance; give it a copy so `task` keeps
     # the stored values the page shows beside the form.
     form = TaskEditForm(request.POST, instance=copy.copy(task))
@@ -356,7 +283,7 @@ def task_detail(request, pk):
     changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
     try:
         task = services.task_edit(
-            task=task, version=form.cleaned_data["version"], by=request.user, **changes
+            task=task, version=form.cleaned_data["version"], by=request.user, via="task", **changes
         )
     except services.StaleEdit as stale:
         # Keep what the editor typed, but against the newer version: saving again is a
@@ -373,8 +300,7 @@ def task_detail(request, pk):
 
 
 def _task_form_response(request, task, form, *, status, conflict=None):
-    context = task_page_context(task, form=form)
-    context["conflict"] = conflict
+    context = _task_page_context(task, form=form, conflict=conflict)
     return render_page(
         request, "backlog/task_detail.html", context, partial="task-form", status=status
     )
@@ -384,27 +310,35 @@ def _task_form_response(request, task, form, *, status, conflict=None):
 @login_required
 @can_change
 def task_action(request, pk, action):
-    """Change status, defer or decline from the task page, then show the page again."""
-    form_key = f"{action}_form"
-    action = ACTIONS[action]
+    """Change status, defer, decline, plan or unplan from the task page.
+
+    Done (or refused because someone else changed the task), the page is shown again
+    with a message. Invalid input, or planning that would put someone over their hours,
+    shows the form again with what to fix or the "plan anyway" choice.
+    """
+    if action not in TASK_PAGE_ACTIONS:
+        raise Http404(f"The task page offers {', '.join(TASK_PAGE_ACTIONS)}.")
     task = _get_task(pk)
-    form = action.form_class(request.POST, task=task)
-    if not form.is_valid():
-        return render(
-            request,
-            "backlog/task_detail.html",
-            task_page_context(task, **{form_key: form}),
-            status=422,
-        )
-    try:
-        task = action.service(task=task, by=request.user, **form.cleaned_data)
-        messages.success(request, action.done(task))
-    except services.StaleEdit as stale:
-        task = stale.current
-        messages.error(request, stale.message)
+    outcome = task_act(name=action, task=task, data=request.POST, by=request.user, via="task")
+    if outcome.status == 422 or getattr(outcome.refusal, "overloads", None):
+        # Unplan has no fields to show again: the Plan panel keeps its own form.
+        shown = {} if action == "unplan" else {f"{action}_form": outcome.form}
+        context = _task_page_context(task, **shown, refusal=outcome.refusal)
+        if action in ("plan", "unplan"):
+            return render_page(
+                request,
+                "backlog/task_detail.html",
+                context,
+                partial="task-plan",
+                status=outcome.status,
+            )
+        return render(request, "backlog/task_detail.html", context, status=outcome.status)
+    _tell(request, outcome)
+    if isinstance(outcome.refusal, services.TaskGone):
+        raise Http404(outcome.message)
     if request.htmx:
-        return HttpResponseClientRedirect(task.get_absolute_url())
-    return redirect(task)
+        return HttpResponseClientRedirect(outcome.task.get_absolute_url())
+    return redirect(outcome.task)
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,14 +348,41 @@ def task_delete(request, pk):
     task = _get_task(pk)
     if request.method == "GET":
         return render(request, "backlog/task_delete.html", {"task": task})
-    services.task_delete(task=task, by=request.user)
+    services.task_delete(task=task, by=request.user, via="task")
     messages.success(request, f"Deleted “{task.title}”.")
     return redirect("backlog:board")
 
 
-class _Echo:
-    def write(self, value):
-        return value
+@require_GET
+@login_required
+@can_view
+def deferred(request):
+    """What waits, soonest back first; each returns to triage on its date."""
+    tasks = (
+        Task.objects.filter(status=Status.DEFERRED)
+        .select_related("requester", "category")
+        .order_by("deferred_until", "title")
+    )
+    page = Paginator(tasks, DEFERRED_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backlog/deferred.html", {"page": page, "today": timezone.localdate()})
+
+
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "requester",
+    "category",
+    "impact",
+    "effort",
+    "quadrant",
+    "status",
+    "estimate_hours",
+    "planned_week",
+    "due_date",
+    "deferred_until",
+    "declined_reason",
+    "created_at",
+]
 
 
 @require_GET
@@ -442,30 +403,23 @@ def task_export(request):
         .order_by("id")
         .iterator(chunk_size=2000)
     )
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(CSV_COLUMNS)
-        for task in tasks:
-            yield writer.writerow(
-                [
-                    task.pk,
-                    spreadsheet_safe(task.title),
-                    spreadsheet_safe(task.requester or ""),
-                    spreadsheet_safe(task.category or ""),
-                    task.impact or "",
-                    task.effort or "",
-                    task.quadrant_slug,
-                    task.status,
-                    task.estimate or "",
-                    task.planned_week or "",
-                    task.due_date or "",
-                    task.deferred_until or "",
-                    spreadsheet_safe(task.declined_reason),
-                    task.created_at.isoformat(),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mopsboard-tasks.csv"'
-    return response
+    rows = (
+        [
+            task.pk,
+            task.title,
+            str(task.requester or ""),
+            str(task.category or ""),
+            task.impact or "",
+            task.effort or "",
+            task.quadrant_slug,
+            task.status,
+            task.estimate or "",
+            task.planned_week or "",
+            task.due_date or "",
+            task.deferred_until or "",
+            task.declined_reason,
+            task.created_at.isoformat(),
+        ]
+        for task in tasks
+    )
+    return csv_download("mopsboard-tasks.csv", CSV_COLUMNS, rows)

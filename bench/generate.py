@@ -16,12 +16,14 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from backlog.management.commands.seed_demo import CATEGORIES
 from backlog.models import Category, Status, Task, TaskEvent
-from backlog.roles import LEAD
-from capacity.models import Review, this_and_next_week
-from capacity.selectors import review_figures
-from raci.models import Assignment, Person, Role, ShareLink
+from capacity.agenda import review_figures
+from capacity.models import Review
+from demo.management.commands.seed_demo import CATEGORIES
+from mopsboard.roles import LEAD
+from mopsboard.weeks import this_and_next_week
+from people.models import Person
+from raci.models import Assignment, Role, ShareLink
 
 # name, job title, weekly hours: the first ten; TEAM below adds 30 more, to 40 columns.
 CORE_TEAM = [

@@ -4,45 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from backlog.forms import DateInput, VersionedForm
-from backlog.models import Status, Task
-from capacity.models import Review, week_from_input, week_label
-from raci.models import Person
-
-
-class WeekField(forms.CharField):
-    """An ISO week, typed or picked as "2026-W48", cleaned to its Monday."""
-
-    widget = forms.TextInput(attrs={"type": "week", "pattern": r"\d{4}-W\d{2}"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return week_from_input(value)
-        except ValueError as error:
-            raise ValidationError(
-                "Choose a week like 2026-W48; only some years have a week 53.", code="week"
-            ) from error
-
-    def prepare_value(self, value):
-        return week_label(value) if hasattr(value, "isocalendar") else value
+from backlog.forms import VersionedForm
+from capacity.models import Review
+from mopsboard.forms import DateInput, WeekField
+from people.models import Person
 
 
 class PlanForm(VersionedForm):
     week = WeekField(label="Week")
+    # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.task is not None and self.task.status in (Status.DONE, Status.DECLINED):
-            raise ValidationError(
-                f"“{self.task.title}” is {self.task.get_status_display().lower()}: "
-                "reopen it before planning it.",
-                code="closed",
-            )
-        return cleaned
 
 
 class CapacityForm(forms.Form):
@@ -115,17 +86,3 @@ class ReviewForm(forms.ModelForm):
         if held_on > timezone.localdate():
             raise ValidationError("A review can't be recorded before it happens.", code="future")
         return held_on
-
-
-class TaskActionForm(forms.Form):
-    """Which task was acted on from the review or the board, and how; the fields of the
-    action itself come from its own form (PlanForm, DeferForm, ...)."""
-
-    task = forms.ModelChoiceField(
-        queryset=Task.objects.filter(impact__isnull=False),
-        error_messages={"invalid_choice": "That task no longer exists or is not scored."},
-    )
-    action = forms.ChoiceField(
-        choices=[(name, name) for name in ("plan", "unplan", "defer", "decline")],
-        error_messages={"invalid_choice": "Plan, unplan, defer or decline: nothing else."},
-    )

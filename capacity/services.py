@@ -1,13 +1,60 @@
-"""Writes to capacity: a person's weekly hours, their time off, a recorded review."""
+"""Writes to capacity: planning a task into a week, a person's hours and time off, a
+recorded review."""
 
 import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from capacity.models import Review, TimeOff
-from capacity.selectors import review_figures, review_since
-from raci.models import Person
+from backlog.models import Status, Task
+from backlog.services import task_update
+from capacity.agenda import review_figures, review_since
+from capacity.load import Overload, overloads_if_planned
+from capacity.models import Review, TimeOff, hours_text
+from mopsboard.errors import Conflict, DomainError
+from mopsboard.weeks import week_label, week_of
+from people.models import Person
+
+
+class OverCapacity(Conflict):
+    """Planning would push someone over their hours; `overloads` says who and by how much."""
+
+    def __init__(self, task: Task, week: datetime.date, overloads: list[Overload]):
+        over = ", ".join(
+            f"{o.person} at {hours_text(o.load)} of {hours_text(o.capacity)} h" for o in overloads
+        )
+        super().__init__(f"“{task.title}” is not planned: {week_label(week)} would put {over}.")
+        self.task, self.week, self.overloads = task, week, overloads
+
+
+class PlanRefused(DomainError):
+    """Work that cannot be planned: finished or declined, or into a week gone by."""
+
+
+def task_plan(
+    *, task: Task, version: int, week: datetime.date, allow_over: bool = False, by, via: str
+) -> Task:
+    """Commit a task to an ISO week (its Monday); work under way keeps its status.
+
+    Refused (OverCapacity) when that would put a Responsible person over their hours,
+    unless `allow_over`: the person planning has seen the warning and plans anyway.
+    """
+    if task.status in (Status.DONE, Status.DECLINED):
+        raise PlanRefused(
+            f"“{task.title}” is {task.get_status_display().lower()}: reopen it before planning it."
+        )
+    if week < week_of(timezone.localdate()):
+        raise PlanRefused(
+            f"{week_label(week)} is over: plan “{task.title}” into this week or a later one."
+        )
+    if not allow_over and (overloads := overloads_if_planned(task, week)):
+        raise OverCapacity(task, week, overloads)
+    status = Status.IN_PROGRESS if task.status == Status.IN_PROGRESS else Status.PLANNED
+    return task_update(task=task, version=version, by=by, via=via, status=status, planned_week=week)
+
+
+def task_unplan(*, task: Task, version: int, by, via: str) -> Task:
+    return task_update(task=task, version=version, by=by, via=via, status=Status.BACKLOG)
 
 
 def person_capacity_set(*, person: Person, hours: int) -> Person:

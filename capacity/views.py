@@ -1,14 +1,14 @@
-"""Capacity pages: people and their hours, planning a task into a week, deferred work,
-the weekly review."""
+"""Capacity pages: people and their hours, the weekly review, the year in review.
 
-import csv
+Planning a task is one of the task actions (backlog.actions): the board and the task
+page plan through it as the review does here.
+"""
 
-import pghistory
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,43 +16,25 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backlog import services as backlog_services
-from backlog.forms import VersionedForm, errors_text
-from backlog.models import Status, Task, new_year_after
-from backlog.views import ACTIONS, TaskAction, board_response, task_page_context
+from backlog.actions import task_act
+from backlog.forms import TaskChoiceForm
+from backlog.models import new_year_after
 from capacity import services
-from capacity.forms import (
-    CapacityForm,
-    PlanForm,
-    ReviewForm,
-    TaskActionForm,
-    TimeOffForm,
-)
-from capacity.models import (
-    Review,
-    TimeOff,
-    hours_text,
-    this_and_next_week,
-    week_label,
-    week_of,
-)
-from capacity.selectors import (
-    overloads_if_planned,
-    ownership,
-    review_bar_figures,
-    review_figures,
-    review_since,
-    review_weeks,
-    team_load,
-    week_summary,
-    year_charts,
-    year_in_review,
-)
-from mopsboard.exports import spreadsheet_safe
-from mopsboard.rendering import render_page
-from raci.models import Person
+from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
+from capacity.forms import CapacityForm, ReviewForm, TimeOffForm
+from capacity.load import ownership, team_load, week_summary
+from capacity.models import Review, TimeOff, hours_text
+from capacity.year import year_in_review
+from mopsboard.exports import csv_download
+from mopsboard.forms import errors_text
+from mopsboard.rendering import render_page, varies_on_htmx
+from mopsboard.weeks import this_and_next_week, week_label, week_of
+from people.models import Person
 
-can_change_people = permission_required("raci.change_person", raise_exception=True)
+# What the review's bars offer to do to a task.
+REVIEW_ACTIONS = ["plan", "unplan", "defer", "decline"]
+PAST_REVIEWS_PAGE_SIZE = 10
+can_change_people = permission_required("people.change_person", raise_exception=True)
 
 
 def _people_context(request) -> dict:
@@ -70,7 +52,7 @@ def _people_context(request) -> dict:
         "week_labels": [week_label(this_week), week_label(next_week)],
         "time_off": TimeOff.objects.filter(week__gte=this_week).select_related("person"),
         "people": [row.person for row in team.people],
-        "can_change": request.user.has_perm("raci.change_person"),
+        "can_change": request.user.has_perm("people.change_person"),
         "time_off_form": TimeOffForm(initial={"week": this_week}),
     }
 
@@ -90,19 +72,23 @@ def _people_table(request, *, status: int):
 
 @require_GET
 @login_required
-@permission_required("raci.view_person", raise_exception=True)
+@permission_required("people.view_person", raise_exception=True)
 def week_capacity(request):
-    """The team's hours this week, a line the board and triage load after their page."""
-    return render(
+    """The team's hours this week, a line the board and triage load after their page.
+    Asked for as a page (no htmx), it is the People page, which has them all."""
+    if not request.htmx:
+        return redirect("capacity:people")
+    response = render(
         request,
         "capacity/people.html#week-capacity",
         {"this_week": week_summary(week_of(timezone.localdate()))},
     )
+    return varies_on_htmx(response)
 
 
 @require_GET
 @login_required
-@permission_required("raci.view_person", raise_exception=True)
+@permission_required("people.view_person", raise_exception=True)
 def people(request):
     return render(request, "capacity/people.html", _people_context(request))
 
@@ -138,75 +124,6 @@ def time_off(request):
         messages.error(request, f"Time off not saved: {errors_text(form)}")
         status = 422
     return _people_table(request, status=status)
-
-
-@require_POST
-@login_required
-@permission_required("backlog.change_task", raise_exception=True)
-def task_plan(request, pk):
-    """Plan a task into a week, warning first when that puts someone over their hours."""
-    task = get_object_or_404(Task, pk=pk, impact__isnull=False)
-    form = PlanForm(request.POST, task=task)
-    if not form.is_valid():
-        return _plan_response(request, task, form, status=422)
-    if overloads := _overloads_blocking(form):
-        return _plan_response(request, task, form, status=409, overloads=overloads)
-    task, _ = _apply(request, TASK_ACTIONS["plan"], form, via="task")
-    if request.htmx:
-        return HttpResponseClientRedirect(task.get_absolute_url())
-    return redirect(task)
-
-
-def _plan_response(request, task, form, *, status, overloads=()):
-    context = task_page_context(task, plan_form=form)
-    context["overloads"] = overloads
-    return render_page(
-        request, "backlog/task_detail.html", context, partial="task-plan", status=status
-    )
-
-
-@require_POST
-@login_required
-@permission_required("backlog.change_task", raise_exception=True)
-def task_unplan(request, pk):
-    task = get_object_or_404(Task, pk=pk)
-    form = VersionedForm(request.POST, task=task)
-    if not form.is_valid():
-        return _plan_response(request, task, PlanForm(task=task), status=422)
-    task, _ = _apply(request, TASK_ACTIONS["unplan"], form, via="task")
-    if request.htmx:
-        return HttpResponseClientRedirect(task.get_absolute_url())
-    return redirect(task)
-
-
-@require_GET
-@login_required
-@permission_required("backlog.view_task", raise_exception=True)
-def deferred(request):
-    """What waits, soonest back first; each returns to triage on its date."""
-    tasks = (
-        Task.objects.filter(status=Status.DEFERRED)
-        .select_related("requester", "category")
-        .order_by("deferred_until", "title")
-    )
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    return render(request, "capacity/deferred.html", {"page": page})
-
-
-TASK_ACTIONS = {
-    "plan": TaskAction(
-        PlanForm,
-        backlog_services.task_plan,
-        lambda task: f"“{task.title}” is planned for {week_label(task.planned_week)}.",
-    ),
-    "unplan": TaskAction(
-        VersionedForm,
-        backlog_services.task_unplan,
-        lambda task: f"“{task.title}” is back in the backlog, unplanned.",
-    ),
-    "defer": ACTIONS["defer"],
-    "decline": ACTIONS["decline"],
-}
 
 
 def _review_context(request, **context) -> dict:
@@ -245,7 +162,10 @@ def review(request):
     """The weekly review, for the projector: load against hours, what changed, decisions."""
     past_reviews = _past_reviews(request)
     if request.htmx and request.htmx.target == "past-reviews":
-        return render(request, "capacity/review.html#past-reviews", {"past_reviews": past_reviews})
+        response = render(
+            request, "capacity/review.html#past-reviews", {"past_reviews": past_reviews}
+        )
+        return varies_on_htmx(response, target=True)
     context = _review_context(
         request,
         form=ReviewForm(
@@ -256,7 +176,7 @@ def review(request):
         ),
         past_reviews=past_reviews,
     )
-    return render(request, "capacity/review.html", context)
+    return varies_on_htmx(render(request, "capacity/review.html", context), target=True)
 
 
 @require_GET
@@ -279,7 +199,7 @@ def review_bar(request, person, index):
         "can_plan": request.user.has_perm("backlog.change_task"),
         "new_year": new_year_after(today),
     }
-    return render(request, "capacity/review.html#bar-tasks", context)
+    return varies_on_htmx(render(request, "capacity/review.html#bar-tasks", context))
 
 
 @require_POST
@@ -298,7 +218,8 @@ def review_record(request):
                 return HttpResponseClientRedirect(recorded.get_absolute_url())
             return redirect(recorded)
     if request.htmx:
-        return render(request, "capacity/review.html#review-record", {"form": form}, status=422)
+        response = render(request, "capacity/review.html#review-record", {"form": form}, status=422)
+        return varies_on_htmx(response)
     context = _review_context(request, form=form, past_reviews=_past_reviews(request))
     return render(request, "capacity/review.html", context, status=422)
 
@@ -318,66 +239,35 @@ def review_detail(request, pk):
     )
 
 
-def _overloads_blocking(form) -> list:
-    """Who the planning in `form` would push over their hours, unless it says plan anyway."""
-    data = form.cleaned_data
-    if "week" not in data or data.get("allow_over"):
-        return []
-    return overloads_if_planned(form.task, data["week"])
-
-
-def _apply(request, action: TaskAction, form, *, via: str) -> tuple[Task, bool]:
-    """Run `action` on the form's task, recording in the history where it was done from,
-    and say how it went. Returns the task as it now is, and whether it changed."""
-    data = {name: value for name, value in form.cleaned_data.items() if name != "allow_over"}
-    try:
-        with pghistory.context(via=via):
-            task = action.service(task=form.task, by=request.user, **data)
-    except backlog_services.StaleEdit as stale:
-        messages.error(request, stale.message)
-        return stale.current, False
-    messages.success(request, action.done(task))
-    return task, True
-
-
-def _act_on_task(request, *, via: str, **fixed) -> tuple[int, dict | None]:
-    """Plan, unplan, defer or decline the task named in the POST, from the review or the
-    board; recording the review links what was done from it.
+def _act_on_task(request) -> tuple[int, dict | None]:
+    """Plan, unplan, defer or decline the task named in the POST from the review's bars;
+    recording the review links what was done from it.
 
     Returns the response status and, when planning would push someone over their hours
     and the form did not allow it, the warning instead of the change.
     """
-    choice = TaskActionForm({**request.POST.dict(), **fixed})
+    choice = TaskChoiceForm(request.POST, actions=REVIEW_ACTIONS)
     if not choice.is_valid():
         messages.error(request, errors_text(choice))
         return 422, None
-    task, action = choice.cleaned_data["task"], TASK_ACTIONS[choice.cleaned_data["action"]]
-    form = action.form_class(request.POST, task=task)
-    if not form.is_valid():
-        messages.error(request, f"“{task.title}”: {errors_text(form)}")
-        return 422, None
-    if overloads := _overloads_blocking(form):
-        return 409, {
-            "task": task,
+    outcome = task_act(
+        name=choice.cleaned_data["action"],
+        task=choice.cleaned_data["task"],
+        data=request.POST,
+        by=request.user,
+        via="review",
+    )
+    if overloads := getattr(outcome.refusal, "overloads", None):
+        return outcome.status, {
+            "task": outcome.task,
             # What the person saw, so "Plan anyway" is still refused if the task changed.
-            "version": form.cleaned_data["version"],
-            "week_label": week_label(form.cleaned_data["week"]),
+            "version": outcome.form.cleaned_data["version"],
+            "week_label": week_label(outcome.refusal.week),
             "overloads": overloads,
+            "message": outcome.message,
         }
-    _, changed = _apply(request, action, form, via=via)
-    return (200 if changed else 409), None
-
-
-def _overload_message(request, warning: dict, *, how_to_override: str) -> None:
-    over = ", ".join(
-        f"{o.person} at {hours_text(o.load)} of {hours_text(o.capacity)} h"
-        for o in warning["overloads"]
-    )
-    messages.warning(
-        request,
-        f"“{warning['task'].title}” is not planned: {warning['week_label']} would put {over}. "
-        f"{how_to_override}",
-    )
+    (messages.success if outcome.done else messages.error)(request, outcome.message)
+    return outcome.status, None
 
 
 @require_POST
@@ -385,21 +275,8 @@ def _overload_message(request, warning: dict, *, how_to_override: str) -> None:
 @permission_required("backlog.change_task", raise_exception=True)
 def review_task_action(request):
     """Act on a task from the review's bars; the bars redraw with its person still open."""
-    status, warning = _act_on_task(request, via="review")
+    status, warning = _act_on_task(request)
     return _review_load(request, status=status, warning=warning)
-
-
-@require_POST
-@login_required
-@permission_required("backlog.change_task", raise_exception=True)
-def board_plan(request):
-    """Plan a card into a week, or unplan it, from the board's Move… menu."""
-    status, warning = _act_on_task(request, via="board")
-    if warning:
-        _overload_message(
-            request, warning, how_to_override="Tick “even over capacity” to plan it anyway."
-        )
-    return board_response(request, status=status)
 
 
 def _review_load(request, *, status: int, warning: dict | None = None):
@@ -407,12 +284,13 @@ def _review_load(request, *, status: int, warning: dict | None = None):
     open_bar = request.POST.get("open", "")
     if not request.htmx:
         if warning:
-            _overload_message(
-                request, warning, how_to_override="Plan it from its task page to plan anyway."
+            messages.warning(
+                request, f"{warning['message']} Plan it from its task page to plan anyway."
             )
         return redirect(f"{reverse('capacity:review')}?{urlencode({'open': open_bar})}")
     context = _review_context(request, open=open_bar, warning=warning)
-    return render(request, "capacity/review.html#review-load", context, status=status)
+    response = render(request, "capacity/review.html#review-load", context, status=status)
+    return varies_on_htmx(response)
 
 
 FIRST_YEAR = 2000
@@ -435,7 +313,6 @@ def year_review(request, year):
         "capacity/year.html",
         {
             "summary": summary,
-            "charts": year_charts(summary),
             "this_year": timezone.localdate().year,
             "first_year": FIRST_YEAR,
         },
@@ -448,20 +325,14 @@ def year_review(request, year):
 def year_export(request, year):
     """The year as CSV: its totals, then one row per category, quadrant, requester and month."""
     summary = year_in_review(_year_or_404(year), today=timezone.localdate())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mopsboard-{year}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["breakdown", "name", "received", "done", "hours_done"])
-    writer.writerow(["year", year, summary.received, summary.done, hours_text(summary.hours_done)])
-    for breakdown, rows in summary.breakdowns.items():
-        for row in rows:
-            writer.writerow(
-                [
-                    breakdown,
-                    spreadsheet_safe(row.name),
-                    row.received,
-                    row.done,
-                    hours_text(row.hours_done),
-                ]
-            )
-    return response
+    totals = ["year", str(year), summary.received, summary.done, summary.hours_done]
+    rows = [
+        [breakdown, row.name, row.received, row.done, row.hours_done]
+        for breakdown, rows in summary.breakdowns.items()
+        for row in rows
+    ]
+    return csv_download(
+        f"mopsboard-{year}.csv",
+        ["breakdown", "name", "received", "done", "hours_done"],
+        [[*row[:4], hours_text(row[4])] for row in [totals, *rows]],
+    )

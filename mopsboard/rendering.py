@@ -1,14 +1,24 @@
 """How a view answers: the whole page, or one named partial of it for htmx."""
 
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def render_page(request, template: str, context: dict, *, partial: str, status: int = 200):
     """Render `partial` of `template` for an htmx request, the whole page otherwise.
 
     A history-restore request (the back button after htmx pushed a URL) always gets
-    the page, because htmx will put the response in place of the whole body.
+    the page, because htmx will put the response in place of the whole body. The answer
+    varies on the htmx headers, so no cache serves a fragment where a page was asked for.
     """
     if request.htmx and not request.htmx.history_restore_request:
         template = f"{template}#{partial}"
-    return render(request, template, context, status=status)
+    return varies_on_htmx(render(request, template, context, status=status))
+
+
+def varies_on_htmx(response, *, target: bool = False):
+    """Say the response differs for htmx requests (and by their target, if it does)."""
+    patch_vary_headers(
+        response, ["HX-Request", "HX-History-Restore-Request", *(["HX-Target"] if target else [])]
+    )
+    return response

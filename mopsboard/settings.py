@@ -39,9 +39,12 @@ INSTALLED_APPS = [
     "template_partials",
     "pgtrigger",
     "pghistory",
+    "mopsboard",
+    "people",
     "backlog",
     "raci",
     "capacity",
+    "demo",
 ]
 
 MIDDLEWARE = [

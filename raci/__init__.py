@@ -1,6 +1,5 @@
-"""Who is who and who owns what: people, their roles on tasks, share links.
+"""Who owns what: people's RACI roles on tasks, the matrix, its share links.
 
-Person lives here rather than in backlog because a person matters to mopsboard as a
-holder of RACI roles (team member or stakeholder); the backlog only points at one
-as a task's requester.
+It sits on the backlog (a role is on a task) and on people; capacity sits on it, since
+load is counted from who is Responsible.
 """

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from raci.models import Assignment, Person, ShareLink
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "kind", "weekly_capacity_hours", "is_active"]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["name", "email", "title"]
+from raci.models import Assignment, ShareLink
 
 
 @admin.register(Assignment)

@@ -5,7 +5,8 @@ from django import forms
 
 from backlog.filters import TaskFilter
 from backlog.models import Quadrant, Status
-from raci.models import Person, annotate_raci_checks, problem_conditions
+from people.models import Person
+from raci.models import annotate_raci_checks, problem_conditions
 
 
 class MatrixFilter(TaskFilter):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from backlog.forms import DateInput, date_ahead, plain_text
+from mopsboard.forms import DateInput, date_ahead
 from raci.models import Role
 
 CELL_CHOICES = [("", "None"), *Role.choices]
@@ -41,8 +41,16 @@ class ShareLinkForm(forms.Form):
         help_text="Leave empty for a link that works until you revoke it.",
     )
 
+    # The matrix's filter, as its query string: passed along from "Share this view…".
+    query = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": "That filter is too long to share; narrow it down."},
+    )
+
     def clean_label(self):
-        return plain_text(self.cleaned_data["label"].strip())
+        return self.cleaned_data["label"].strip()
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]

@@ -1,4 +1,4 @@
-"""People, their RACI roles on tasks, and the links that share the matrix."""
+"""People's RACI roles on tasks, and the links that share the matrix."""
 
 from dataclasses import dataclass
 
@@ -9,45 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-
-class PersonQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
-class Person(models.Model):
-    class Kind(models.TextChoices):
-        TEAM = "team", "Team member"
-        STAKEHOLDER = "stakeholder", "Stakeholder"
-
-    name = models.CharField(max_length=120)
-    email = models.EmailField(blank=True)
-    title = models.CharField(
-        max_length=120, blank=True, help_text="Job title or team, e.g. Demand generation."
-    )
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TEAM)
-    weekly_capacity_hours = models.PositiveSmallIntegerField(
-        default=32, help_text="Hours a week this person can give the team; 0 for stakeholders."
-    )
-    is_active = models.BooleanField(default=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-
-    objects = PersonQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "people"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(weekly_capacity_hours__lte=168),
-                name="person_capacity_within_a_week",
-            )
-        ]
-
-    def __str__(self):
-        return self.name
+from people.models import Person
 
 
 class Role(models.TextChoices):

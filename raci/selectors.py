@@ -5,35 +5,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils.safestring import SafeString, mark_safe
 
 from backlog.models import Task
+from people.models import Person
 from raci.models import (
     ACCOUNTABLE_ROLES,
     RESPONSIBLE_ROLES,
     Assignment,
     Level,
-    Person,
     Problem,
     Role,
     health_of,
     task_problems,
 )
-
-
-def cell_html(task_id: int, person_id: int, role: str, *, editable: bool = True) -> SafeString:
-    """One matrix cell, its id (for htmx) only where it can be edited.
-
-    Built with an f-string, not the template engine: a 200 x 40 grid has 8,000 cells
-    and a template variable costs more than the whole cell does here. Nothing needs
-    escaping: the ids are integers and the role is one of five fixed values, which the
-    database's check constraint guarantees.
-    """
-    cell_id = f' id="raci-cell-{task_id}-{person_id}" tabindex="-1"' if editable else ""
-    return mark_safe(
-        f'<td{cell_id} data-task-id="{task_id}" data-person-id="{person_id}" '
-        f'data-role="{role}">{role}</td>'
-    )
 
 
 @dataclass
@@ -45,16 +29,6 @@ class MatrixRow:
     @property
     def health(self) -> Level:
         return health_of(self.problems)
-
-    @property
-    def cells_html(self) -> SafeString:
-        return mark_safe("".join(cell_html(self.task.pk, p.pk, role) for p, role in self.cells))
-
-    @property
-    def read_only_cells_html(self) -> SafeString:
-        return mark_safe(
-            "".join(cell_html(self.task.pk, p.pk, role, editable=False) for p, role in self.cells)
-        )
 
 
 @dataclass

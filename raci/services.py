@@ -5,11 +5,13 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mopsboard.errors import Conflict
 from mopsboard.history import history_context
-from raci.models import ACCOUNTABLE_ROLES, Assignment, Person, Role, ShareLink
+from people.models import Person
+from raci.models import ACCOUNTABLE_ROLES, Assignment, Role, ShareLink
 
 
-class CellChanged(Exception):
+class CellChanged(Conflict):
     """Someone changed this cell since the editor saw it; `current` is its role now."""
 
     def __init__(self, current: str):
@@ -17,7 +19,7 @@ class CellChanged(Exception):
         self.current = current
 
 
-class AccountableTaken(Exception):
+class AccountableTaken(Conflict):
     """Another person is already Accountable for the task."""
 
     def __init__(self, holder: Assignment):
@@ -26,7 +28,7 @@ class AccountableTaken(Exception):
 
 
 def assignment_set(
-    *, task, person, role: str, expected: str, move_accountable: bool = False, by
+    *, task, person, role: str, expected: str, move_accountable: bool = False, by, via: str
 ) -> tuple[Person, str] | None:
     """Give `person` the `role` on `task` ("" takes them off it).
 
@@ -38,7 +40,7 @@ def assignment_set(
     one-Accountable constraint settles a race between two editors: the second gets
     AccountableTaken too.
     """
-    with transaction.atomic(), history_context(by):
+    with transaction.atomic(), history_context(by, via=via):
         cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
         if (cell.role if cell else "") != expected:
             raise CellChanged(cell.role if cell else "")

@@ -1,29 +1,27 @@
 """RACI pages: the matrix editor, its cell updates, share links and the stakeholder page."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from backlog.models import Task
-from mopsboard.exports import spreadsheet_safe
-from mopsboard.rendering import render_page
+from mopsboard.exports import csv_download
+from mopsboard.forms import errors_text
+from mopsboard.rendering import render_page, varies_on_htmx
+from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
 from raci.forms import CellForm, ShareLinkForm
-from raci.models import Person, Role, ShareLink
+from raci.models import Role, ShareLink
 from raci.selectors import (
     Matrix,
-    cell_html,
     matrix_row,
     page_problems,
     page_problems_for,
@@ -36,6 +34,7 @@ can_edit_raci = permission_required("raci.change_assignment", raise_exception=Tr
 can_share = permission_required("raci.add_sharelink", raise_exception=True)
 # Rows a matrix page may show: ?per_page=200 puts a whole programme on one printout.
 PAGE_SIZES = {"25", "50", "100", "200"}
+SHARE_LINKS_PAGE_SIZE = 50
 
 
 def _matrix_tasks(matrix_filter: MatrixFilter):
@@ -56,6 +55,10 @@ def _matrix_page(request) -> dict:
 @login_required
 @can_view_raci
 def matrix(request):
+    return _matrix(request)
+
+
+def _matrix(request, **extra):
     context = _matrix_page(request)
     query = request.GET.copy()
     query.pop("page", None)
@@ -66,12 +69,12 @@ def matrix(request):
             **context,
             "query": query.urlencode(),
             "page_sizes": sorted(map(int, PAGE_SIZES)),
-            "roles": Role,
             "can_edit": request.user.has_perm("raci.change_assignment"),
             "can_share": request.user.has_perm("raci.add_sharelink"),
+            **extra,
         },
         partial="raci-matrix",
-        status=200 if context["filter"].is_valid() else 400,
+        status=200 if context["filter"].is_valid() else 422,
     )
 
 
@@ -80,8 +83,13 @@ def matrix(request):
 @can_view_raci
 def team_hints_view(request):
     """Who carries too much or none of the open work: read over all of it, so the
-    matrix loads it after the page rather than making every page wait."""
-    return render(request, "raci/matrix.html#team-hints", {"team_hints": team_hints()})
+    matrix loads it after the page rather than making every page wait. Asked for as a
+    page (no htmx, the link it stands in for), it is the matrix with the hints in place."""
+    if not request.htmx:
+        return _matrix(request, team_hints=team_hints())
+    return varies_on_htmx(
+        render(request, "raci/matrix.html#team-hints", {"team_hints": team_hints()})
+    )
 
 
 @require_POST
@@ -91,8 +99,9 @@ def cell_update(request):
     """Set one cell; answer with the cell, its row's health and the summary."""
     form = CellForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(str(e) for field in form.errors.values() for e in field)
-        return _cell_problem(request, f"That change was not understood: {errors}", status=422)
+        return _cell_problem(
+            request, f"That change was not understood: {errors_text(form)}", status=422
+        )
     task = get_object_or_404(Task, pk=form.cleaned_data["task"])
     person = get_object_or_404(Person, pk=form.cleaned_data["person"])
     role, status, moved = form.cleaned_data["role"], 200, None
@@ -104,6 +113,7 @@ def cell_update(request):
             expected=form.cleaned_data["expected"],
             move_accountable=form.cleaned_data["move_accountable"],
             by=request.user,
+            via="raci",
         )
     except services.CellChanged as changed:
         role, status = changed.current, 409
@@ -122,30 +132,30 @@ def cell_update(request):
             {"task": task, "person": person, "holder": taken.holder, "form": form},
             status=409,
         )
-        return reswap(retarget(response, "#raci-confirm"), "innerHTML")
+        return varies_on_htmx(reswap(retarget(response, "#raci-confirm"), "innerHTML"))
     if not request.htmx:
         if status == 200:
             messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
         return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
-    return render(
+    page_tasks = form.cleaned_data["page_tasks"]
+    response = render(
         request,
         "raci/matrix.html#cell-updated",
         {
             "task": task,
-            "cell": cell_html(task.pk, person.pk, role),
+            "person": person,
+            "role": role,
             # The previous Accountable's cell changed too when the A moved.
-            "moved_cell": moved and oob(cell_html(task.pk, moved[0].pk, moved[1])),
+            "moved": moved,
             "row": matrix_row(task),
-            "problems": page_problems_for(form.cleaned_data["page_tasks"]),
+            # The matrix sends its page's tasks to count its summary again; the task
+            # page has no summary and sends none.
+            "problems": page_tasks and page_problems_for(page_tasks),
             "oob": True,
         },
         status=status,
     )
-
-
-def oob(cell: str) -> str:
-    """The same cell, swapped out of band."""
-    return mark_safe(cell.replace("<td ", '<td hx-swap-oob="true" ', 1))
+    return varies_on_htmx(response)
 
 
 def _cell_problem(request, message: str, *, status: int):
@@ -153,31 +163,25 @@ def _cell_problem(request, message: str, *, status: int):
     if not request.htmx:
         return redirect("raci:matrix")
     response = render(request, "base.html#messages", {}, status=status)
-    return reswap(retarget(response, "#messages"), "outerHTML")
+    return varies_on_htmx(reswap(retarget(response, "#messages"), "outerHTML"))
 
 
-def _write_matrix_csv(response, grid: Matrix) -> None:
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "title", "quadrant", "status", *(spreadsheet_safe(p.name) for p in grid.people)]
-    )
-    for row in grid.rows:
-        task = row.task
-        writer.writerow(
+def _matrix_csv(filename: str, grid: Matrix):
+    """One row per task, one column per person, holding their role."""
+    return csv_download(
+        filename,
+        ["id", "title", "quadrant", "status", *(person.name for person in grid.people)],
+        (
             [
-                task.pk,
-                spreadsheet_safe(task.title),
-                task.quadrant.value if task.quadrant else "",
-                task.status,
+                row.task.pk,
+                row.task.title,
+                row.task.quadrant.value if row.task.quadrant else "",
+                row.task.status,
                 *(role for _, role in row.cells),
             ]
-        )
-
-
-def _csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+            for row in grid.rows
+        ),
+    )
 
 
 @require_GET
@@ -186,26 +190,27 @@ def _csv_response(filename: str) -> HttpResponse:
 def export(request):
     """The filtered matrix as CSV: one row per task, one column per person."""
     matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
-    response = _csv_response("mopsboard-raci.csv")
-    _write_matrix_csv(response, raci_matrix(list(_matrix_tasks(matrix_filter))))
-    return response
+    return _matrix_csv("mopsboard-raci.csv", raci_matrix(list(_matrix_tasks(matrix_filter))))
 
 
 @require_GET
 @login_required
 @can_share
 def share_links(request):
+    return _share_links_page(request, ShareLinkForm(initial={"query": request.GET.get("query")}))
+
+
+def _share_links_page(request, form, *, status: int = 200):
     links = ShareLink.objects.select_related("created_by")
-    page = Paginator(links, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "raci/share_links.html",
         {
-            "page": page,
-            "form": ShareLinkForm(),
-            "query": request.GET.get("query", ""),
+            "page": Paginator(links, SHARE_LINKS_PAGE_SIZE).get_page(request.GET.get("page")),
+            "form": form,
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -214,23 +219,16 @@ def share_links(request):
 @can_share
 def share_link_create(request):
     form = ShareLinkForm(request.POST)
-    query = request.POST.get("query", "")
-    if not MatrixFilter(QueryDict(query), queryset=Task.objects.none()).is_valid():
+    if (
+        form.is_valid()
+        and not MatrixFilter(
+            QueryDict(form.cleaned_data["query"]), queryset=Task.objects.none()
+        ).is_valid()
+    ):
         form.add_error(None, "The filter to share was not understood; share from the matrix.")
     if not form.is_valid():
-        links = ShareLink.objects.select_related("created_by")
-        return render(
-            request,
-            "raci/share_links.html",
-            {
-                "page": Paginator(links, 50).get_page(1),
-                "form": form,
-                "query": query,
-                "today": timezone.localdate(),
-            },
-            status=422,
-        )
-    link = services.share_link_create(by=request.user, query=query, **form.cleaned_data)
+        return _share_links_page(request, form, status=422)
+    link = services.share_link_create(by=request.user, **form.cleaned_data)
     messages.success(request, f"Share link for {link.label} created. Copy it from the list.")
     return redirect("raci:share-links")
 
@@ -282,7 +280,7 @@ def shared(request, token):
     response = render(
         request,
         "raci/shared.html",
-        {"link": link, "matrix": grid, "person": person, "roles": Role},
+        {"link": link, "matrix": grid, "person": person},
     )
     return _private(response)
 
@@ -291,6 +289,4 @@ def shared(request, token):
 def shared_export(request, token):
     link = _open_share_link(token)
     grid, _ = _shared_grid(link, request.GET.get("person"))
-    response = _csv_response("raci.csv")
-    _write_matrix_csv(response, grid)
-    return _private(response)
+    return _private(_matrix_csv("raci.csv", grid))

@@ -5,7 +5,7 @@ import os
 import pytest
 from django.test import Client
 
-from backlog.roles import LEAD, MEMBER, VIEWER
+from mopsboard.roles import LEAD, MEMBER, VIEWER
 from tests.factories import UserFactory
 
 

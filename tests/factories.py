@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
-from raci.models import Assignment, Person, Role, ShareLink
+from people.models import Person
+from raci.models import Assignment, Role, ShareLink
 
 
 class UserFactory(factory.django.DjangoModelFactory):

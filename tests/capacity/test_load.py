@@ -7,7 +7,8 @@ import pytest
 
 from capacity.models import TimeOff, week_from_input, week_of
 from capacity.selectors import team_load
-from raci.models import Person, Role
+from people.models import Person
+from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

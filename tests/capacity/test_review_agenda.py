@@ -10,7 +10,8 @@ from backlog import services
 from backlog.models import Status, TaskEvent
 from capacity.models import week_of
 from capacity.selectors import RETURNING_SOON_DAYS, review_figures, review_since
-from raci.models import Person, Role
+from people.models import Person
+from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, ReviewFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

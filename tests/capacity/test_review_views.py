@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from backlog.models import Status, Task, new_year_after
 from capacity.models import Review, week_label, week_of
-from raci.models import Person, Role
+from people.models import Person
+from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, ReviewFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

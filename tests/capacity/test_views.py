@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from backlog.models import Status, Task
 from capacity.models import TimeOff, week_label, week_of
-from raci.models import Person, Role
+from people.models import Person
+from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

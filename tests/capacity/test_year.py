@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backlog.models import Status, TaskEvent
 from capacity.selectors import year_in_review
-from raci.models import Person
+from people.models import Person
 from tests.factories import CategoryFactory, PersonFactory, TaskFactory, TimeOffFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from backlog.models import Status
 from capacity.models import week_label, week_of
-from raci.models import Person, Role
+from people.models import Person
+from raci.models import Role
 from tests.e2e.conftest import log_in
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 

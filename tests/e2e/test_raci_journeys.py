@@ -3,7 +3,8 @@
 from playwright.sync_api import expect
 
 from backlog.models import Task
-from raci.models import Person, Role, ShareLink
+from people.models import Person
+from raci.models import Role, ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import PersonFactory, TaskFactory
 

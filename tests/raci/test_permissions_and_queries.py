@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from raci.models import Assignment, Person, Role, ShareLink
+from people.models import Person
+from raci.models import Assignment, Role, ShareLink
 from tests.factories import AssignmentFactory, PersonFactory, ShareLinkFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

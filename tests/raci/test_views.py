@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from raci.models import Assignment, Person, Role, ShareLink
+from people.models import Person
+from raci.models import Assignment, Role, ShareLink
 from tests.factories import AssignmentFactory, PersonFactory, ShareLinkFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,13 @@ LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
 
 # Permission codenames per role; "app.*" means every permission of that app.
 ROLE_PERMISSIONS = {
-    LEAD: ["backlog.*", "raci.*", "capacity.*"],
+    LEAD: ["people.*", "backlog.*", "raci.*", "capacity.*"],
     MEMBER: [
         "backlog.view_task",
         "backlog.add_task",
         "backlog.change_task",
         "backlog.view_category",
-        "raci.view_person",
+        "people.view_person",
         "raci.view_assignment",
         "capacity.view_timeoff",
         "capacity.view_review",
@@ -25,7 +25,7 @@ ROLE_PERMISSIONS = {
     VIEWER: [
         "backlog.view_task",
         "backlog.view_category",
-        "raci.view_person",
+        "people.view_person",
         "raci.view_assignment",
         "capacity.view_timeoff",
         "capacity.view_review",

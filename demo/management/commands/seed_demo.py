@@ -13,12 +13,17 @@ from django.utils import timezone
 
 from backlog import services
 from backlog.models import Category, Quadrant, Status, Task, TaskEvent, new_year_after
-from backlog.roles import LEAD, MEMBER, VIEWER
-from capacity.models import Review, week_of
-from capacity.selectors import review_figures
+from capacity.agenda import review_figures
+from capacity.models import Review
 from capacity.services import time_off_set
-from raci.models import AssignmentEvent, Person, Role, ShareLink
+from mopsboard.roles import LEAD, MEMBER, VIEWER
+from mopsboard.weeks import week_of
+from people.models import Person
+from raci.models import AssignmentEvent, Role, ShareLink
 from raci.services import assignment_set
+
+# The door the demo's changes come through, as their history records it.
+DEMO = "demo"
 
 CATEGORIES = [
     "Campaign build",
@@ -336,7 +341,7 @@ class Command(BaseCommand):
         existing = Task.objects.filter(title=title).first()
         if existing:
             return existing, False
-        return services.task_create(by=by, title=title, **fields), True
+        return services.task_create(by=by, via=DEMO, title=title, **fields), True
 
     def _assign(self, task, people, by):
         if task.status == Status.DECLINED:
@@ -352,20 +357,32 @@ class Command(BaseCommand):
         if task.category.name == "Compliance/privacy":
             roles.setdefault("Olivia Grant", Role.INFORMED)
         for name, role in roles.items():
-            assignment_set(task=task, person=people[name], role=role, expected="", by=by)
+            assignment_set(task=task, person=people[name], role=role, expected="", by=by, via=DEMO)
 
     def _move_on(self, task, by):
         if task.title in PROGRESS:
             status, weeks_from_now = PROGRESS[task.title]
             week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
-            task = services.task_plan(task=task, version=task.version, week=week, by=by)
+            # The demo's weeks are its story (some past, one over capacity on purpose),
+            # so it writes them as they were rather than asking the planning rules.
+            task = services.task_update(
+                task=task,
+                version=task.version,
+                by=by,
+                via=DEMO,
+                status=Status.PLANNED,
+                planned_week=week,
+            )
             if status != Status.PLANNED:
-                services.task_set_status(task=task, version=task.version, status=status, by=by)
+                services.task_set_status(
+                    task=task, version=task.version, status=status, by=by, via=DEMO
+                )
         elif task.title == RETURNS_TODAY:
             services.task_update(
                 task=task,
                 version=task.version,
                 by=by,
+                via=DEMO,
                 status=Status.DEFERRED,
                 deferred_until=timezone.localdate(),
             )
@@ -375,10 +392,11 @@ class Command(BaseCommand):
                 version=task.version,
                 until=new_year_after(timezone.localdate()),
                 by=by,
+                via=DEMO,
             )
         elif task.title in DECLINED:
             services.task_decline(
-                task=task, version=task.version, reason=DECLINED[task.title], by=by
+                task=task, version=task.version, reason=DECLINED[task.title], by=by, via=DEMO
             )
 
     def _last_weeks_review(self, lead, people, task_ids):
@@ -417,11 +435,11 @@ class Command(BaseCommand):
     def _this_week(self, lead, made_now):
         finished = Task.objects.get(pk=made_now[FINISHED_THIS_WEEK].pk)
         services.task_set_status(
-            task=finished, version=finished.version, status=Status.DONE, by=lead
+            task=finished, version=finished.version, status=Status.DONE, by=lead, via=DEMO
         )
         title, quadrant = MOVED_THIS_WEEK
         moved = Task.objects.get(pk=made_now[title].pk)
         services.task_move_to_quadrant(
-            task=moved, version=moved.version, quadrant=quadrant, by=lead
+            task=moved, version=moved.version, quadrant=quadrant, by=lead, via=DEMO
         )
         services.deferred_tasks_return(today=timezone.localdate())

@@ -1,0 +1,106 @@
+"""What can be done to a task from a page: one table of actions, one dispatcher.
+
+Each action is a form (its fields are the service's keyword arguments, version
+included), the service that writes, and the sentence that says it was done. Apps above
+the backlog add their own at start-up (capacity adds plan and unplan in its AppConfig),
+so the board, the triage inbox, the task page and the review all act through `task_act`
+without the backlog importing them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+
+from backlog import services
+from backlog.forms import DeclineForm, DeferForm, MoveForm, ScoreForm, StatusForm
+from backlog.models import Task
+from mopsboard.errors import DomainError
+from mopsboard.forms import errors_text
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    form_class: type[forms.Form]
+    service: Callable[..., Task]
+    done: Callable[[Task], str]
+
+
+ACTIONS: dict[str, TaskAction] = {}
+
+
+def register(name: str, action: TaskAction) -> None:
+    ACTIONS[name] = action
+
+
+register(
+    "score",
+    TaskAction(
+        ScoreForm,
+        services.task_rescore,
+        lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
+    ),
+)
+register(
+    "move",
+    TaskAction(
+        MoveForm,
+        services.task_move_to_quadrant,
+        lambda task: (
+            f"“{task.title}” is now a {task.quadrant.label.lower()} "
+            f"(impact {task.impact}, effort {task.effort})."
+        ),
+    ),
+)
+register(
+    "status",
+    TaskAction(
+        StatusForm,
+        services.task_set_status,
+        lambda task: f"“{task.title}” is now {task.get_status_display().lower()}.",
+    ),
+)
+register(
+    "defer",
+    TaskAction(
+        DeferForm,
+        services.task_defer,
+        lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
+    ),
+)
+register(
+    "decline",
+    TaskAction(DeclineForm, services.task_decline, lambda task: f"“{task.title}” declined."),
+)
+
+
+@dataclass
+class Outcome:
+    """How an action went: the task as it now is, the bound form, the status a page
+    answers with (200, or the refusal's 404 / 409 / 422), what to tell the person, and
+    the domain error that refused it, if one did."""
+
+    task: Task
+    form: forms.Form
+    status: int
+    message: str
+    refusal: DomainError | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == 200
+
+
+def task_act(*, name: str, task: Task, data, by, via: str) -> Outcome:
+    """Validate `data` with the action's form and run its service, through door `via`."""
+    action = ACTIONS[name]
+    form = action.form_class(data, task=task)
+    if not form.is_valid():
+        return Outcome(task, form, 422, f"“{task.title}”: {errors_text(form)}")
+    try:
+        changed = action.service(task=task, by=by, via=via, **form.cleaned_data)
+    except DomainError as refusal:
+        return Outcome(
+            getattr(refusal, "current", task), form, refusal.status, refusal.message, refusal
+        )
+    return Outcome(changed, form, 200, action.done(changed))

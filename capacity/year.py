@@ -1,0 +1,161 @@
+"""The year in review: what the year brought in, what the team finished and the hours
+it delivered against its capacity, for planning the next year."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Aggregate, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractMonth, Least
+from django.utils import timezone
+
+from backlog.models import Quadrant, Status, Task, TaskEvent, estimate_expression
+from capacity.models import TimeOff
+from mopsboard.weeks import week_of
+from people.models import Person
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of an expression, for "days from request to done"."""
+
+    function = "PERCENTILE_CONT"
+    name = "median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+@dataclass
+class YearRow:
+    """One line of a breakdown: a category, quadrant, requester or month."""
+
+    name: str
+    received: int = 0
+    done: int = 0
+    hours_done: Decimal = Decimal(0)
+
+
+@dataclass
+class YearInReview:
+    year: int
+    received: int
+    done: int
+    deferred: int
+    declined: int
+    median_days_to_done: float | None
+    hours_done: Decimal
+    capacity_hours: Decimal
+    weeks: int
+    breakdowns: dict[str, list[YearRow]]
+
+    @property
+    def delivered_percent(self) -> int | None:
+        return round(self.hours_done / self.capacity_hours * 100) if self.capacity_hours else None
+
+
+def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
+    """What the year brought in and what the team finished, for planning the next one.
+
+    A task counts as done in the year its status first became done (from the history).
+    Capacity is today's team's weekly hours over the year's weeks so far, less time off.
+    A dozen queries whatever the size of the backlog.
+    """
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    first_done = (
+        TaskEvent.objects.filter(pgh_obj=OuterRef("pk"), status=Status.DONE)
+        .order_by("pgh_created_at")
+        .values("pgh_created_at")[:1]
+    )
+    tasks = Task.objects.with_quadrant().annotate(done_at=Subquery(first_done))
+    received = tasks.filter(created_at__gte=start, created_at__lt=end)
+    done = tasks.filter(status=Status.DONE, done_at__gte=start, done_at__lt=end)
+    in_year = {"pgh_created_at__gte": start, "pgh_created_at__lt": end}
+
+    def moved_into(status):
+        """Tasks whose status changed to `status` within the year (once each)."""
+        earlier = TaskEvent.objects.filter(
+            Q(pgh_created_at__lt=OuterRef("pgh_created_at"))
+            | Q(pgh_created_at=OuterRef("pgh_created_at"), pgh_id__lt=OuterRef("pgh_id")),
+            pgh_obj_id=OuterRef("pgh_obj_id"),
+        ).order_by("-pgh_created_at", "-pgh_id")
+        return (
+            TaskEvent.objects.filter(status=status, pgh_label__in=["insert", "update"], **in_year)
+            .annotate(previous=Subquery(earlier.values("status")[:1]))
+            .exclude(previous=status)
+            .values("pgh_obj_id")
+            .distinct()
+            .count()
+        )
+
+    totals = done.aggregate(
+        hours=Sum(estimate_expression()), median=Median(F("done_at") - F("created_at"))
+    )
+    mondays = [
+        monday
+        for monday in (
+            week_of(datetime.date(year, 1, 4)) + datetime.timedelta(weeks=n) for n in range(53)
+        )
+        if monday.isocalendar().year == year and monday <= today
+    ]
+    team = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+    weekly = team.aggregate(hours=Sum("weekly_capacity_hours"))["hours"] or 0
+    # A week off takes a person's hours to nothing, not below.
+    off = TimeOff.objects.filter(person__in=team, week__in=mondays).aggregate(
+        hours=Sum(Least("hours", "person__weekly_capacity_hours"))
+    )["hours"]
+    return YearInReview(
+        year=year,
+        received=received.count(),
+        done=done.count(),
+        deferred=moved_into(Status.DEFERRED),
+        declined=moved_into(Status.DECLINED),
+        median_days_to_done=(
+            round(totals["median"].total_seconds() / 86400, 1)
+            if totals["median"] is not None
+            else None
+        ),
+        hours_done=totals["hours"] or Decimal(0),
+        capacity_hours=Decimal(weekly * len(mondays) - (off or 0)),
+        weeks=len(mondays),
+        breakdowns={
+            "category": _breakdown(received, done, "category__name", "No category"),
+            "quadrant": _breakdown(received, done, "quadrant_slug", "Not scored", Quadrant),
+            "requester": _breakdown(received, done, "requester__name", "No requester"),
+            "month": _months(received, done, year),
+        },
+    )
+
+
+def _breakdown(received, done, field, nameless, choices=None) -> list[YearRow]:
+    """Received and done (with hours) per value of `field`, most received first."""
+    rows: dict[str, YearRow] = {}
+
+    def row(value):
+        name = (choices(value).label if choices else value) if value else nameless
+        return rows.setdefault(name, YearRow(name))
+
+    for value, count in received.order_by().values_list(field).annotate(n=Count("pk")):
+        row(value).received = count
+    for value, count, hours in (
+        done.order_by().values_list(field).annotate(n=Count("pk"), h=Sum(estimate_expression()))
+    ):
+        row(value).done, row(value).hours_done = count, hours or Decimal(0)
+    return sorted(rows.values(), key=lambda r: (-r.received, -r.done, r.name))
+
+
+def _months(received, done, year) -> list[YearRow]:
+    months = {m: YearRow(datetime.date(year, m, 1).strftime("%b")) for m in range(1, 13)}
+    for month, count in (
+        received.order_by()
+        .annotate(m=ExtractMonth("created_at"))
+        .values_list("m")
+        .annotate(n=Count("pk"))
+    ):
+        months[month].received = count
+    for month, count, hours in (
+        done.order_by()
+        .annotate(m=ExtractMonth("done_at"))
+        .values_list("m")
+        .annotate(n=Count("pk"), h=Sum(estimate_expression()))
+    ):
+        months[month].done, months[month].hours_done = count, hours or Decimal(0)
+    return list(months.values())

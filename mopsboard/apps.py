@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MopsboardConfig(AppConfig):
+    """What every app shares: roles, rendering, exports, pagination, history context."""
+
+    name = "mopsboard"
+
+    def ready(self):
+        from mopsboard.roles import sync_roles
+
+        # Permissions are created by an earlier post_migrate receiver (auth's), so this
+        # one is connected without a sender and runs after the last app has migrated.
+        post_migrate.connect(sync_roles, dispatch_uid="mopsboard.sync_roles")

@@ -1,0 +1,53 @@
+"""The RACI matrix's cells, and a task's own RACI for the task page.
+
+A cell is built by one f-string, not a template: a 200 x 40 grid has 8,000 cells and a
+template variable costs more than the whole cell does here. Nothing needs escaping: the
+ids are integers and the role is one of five fixed values, which the database's check
+constraint guarantees.
+"""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from raci.models import Role
+from raci.selectors import Matrix, MatrixRow, raci_matrix
+
+register = template.Library()
+
+
+def _cell(task_id: int, person_id: int, role: str, *, editable: bool, oob: bool) -> str:
+    cell_id = f' id="raci-cell-{task_id}-{person_id}" tabindex="-1"' if editable else ""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<td{cell_id}{swap} data-task-id="{task_id}" data-person-id="{person_id}" '
+        f'data-role="{role}">{role}</td>'
+    )
+
+
+@register.simple_tag
+def raci_cell(task_id: int, person_id: int, role: str, *, oob: bool = False) -> SafeString:
+    """One editable cell, as a cell update answers it (`oob`: swapped out of band)."""
+    return mark_safe(_cell(task_id, person_id, role, editable=True, oob=oob))
+
+
+@register.simple_tag
+def raci_cells(row: MatrixRow, *, editable: bool = True) -> SafeString:
+    """A row's cells, with their ids (for htmx) only where they can be edited."""
+    return mark_safe(
+        "".join(
+            _cell(row.task.pk, person.pk, role, editable=editable, oob=False)
+            for person, role in row.cells
+        )
+    )
+
+
+@register.simple_tag
+def task_raci(task) -> Matrix:
+    """`task`'s row of the matrix, for the RACI panel of its page."""
+    return raci_matrix([task])
+
+
+@register.simple_tag
+def raci_roles() -> list[tuple[str, str]]:
+    """The roles a cell's menu offers, as (value, label)."""
+    return Role.choices

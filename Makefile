@@ -30,9 +30,11 @@ test: install /usr/bin/chromium
 e2e: install /usr/bin/chromium
 	$(BIN)/pytest -m e2e
 
+## Style, and the apps' import layers (a back-import fails here)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -285,6 +285,8 @@ def task_detail(request, pk):
         task = services.task_edit(
             task=task, version=form.cleaned_data["version"], by=request.user, via="task", **changes
         )
+    except services.TaskGone as gone:
+        raise Http404(gone.message) from gone
     except services.StaleEdit as stale:
         # Keep what the editor typed, but against the newer version: saving again is a
         # deliberate choice to replace the values shown in the conflict box.

@@ -56,6 +56,7 @@ def test_task_page_query_count_does_not_grow_with_its_history(lead_client, lead)
             by=lead,
             requester=PersonFactory(),
             impact=task.version % 5 + 1,
+            via="task",
         )
 
     task = edit(TaskFactory(impact=1, effort=1))

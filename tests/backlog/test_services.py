@@ -40,22 +40,24 @@ def test_a_scored_backlog_task_cannot_lose_its_scores_in_bulk_create():
 
 
 def test_creating_an_unscored_request_puts_it_in_triage():
-    task = services.task_create(by=None, title="Audit users not logged in for 90 days")
+    task = services.task_create(by=None, title="Audit users not logged in for 90 days", via="task")
     assert task.status == Status.NEW
     assert task.quadrant is None
 
 
 def test_scoring_in_triage_moves_the_request_to_the_backlog():
     task = TaskFactory(unscored=True)
-    task = services.task_rescore(task=task, version=task.version, impact=5, effort=1, by=None)
+    task = services.task_rescore(
+        task=task, version=task.version, impact=5, effort=1, by=None, via="task"
+    )
     assert (task.status, task.quadrant, task.version) == (Status.BACKLOG, Quadrant.QUICK_WIN, 2)
 
 
 def test_a_stale_version_is_refused_and_the_newer_values_kept():
     task = TaskFactory(impact=2, effort=4)
-    first = services.task_rescore(task=task, version=1, impact=5, effort=1, by=None)
+    first = services.task_rescore(task=task, version=1, impact=5, effort=1, by=None, via="task")
     with pytest.raises(services.StaleEdit) as stale:
-        services.task_rescore(task=task, version=1, impact=1, effort=5, by=None)
+        services.task_rescore(task=task, version=1, impact=1, effort=5, by=None, via="task")
     assert stale.value.current.version == first.version == 2
     task.refresh_from_db()
     assert (task.impact, task.effort) == (5, 1)
@@ -64,7 +66,7 @@ def test_a_stale_version_is_refused_and_the_newer_values_kept():
 def test_moving_to_a_quadrant_rescores_minimally():
     task = TaskFactory(impact=2, effort=5)
     task = services.task_move_to_quadrant(
-        task=task, version=task.version, quadrant=Quadrant.QUICK_WIN, by=None
+        task=task, version=task.version, quadrant=Quadrant.QUICK_WIN, by=None, via="task"
     )
     assert (task.impact, task.effort) == (3, 2)
 
@@ -72,16 +74,18 @@ def test_moving_to_a_quadrant_rescores_minimally():
 def test_defer_and_decline_record_date_and_reason():
     task = TaskFactory()
     until = datetime.date(2027, 1, 4)
-    task = services.task_defer(task=task, version=task.version, until=until, by=None)
+    task = services.task_defer(task=task, version=task.version, until=until, by=None, via="task")
     assert (task.status, task.deferred_until) == (Status.DEFERRED, until)
-    task = services.task_decline(task=task, version=task.version, reason="Out of scope", by=None)
+    task = services.task_decline(
+        task=task, version=task.version, reason="Out of scope", by=None, via="task"
+    )
     assert (task.status, task.declined_reason) == (Status.DECLINED, "Out of scope")
 
 
 def test_history_records_who_changed_what():
     lead = UserFactory(username="priya")
     task = TaskFactory(impact=2, effort=4, title="Bounce management campaign")
-    services.task_rescore(task=task, version=task.version, impact=4, effort=2, by=lead)
+    services.task_rescore(task=task, version=task.version, impact=4, effort=2, by=lead, via="task")
     latest = task_history(task)[0]
     assert latest.who == "priya"
     assert ("impact", 2, 4) in latest.changes
@@ -99,7 +103,7 @@ def test_history_records_bulk_updates_row_by_row():
 def test_history_keeps_a_deleted_task():
     task = TaskFactory()
     task_id = task.pk
-    services.task_delete(task=task, by=None)
+    services.task_delete(task=task, by=None, via="task")
     assert Events.objects.tracks(Task(pk=task_id)).filter(pgh_label="delete").count() == 1
 
 
@@ -107,26 +111,30 @@ def test_history_names_the_requester_not_its_id():
     from tests.factories import PersonFactory
 
     task = TaskFactory(requester=PersonFactory(name="Dana Whitfield"))
-    services.task_edit(task=task, version=1, by=None, requester=PersonFactory(name="Marco Rossi"))
+    services.task_edit(
+        task=task, version=1, by=None, requester=PersonFactory(name="Marco Rossi"), via="task"
+    )
     assert ("requester", "Dana Whitfield", "Marco Rossi") in task_history(task)[0].changes
 
 
 def test_leaving_deferred_or_declined_clears_the_date_and_reason():
     task = TaskFactory()
-    task = services.task_defer(task=task, version=1, until=datetime.date(2027, 1, 4), by=None)
-    task = services.task_decline(task=task, version=2, reason="Out of scope", by=None)
+    task = services.task_defer(
+        task=task, version=1, until=datetime.date(2027, 1, 4), by=None, via="task"
+    )
+    task = services.task_decline(task=task, version=2, reason="Out of scope", by=None, via="task")
     assert task.deferred_until is None
-    task = services.task_set_status(task=task, version=3, status=Status.BACKLOG, by=None)
+    task = services.task_set_status(
+        task=task, version=3, status=Status.BACKLOG, by=None, via="task"
+    )
     assert (task.status, task.declined_reason, task.deferred_until) == (Status.BACKLOG, "", None)
 
 
-def test_editing_a_task_deleted_meanwhile_is_a_404():
-    from django.http import Http404
-
+def test_editing_a_task_deleted_meanwhile_is_refused_as_gone():
     task = TaskFactory()
     Task.objects.filter(pk=task.pk).delete()
-    with pytest.raises(Http404):
-        services.task_rescore(task=task, version=1, impact=1, effort=1, by=None)
+    with pytest.raises(services.TaskGone, match="was deleted"):
+        services.task_rescore(task=task, version=1, impact=1, effort=1, by=None, via="task")
 
 
 def test_deferred_work_returns_to_triage_on_its_date_and_not_before():

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from capacity.models import TimeOff, week_from_input, week_of
-from capacity.selectors import team_load
+from capacity.load import team_load
+from capacity.models import TimeOff
+from mopsboard.weeks import week_from_input, week_of
 from people.models import Person
 from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from backlog import services
 from backlog.models import Status, TaskEvent
-from capacity.models import week_of
-from capacity.selectors import RETURNING_SOON_DAYS, review_figures, review_since
+from capacity.agenda import RETURNING_SOON_DAYS, review_figures, review_since
+from mopsboard.weeks import week_of
 from people.models import Person
 from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, ReviewFactory, TaskFactory
@@ -51,11 +51,13 @@ def test_moving_across_the_split_is_a_quadrant_move_and_within_it_a_rescore(lead
     stays = existing(title="Stays", impact=5, effort=2)
     early = existing(title="Moved before the review", impact=3, effort=2)
     triaged = existing(title="Triaged", unscored=True)
-    services.task_rescore(task=early, version=1, impact=2, effort=2, by=lead)
+    services.task_rescore(task=early, version=1, impact=2, effort=2, by=lead, via="task")
     happened_at(BEFORE, crosses, stays, early, triaged)
-    services.task_rescore(task=crosses, version=1, impact=2, effort=2, by=lead)  # fill-in
-    services.task_rescore(task=stays, version=1, impact=4, effort=1, by=lead)
-    services.task_rescore(task=triaged, version=1, impact=4, effort=4, by=lead)
+    services.task_rescore(
+        task=crosses, version=1, impact=2, effort=2, by=lead, via="task"
+    )  # fill-in
+    services.task_rescore(task=stays, version=1, impact=4, effort=1, by=lead, via="task")
+    services.task_rescore(task=triaged, version=1, impact=4, effort=4, by=lead, via="task")
     items = review_figures(today=TODAY, since=SINCE)["agenda"]
     moved = next(heading for heading in items if heading["key"] == "moved")
     assert {item["title"]: item["detail"] for item in moved["items"]} == {
@@ -68,8 +70,8 @@ def test_moving_across_the_split_is_a_quadrant_move_and_within_it_a_rescore(lead
 def test_a_change_undone_within_the_week_is_not_on_the_agenda(lead):
     task = existing(impact=4, effort=2)
     happened_at(BEFORE, task)
-    task = services.task_rescore(task=task, version=1, impact=1, effort=5, by=lead)
-    services.task_rescore(task=task, version=2, impact=4, effort=2, by=lead)
+    task = services.task_rescore(task=task, version=1, impact=1, effort=5, by=lead, via="task")
+    services.task_rescore(task=task, version=2, impact=4, effort=2, by=lead, via="task")
     assert agenda()["moved"] == agenda()["rescored"] == []
 
 
@@ -77,7 +79,7 @@ def test_finished_counts_work_done_since_and_not_before(lead):
     done_now = existing(title="Done since", status=Status.IN_PROGRESS, planned_week=THIS_WEEK)
     done_before = existing(title="Done before", status=Status.DONE, planned_week=THIS_WEEK)
     happened_at(BEFORE, done_now, done_before)
-    services.task_set_status(task=done_now, version=1, status=Status.DONE, by=lead)
+    services.task_set_status(task=done_now, version=1, status=Status.DONE, by=lead, via="task")
     assert agenda()["finished"] == ["Done since"]
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import Status, Task, new_year_after
-from capacity.models import Review, week_label, week_of
+from capacity.models import Review
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, ReviewFactory, TaskFactory
@@ -104,11 +105,11 @@ def test_defer_and_decline_from_the_review(htmx_client, overloaded):
     ("data", "message"),
     [
         ({"task": 999_999}, "That task no longer exists"),
-        ({"action": "delete"}, "Plan, unplan, defer or decline"),
+        ({"action": "delete"}, "That action is not offered here."),
         ({"action": "plan", "week": "2027-W53"}, "only some years have a week 53"),
         ({"action": "plan", "week": "soon"}, "Choose a week like 2026-W48"),
         ({"action": "decline", "reason": ""}, "Give the requester a reason."),
-        ({"action": "decline", "reason": "<b>no</b>"}, "HTML"),
+        ({"action": "plan", "week": "2025-W01"}, "2025-W01 is over"),
         ({"action": "plan", "version": "abc", "week": "2026-W50"}, "Enter a whole number."),
     ],
 )

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import Status, Task
-from capacity.models import TimeOff, week_label, week_of
+from capacity.models import TimeOff
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
@@ -93,7 +94,8 @@ def test_bad_time_off_gets_422(htmx_client, week, hours, message):
 def test_planning_into_this_week(lead_client):
     task = TaskFactory()
     response = lead_client.post(
-        reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": week_label(THIS_WEEK)}
+        reverse("backlog:task-action", args=[task.pk, "plan"]),
+        {"version": 1, "week": week_label(THIS_WEEK)},
     )
     assert response.url == task.get_absolute_url()
     task.refresh_from_db()
@@ -104,7 +106,7 @@ def test_planning_warns_before_pushing_someone_over_then_plans_anyway(htmx_clien
     tom = PersonFactory(name="Tom", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
     task = TaskFactory(estimate_hours=16)
     AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
-    url = reverse("capacity:task-plan", args=[task.pk])
+    url = reverse("backlog:task-action", args=[task.pk, "plan"])
     data = {"version": 1, "week": week_label(THIS_WEEK)}
     response = htmx_client.post(url, data)
     body = response.content.decode()
@@ -119,7 +121,7 @@ def test_planning_warns_before_pushing_someone_over_then_plans_anyway(htmx_clien
 
 def test_unplan_returns_the_task_to_the_backlog(lead_client):
     task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK)
-    lead_client.post(reverse("capacity:task-unplan", args=[task.pk]), {"version": 1})
+    lead_client.post(reverse("backlog:task-action", args=[task.pk, "unplan"]), {"version": 1})
     task.refresh_from_db()
     assert (task.status, task.planned_week) == (Status.BACKLOG, None)
 
@@ -128,7 +130,7 @@ def test_unplan_returns_the_task_to_the_backlog(lead_client):
 def test_bad_weeks_to_plan_get_422(lead_client, week):
     task = TaskFactory()
     response = lead_client.post(
-        reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": week}
+        reverse("backlog:task-action", args=[task.pk, "plan"]), {"version": 1, "week": week}
     )
     assert response.status_code == 422
     task.refresh_from_db()
@@ -145,7 +147,7 @@ def test_the_task_page_offers_this_and_next_week(lead_client):
 def test_deferred_lists_work_by_return_date(lead_client):
     TaskFactory(title="Later", status=Status.DEFERRED, deferred_until="2027-06-01")
     TaskFactory(title="Sooner", status=Status.DEFERRED, deferred_until="2027-01-04")
-    body = lead_client.get(reverse("capacity:deferred")).content.decode()
+    body = lead_client.get(reverse("backlog:deferred")).content.decode()
     assert body.index("Sooner") < body.index("Later")
     assert "Nothing is deferred." not in body
 
@@ -154,10 +156,13 @@ def mutating_requests(task, person):
     return [
         (reverse("capacity:person-capacity", args=[person.pk]), {"weekly_capacity_hours": 1}),
         (reverse("capacity:time-off"), {"person": person.pk, "week": "2026-W50", "hours": 8}),
-        (reverse("capacity:task-plan", args=[task.pk]), {"version": 1, "week": "2026-W50"}),
-        (reverse("capacity:task-unplan", args=[task.pk]), {"version": 1}),
         (
-            reverse("capacity:board-plan"),
+            reverse("backlog:task-action", args=[task.pk, "plan"]),
+            {"version": 1, "week": "2026-W50"},
+        ),
+        (reverse("backlog:task-action", args=[task.pk, "unplan"]), {"version": 1}),
+        (
+            reverse("backlog:board-action"),
             {"task": task.pk, "version": 1, "week": "2026-W50", "action": "plan"},
         ),
     ]
@@ -218,7 +223,11 @@ def test_this_weeks_hours_and_who_is_over(lead_client):
     PersonFactory(name="Ana", kind=Person.Kind.TEAM, weekly_capacity_hours=30)
     task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=12)
     AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
-    body = " ".join(lead_client.get(reverse("capacity:week-capacity")).content.decode().split())
+    body = " ".join(
+        lead_client.get(reverse("capacity:week-capacity"), headers={"HX-Request": "true"})
+        .content.decode()
+        .split()
+    )
     assert "This week: <strong>12 of 40 h</strong> planned, 28 h free; over capacity:" in body
     assert f'#person-{tom.pk}">Tom</a>' in body
 
@@ -226,7 +235,7 @@ def test_this_weeks_hours_and_who_is_over(lead_client):
 def test_planning_a_card_from_the_board_redraws_the_board(htmx_client):
     task = TaskFactory(title="Webinar program")
     response = htmx_client.post(
-        reverse("capacity:board-plan") + "?q=Webinar",
+        reverse("backlog:board-action") + "?q=Webinar",
         {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK), "action": "plan"},
     )
     body = response.content.decode()
@@ -242,12 +251,12 @@ def test_planning_a_card_over_capacity_asks_for_the_tick(htmx_client, lead_clien
     task = TaskFactory(title="Webinar program", estimate_hours=16)
     AssignmentFactory(task=task, person=tom, role=Role.RESPONSIBLE)
     data = {"task": task.pk, "version": 1, "week": week_label(THIS_WEEK), "action": "plan"}
-    response = htmx_client.post(reverse("capacity:board-plan"), data)
+    response = htmx_client.post(reverse("backlog:board-action"), data)
     assert response.status_code == 409
     assert "would put Tom at 16 of 10 h" in response.content.decode()
     assert Task.objects.get(pk=task.pk).planned_week is None
     response = lead_client.post(
-        reverse("capacity:board-plan") + "?q=x", {**data, "allow_over": "1"}
+        reverse("backlog:board-action") + "?q=x", {**data, "allow_over": "1"}
     )
     assert response.url == reverse("backlog:board") + "?q=x"
     assert Task.objects.get(pk=task.pk).planned_week == THIS_WEEK
@@ -257,11 +266,11 @@ def test_the_board_menu_offers_this_and_next_week(lead_client):
     TaskFactory()
     body = lead_client.get(reverse("backlog:board")).content.decode()
     assert f'"week": "{week_label(THIS_WEEK)}"' in body
-    assert f'hx-post="{reverse("capacity:board-plan")}?"' in body
+    assert f'hx-post="{reverse("backlog:board-action")}?"' in body
 
 
 def test_people_page_counts_open_work_up_to_a_cap(lead_client, monkeypatch):
-    monkeypatch.setattr("capacity.selectors.OWNED_CAP", 3)
+    monkeypatch.setattr("capacity.load.OWNED_CAP", 3)
     ana = PersonFactory(name="Ana", kind=Person.Kind.TEAM)
     for n in range(4):
         AssignmentFactory(task=TaskFactory(title=f"Audit {n}"), person=ana, role=Role.RESPONSIBLE)
@@ -276,7 +285,7 @@ def test_people_page_counts_open_work_up_to_a_cap(lead_client, monkeypatch):
 def test_unplanning_a_card_from_the_board(htmx_client):
     task = TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK)
     data = {"task": task.pk, "version": 1, "action": "unplan"}
-    assert htmx_client.post(reverse("capacity:board-plan"), data).status_code == 200
+    assert htmx_client.post(reverse("backlog:board-action"), data).status_code == 200
     task.refresh_from_db()
     assert (task.status, task.planned_week) == (Status.BACKLOG, None)
 
@@ -286,7 +295,7 @@ def test_finished_work_is_not_planned_again(htmx_client, status):
     extra = {"declined_reason": "No"} if status == Status.DECLINED else {}
     task = TaskFactory(status=status, **extra)
     data = {"task": task.pk, "version": 1, "action": "plan", "week": week_label(THIS_WEEK)}
-    response = htmx_client.post(reverse("capacity:board-plan"), data)
+    response = htmx_client.post(reverse("backlog:board-action"), data)
     assert response.status_code == 422
     assert "reopen it before planning it" in response.content.decode()
     assert Task.objects.get(pk=task.pk).status == status

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import Status, TaskEvent
-from capacity.selectors import year_in_review
+from capacity.year import year_in_review
 from people.models import Person
 from tests.factories import CategoryFactory, PersonFactory, TaskFactory, TimeOffFactory
 
@@ -49,10 +49,14 @@ def test_deferred_and_declined_count_tasks_once_whatever_their_status_now(lead):
     from backlog import services
 
     task = TaskFactory()
-    task = services.task_defer(task=task, version=1, until=datetime.date(2027, 1, 1), by=lead)
-    task = services.task_update(task=task, version=2, by=lead, status=Status.BACKLOG)
-    task = services.task_defer(task=task, version=3, until=datetime.date(2027, 1, 1), by=lead)
-    services.task_decline(task=TaskFactory(), version=1, reason="No budget", by=lead)
+    task = services.task_defer(
+        task=task, version=1, until=datetime.date(2027, 1, 1), by=lead, via="task"
+    )
+    task = services.task_update(task=task, version=2, by=lead, status=Status.BACKLOG, via="task")
+    task = services.task_defer(
+        task=task, version=3, until=datetime.date(2027, 1, 1), by=lead, via="task"
+    )
+    services.task_decline(task=TaskFactory(), version=1, reason="No budget", by=lead, via="task")
     summary = year_in_review(timezone.localdate().year, today=timezone.localdate())
     assert (summary.deferred, summary.declined) == (1, 1)
 
@@ -88,7 +92,7 @@ def test_the_year_page_and_its_csv(lead_client):
     assert '<svg class="month-chart"' in body
     csv = lead_client.get(reverse("capacity:year-export", args=[year]))
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
-    lines = csv.content.decode().splitlines()
+    lines = csv.getvalue().decode().splitlines()
     assert lines[0] == "breakdown,name,received,done,hours_done"
     assert "category,'=cmd,1,0,0" in lines
 
@@ -122,9 +126,11 @@ def test_work_deferred_in_an_earlier_year_and_edited_this_year_is_not_deferred_a
     from backlog import services
 
     task = TaskFactory(created_at=at(2025, 6, 1))
-    task = services.task_defer(task=task, version=1, until=datetime.date(2027, 1, 1), by=lead)
+    task = services.task_defer(
+        task=task, version=1, until=datetime.date(2027, 1, 1), by=lead, via="task"
+    )
     TaskEvent.objects.filter(pgh_obj=task).update(pgh_created_at=at(2025, 6, 2))
-    services.task_edit(task=task, version=2, by=lead, title="Renamed in 2026")
+    services.task_edit(task=task, version=2, by=lead, title="Renamed in 2026", via="task")
     TaskEvent.objects.filter(pgh_obj=task, title="Renamed in 2026").update(
         pgh_created_at=at(2026, 2, 1)
     )
@@ -142,5 +148,5 @@ def test_the_csv_starts_with_the_years_totals(lead_client):
     task = TaskFactory(estimate_hours=3, created_at=timezone.now())
     done_at(task, timezone.now())
     year = timezone.localdate().year
-    lines = lead_client.get(reverse("capacity:year-export", args=[year])).content.decode()
+    lines = lead_client.get(reverse("capacity:year-export", args=[year])).getvalue().decode()
     assert lines.splitlines()[1] == f"year,{year},1,1,3"

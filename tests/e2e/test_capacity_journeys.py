@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backlog.models import Status
-from capacity.models import week_label, week_of
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
 from tests.e2e.conftest import log_in

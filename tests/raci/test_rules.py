@@ -73,10 +73,10 @@ def test_giving_a_to_a_second_person_asks_first_then_moves_it_atomically():
     priya, tom = PersonFactory(name="Priya"), PersonFactory(name="Tom")
     AssignmentFactory(task=task, person=priya, role=AR)
     with pytest.raises(services.AccountableTaken) as taken:
-        services.assignment_set(task=task, person=tom, role=A, expected="", by=None)
+        services.assignment_set(task=task, person=tom, role=A, expected="", by=None, via="raci")
     assert taken.value.holder.person == priya
     services.assignment_set(
-        task=task, person=tom, role=A, expected="", move_accountable=True, by=None
+        task=task, person=tom, role=A, expected="", move_accountable=True, by=None, via="raci"
     )
     roles = dict(Assignment.objects.filter(task=task).values_list("person__name", "role"))
     assert roles == {"Priya": R, "Tom": A}
@@ -87,7 +87,7 @@ def test_moving_a_plain_a_takes_the_old_holder_off_the_task():
     old = AssignmentFactory(task=task, role=A)
     new = PersonFactory()
     services.assignment_set(
-        task=task, person=new, role=AR, expected="", move_accountable=True, by=None
+        task=task, person=new, role=AR, expected="", move_accountable=True, by=None, via="raci"
     )
     assert not Assignment.objects.filter(pk=old.pk).exists()
 
@@ -96,7 +96,7 @@ def test_a_cell_changed_since_the_editor_saw_it_is_not_overwritten():
     cell = AssignmentFactory(role=C)
     with pytest.raises(services.CellChanged) as changed:
         services.assignment_set(
-            task=cell.task, person=cell.person, role=INFORMED, expected="", by=None
+            task=cell.task, person=cell.person, role=INFORMED, expected="", by=None, via="raci"
         )
     assert changed.value.current == C
     cell.refresh_from_db()
@@ -105,7 +105,9 @@ def test_a_cell_changed_since_the_editor_saw_it_is_not_overwritten():
 
 def test_empty_role_takes_the_person_off_the_task():
     cell = AssignmentFactory(role=C)
-    services.assignment_set(task=cell.task, person=cell.person, role="", expected=C, by=None)
+    services.assignment_set(
+        task=cell.task, person=cell.person, role="", expected=C, by=None, via="raci"
+    )
     assert not Assignment.objects.exists()
 
 
@@ -119,7 +121,9 @@ def test_two_editors_giving_a_at_once_exactly_one_wins():
     def give_a(person):
         try:
             start.wait()
-            services.assignment_set(task=task, person=person, role=A, expected="", by=None)
+            services.assignment_set(
+                task=task, person=person, role=A, expected="", by=None, via="raci"
+            )
             outcomes.append("won")
         except services.AccountableTaken:
             outcomes.append("told someone else is Accountable")
@@ -139,7 +143,9 @@ def test_assignment_changes_are_in_the_history():
     from pghistory.models import Events
 
     cell = AssignmentFactory(role=C)
-    services.assignment_set(task=cell.task, person=cell.person, role=R, expected=C, by=None)
+    services.assignment_set(
+        task=cell.task, person=cell.person, role=R, expected=C, by=None, via="raci"
+    )
     labels = list(
         Events.objects.references(cell.task)
         .filter(pgh_model="raci.AssignmentEvent")
@@ -156,9 +162,9 @@ def test_the_task_history_shows_raci_changes_with_names():
     lead = UserFactory(username="priya")
     task = TaskFactory()
     tom = PersonFactory(name="Tom Becker")
-    services.assignment_set(task=task, person=tom, role=R, expected="", by=lead)
-    services.assignment_set(task=task, person=tom, role=AR, expected=R, by=lead)
-    services.assignment_set(task=task, person=tom, role="", expected=AR, by=lead)
+    services.assignment_set(task=task, person=tom, role=R, expected="", by=lead, via="raci")
+    services.assignment_set(task=task, person=tom, role=AR, expected=R, by=lead, via="raci")
+    services.assignment_set(task=task, person=tom, role="", expected=AR, by=lead, via="raci")
     raci = [(e.label, e.who, e.changes) for e in task_history(task) if e.label == "RACI"]
     assert raci == [
         ("RACI", "priya", [("Tom Becker", AR, "none")]),

@@ -150,7 +150,7 @@ def test_raci_export_has_one_column_per_person(lead_client):
     AssignmentFactory(
         task=task, person=PersonFactory(name="Tom Becker"), role=Role.ACCOUNTABLE_RESPONSIBLE
     )
-    lines = lead_client.get(reverse("raci:export")).content.decode().splitlines()
+    lines = lead_client.get(reverse("raci:export")).getvalue().decode().splitlines()
     assert lines[0].startswith("id,title,quadrant,status,")
     assert "Tom Becker" in lines[0]
     assert lines[1].startswith(f"{task.pk},Bounce management,quick-win,backlog,")
@@ -264,7 +264,7 @@ def test_shared_csv(client):
     body = ShareLinkFactory()
     response = client.get(reverse("raci:shared-export", args=[body.token]))
     assert response["Content-Type"].startswith("text/csv")
-    assert "Webinar" in response.content.decode()
+    assert "Webinar" in response.getvalue().decode()
     assert response["Cache-Control"] == "no-store"
 
 

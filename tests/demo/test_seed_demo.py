@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from backlog.models import Quadrant, Task, TaskEvent
+from capacity.agenda import review_figures, review_since
 from capacity.models import Review
-from capacity.selectors import review_figures, review_since
 from raci.models import ShareLink
 from tests.factories import TaskFactory
 

@@ -1,0 +1,269 @@
+"""Who may GET and POST every URL, walked from the URLconf: a URL added without an entry
+in ACCESS fails `test_every_url_has_an_entry`.
+
+Each entry names the roles that may GET and POST it (None: the method is not allowed at
+all). Everyone else is refused — sent to log in when anonymous, 403 when signed in — and a
+refused POST changes nothing. "shared" is a visitor who opened a share link and holds no
+account: a share link is read-only.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from backlog.models import Task, new_year_after
+from capacity.models import Review, TimeOff
+from mopsboard.weeks import week_label, week_of
+from people.models import Person
+from raci.models import Assignment, ShareLink
+from tests.factories import (
+    PersonFactory,
+    ReviewFactory,
+    ShareLinkFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANYONE = frozenset({"anonymous", "shared", "viewer", "member", "lead"})
+READERS = frozenset({"viewer", "member", "lead"})
+EDITORS = frozenset({"member", "lead"})
+LEAD = frozenset({"lead"})
+NOBODY = frozenset()
+ROLES = ["anonymous", "shared", "viewer", "member", "lead"]
+
+
+@dataclass(frozen=True)
+class Access:
+    get: frozenset | None
+    post: frozenset | None
+    # The URL's arguments and a POST body that would succeed, from the test's objects.
+    args: object = lambda data: []
+    body: object = lambda data: {}
+    actions: tuple = field(default=())
+
+
+def _version(data):
+    return {"version": data["task"].version}
+
+
+NEXT_WEEK = week_label(week_of(datetime.date.today()) + datetime.timedelta(weeks=1))
+NEW_YEAR = new_year_after(datetime.date.today()).isoformat()
+TASK_ACTION_BODIES = {
+    "status": lambda data: {**_version(data), "status": "done"},
+    "defer": lambda data: {**_version(data), "until": NEW_YEAR},
+    "decline": lambda data: {**_version(data), "reason": "Not this year"},
+    "plan": lambda data: {**_version(data), "week": NEXT_WEEK, "allow_over": "on"},
+    "unplan": _version,
+    "score": lambda data: {**_version(data), "impact": 1, "effort": 5},
+    "move": lambda data: {**_version(data), "quadrant": "money-pit"},
+}
+
+
+def _task(data):
+    return [data["task"].pk]
+
+
+ACCESS = {
+    "login": Access(get=ANYONE, post=ANYONE),
+    "logout": Access(get=None, post=ANYONE),
+    "password_change": Access(get=READERS, post=READERS),
+    "password_change_done": Access(get=READERS, post=None),
+    "password_reset": Access(get=ANYONE, post=ANYONE),
+    "password_reset_done": Access(get=ANYONE, post=None),
+    "password_reset_confirm": Access(get=ANYONE, post=ANYONE, args=lambda d: ["MQ", "set"]),
+    "password_reset_complete": Access(get=ANYONE, post=None),
+    "backlog:home": Access(get=ANYONE, post=ANYONE),
+    "backlog:board": Access(get=READERS, post=None),
+    "backlog:scatter": Access(get=READERS, post=None),
+    "backlog:quadrant": Access(get=READERS, post=None, args=lambda d: ["quick-win"]),
+    "backlog:board-action": Access(
+        get=None,
+        post=EDITORS,
+        body=lambda d: {**TASK_ACTION_BODIES["move"](d), "task": d["task"].pk, "action": "move"},
+    ),
+    "backlog:triage": Access(get=READERS, post=None),
+    "backlog:triage-action": Access(
+        get=None,
+        post=EDITORS,
+        args=lambda d: [d["request"].pk],
+        actions=("score", "defer", "decline"),
+    ),
+    "backlog:task-new": Access(get=EDITORS, post=EDITORS, body=lambda d: {"title": "Sneaky"}),
+    "backlog:task-detail": Access(
+        get=READERS,
+        post=EDITORS,
+        args=_task,
+        body=lambda d: {**_version(d), "title": "Renamed", "impact": 5, "effort": 1},
+    ),
+    "backlog:task-action": Access(
+        get=None,
+        post=EDITORS,
+        args=_task,
+        actions=("status", "defer", "decline", "plan", "unplan"),
+    ),
+    "backlog:task-delete": Access(get=LEAD, post=LEAD, args=_task),
+    "backlog:task-export": Access(get=READERS, post=None),
+    "backlog:deferred": Access(get=READERS, post=None),
+    "raci:matrix": Access(get=READERS, post=None),
+    "raci:cell-update": Access(
+        get=None,
+        post=LEAD,
+        body=lambda d: {"task": d["task"].pk, "person": d["person"].pk, "role": "A"},
+    ),
+    "raci:team-hints": Access(get=READERS, post=None),
+    "raci:export": Access(get=READERS, post=None),
+    "raci:share-links": Access(get=LEAD, post=None),
+    "raci:share-link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Everyone"}),
+    "raci:share-link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["link"].pk]),
+    "raci:shared": Access(get=ANYONE, post=None, args=lambda d: [d["link"].token]),
+    "raci:shared-export": Access(get=ANYONE, post=None, args=lambda d: [d["link"].token]),
+    "capacity:people": Access(get=READERS, post=None),
+    "capacity:week-capacity": Access(get=READERS, post=None),
+    "capacity:person-capacity": Access(
+        get=None,
+        post=LEAD,
+        args=lambda d: [d["person"].pk],
+        body=lambda d: {"weekly_capacity_hours": 3},
+    ),
+    "capacity:time-off": Access(
+        get=None,
+        post=LEAD,
+        body=lambda d: {"person": d["person"].pk, "week": NEXT_WEEK, "hours": 8},
+    ),
+    "capacity:review": Access(get=READERS, post=None),
+    "capacity:review-bar": Access(get=READERS, post=None, args=lambda d: [d["person"].pk, 0]),
+    "capacity:review-record": Access(
+        get=None, post=LEAD, body=lambda d: {"held_on": datetime.date.today().isoformat()}
+    ),
+    "capacity:review-task-action": Access(
+        get=None,
+        post=EDITORS,
+        body=lambda d: {
+            **TASK_ACTION_BODIES["plan"](d),
+            "task": d["task"].pk,
+            "action": "plan",
+        },
+    ),
+    "capacity:review-detail": Access(get=READERS, post=None, args=lambda d: [d["review"].pk]),
+    "capacity:year": Access(get=READERS, post=None, args=lambda d: [datetime.date.today().year]),
+    "capacity:year-export": Access(
+        get=READERS, post=None, args=lambda d: [datetime.date.today().year]
+    ),
+    # Django's admin is for staff alone; one page of it stands for the rest.
+    "admin:index": Access(get=LEAD, post=LEAD),
+}
+
+
+def _url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_an_entry():
+    names = {
+        name
+        for name in _url_names(get_resolver().url_patterns)
+        if not name.startswith("admin:") or name == "admin:index"
+    }
+    assert names == set(ACCESS)
+
+
+def _cases():
+    for name, access in ACCESS.items():
+        for action in access.actions or (None,):
+            for role in ROLES:
+                for method in ("get", "post"):
+                    label = f"{name}[{action}]" if action else name
+                    yield pytest.param(name, action, role, method, id=f"{label}-{role}-{method}")
+
+
+@pytest.fixture
+def world(db):
+    team = PersonFactory(kind=Person.Kind.TEAM)
+    return {
+        "task": TaskFactory(impact=5, effort=1),
+        "request": TaskFactory(unscored=True),
+        "person": team,
+        "link": ShareLinkFactory(),
+        "review": ReviewFactory(),
+    }
+
+
+def _client(role, world) -> Client:
+    client = Client()
+    if role == "shared":
+        client.get(world["link"].get_absolute_url())
+    elif role != "anonymous":
+        user = UserFactory(username=role, role=role)
+        if role == "lead":
+            user.is_staff = True
+            user.save()
+        client.force_login(user)
+    return client
+
+
+def _state():
+    """Everything a refused POST must leave as it was."""
+    return (
+        list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
+        list(Assignment.objects.values_list("task", "person", "role")),
+        list(ShareLink.objects.order_by("pk").values_list("label", "revoked_at")),
+        list(Person.objects.order_by("pk").values_list("weekly_capacity_hours", flat=True)),
+        TimeOff.objects.count(),
+        Review.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("name", "action", "role", "method"), list(_cases()))
+def test_access(world, name, action, role, method):
+    access = ACCESS[name]
+    args = access.args(world) + ([action] if action else [])
+    url = reverse(name, args=args)
+    client = _client(role, world)
+    allowed = getattr(access, method)
+    before = _state()
+    if method == "get":
+        response = client.get(url)
+    else:
+        body = TASK_ACTION_BODIES[action](world) if action else access.body(world)
+        if name == "backlog:triage-action":
+            body = {**body, "version": world["request"].version}
+        response = client.post(url, body)
+    # Sent to log in and come back; logging out also lands on the login page, with no way back.
+    to_login = response.status_code == 302 and "login/?next=" in response.url
+    if allowed is None:
+        assert response.status_code == 405 or (to_login and role in ("anonymous", "shared"))
+        return
+    if role in allowed:
+        assert response.status_code not in (403, 404, 405) and not to_login, response
+        return
+    if role in ("anonymous", "shared") or name.startswith("admin:"):
+        assert to_login, response
+    else:
+        assert response.status_code == 403, response
+    assert _state() == before
+
+
+def test_a_user_without_a_role_reads_nothing(world):
+    client = Client()
+    client.force_login(UserFactory(username="new-hire"))
+    for name in ("backlog:board", "backlog:triage", "raci:matrix", "capacity:review"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_roles_are_kept_in_step_with_the_permissions(db):
+    """Every permission of a model is given to the lead, so a new model is not forgotten."""
+    lead = UserFactory(username="lead", role="lead")
+    ours = Permission.objects.filter(
+        content_type__app_label__in=["people", "backlog", "raci", "capacity"]
+    )
+    assert set(ours) <= set(Permission.objects.filter(group__user=lead))

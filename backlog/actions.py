@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from django import forms
 
 from backlog import services
-from backlog.forms import DeclineForm, DeferForm, MoveForm, ScoreForm, StatusForm
+from backlog.forms import (
+    DeclineForm,
+    DeferForm,
+    MoveForm,
+    ScoreForm,
+    StatusForm,
+    TaskChoiceForm,
+)
 from backlog.models import Task
 from mopsboard.errors import DomainError
 from mopsboard.forms import errors_text
@@ -80,7 +87,7 @@ class Outcome:
     answers with (200, or the refusal's 404 / 409 / 422), what to tell the person, and
     the domain error that refused it, if one did."""
 
-    task: Task
+    task: Task | None
     form: forms.Form
     status: int
     message: str
@@ -104,3 +111,18 @@ def task_act(*, name: str, task: Task, data, by, via: str) -> Outcome:
             getattr(refusal, "current", task), form, refusal.status, refusal.message, refusal
         )
     return Outcome(changed, form, 200, action.done(changed))
+
+
+def chosen_task_act(*, data, actions: list[str], by, via: str) -> Outcome:
+    """`task_act` for a page that names the task and the action in the POST (the board,
+    the review), offering only `actions`."""
+    choice = TaskChoiceForm(data, actions=actions)
+    if not choice.is_valid():
+        return Outcome(None, choice, 422, errors_text(choice))
+    return task_act(
+        name=choice.cleaned_data["action"],
+        task=choice.cleaned_data["task"],
+        data=data,
+        by=by,
+        via=via,
+    )

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services
-from backlog.actions import ACTIONS, Outcome, task_act
+from backlog.actions import ACTIONS, Outcome, chosen_task_act, task_act
 from backlog.filters import TaskFilter
-from backlog.forms import TaskChoiceForm, TaskEditForm, TaskForm
+from backlog.forms import TaskEditForm, TaskForm
 from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
 from backlog.selectors import board_quadrants, scatter_axes, scatter_points, task_history
 from mopsboard.counts import count_label
@@ -129,25 +129,15 @@ def scatter(request):
 def board_action(request):
     """Act on a card from the board: move it to a quadrant (drag, Shift+arrows or its
     menu), plan, unplan, defer or decline it. The board's quadrants answer."""
-    choice = TaskChoiceForm(request.POST, actions=BOARD_ACTIONS)
-    if not choice.is_valid():
-        messages.error(request, errors_text(choice))
-        status = 422
-    else:
-        outcome = task_act(
-            name=choice.cleaned_data["action"],
-            task=choice.cleaned_data["task"],
-            data=request.POST,
-            by=request.user,
-            via="board",
-        )
-        _tell(request, outcome)
-        if getattr(outcome.refusal, "overloads", None):
-            messages.info(request, "Tick “even over capacity” to plan it anyway.")
-        status = outcome.status
+    outcome = chosen_task_act(
+        data=request.POST, actions=BOARD_ACTIONS, by=request.user, via="board"
+    )
+    _tell(request, outcome)
+    if getattr(outcome.refusal, "overloads", None):
+        messages.info(request, "Tick “even over capacity” to plan it anyway.")
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
-    return _board(request, status=status)
+    return _board(request, status=outcome.status)
 
 
 def _tell(request, outcome: Outcome) -> None:

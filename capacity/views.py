@@ -16,8 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backlog.actions import task_act
-from backlog.forms import TaskChoiceForm
+from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
 from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
@@ -246,16 +245,8 @@ def _act_on_task(request) -> tuple[int, dict | None]:
     Returns the response status and, when planning would push someone over their hours
     and the form did not allow it, the warning instead of the change.
     """
-    choice = TaskChoiceForm(request.POST, actions=REVIEW_ACTIONS)
-    if not choice.is_valid():
-        messages.error(request, errors_text(choice))
-        return 422, None
-    outcome = task_act(
-        name=choice.cleaned_data["action"],
-        task=choice.cleaned_data["task"],
-        data=request.POST,
-        by=request.user,
-        via="review",
+    outcome = chosen_task_act(
+        data=request.POST, actions=REVIEW_ACTIONS, by=request.user, via="review"
     )
     if overloads := getattr(outcome.refusal, "overloads", None):
         return outcome.status, {

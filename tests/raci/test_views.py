@@ -287,3 +287,24 @@ def test_team_hints_load_after_the_matrix(lead_client):
     hints = lead_client.get(reverse("raci:team-hints")).content.decode()
     assert "Priya is Accountable for 1 of 1 open tasks." in hints
     assert "Responsible for no open task: Idle Ivan." in hints
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("q=a\x00b", "Null characters are not allowed."), ("q=" + "x" * 1000, "too long to share")],
+    ids=["nul-byte", "over-1000-characters"],
+)
+def test_a_share_link_with_a_bad_filter_is_refused_with_a_message(lead_client, query, message):
+    response = lead_client.post(
+        reverse("raci:share-link-create"), {"label": "Sales", "query": query}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_old_share_links_can_be_paged_to_and_revoked(lead_client):
+    ShareLinkFactory.create_batch(51)
+    body = lead_client.get(reverse("raci:share-links"), {"page": 2}).content.decode()
+    assert body.count("Revoke…") == 1
+    assert "Page 2 of 2" in body

@@ -136,3 +136,21 @@ def test_triaging_the_last_request_shows_inbox_zero(page):
     page.keyboard.press("1")
     expect(page.get_by_text("Inbox zero")).to_be_visible()
     expect(page.locator("#triage-count")).to_have_text("0")
+
+
+def test_a_keyboard_user_finds_scatter_bubbles_by_name_and_opens_one(page):
+    log_in(page)
+    page.goto("/board/scatter/")
+    chart = page.get_by_role("group", name="Tasks by impact and effort")
+    quick_wins = chart.get_by_role("group", name="Quick win — Do now")
+    first = quick_wins.get_by_role("link").first
+    task = Task.objects.get(pk=first.get_attribute("data-task-id"))
+    expect(first).to_have_accessible_name(
+        f"{task.title} — impact {task.impact}, effort {task.effort}, {task.estimate_label}"
+    )
+
+    page.get_by_role("link", name="Clear").focus()  # the last control before the chart
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/tasks/{task.pk}/")

@@ -118,3 +118,23 @@ def test_lead_sets_a_role_from_the_cell_menu_with_the_mouse(page):
     expect(target).to_have_text("C")
     expect(menu).to_be_hidden()
     expect(target).to_be_focused()
+
+
+def open_the_demo_share_link(browser, live_server, *, width):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 700}
+    )
+    page = context.new_page()
+    page.goto(ShareLink.objects.get().get_absolute_url())
+    return page
+
+
+def test_a_stakeholder_scrolls_the_wide_matrix_with_the_keyboard(browser, live_server, demo):
+    page = open_the_demo_share_link(browser, live_server, width=900)
+    matrix = page.get_by_role("region", name="Matrix of tasks by people")
+    page.locator(".person-picker a").last.focus()  # the last link before the matrix
+    page.keyboard.press("Tab")
+    expect(matrix).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.raci-scroll').scrollLeft > 0")
+    page.context.close()

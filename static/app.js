@@ -118,6 +118,17 @@
     }
   });
 
+  // --- Filters: one edit, one request and one history entry -------------------------
+  // Enter after the typed search has already run, or the search's delayed request after a
+  // box was ticked, would ask again for what is shown: a second history entry, and Back
+  // would seem to do nothing.
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches("form.filters") || event.detail.path !== window.location.pathname) return;
+    const asked = new URLSearchParams(new FormData(form)).toString();
+    if (asked === new URLSearchParams(window.location.search).toString()) event.preventDefault();
+  });
+
   // --- Board: drag a card, or Shift+arrows, to move it to another quadrant ------------
   function quadrantSlug(highImpact, highEffort) {
     if (highImpact) return highEffort ? "major-project" : "quick-win";

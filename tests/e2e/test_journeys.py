@@ -154,3 +154,24 @@ def test_a_keyboard_user_finds_scatter_bubbles_by_name_and_opens_one(page):
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/tasks/{task.pk}/")
+
+
+def test_one_back_undoes_the_status_box_ticked_after_a_search(page):
+    log_in(page)
+    asked = []
+    page.on("request", lambda request: request.headers.get("hx-request") and asked.append(request))
+    search = page.get_by_label("Search")
+    search.press_sequentially("audit")
+    page.wait_for_url(re.compile(r"\?q=audit&"))
+    search.press("Enter")  # already shown: asks for nothing again
+    page.get_by_role("checkbox", name="Backlog").check()  # leaving the search box
+    page.wait_for_url(re.compile(r"status=backlog"))
+    expect(page.locator("#board-quadrants .card").first).to_be_visible()
+    assert len(asked) == 2, [request.url for request in asked]
+
+    page.go_back()
+    expect(page.get_by_role("checkbox", name="Backlog")).not_to_be_checked()
+    expect(page.get_by_label("Search")).to_have_value("audit")
+    assert "q=audit" in page.url and "status=" not in page.url
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/board/$"))

@@ -54,6 +54,16 @@
     row.querySelectorAll(".score-form input[type=radio]").forEach((radio) => (radio.checked = false));
   }
 
+  // A half-entered score belongs to the row it was typed on: moving to another row (j/k,
+  // a click, Tab) forgets it, so the next digit there is not taken as its effort.
+  document.addEventListener("focusin", (event) => {
+    const row = event.target.closest(".triage-row");
+    if (!row) return;
+    document.querySelectorAll(".triage-row.half-scored").forEach((other) => {
+      if (other !== row) clearScore(other);
+    });
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "?" && !typing(event.target)) {

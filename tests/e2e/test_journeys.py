@@ -175,3 +175,34 @@ def test_one_back_undoes_the_status_box_ticked_after_a_search(page):
     assert "q=audit" in page.url and "status=" not in page.url
     page.go_back()
     expect(page).to_have_url(re.compile(r"/board/$"))
+
+
+def test_moving_to_another_triage_row_forgets_a_half_entered_score(page):
+    log_in(page)
+    page.goto("/triage/")
+    first, second = (page.locator(".triage-row").nth(n) for n in range(2))
+    half_scored = re.compile(r"\bhalf-scored\b")
+
+    page.keyboard.press("j")
+    page.keyboard.press("5")
+    expect(first).to_have_class(half_scored)
+    page.keyboard.press("j")  # to the next request: the 5 is forgotten
+    expect(second).to_be_focused()
+    expect(first).not_to_have_class(half_scored)
+    expect(first.locator("input[type=radio]:checked")).to_have_count(0)
+    page.keyboard.press("1")
+    expect(second).to_have_class(half_scored)
+
+    page.keyboard.press("k")  # back up: the 1 is forgotten too, and 4 is a new impact
+    expect(first).to_be_focused()
+    expect(second).not_to_have_class(half_scored)
+    page.keyboard.press("4")
+    expect(first).to_have_class(half_scored)
+    expect(page.locator("#triage-count")).to_have_text("9")
+    task_id = first.get_attribute("data-task-id")
+    page.keyboard.press("2")
+    expect(page.locator(f"#triage-row-{task_id}")).to_have_count(0)
+    expect(page.locator("#triage-count")).to_have_text("8")
+    task = Task.objects.get(pk=task_id)
+    assert (task.impact, task.effort) == (4, 2)
+    assert Task.objects.filter(status=Status.NEW, impact__isnull=False).count() == 0

@@ -138,3 +138,44 @@ def test_a_stakeholder_scrolls_the_wide_matrix_with_the_keyboard(browser, live_s
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.raci-scroll').scrollLeft > 0")
     page.context.close()
+
+
+def test_a_stakeholder_prints_the_matrix_with_readable_titles_and_no_blank_page(
+    browser, live_server, demo
+):
+    # 996 CSS pixels: the printable width of a landscape Letter page, the narrower of
+    # Letter and A4, within the print layout's margins.
+    page = open_the_demo_share_link(browser, live_server, width=996)
+    page.emulate_media(media="print")
+    min_width_em, width_em = page.locator("table.raci th[scope=row]").first.evaluate(
+        """(th) => {
+            const style = getComputedStyle(th);
+            const em = parseFloat(style.fontSize);
+            return [parseFloat(style.minWidth) / em, th.getBoundingClientRect().width / em];
+        }"""
+    )
+    assert min_width_em >= 14 and width_em >= 14, (min_width_em, width_em)
+    most_lines = page.evaluate(
+        """() => Math.max(...Array.from(
+            document.querySelectorAll("table.raci th[scope=row]"),
+            (th) => {
+                const title = document.createRange();
+                title.selectNodeContents(th.firstChild);
+                return new Set(Array.from(title.getClientRects(), (r) => Math.round(r.top))).size;
+            },
+        ))"""
+    )
+    assert most_lines <= 3, f"a printed task title wraps to {most_lines} lines"
+    fits = page.evaluate(
+        "() => document.querySelector('table.raci').getBoundingClientRect().right"
+        " <= document.documentElement.clientWidth"
+    )
+    assert fits, "the printed matrix is wider than the page"
+    # Anything below the last row, even padding, can spill onto a page of its own.
+    below_the_matrix = page.evaluate(
+        """() => document.documentElement.scrollHeight
+            - (document.querySelector("table.raci").getBoundingClientRect().bottom + scrollY)"""
+    )
+    assert below_the_matrix < 1, f"{below_the_matrix}px below the last row"
+    page.pdf(path=ARTIFACTS / "raci-shared-print-demo.pdf", landscape=True)
+    page.context.close()

@@ -1,5 +1,7 @@
 """RACI journeys: the lead sets roles by keyboard and shares the matrix; a stakeholder reads it."""
 
+import re
+
 from playwright.sync_api import expect
 
 from backlog.models import Task
@@ -118,6 +120,18 @@ def test_lead_sets_a_role_from_the_cell_menu_with_the_mouse(page):
     expect(target).to_have_text("C")
     expect(menu).to_be_hidden()
     expect(target).to_be_focused()
+
+
+def test_lead_narrows_the_matrix_to_one_quadrant(page):
+    log_in(page)
+    page.get_by_role("link", name="RACI").click()
+    quadrant = page.get_by_role("combobox", name=re.compile(r"^Quadrant\b"))  # its label first
+    quadrant.select_option(label="Quick win")
+    page.wait_for_url(re.compile(r"quadrant=quick-win"))
+    rows = page.locator("#raci-matrix tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(rows.filter(has_not=page.locator(".badge", has_text="Quick win"))).to_have_count(0)
+    expect(page.get_by_text("[invalid name]")).to_have_count(0)
 
 
 def open_the_demo_share_link(browser, live_server, *, width):

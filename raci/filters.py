@@ -20,7 +20,10 @@ class MatrixFilter(TaskFilter):
     )
 
     quadrant = django_filters.ChoiceFilter(
-        choices=Quadrant.choices, method="filter_quadrant", empty_label="Any quadrant"
+        choices=Quadrant.choices,
+        method="filter_quadrant",
+        empty_label="Any quadrant",
+        label="Quadrant",
     )
     person = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(),

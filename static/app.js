@@ -54,6 +54,16 @@
     row.querySelectorAll(".score-form input[type=radio]").forEach((radio) => (radio.checked = false));
   }
 
+  // A half-entered score belongs to the row it was typed on: moving to another row (j/k,
+  // a click, Tab) forgets it, so the next digit there is not taken as its effort.
+  document.addEventListener("focusin", (event) => {
+    const row = event.target.closest(".triage-row");
+    if (!row) return;
+    document.querySelectorAll(".triage-row.half-scored").forEach((other) => {
+      if (other !== row) clearScore(other);
+    });
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "?" && !typing(event.target)) {
@@ -116,6 +126,17 @@
       htmx.ajax("GET", window.location.pathname, { target: "#triage-list", swap: "outerHTML" })
         .then(() => focusRow(document.querySelector(".triage-row")));
     }
+  });
+
+  // --- Filters: one edit, one request and one history entry -------------------------
+  // Enter after the typed search has already run, or the search's delayed request after a
+  // box was ticked, would ask again for what is shown: a second history entry, and Back
+  // would seem to do nothing.
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches("form.filters") || event.detail.path !== window.location.pathname) return;
+    const asked = new URLSearchParams(new FormData(form)).toString();
+    if (asked === new URLSearchParams(window.location.search).toString()) event.preventDefault();
   });
 
   // --- Board: drag a card, or Shift+arrows, to move it to another quadrant ------------

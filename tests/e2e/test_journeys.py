@@ -136,3 +136,73 @@ def test_triaging_the_last_request_shows_inbox_zero(page):
     page.keyboard.press("1")
     expect(page.get_by_text("Inbox zero")).to_be_visible()
     expect(page.locator("#triage-count")).to_have_text("0")
+
+
+def test_a_keyboard_user_finds_scatter_bubbles_by_name_and_opens_one(page):
+    log_in(page)
+    page.goto("/board/scatter/")
+    chart = page.get_by_role("group", name="Tasks by impact and effort")
+    quick_wins = chart.get_by_role("group", name="Quick win — Do now")
+    first = quick_wins.get_by_role("link").first
+    task = Task.objects.get(pk=first.get_attribute("data-task-id"))
+    expect(first).to_have_accessible_name(
+        f"{task.title} — impact {task.impact}, effort {task.effort}, {task.estimate_label}"
+    )
+
+    page.get_by_role("link", name="Clear").focus()  # the last control before the chart
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/tasks/{task.pk}/")
+
+
+def test_one_back_undoes_the_status_box_ticked_after_a_search(page):
+    log_in(page)
+    asked = []
+    page.on("request", lambda request: request.headers.get("hx-request") and asked.append(request))
+    search = page.get_by_label("Search")
+    search.press_sequentially("audit")
+    page.wait_for_url(re.compile(r"\?q=audit&"))
+    search.press("Enter")  # already shown: asks for nothing again
+    page.get_by_role("checkbox", name="Backlog").check()  # leaving the search box
+    page.wait_for_url(re.compile(r"status=backlog"))
+    expect(page.locator("#board-quadrants .card").first).to_be_visible()
+    assert len(asked) == 2, [request.url for request in asked]
+
+    page.go_back()
+    expect(page.get_by_role("checkbox", name="Backlog")).not_to_be_checked()
+    expect(page.get_by_label("Search")).to_have_value("audit")
+    assert "q=audit" in page.url and "status=" not in page.url
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/board/$"))
+
+
+def test_moving_to_another_triage_row_forgets_a_half_entered_score(page):
+    log_in(page)
+    page.goto("/triage/")
+    first, second = (page.locator(".triage-row").nth(n) for n in range(2))
+    half_scored = re.compile(r"\bhalf-scored\b")
+
+    page.keyboard.press("j")
+    page.keyboard.press("5")
+    expect(first).to_have_class(half_scored)
+    page.keyboard.press("j")  # to the next request: the 5 is forgotten
+    expect(second).to_be_focused()
+    expect(first).not_to_have_class(half_scored)
+    expect(first.locator("input[type=radio]:checked")).to_have_count(0)
+    page.keyboard.press("1")
+    expect(second).to_have_class(half_scored)
+
+    page.keyboard.press("k")  # back up: the 1 is forgotten too, and 4 is a new impact
+    expect(first).to_be_focused()
+    expect(second).not_to_have_class(half_scored)
+    page.keyboard.press("4")
+    expect(first).to_have_class(half_scored)
+    expect(page.locator("#triage-count")).to_have_text("9")
+    task_id = first.get_attribute("data-task-id")
+    page.keyboard.press("2")
+    expect(page.locator(f"#triage-row-{task_id}")).to_have_count(0)
+    expect(page.locator("#triage-count")).to_have_text("8")
+    task = Task.objects.get(pk=task_id)
+    assert (task.impact, task.effort) == (4, 2)
+    assert Task.objects.filter(status=Status.NEW, impact__isnull=False).count() == 0

@@ -1,5 +1,7 @@
 """RACI journeys: the lead sets roles by keyboard and shares the matrix; a stakeholder reads it."""
 
+import re
+
 from playwright.sync_api import expect
 
 from backlog.models import Task
@@ -119,3 +121,76 @@ def test_lead_sets_a_role_from_the_cell_menu_with_the_mouse(page):
     expect(target).to_have_text("C")
     expect(menu).to_be_hidden()
     expect(target).to_be_focused()
+
+
+def test_lead_narrows_the_matrix_to_one_quadrant(page):
+    log_in(page)
+    page.get_by_role("link", name="RACI").click()
+    quadrant = page.get_by_role("combobox", name=re.compile(r"^Quadrant\b"))  # its label first
+    quadrant.select_option(label="Quick win")
+    page.wait_for_url(re.compile(r"quadrant=quick-win"))
+    rows = page.locator("#raci-matrix tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(rows.filter(has_not=page.locator(".badge", has_text="Quick win"))).to_have_count(0)
+    expect(page.get_by_text("[invalid name]")).to_have_count(0)
+
+
+def open_the_demo_share_link(browser, live_server, *, width):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 700}
+    )
+    page = context.new_page()
+    page.goto(ShareLink.objects.get().get_absolute_url())
+    return page
+
+
+def test_a_stakeholder_scrolls_the_wide_matrix_with_the_keyboard(browser, live_server, demo):
+    page = open_the_demo_share_link(browser, live_server, width=900)
+    matrix = page.get_by_role("region", name="Matrix of tasks by people")
+    page.locator(".person-picker a").last.focus()  # the last link before the matrix
+    page.keyboard.press("Tab")
+    expect(matrix).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.raci-scroll').scrollLeft > 0")
+    page.context.close()
+
+
+def test_a_stakeholder_prints_the_matrix_with_readable_titles_and_no_blank_page(
+    browser, live_server, demo
+):
+    # 996 CSS pixels: the printable width of a landscape Letter page, the narrower of
+    # Letter and A4, within the print layout's margins.
+    page = open_the_demo_share_link(browser, live_server, width=996)
+    page.emulate_media(media="print")
+    min_width_em, width_em = page.locator("table.raci th[scope=row]").first.evaluate(
+        """(th) => {
+            const style = getComputedStyle(th);
+            const em = parseFloat(style.fontSize);
+            return [parseFloat(style.minWidth) / em, th.getBoundingClientRect().width / em];
+        }"""
+    )
+    assert min_width_em >= 14 and width_em >= 14, (min_width_em, width_em)
+    most_lines = page.evaluate(
+        """() => Math.max(...Array.from(
+            document.querySelectorAll("table.raci th[scope=row]"),
+            (th) => {
+                const title = document.createRange();
+                title.selectNodeContents(th.firstChild);
+                return new Set(Array.from(title.getClientRects(), (r) => Math.round(r.top))).size;
+            },
+        ))"""
+    )
+    assert most_lines <= 3, f"a printed task title wraps to {most_lines} lines"
+    fits = page.evaluate(
+        "() => document.querySelector('table.raci').getBoundingClientRect().right"
+        " <= document.documentElement.clientWidth"
+    )
+    assert fits, "the printed matrix is wider than the page"
+    # Anything below the last row, even padding, can spill onto a page of its own.
+    below_the_matrix = page.evaluate(
+        """() => document.documentElement.scrollHeight
+            - (document.querySelector("table.raci").getBoundingClientRect().bottom + scrollY)"""
+    )
+    assert below_the_matrix < 1, f"{below_the_matrix}px below the last row"
+    page.pdf(path=ARTIFACTS / "raci-shared-print-demo.pdf", landscape=True)
+    page.context.close()

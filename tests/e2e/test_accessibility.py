@@ -1,0 +1,168 @@
+"""axe-core over every page, as the lead, as a viewer and anonymously, menus and dialogs open.
+
+A serious or critical violation fails its page's test. Every count lands in
+test-artifacts/axe-report.md, a table to quote.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from backlog.models import Task
+from capacity.models import Review
+from raci.models import ShareLink
+from tests.e2e.conftest import ARTIFACTS, log_in
+
+FAILING = ("critical", "serious")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+def open_move_menu(page):
+    page.locator(".card").first.get_by_role("button", name="Move…").click()
+    expect(page.locator("#card-move")).to_be_visible()
+
+
+def open_key_help(page):
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def open_cell_menu(page):
+    page.locator("[data-raci-grid] td[data-person-id]").first.click()
+    expect(page.locator("#raci-cell-form")).to_be_visible()
+
+
+def open_load_bar(page):
+    bar = page.locator("details.load-bar.over").first
+    bar.locator(":scope > summary").click()
+    expect(bar.locator(".bar-tasks li[data-task-id]").first).to_be_visible()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    role: str  # a demo user, or "anonymous"
+    path: str  # may name {task}, {review}, {token} and {year}
+    opener: Callable | None = None
+
+    def __str__(self):
+        return f"{self.name}-{self.role}"
+
+
+SIGNED_IN = [
+    ("board", "/board/", None),
+    ("board-move-menu", "/board/", open_move_menu),
+    ("scatter", "/board/scatter/", None),
+    ("quick-win", "/board/quick-win/", None),
+    ("triage", "/triage/", None),
+    ("triage-keys", "/triage/", open_key_help),
+    ("task-new", "/tasks/new/", None),
+    ("task", "/tasks/{task}/", None),
+    ("task-cell-menu", "/tasks/{task}/", open_cell_menu),
+    ("task-delete", "/tasks/{task}/delete/", None),
+    ("raci", "/raci/", None),
+    ("raci-cell-menu", "/raci/", open_cell_menu),
+    ("share-links", "/raci/share-links/", None),
+    ("people", "/people/", None),
+    ("review", "/review/", None),
+    ("review-bar-open", "/review/", open_load_bar),
+    ("review-recorded", "/review/{review}/", None),
+    ("deferred", "/deferred/", None),
+    ("year", "/year/{year}/", None),
+]
+# A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
+LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
+CASES = [
+    Case(name, role, path, opener)
+    for role in ("lead", "viewer")
+    for name, path, opener in SIGNED_IN
+    if role == "lead" or name not in LEAD_ONLY
+] + [
+    Case("login", "anonymous", "/accounts/login/"),
+    Case("shared", "anonymous", "/raci/shared/{token}/"),
+]
+
+
+def write_report(results):
+    ARTIFACTS.mkdir(exist_ok=True)
+    lines = [
+        "| page | role | " + " | ".join(IMPACTS) + " | rules |",
+        "|---|---|" + "---:|" * len(IMPACTS) + "---|",
+    ]
+    for case, violations in results.items():
+        counts = [sum(v["impact"] == impact for v in violations) for impact in IMPACTS]
+        rules = ", ".join(f"{v['id']} ({v['impact']})" for v in violations)
+        lines.append(f"| {case.name} | {case.role} | {' | '.join(map(str, counts))} | {rules} |")
+    (ARTIFACTS / "axe-report.md").write_text(
+        "Violated axe-core rules per page (a rule counts once however many elements break it).\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
+    """Audit every case once, one browser context per role.
+
+    Seeding the demo and logging in again for each of ~35 pages would take several
+    times as long, so the pages are read here and each test judges its own page's result.
+    """
+    axe = Axe()
+    results = {}
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0)
+        try:
+            ids = {
+                "task": Task.objects.filter(impact__isnull=False, assignments__isnull=False)
+                .order_by("pk")
+                .first()
+                .pk,
+                "review": Review.objects.first().pk,
+                "token": ShareLink.objects.first().token,
+                "year": timezone.localdate().year,
+            }
+            for role, cases in groupby(CASES, key=lambda case: case.role):
+                context = browser.new_context(
+                    base_url=live_server.url, viewport={"width": 1400, "height": 1000}
+                )
+                page = context.new_page()
+                page.set_default_timeout(10_000)
+                if role != "anonymous":
+                    log_in(page, username=role)
+                for case in cases:
+                    page.goto(case.path.format(**ids))
+                    # Parts fetched once the page is in (the week's capacity, the RACI
+                    # team hints) are audited too.
+                    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+                    if case.opener:
+                        case.opener(page)
+                    results[case] = axe.run(page).response["violations"]
+                context.close()
+        finally:
+            # Leave the database empty, as every live-server test does, even if a page broke.
+            call_command("flush", interactive=False, verbosity=0)
+    write_report(results)
+    return results
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']}; "
+            f"{len(targets)} element(s): {', '.join(targets[:3])}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_page_has_no_serious_or_critical_violation(axe_audit, case):
+    failing = [v for v in axe_audit[case] if v["impact"] in FAILING]
+    assert not failing, f"{case.path} as {case.role}:\n{describe(failing)}"

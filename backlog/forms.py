@@ -1,13 +1,16 @@
 """Every input to the backlog goes through one of these forms."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
+from backlog.models import SCORE_RANGE, Category, Quadrant, Status, Task, new_year_after
 from mopsboard.forms import DateInput, date_ahead
+from people.models import Person
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
 
@@ -160,3 +163,73 @@ class TaskChoiceForm(forms.Form):
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(name, name) for name in actions]
+
+
+@dataclass
+class FieldConflict:
+    """A field someone else saved while you were editing: as you loaded it, as they saved
+    it, and what you typed (`yours`, only where you changed it too and differently)."""
+
+    label: str
+    before: object
+    theirs: object
+    yours: object
+    you_changed: bool
+
+
+def edit_conflict(
+    form: TaskEditForm, *, current: Task, base: dict | None
+) -> tuple[list[FieldConflict], dict]:
+    """Compare a refused edit with the task as it now is and as the editor loaded it.
+
+    Returns the fields someone else changed, and the data to show the editor again: what
+    they typed in the fields they changed, the newer value everywhere else, so saving
+    again overwrites nothing they did not see. Without the loaded state (`base`, from the
+    history), every field where theirs and yours differ counts as changed by both.
+    """
+    states = {}
+    for name in TaskForm.Meta.fields:
+        attname = Task._meta.get_field(name).attname
+        yours = form.cleaned_data.get(name)
+        yours = getattr(yours, "pk", yours)
+        states[name] = (base[attname] if base else yours, getattr(current, attname), yours)
+    show = _shown_values(states)
+    conflicts, data = [], {"version": current.version}
+    for name, (before, now, yours) in states.items():
+        you_changed = base is None or yours != before
+        if now != before or (base is None and now != yours):
+            conflicts.append(
+                FieldConflict(
+                    label=form.fields[name].label or capfirst(name),
+                    before=show(name, before) if base else None,
+                    theirs=show(name, now),
+                    yours=show(name, yours),
+                    you_changed=you_changed and yours != now,
+                )
+            )
+        data[name] = _as_input(yours if you_changed else now)
+    return conflicts, data
+
+
+def _shown_values(states: dict):
+    """How a conflict shows a value: the requester's and category's names (one query
+    each), None for nothing, anything else as it is."""
+    names = {
+        name: dict(
+            model.objects.filter(pk__in=set(states[name]) - {None}).values_list("pk", "name")
+        )
+        for name, model in (("requester", Person), ("category", Category))
+    }
+
+    def show(name, value):
+        if value in (None, ""):
+            return None
+        return names[name].get(value, value) if name in names else value
+
+    return show
+
+
+def _as_input(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

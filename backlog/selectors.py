@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from pghistory.models import Events
 
-from backlog.models import Category, Quadrant, Task, quadrant_split
+from backlog.models import Category, Quadrant, Task, TaskEvent, quadrant_split
 from people.models import Person
 
 
@@ -66,6 +66,15 @@ def board_quadrants(tasks: QuerySet, *, cards_per_quadrant: int) -> list[BoardQu
         )
         for quadrant, cards in by_quadrant.items()
     ]
+
+
+def keep_in_sight(quadrants: list[BoardQuadrant], task: Task) -> None:
+    """Show a card just moved in its new quadrant even where it does not rank among the
+    top cards, so it stays under the person's eyes (and keyboard focus) until the next
+    full load."""
+    for column in quadrants:
+        if column.quadrant == task.quadrant and task not in column.cards:
+            column.cards.append(task)
 
 
 @dataclass
@@ -235,3 +244,14 @@ def task_history(task: Task) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def task_at_version(task: Task, version: int, *, fields: list[str]) -> dict | None:
+    """`fields` of the task as they were at `version`, from its history: what an editor
+    who loaded that version started from. None when the history does not have it."""
+    return (
+        TaskEvent.objects.filter(pgh_obj_id=task.pk, version=version)
+        .order_by("-pgh_id")
+        .values(*(Task._meta.get_field(name).attname for name in fields))
+        .first()
+    )

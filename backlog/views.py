@@ -19,9 +19,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from backlog import services
 from backlog.actions import ACTIONS, Outcome, chosen_task_act, task_act
 from backlog.filters import TaskFilter
-from backlog.forms import TaskEditForm, TaskForm
+from backlog.forms import TaskEditForm, TaskForm, edit_conflict
 from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
-from backlog.selectors import board_quadrants, scatter_axes, scatter_points, task_history
+from backlog.selectors import (
+    board_quadrants,
+    keep_in_sight,
+    scatter_axes,
+    scatter_points,
+    task_at_version,
+    task_history,
+)
 from mopsboard.counts import count_label
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
@@ -41,12 +48,16 @@ TRIAGE_ACTIONS = ["score", "defer", "decline"]
 TASK_PAGE_ACTIONS = ["status", "defer", "decline", "plan", "unplan"]
 
 
-def _board_context(request, task_filter: TaskFilter) -> dict:
+def _board_context(request, task_filter: TaskFilter, *, moved: Task | None = None) -> dict:
+    quadrants = board_quadrants(
+        task_filter.qs, cards_per_quadrant=settings.MOPSBOARD_QUADRANT_PAGE_SIZE
+    )
+    if moved is not None:
+        keep_in_sight(quadrants, moved)
     return {
         "filter": task_filter,
-        "quadrants": board_quadrants(
-            task_filter.qs, cards_per_quadrant=settings.MOPSBOARD_QUADRANT_PAGE_SIZE
-        ),
+        "quadrants": quadrants,
+        "moved_id": moved and moved.pk,
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
@@ -60,12 +71,12 @@ def _filter_status(task_filter: TaskFilter) -> int:
     return 200 if task_filter.is_valid() else 422
 
 
-def _board(request, *, status: int | None = None):
+def _board(request, *, status: int | None = None, moved: Task | None = None):
     task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
     return render_page(
         request,
         "backlog/board.html",
-        _board_context(request, task_filter),
+        _board_context(request, task_filter, moved=moved),
         partial="board-quadrants",
         status=status or _filter_status(task_filter),
     )
@@ -137,7 +148,8 @@ def board_action(request):
         messages.info(request, "Tick “even over capacity” to plan it anyway.")
     if not request.htmx:
         return redirect(f"{reverse('backlog:board')}?{request.GET.urlencode()}")
-    return _board(request, status=outcome.status)
+    moved = outcome.task if outcome.done and request.POST.get("action") == "move" else None
+    return _board(request, status=outcome.status, moved=moved)
 
 
 def _tell(request, outcome: Outcome) -> None:
@@ -278,21 +290,22 @@ def task_detail(request, pk):
     except services.TaskGone as gone:
         raise Http404(gone.message) from gone
     except services.StaleEdit as stale:
-        # Keep what the editor typed, but against the newer version: saving again is a
-        # deliberate choice to replace the values shown in the conflict box.
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = TaskEditForm(data, instance=copy.copy(stale.current))
+        # Show what the other person changed, and keep what this one typed only where
+        # they changed it: saving again then overwrites nothing they have not seen.
+        current = stale.current
+        base = task_at_version(task, form.cleaned_data["version"], fields=TaskForm.Meta.fields)
+        conflicts, data = edit_conflict(form, current=current, base=base)
+        form = TaskEditForm(data, instance=copy.copy(current))
         form.is_valid()
-        return _task_form_response(request, stale.current, form, status=409, conflict=stale.current)
+        return _task_form_response(request, current, form, status=409, conflicts=conflicts)
     messages.success(request, f"Saved “{task.title}”.")
     if not request.htmx:
         return redirect(task)
     return HttpResponseClientRedirect(task.get_absolute_url())
 
 
-def _task_form_response(request, task, form, *, status, conflict=None):
-    context = _task_page_context(task, form=form, conflict=conflict)
+def _task_form_response(request, task, form, *, status, conflicts=None):
+    context = _task_page_context(task, form=form, conflicts=conflicts)
     return render_page(
         request, "backlog/task_detail.html", context, partial="task-form", status=status
     )

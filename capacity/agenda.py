@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
-from capacity.models import Review, hours_text
+from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
+from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import this_and_next_week, week_label
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment
@@ -67,7 +68,14 @@ def review_figures(
         "since": since.isoformat(),
         "weeks": review_weeks(today),
         "people": people,
-        "totals": [_week_figures(total, _widest(totals)) for total in totals],
+        "totals": [
+            {
+                **_week_figures(total, _widest(totals)),
+                "free_hours": _hours(total.free_hours),
+                "over_hours": _hours(total.over_hours),
+            }
+            for total in totals
+        ],
         "unassigned": [
             [_task_figures(task, task.estimate) for task in team.unassigned.get(week, [])]
             for week in weeks
@@ -139,11 +147,19 @@ def review_agenda(
 ) -> list[dict]:
     """What changed since the last review, heading by heading, read from the history.
 
-    Six queries: the history's headings (moved, re-scored, finished, back from deferral)
+    Seven queries: the history's headings (moved, re-scored, finished, back from deferral)
     come from comparing tasks with their state at `since`; the rest are counted together
     and listed AGENDA_ITEMS at a time.
     """
     changes = _changes_since(since)
+    # Work that came in and was finished within the week is new and finished: its
+    # hours were delivered.
+    changes["finished"] = [
+        *Task.objects.filter(created_at__gte=since, status=Status.DONE)
+        .order_by("title", "pk")
+        .values_list("pk", flat=True),
+        *changes["finished"],
+    ]
     this_week = weeks[0]
     listed = {
         "new": Task.objects.filter(created_at__gte=since).order_by("-created_at"),

@@ -49,6 +49,17 @@ class WeekLoad:
 
 
 @dataclass
+class TeamWeek(WeekLoad):
+    """The team's week. Every planned hour counts in its load: the people's, work with
+    nobody Responsible, and the shares of Responsible people outside the team. Hours
+    free and over are added up person by person, so one person's spare hours never hide
+    another's overload."""
+
+    free_hours: Decimal = Decimal(0)
+    over_hours: Decimal = Decimal(0)
+
+
+@dataclass
 class PersonLoad:
     person: Person
     weeks: dict[datetime.date, WeekLoad]
@@ -61,13 +72,21 @@ class TeamLoad:
     unassigned_hours: dict[datetime.date, Decimal]
     # The tasks behind those hours.
     unassigned: dict[datetime.date, list[Task]] = field(default_factory=dict)
+    # Shares of Responsible people not on the team (stakeholders, people who left).
+    outside_hours: dict[datetime.date, Decimal] = field(default_factory=dict)
 
-    def week_totals(self, week: datetime.date) -> WeekLoad:
-        total = WeekLoad(capacity=sum((p.weeks[week].capacity for p in self.people), Decimal(0)))
-        total.load = sum(
-            (p.weeks[week].load for p in self.people), self.unassigned_hours.get(week, Decimal(0))
+    def week_totals(self, week: datetime.date) -> TeamWeek:
+        weeks = [person.weeks[week] for person in self.people]
+        return TeamWeek(
+            capacity=sum((w.capacity for w in weeks), Decimal(0)),
+            load=sum(
+                (w.load for w in weeks),
+                self.unassigned_hours.get(week, Decimal(0))
+                + self.outside_hours.get(week, Decimal(0)),
+            ),
+            free_hours=sum((max(w.free, 0) for w in weeks), Decimal(0)),
+            over_hours=sum((max(-w.free, 0) for w in weeks), Decimal(0)),
         )
-        return total
 
 
 def team_load(
@@ -108,20 +127,23 @@ def team_load(
         )
         for person in people
     }
+    outside = {}
     for person_id, week, load in (
         responsible.values("person_id", "week")
         .annotate(load=Sum("share"))
         .values_list("person_id", "week", "load")
     ):
-        if person_id in loads:  # not someone who left or a stakeholder
+        if person_id in loads:
             loads[person_id].weeks[week].load = load
+        else:  # a stakeholder or someone who left: the hours still count for the team
+            outside[week] = outside.get(week, Decimal(0)) + load
     if with_tasks:
         for assignment in responsible.select_related("task").order_by("task__title"):
             if assignment.person_id in loads:
                 loads[assignment.person_id].weeks[assignment.week].tasks.append(
                     (assignment.task, assignment.share)
                 )
-    team = TeamLoad(people=list(loads.values()), unassigned_hours={})
+    team = TeamLoad(people=list(loads.values()), unassigned_hours={}, outside_hours=outside)
     # Planned work nobody is Responsible for is rare and small: read it whole, sum here.
     for task in (
         Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)

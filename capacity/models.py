@@ -8,11 +8,6 @@ from django.urls import reverse
 from mopsboard.weeks import week_label
 
 
-def hours_text(hours) -> str:
-    """Hours as people write them: 3, 2.5, 40 (not 3.0 or 4E+1)."""
-    return f"{float(hours):g}"
-
-
 class TimeOff(models.Model):
     """Hours a person is away in one week; their capacity that week is lower by as much."""
 

@@ -10,8 +10,9 @@ from backlog.models import Status, Task
 from backlog.services import task_update
 from capacity.agenda import review_figures, review_since
 from capacity.load import Overload, overloads_if_planned
-from capacity.models import Review, TimeOff, hours_text
+from capacity.models import Review, TimeOff
 from mopsboard.errors import Conflict, DomainError
+from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 

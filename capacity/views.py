@@ -22,11 +22,12 @@ from capacity import services
 from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
 from capacity.forms import CapacityForm, ReviewForm, TimeOffForm
 from capacity.load import ownership, team_load, week_summary
-from capacity.models import Review, TimeOff, hours_text
+from capacity.models import Review, TimeOff
 from capacity.year import year_in_review
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.rendering import render_page, varies_on_htmx
+from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import this_and_next_week, week_label, week_of
 from people.models import Person
 

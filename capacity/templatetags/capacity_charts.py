@@ -3,8 +3,8 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from capacity.models import hours_text
 from capacity.year import YearInReview
+from mopsboard.templatetags.hours import hours_text
 
 register = template.Library()
 

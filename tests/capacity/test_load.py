@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from backlog.models import Status
 from capacity.load import team_load
 from capacity.models import TimeOff
 from mopsboard.weeks import week_from_input, week_of
@@ -90,3 +91,15 @@ def test_weeks_are_mondays_and_week_53_only_exists_in_long_years():
     for bad in ("2026-48", "next week", "2026-W00", "<script>"):
         with pytest.raises(ValueError):
             week_from_input(bad)
+
+
+def test_a_stakeholders_responsible_share_counts_in_the_team_total():
+    """Planned work is counted somewhere: here half of it is a stakeholder's share."""
+    week = week_of(datetime.date.today())
+    ana = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=30)
+    sales = PersonFactory(kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0)
+    task = TaskFactory(status=Status.PLANNED, planned_week=week, estimate_hours=10)
+    AssignmentFactory(task=task, person=ana, role=Role.RESPONSIBLE)
+    AssignmentFactory(task=task, person=sales, role=Role.RESPONSIBLE)
+    total = team_load(weeks=[week]).week_totals(week)
+    assert (total.load, total.capacity, total.free_hours, total.over_hours) == (10, 30, 25, 0)

@@ -83,6 +83,15 @@ def test_finished_counts_work_done_since_and_not_before(lead):
     assert agenda()["finished"] == ["Done since"]
 
 
+def test_work_that_came_in_and_was_finished_since_is_finished_too(lead):
+    """Its hours were delivered: it is a new request and finished work."""
+    came_in = TaskFactory(title="Came in and done", created_at=SINCE, planned_week=THIS_WEEK)
+    services.task_set_status(task=came_in, version=1, status=Status.DONE, by=lead, via="task")
+    items = agenda()
+    assert items["finished"] == ["Came in and done"]
+    assert items["new"] == ["Came in and done"]
+
+
 def test_overdue_is_past_its_due_date_or_planned_for_a_past_week():
     TaskFactory(title="Due yesterday", due_date=TODAY - datetime.timedelta(days=1))
     TaskFactory(title="Due today", due_date=TODAY)

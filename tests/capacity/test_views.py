@@ -228,7 +228,8 @@ def test_this_weeks_hours_and_who_is_over(lead_client):
         .content.decode()
         .split()
     )
-    assert "This week: <strong>12 of 40 h</strong> planned, 28 h free; over capacity:" in body
+    # Ana's 30 free hours do not hide Tom's 2 over.
+    assert "This week: <strong>12 of 40 h</strong> planned, 30 h free, 2 h over:" in body
     assert f'#person-{tom.pk}">Tom</a>' in body
 
 

@@ -32,3 +32,12 @@ def test_seed_demo_loads_a_team_a_backlog_and_last_weeks_review_once():
         assert counts[key], key
     # The demo's history is dated back; what was there before keeps its dates.
     assert list(TaskEvent.objects.filter(pgh_obj=mine).values_list("pgh_created_at")) == recorded
+
+
+def test_the_demo_history_has_nothing_dated_in_the_future():
+    from raci.models import AssignmentEvent
+
+    call_command("seed_demo", verbosity=0)
+    now = timezone.now()
+    assert not TaskEvent.objects.filter(pgh_created_at__gt=now).exists()
+    assert not AssignmentEvent.objects.filter(pgh_created_at__gt=now).exists()

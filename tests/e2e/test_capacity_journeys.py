@@ -22,7 +22,7 @@ def test_lead_moves_work_to_next_week_and_the_red_bar_goes(page, screenshot):
         )
         AssignmentFactory(task=task, person=zed, role=Role.ACCOUNTABLE_RESPONSIBLE)
     log_in(page)
-    expect(page.locator(".week-capacity")).to_contain_text("over capacity: ")
+    expect(page.locator(".week-capacity")).to_contain_text(" h over: ")
     page.get_by_role("link", name="People").click()
     row = page.locator("tr", has=page.get_by_role("rowheader", name="Zed Overloaded"))
     this_week_cell = row.locator("td.load").first

@@ -120,7 +120,7 @@ def test_lead_moves_a_card_with_the_move_menu_without_dragging(page, screenshot)
     expect(menu).to_contain_text(f"Move {title} to")
     expect(menu.get_by_role("button", name="If time allows")).to_be_hidden()
     screenshot("board-move-menu")
-    menu.get_by_role("button", name="Plan", exact=True).click()
+    menu.get_by_role("button", name="Major project").click()
     expect(page.locator(f"section[data-quadrant=major-project] #task-{task_id}")).to_be_visible()
     expect(page.locator("#card-move")).to_be_hidden()
 

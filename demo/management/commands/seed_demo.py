@@ -409,16 +409,17 @@ class Command(BaseCommand):
                 Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1]
             )
         )
+        now = timezone.now()
         for task in Task.objects.filter(pk__in=task_ids, title__in=PROGRESS):
-            # Planned the Friday before its week, done on its Friday.
+            # Planned the Friday before its week, done on its Friday; never after now.
             monday = timezone.make_aware(datetime.datetime.combine(task.planned_week, NINE_AM))
+            planned = max(monday - datetime.timedelta(days=3), task.created_at)
             TaskEvent.objects.filter(
                 pgh_obj=task, status__in=[Status.PLANNED, Status.IN_PROGRESS]
-            ).update(pgh_created_at=max(monday - datetime.timedelta(days=3), task.created_at))
+            ).update(pgh_created_at=min(planned, now))
             TaskEvent.objects.filter(pgh_obj=task, status=Status.DONE).update(
-                pgh_created_at=monday + datetime.timedelta(days=4)
+                pgh_created_at=min(monday + datetime.timedelta(days=4), now)
             )
-        now = timezone.now()
         held_on = timezone.localdate() - datetime.timedelta(days=7)
         since = now - datetime.timedelta(days=14)
         review = Review.objects.create(

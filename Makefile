@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test e2e lint format bench lock install clean-db
+.PHONY: run serve test e2e lint format bench lock install backup restore clean-db
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,22 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The production stack on $(HOST):$(PORT): migrate, collect static files, gunicorn.
+## Needs DJANGO_DEBUG=0, DJANGO_SECRET_KEY and the other DJANGO_* settings (README).
+WORKERS ?= 2
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn mopsboard.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - --error-logfile -
+
+## Back the database up (pg_dump, custom format) and print the file's path
+backup: install
+	@$(BIN)/python manage.py backup
+
+## Restore a backup: make restore FILE=backups/mopsboard-….dump
+restore: install
+	$(BIN)/python manage.py restore "$(FILE)"
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
 test: install /usr/bin/chromium

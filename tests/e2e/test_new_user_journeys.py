@@ -5,19 +5,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backlog.models import Status, Task, new_year_after
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, new_page
 
 
 @pytest.fixture
 def second_page(browser, live_server, demo):
     """Another person's browser, side by side with `page`."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
-    )
-    other = context.new_page()
-    other.set_default_timeout(10_000)
+    other = new_page(browser, live_server.url)
     yield other
-    context.close()
+    other.context.close()
+    assert not other.csp_violations, other.csp_violations
 
 
 def test_two_people_edit_one_task_and_nothing_saved_is_lost(page, second_page, screenshot):

@@ -39,7 +39,7 @@ restore: install
 	$(BIN)/python manage.py restore "$(FILE)"
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
-test: install /usr/bin/chromium
+test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
 	$(BIN)/pytest
 
 ## Only the browser journeys
@@ -67,6 +67,15 @@ lock:
 	/tmp/mopsboard-lock/bin/python -m pip install --quiet . --group dev
 	( echo "# Every package mopsboard installs, pinned. Regenerate with \`make lock\`."; \
 	  /tmp/mopsboard-lock/bin/python -m pip freeze --exclude mopsboard ) > constraints.txt
+
+# The production-stack test runs the app against a PostgreSQL server of Debian's, in a
+# throwaway cluster of its own (tests/test_production_stack.py).
+/usr/bin/pg_ctlcluster:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+	  echo "The production-stack test needs Debian's PostgreSQL: sudo apt-get install postgresql"; exit 1; \
+	fi
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 /usr/bin/chromium:

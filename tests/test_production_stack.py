@@ -1,0 +1,155 @@
+"""The production stack as an operator runs it: a PostgreSQL *server* (Debian's, not the
+embedded one) in a cluster of its own on a free port, `migrate`, `collectstatic`, and two
+gunicorn app servers with production settings on that one database, used over HTTP: log
+in, triage, edit a RACI cell, read the share page. A write through one app server is read
+through the other."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bench.server import PRODUCTION_ENV, Browser, Gunicorn, collect_static
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+POSTGRES_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+DEMO_PASSWORD = "mopsboard-demo"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A throwaway cluster of Debian's PostgreSQL, run as the unprivileged `postgres` user
+    when the tests run as root (PostgreSQL refuses to run as root)."""
+    if not POSTGRES_BINS:
+        pytest.fail("Debian's PostgreSQL server is missing: `make test` installs it.")
+    bin_dir = POSTGRES_BINS[-1]
+    data = Path(tempfile.mkdtemp(prefix="mopsboard-pg-"))
+    as_owner = []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+
+    def pg(*command):
+        subprocess.run([*as_owner, *command], check=True, capture_output=True)
+
+    pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "mopsboard", "--auth=trust")
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
+    pg(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(data / "server.log"),
+        "-o",
+        options,
+        "-w",
+        "start",
+    )
+    try:
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="mopsboard", dbname="postgres", autocommit=True
+        ) as admin:
+            admin.execute("CREATE DATABASE mopsboard")
+        yield f"postgresql://mopsboard@127.0.0.1:{port}/mopsboard"
+    finally:
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(postgres_url, tmp_path_factory):
+    """Migrated and seeded as `make serve` and `seed_demo` do, behind two app servers."""
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": postgres_url}
+
+    def manage(*command) -> str:
+        return subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    manage("migrate", "--noinput")
+    collect_static()
+    seeded = manage("seed_demo")
+    share_path = re.search(r"Stakeholder share link: http://[^/]+(/raci/shared/\S+)", seeded)[1]
+    logs = tmp_path_factory.mktemp("gunicorn")
+    servers = [Gunicorn(database_url=postgres_url, log=logs / f"app{n}.log") for n in (1, 2)]
+    yield servers, share_path, postgres_url
+    for server in servers:
+        server.stop()
+
+
+def test_two_app_servers_on_one_server_database(stack):
+    (first, second), share_path, database_url = stack
+    for server in (first, second):
+        probe = Browser(server.port)
+        assert probe.get("/healthz").status == 200
+        assert probe.get("/readyz").status == 200
+
+    lead = Browser(first.port)
+    lead.log_in("lead", DEMO_PASSWORD)
+    board = lead.get("/board/")
+    assert board.status == 200
+    assert "script-src 'self'" in board.headers["Content-Security-Policy"]
+
+    with psycopg.connect(database_url) as db:
+        request_id, version = db.execute(
+            "SELECT id, version FROM backlog_task WHERE status = 'new' ORDER BY id LIMIT 1"
+        ).fetchone()
+        person_id = db.execute(
+            "SELECT id FROM people_person WHERE kind = 'team' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        held = db.execute(
+            "SELECT role FROM raci_assignment WHERE task_id = %s AND person_id = %s",
+            [request_id, person_id],
+        ).fetchone()
+
+    lead.get("/triage/")
+    scored = lead.post(
+        f"/triage/{request_id}/score/",
+        {"impact": "4", "effort": "2", "version": str(version)},
+        headers={"HX-Request": "true"},
+    )
+    assert scored.status == 200
+
+    member = Browser(second.port)
+    member.log_in("member", DEMO_PASSWORD)
+    page = member.get(f"/tasks/{request_id}/").body.decode()
+    assert "Quick win — Do now" in page  # written through the first, read through the second
+
+    cell = lead.post(
+        "/raci/cell/",
+        {
+            "task": str(request_id),
+            "person": str(person_id),
+            "role": "C",
+            "expected": held[0] if held else "",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert cell.status == 200
+    export = member.get("/raci/export.csv").body.decode()
+    row = next(line for line in export.splitlines() if line.startswith(f"{request_id},"))
+    assert ",C" in row
+
+    stakeholder = Browser(second.port)
+    shared = stakeholder.get(share_path)
+    assert shared.status == 200
+    assert shared.headers["Cache-Control"] == "no-store"

@@ -59,8 +59,8 @@ def session_idle_limit(get_response):
 
     def middleware(request):
         session = getattr(request, "session", None)
-        stale = session is not None and session.session_key
-        if stale and int(time.time()) - session.get("seen", 0) > SESSION_REFRESH_SECONDS:
+        known = session is not None and session.session_key
+        if known and int(time.time()) - session.get("seen", 0) > SESSION_REFRESH_SECONDS:
             mark_seen(session)  # a modified session is saved with a fresh expiry
         return get_response(request)
 

@@ -56,7 +56,7 @@ def review_figures(
                 {
                     "bar": f"{row.person.pk}-{index}",
                     "summary": _bar_summary(row.person.name, index, row.weeks[week]),
-                    **_week_figures(row.weeks[week], scale),
+                    **_week_figures(row.weeks[week]),
                 }
                 for index, week in enumerate(weeks)
             ],
@@ -68,9 +68,12 @@ def review_figures(
         "since": since.isoformat(),
         "weeks": review_weeks(today),
         "people": people,
+        # The longest bar's hours: each bar is drawn to it (capacity_charts.load_bar).
+        "scale": _hours(scale),
+        "totals_scale": _hours(_widest(totals)),
         "totals": [
             {
-                **_week_figures(total, _widest(totals)),
+                **_week_figures(total),
                 "free_hours": _hours(total.free_hours),
                 "over_hours": _hours(total.over_hours),
             }
@@ -97,7 +100,7 @@ def review_bar_figures(*, person_id: int, index: int, today: datetime.date) -> d
     weeks = this_and_next_week(today)
     team = team_load(weeks=weeks, people=Person.objects.filter(pk=person_id), with_tasks=True)
     week_load = team.people[0].weeks[weeks[index]]
-    return {"bar": f"{person_id}-{index}", **_week_figures(week_load, Decimal(0))}
+    return {"bar": f"{person_id}-{index}", **_week_figures(week_load)}
 
 
 def _bar_summary(name: str, index: int, week_load: WeekLoad) -> str:
@@ -118,15 +121,13 @@ def _hours(value) -> float:
     return float(round(Decimal(value or 0), 2))
 
 
-def _week_figures(week_load: WeekLoad, scale: Decimal) -> dict:
-    """One bar: load against capacity, with both as shares of the widest bar on the page."""
+def _week_figures(week_load: WeekLoad) -> dict:
+    """One bar's figures: load against capacity, and the tasks behind the load."""
     return {
         "capacity": _hours(week_load.capacity),
         "load": _hours(week_load.load),
         "over": week_load.over,
         "over_by": _hours(max(-week_load.free, 0)),
-        "load_width": round(float(week_load.load / scale * 100), 1) if scale else 0,
-        "capacity_at": round(float(week_load.capacity / scale * 100), 1) if scale else 0,
         "tasks": [_task_figures(task, hours) for task, hours in week_load.tasks],
     }
 

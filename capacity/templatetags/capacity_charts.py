@@ -10,20 +10,24 @@ register = template.Library()
 
 
 @register.filter
-def load_bar(week: dict) -> SafeString:
-    """Load against capacity, both to the page's widest bar; the line marks capacity.
+def load_bar(week: dict, scale=None) -> SafeString:
+    """Load against capacity, both to `scale` (the page's widest bar, in hours); the line
+    marks capacity.
 
     Drawn by one f-string: a page has a hundred of them. `week` holds only numbers and
-    a flag (see capacity.agenda._week_figures), so
-    nothing in it needs escaping.
+    a flag (see capacity.agenda._week_figures), so nothing in it needs escaping. Reviews
+    recorded before the scale was kept carry their bars' widths instead.
     """
-    at, width = float(week["capacity_at"]), float(week["load_width"])
+    if scale:
+        at, width = (float(week[key]) / float(scale) * 100 for key in ("capacity", "load"))
+    else:
+        at, width = float(week.get("capacity_at", 0)), float(week.get("load_width", 0))
     over = f" · <strong>{hours_text(week['over_by'])} h over</strong>" if week["over"] else ""
     return SafeString(
         '<svg class="bar" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true">'
-        f'<rect class="bar-capacity" x="0" y="0" width="{at:g}" height="12"></rect>'
-        f'<rect class="bar-load" x="0" y="3" width="{width:g}" height="6"></rect>'
-        f'<line class="bar-mark" x1="{at:g}" x2="{at:g}" y1="0" y2="12"'
+        f'<rect class="bar-capacity" x="0" y="0" width="{at:.1f}" height="12"></rect>'
+        f'<rect class="bar-load" x="0" y="3" width="{width:.1f}" height="6"></rect>'
+        f'<line class="bar-mark" x1="{at:.1f}" x2="{at:.1f}" y1="0" y2="12"'
         ' vector-effect="non-scaling-stroke"></line></svg>'
         f'<span class="bar-figure">{hours_text(week["load"])} of '
         f"{hours_text(week['capacity'])} h{over}</span>"

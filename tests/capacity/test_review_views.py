@@ -198,7 +198,48 @@ def test_past_reviews_page_over_htmx(lead_client):
     body = page.content.decode()
     assert body.lstrip().startswith('<section id="past-reviews"')
     assert body.count("<li><a href") == 2
+    # Paging pushes the URL, so Back and a bookmark find the same page.
+    assert 'hx-target="#past-reviews" hx-swap="outerHTML" hx-push-url="true">Newer</a>' in body
+    assert {"HX-Request", "HX-Target"} <= set(page["Vary"].replace(" ", "").split(","))
     assert lead_client.get(reverse("capacity:review-detail", args=[999_999])).status_code == 404
+
+
+def test_a_review_recorded_before_the_bar_scale_was_kept_still_draws_its_bars(lead_client):
+    week = {"capacity": 10, "load": 12, "over": True, "over_by": 2, "tasks": []}
+    old = ReviewFactory(
+        figures={
+            "weeks": [{"label": "2026-W40"}, {"label": "2026-W41"}],
+            "people": [
+                {
+                    "id": 1,
+                    "name": "Tom",
+                    "title": "",
+                    "weeks": [
+                        {
+                            **week,
+                            "bar": "1-0",
+                            "summary": "",
+                            "load_width": 100,
+                            "capacity_at": 83.3,
+                        },
+                        {
+                            **week,
+                            "bar": "1-1",
+                            "summary": "",
+                            "load_width": 100,
+                            "capacity_at": 83.3,
+                        },
+                    ],
+                }
+            ],
+            "totals": [],
+            "unassigned": [],
+            "agenda": [],
+            "actions": [],
+        }
+    )
+    body = lead_client.get(old.get_absolute_url()).content.decode()
+    assert 'width="83.3"' in body and "12 of 10 h" in body
 
 
 def test_an_empty_team_says_what_to_do(lead_client):

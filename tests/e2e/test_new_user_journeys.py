@@ -1,11 +1,14 @@
 """What a new user tripped over (issue 12), each walked as that user does it."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from backlog.models import Status, Task, new_year_after
 from tests.e2e.conftest import log_in, new_page
+from tests.factories import TaskFactory
 
 
 @pytest.fixture
@@ -116,3 +119,35 @@ def test_the_team_total_shows_free_and_over_hours_apart_in_one_format(page):
         "td.load"
     )
     expect(people_cell.first).to_contain_text(review_figure.split(" · ")[0])
+
+
+def test_a_title_with_html_is_kept_as_typed_and_shown_as_text(page):
+    title = 'Add <noscript> pixel <img src=x onerror="window.ran=1">'
+    log_in(page)
+    page.goto("/tasks/new/")
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Add request").click()
+    expect(page.locator("h1")).to_have_text(title)
+    assert page.evaluate("window.ran") is None
+    assert Task.objects.filter(title=title).exists()
+
+
+def test_the_review_lists_work_that_came_in_and_was_finished_as_finished(page):
+    TaskFactory(title="Came in Tuesday, done Thursday", status=Status.DONE, impact=4, effort=1)
+    log_in(page)
+    page.goto("/review/")
+    finished = page.locator("[data-agenda=finished]")
+    expect(finished).to_contain_text("Came in Tuesday, done Thursday")
+    expect(page.locator("[data-agenda=new]")).to_contain_text("Came in Tuesday, done Thursday")
+
+
+def test_no_history_entry_of_the_demo_is_dated_after_today(page):
+    done = Task.objects.filter(status=Status.DONE).order_by("-planned_week").first()
+    log_in(page)
+    page.goto(done.get_absolute_url())
+    dates = page.locator(".timeline time").evaluate_all(
+        "times => times.map(time => time.getAttribute('datetime'))"
+    )
+    assert dates
+    now = timezone.now()
+    assert all(datetime.datetime.fromisoformat(stamp) <= now for stamp in dates), dates

@@ -46,11 +46,12 @@ test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
 e2e: install /usr/bin/chromium
 	$(BIN)/pytest -m e2e
 
-## Style, and the apps' import layers (a back-import fails here)
+## Style, the apps' import layers (a back-import fails here), and bandit's security checks
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity demo --exclude "*/migrations/*"
 
 format: install
 	$(BIN)/ruff check --fix .

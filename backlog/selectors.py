@@ -3,35 +3,13 @@
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import QuerySet
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, TaskEvent, quadrant_split
+from mopsboard.counts import capped_counts, count_label
 from people.models import Person
-
-
-def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """How many rows each queryset has, reading at most MOPSBOARD_COUNT_CAP + 1 of each.
-
-    All the counts come back in one query, so a page pays one round trip for them.
-    """
-    limit = settings.MOPSBOARD_COUNT_CAP + 1
-    parts, params = [], []
-    for queryset in querysets.values():
-        sql, part_params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
-        params.extend(part_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
-
-
-def count_label(count: int) -> str:
-    cap = settings.MOPSBOARD_COUNT_CAP
-    return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
 @dataclass

@@ -23,7 +23,7 @@ def load_bar(week: dict, scale=None) -> SafeString:
     else:
         at, width = float(week.get("capacity_at", 0)), float(week.get("load_width", 0))
     over = f" · <strong>{hours_text(week['over_by'])} h over</strong>" if week["over"] else ""
-    return SafeString(
+    return SafeString(  # nosec B703 # numbers and a flag only, see the docstring
         '<svg class="bar" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true">'
         f'<rect class="bar-capacity" x="0" y="0" width="{at:.1f}" height="12"></rect>'
         f'<rect class="bar-load" x="0" y="3" width="{width:.1f}" height="6"></rect>'

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run serve test e2e lint format bench lock install backup restore clean-db
+.PHONY: run serve test e2e fuzz lint format bench lock install backup restore clean-db
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ restore: install
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
 test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
 	$(BIN)/pytest
+
+## Every form endpoint fed random input as every role, at length: never a 500
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py
 
 ## Only the browser journeys
 e2e: install /usr/bin/chromium

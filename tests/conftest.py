@@ -6,7 +6,14 @@ import pytest
 from django.test import Client
 
 from mopsboard.roles import LEAD, MEMBER, VIEWER
-from tests.factories import UserFactory
+from people.models import Person
+from tests.factories import (
+    PersonFactory,
+    ReviewFactory,
+    ShareLinkFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +68,17 @@ def viewer_client(viewer):
 @pytest.fixture
 def htmx_client(lead):
     return _logged_in(lead, {"HX-Request": "true"})
+
+
+@pytest.fixture
+def world(db):
+    """One of everything a URL can name: a task, a request in triage, a team member, a
+    share link, a recorded review."""
+    team = PersonFactory(kind=Person.Kind.TEAM)
+    return {
+        "task": TaskFactory(impact=5, effort=1),
+        "request": TaskFactory(unscored=True),
+        "person": team,
+        "link": ShareLinkFactory(),
+        "review": ReviewFactory(),
+    }

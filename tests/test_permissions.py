@@ -21,10 +21,6 @@ from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
-    PersonFactory,
-    ReviewFactory,
-    ShareLinkFactory,
-    TaskFactory,
     UserFactory,
 )
 
@@ -182,18 +178,6 @@ def _cases():
                 for method in ("get", "post"):
                     label = f"{name}[{action}]" if action else name
                     yield pytest.param(name, action, role, method, id=f"{label}-{role}-{method}")
-
-
-@pytest.fixture
-def world(db):
-    team = PersonFactory(kind=Person.Kind.TEAM)
-    return {
-        "task": TaskFactory(impact=5, effort=1),
-        "request": TaskFactory(unscored=True),
-        "person": team,
-        "link": ShareLinkFactory(),
-        "review": ReviewFactory(),
-    }
 
 
 def _client(role, world) -> Client:

@@ -11,6 +11,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -29,8 +32,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass
+class Cluster:
+    url: str
+    start: Callable[[], None]
+    stop: Callable[[], None]
+
+
 @pytest.fixture(scope="module")
-def postgres_url():
+def postgres():
     """A throwaway cluster of Debian's PostgreSQL, run as the unprivileged `postgres` user
     when the tests run as root (PostgreSQL refuses to run as root)."""
     if not POSTGRES_BINS:
@@ -48,31 +58,30 @@ def postgres_url():
 
     pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "mopsboard", "--auth=trust")
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
-    pg(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(data / "server.log"),
-        "-o",
-        options,
-        "-w",
-        "start",
-    )
+    pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-w"]
+
+    def start():
+        pg(*pg_ctl, "-l", str(data / "server.log"), "-o", options, "start")
+
+    def stop():
+        pg(*pg_ctl, "-m", "fast", "stop")
+
+    start()
     try:
         with psycopg.connect(
             host="127.0.0.1", port=port, user="mopsboard", dbname="postgres", autocommit=True
         ) as admin:
             admin.execute("CREATE DATABASE mopsboard")
-        yield f"postgresql://mopsboard@127.0.0.1:{port}/mopsboard"
+        yield Cluster(f"postgresql://mopsboard@127.0.0.1:{port}/mopsboard", start, stop)
     finally:
-        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        stop()
         shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def stack(postgres_url, tmp_path_factory):
+def stack(postgres, tmp_path_factory):
     """Migrated and seeded as `make serve` and `seed_demo` do, behind two app servers."""
+    postgres_url = postgres.url
     env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": postgres_url}
 
     def manage(*command) -> str:
@@ -91,13 +100,14 @@ def stack(postgres_url, tmp_path_factory):
     share_path = re.search(r"Stakeholder share link: http://[^/]+(/raci/shared/\S+)", seeded)[1]
     logs = tmp_path_factory.mktemp("gunicorn")
     servers = [Gunicorn(database_url=postgres_url, log=logs / f"app{n}.log") for n in (1, 2)]
-    yield servers, share_path, postgres_url
+    yield servers, share_path, postgres
     for server in servers:
         server.stop()
 
 
 def test_two_app_servers_on_one_server_database(stack):
-    (first, second), share_path, database_url = stack
+    (first, second), share_path, postgres = stack
+    database_url = postgres.url
     for server in (first, second):
         probe = Browser(server.port)
         assert probe.get("/healthz").status == 200
@@ -153,3 +163,24 @@ def test_two_app_servers_on_one_server_database(stack):
     shared = stakeholder.get(share_path)
     assert shared.status == 200
     assert shared.headers["Cache-Control"] == "no-store"
+
+
+def test_while_the_database_is_away_pages_say_so_and_come_back_by_themselves(stack):
+    (first, _), _, postgres = stack
+    lead = Browser(first.port)
+    lead.log_in("lead", DEMO_PASSWORD)
+    assert lead.get("/board/").status == 200
+    postgres.stop()
+    try:
+        away = lead.get("/board/")
+        assert away.status == 503
+        assert away.headers["Retry-After"] == "30"
+        assert "briefly unavailable" in away.body.decode()
+        assert Browser(first.port).get("/readyz").status == 503
+        assert Browser(first.port).get("/healthz").status == 200
+    finally:
+        postgres.start()
+    deadline = time.monotonic() + 10
+    while lead.get("/board/").status != 200:
+        assert time.monotonic() < deadline, "the app did not reconnect within 10 s"
+        time.sleep(0.2)

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run serve test e2e fuzz lint format bench lock install backup restore clean-db
+.PHONY: run serve test e2e fuzz soak lint format bench lock install backup restore clean-db
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ format: install
 ## Timings and query counts at 1,000 / 10,000 / 100,000 tasks (see bench/README.md)
 bench: install
 	$(BIN)/python -m bench
+
+## 20 clients for 60 s against gunicorn on a PostgreSQL server stopped in the middle
+soak: install /usr/bin/pg_ctlcluster
+	$(BIN)/python -m bench.soak
 
 ## Re-pin every dependency after changing pyproject.toml
 lock:

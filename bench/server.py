@@ -40,9 +40,9 @@ def collect_static() -> None:
 
 
 class Gunicorn:
-    """`gunicorn mopsboard.wsgi` with one sync worker on a free loopback port."""
+    """`gunicorn mopsboard.wsgi` with sync workers (one unless told) on a free loopback port."""
 
-    def __init__(self, *, database_url: str, log: Path) -> None:
+    def __init__(self, *, database_url: str, log: Path, workers: int = 1) -> None:
         self.port = _free_port()
         env = {
             **os.environ,
@@ -55,7 +55,7 @@ class Gunicorn:
             [
                 str(Path(sys.executable).with_name("gunicorn")),
                 "mopsboard.wsgi",
-                "--workers=1",
+                f"--workers={workers}",
                 "--worker-class=sync",
                 f"--bind={HOST}:{self.port}",
                 "--log-level=warning",

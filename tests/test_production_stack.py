@@ -6,76 +6,28 @@ through the other."""
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from bench.cluster import POSTGRES_BINS, Cluster
 from bench.server import PRODUCTION_ENV, Browser, Gunicorn, collect_static
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-POSTGRES_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 DEMO_PASSWORD = "mopsboard-demo"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Cluster:
-    url: str
-    start: Callable[[], None]
-    stop: Callable[[], None]
 
 
 @pytest.fixture(scope="module")
 def postgres():
-    """A throwaway cluster of Debian's PostgreSQL, run as the unprivileged `postgres` user
-    when the tests run as root (PostgreSQL refuses to run as root)."""
     if not POSTGRES_BINS:
         pytest.fail("Debian's PostgreSQL server is missing: `make test` installs it.")
-    bin_dir = POSTGRES_BINS[-1]
-    data = Path(tempfile.mkdtemp(prefix="mopsboard-pg-"))
-    as_owner = []
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-
-    def pg(*command):
-        subprocess.run([*as_owner, *command], check=True, capture_output=True)
-
-    pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "mopsboard", "--auth=trust")
-    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
-    pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-w"]
-
-    def start():
-        pg(*pg_ctl, "-l", str(data / "server.log"), "-o", options, "start")
-
-    def stop():
-        pg(*pg_ctl, "-m", "fast", "stop")
-
-    start()
-    try:
-        with psycopg.connect(
-            host="127.0.0.1", port=port, user="mopsboard", dbname="postgres", autocommit=True
-        ) as admin:
-            admin.execute("CREATE DATABASE mopsboard")
-        yield Cluster(f"postgresql://mopsboard@127.0.0.1:{port}/mopsboard", start, stop)
-    finally:
-        stop()
-        shutil.rmtree(data, ignore_errors=True)
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,11 @@
 """Inputs to the RACI: one cell, and a share link."""
 
 from django import forms
+from django.http import QueryDict
 
+from backlog.models import Task
 from mopsboard.forms import DateInput, date_ahead
+from raci.filters import MatrixFilter
 from raci.models import Role
 
 CELL_CHOICES = [("", "None"), *Role.choices]
@@ -30,6 +33,10 @@ class CellForm(forms.Form):
         return [int(part) for part in ids]
 
 
+# The matrix's paging travels in its query string too; the shared page ignores it.
+PAGING = {"page", "per_page"}
+
+
 class ShareLinkForm(forms.Form):
     label = forms.CharField(
         max_length=120,
@@ -51,6 +58,20 @@ class ShareLinkForm(forms.Form):
 
     def clean_label(self):
         return self.cleaned_data["label"].strip()
+
+    def clean_query(self):
+        """Only the matrix's own filter, as the matrix writes it."""
+        query = self.cleaned_data["query"]
+        again = "share from the matrix."
+        if any(ord(character) < 32 or ord(character) == 127 for character in query):
+            raise forms.ValidationError(f"The filter holds control characters; {again}")
+        data = QueryDict(query)
+        if unknown := set(data) - set(MatrixFilter.base_filters) - PAGING:
+            names = ", ".join(sorted(unknown))
+            raise forms.ValidationError(f"The matrix has no filter called {names}; {again}")
+        if not MatrixFilter(data, queryset=Task.objects.none()).is_valid():
+            raise forms.ValidationError(f"The filter to share was not understood; {again}")
+        return query
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]

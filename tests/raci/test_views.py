@@ -291,8 +291,14 @@ def test_team_hints_load_after_the_matrix(lead_client):
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("q=a\x00b", "Null characters are not allowed."), ("q=" + "x" * 1000, "too long to share")],
-    ids=["nul-byte", "over-1000-characters"],
+    [
+        ("q=a\x00b", "Null characters are not allowed."),
+        ("q=a\x07b", "The filter holds control characters"),
+        ("q=" + "x" * 1000, "too long to share"),
+        ("secret=1&q=crm", "The matrix has no filter called secret"),
+        ("due_before=soon", "The filter to share was not understood"),
+    ],
+    ids=["nul-byte", "bell", "over-1000-characters", "unknown-field", "bad-date"],
 )
 def test_a_share_link_with_a_bad_filter_is_refused_with_a_message(lead_client, query, message):
     response = lead_client.post(

@@ -55,7 +55,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity demo --exclude "*/migrations/*"
+	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity mail demo --exclude "*/migrations/*"
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, scores_for_quadrant
+from backlog.signals import send_task_changed
 from mopsboard.errors import Conflict, NotFound
 from mopsboard.history import history_context
 
@@ -37,8 +38,10 @@ class StaleEdit(Conflict):
 def task_create(*, by, via: str, **fields) -> Task:
     """A new request: in the triage inbox unless it arrives already scored."""
     scored = fields.get("impact") is not None
-    with history_context(by, via=via):
-        return Task.objects.create(status=Status.BACKLOG if scored else Status.NEW, **fields)
+    with transaction.atomic(), history_context(by, via=via):
+        task = Task.objects.create(status=Status.BACKLOG if scored else Status.NEW, **fields)
+        send_task_changed(task=task, before=None, by=by, via=via)
+    return task
 
 
 def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
@@ -54,6 +57,8 @@ def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
         current = Task.objects.select_related("requester", "category").filter(pk=task.pk).first()
+        if written:
+            send_task_changed(task=current, before=task, by=by, via=via)
     if current is None:
         raise TaskGone(task)
     if not written:
@@ -122,13 +127,13 @@ def deferred_tasks_return(*, today: datetime.date) -> int:
         transaction.atomic(),
         history_context(None, via="system", reason="Came back from deferral"),
     ):
-        return (
-            Task.objects.due_back(today)
-            .order_by()
-            .update(
-                status=Status.NEW,
-                deferred_until=None,
-                version=F("version") + 1,
-                updated_at=timezone.now(),
-            )
+        due = {task.pk: task for task in Task.objects.due_back(today).select_for_update()}
+        Task.objects.filter(pk__in=due).update(
+            status=Status.NEW,
+            deferred_until=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
+        for task in Task.objects.select_related("requester").filter(pk__in=due):
+            send_task_changed(task=task, before=due[task.pk], by=None, via="system")
+    return len(due)

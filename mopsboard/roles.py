@@ -11,7 +11,7 @@ LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
 
 # Permission codenames per role; "app.*" means every permission of that app.
 ROLE_PERMISSIONS = {
-    LEAD: ["people.*", "backlog.*", "raci.*", "capacity.*"],
+    LEAD: ["people.*", "backlog.*", "raci.*", "capacity.*", "mail.*"],
     MEMBER: [
         "backlog.view_task",
         "backlog.add_task",

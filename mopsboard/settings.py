@@ -42,11 +42,13 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "procrastinate.contrib.django",
     "mopsboard",
     "people",
     "backlog",
     "raci",
     "capacity",
+    "mail",
     "demo",
 ]
 
@@ -202,15 +204,30 @@ MOPSBOARD_RACI_ONE_RESPONSIBLE = os.environ.get("MOPSBOARD_RACI_ONE_RESPONSIBLE"
 MOPSBOARD_RACI_PAGE_SIZE = 50
 # The shared page prints as one document, so it is not paged; this bounds it.
 MOPSBOARD_SHARED_TASK_LIMIT = 500
-# Email goes out only where a mail server is configured (DJANGO_EMAIL_HOST); without one,
-# password reset by email is off and the lead sets new passwords.
+# Email is delivered by the task queue's workers (`manage.py procrastinate worker`) to the
+# SMTP server in DJANGO_EMAIL_HOST. Without one, mail is written to the worker's output
+# (where `make run` shows it) and is still kept on the Mail page; in production without
+# one, password reset by email is off and the lead sets new passwords.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_TIMEOUT = 30
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
-MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST)
+MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
+# A failed send is tried again after a minute, two, four … at most an hour apart, until a
+# day of waiting has gone by (seconds); then it shows as failed on the Mail page.
+MOPSBOARD_MAIL_RETRY = {
+    "first": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FIRST", "60")),
+    "longest": int(os.environ.get("MOPSBOARD_MAIL_RETRY_LONGEST", "3600")),
+    "for": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FOR", "86400")),
+}
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 # Every line to stderr, with the request's id and user; tracebacks for every 500.

@@ -1,14 +1,24 @@
-"""The answers that belong to no app: health checks for a load balancer, and the error
-page, which tells a database outage (503, try again) from a fault (500, logged)."""
+"""The answers that belong to no app: the login page, health checks for a load balancer,
+and the error page, which tells a database outage (503, try again) from a fault (500,
+logged)."""
 
 import sys
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+def login(request):
+    """Django's login page, offering password reset only where its email can be sent."""
+    extra = {"password_reset": settings.MOPSBOARD_EMAIL_ENABLED}
+    return auth_views.LoginView.as_view(extra_context=extra)(request)
+
 
 # Seconds a client is asked to wait before trying again while the database is away.
 RETRY_AFTER = 30

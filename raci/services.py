@@ -5,6 +5,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backlog.signals import Change, send_task_changed
 from mopsboard.errors import Conflict
 from mopsboard.history import history_context
 from people.models import Person
@@ -60,6 +61,15 @@ def assignment_set(
             if holder is None:
                 raise
             raise AccountableTaken(holder) from race
+        send_task_changed(
+            task=task,
+            before=task,
+            by=by,
+            via=via,
+            changes=[Change.RACI_CHANGED],
+            person=person,
+            role=role,
+        )
     return moved
 
 

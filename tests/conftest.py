@@ -8,6 +8,7 @@ from django.test import Client
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from people.models import Person
 from tests.factories import (
+    EmailFactory,
     PersonFactory,
     ReviewFactory,
     ShareLinkFactory,
@@ -81,4 +82,5 @@ def world(db):
         "person": team,
         "link": ShareLinkFactory(),
         "review": ReviewFactory(),
+        "email": EmailFactory(failed=True),
     }

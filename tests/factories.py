@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
+from mail.models import Email
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
 
@@ -102,3 +103,18 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
         lambda: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
     )
     hours = 8
+
+
+class EmailFactory(factory.django.DjangoModelFactory):
+    to = factory.Sequence(lambda n: f"reader{n}@example.com")
+    subject = factory.Sequence(lambda n: f"News {n}")
+    text = "Something happened."
+    event = "Planned"
+
+    class Meta:
+        model = Email
+
+    class Params:
+        failed = factory.Trait(
+            status=Email.Status.FAILED, attempts=3, last_error="ConnectionRefusedError"
+        )

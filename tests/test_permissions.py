@@ -17,6 +17,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from mail.models import Email
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Assignment, ShareLink
@@ -149,6 +150,15 @@ ACCESS = {
     "capacity:year-export": Access(
         get=READERS, post=None, args=lambda d: [datetime.date.today().year]
     ),
+    "mail:mail": Access(get=LEAD, post=None),
+    "mail:email": Access(get=LEAD, post=None, args=lambda d: [d["email"].pk]),
+    "mail:email-resend": Access(get=None, post=LEAD, args=lambda d: [d["email"].pk]),
+    "password_reset": Access(get=ANYONE, post=ANYONE, body=lambda d: {"email": "x@example.com"}),
+    "password_reset_done": Access(get=ANYONE, post=None),
+    "password_reset_confirm": Access(
+        get=ANYONE, post=ANYONE, args=lambda d: ["MQ", "set-password"]
+    ),
+    "password_reset_complete": Access(get=ANYONE, post=None),
     # Django's admin is for staff alone; one page of it stands for the rest.
     "admin:index": Access(get=LEAD, post=LEAD),
 }
@@ -202,6 +212,7 @@ def _state():
         list(Person.objects.order_by("pk").values_list("weekly_capacity_hours", flat=True)),
         TimeOff.objects.count(),
         Review.objects.count(),
+        list(Email.objects.order_by("pk").values_list("status", flat=True)),
     )
 
 
@@ -246,6 +257,6 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
     """Every permission of a model is given to the lead, so a new model is not forgotten."""
     lead = UserFactory(username="lead", role="lead")
     ours = Permission.objects.filter(
-        content_type__app_label__in=["people", "backlog", "raci", "capacity"]
+        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail"]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

@@ -1,0 +1,54 @@
+"""An email as sent: kept whole, so the lead can read what went out and to whom."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: a newline in a name or title must not start a header."""
+    return " ".join(text.split())
+
+
+class Email(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Delivered"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    # What it is about, in the team's words: "Password reset", "Planned", "Daily digest".
+    event = models.CharField(max_length=60)
+    task = models.ForeignKey(
+        "backlog.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    headers = models.JSONField(default=dict, blank=True)
+    # Holds a secret (a password reset link): not shown, and wiped once delivered.
+    private = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="email_newest"),
+            models.Index(fields=["status", "-created_at"], name="email_by_status"),
+        ]
+        permissions = [("resend_email", "Can send a failed email again")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+    def get_absolute_url(self):
+        return reverse("mail:email", args=[self.pk])
+
+    @property
+    def message_id(self) -> str:
+        """The same Message-ID on every attempt, so a receiving server can drop a resend."""
+        return f"<email-{self.pk}@mopsboard>"

@@ -1,0 +1,59 @@
+"""Queue an email, or queue a failed one again: the only ways mail leaves mopsboard
+(delivery itself is the queue's job, in mail.tasks)."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from mail.models import Email, one_line
+from mail.tasks import deliver
+from mopsboard.errors import Conflict
+
+
+class NotFailed(Conflict):
+    def __init__(self, email: Email):
+        super().__init__(f"“{email.subject}” to {email.to} is {email.get_status_display()}.")
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    event: str,
+    task=None,
+    headers=None,
+    private: bool = False,
+) -> Email:
+    """Render `template`.txt and `template`.html, keep the email and queue its delivery.
+
+    Queued in the caller's transaction: if the change that causes the email rolls back,
+    nothing is sent; once it commits, the email is delivered even if this process dies.
+    A `private` email (a password reset link) is not shown on the Mail page, and its body
+    is wiped once delivered.
+    """
+    with transaction.atomic():
+        email = Email.objects.create(
+            to=to,
+            subject=one_line(subject)[:250],
+            text=render_to_string(f"{template}.txt", context),
+            html=render_to_string(f"{template}.html", context),
+            event=event,
+            task=task,
+            headers=headers or {},
+            private=private,
+        )
+        deliver.defer(email_id=email.pk)
+    return email
+
+
+def email_resend(*, email: Email) -> Email:
+    """A failed email, queued again by the lead: the queue's retries start over."""
+    with transaction.atomic():
+        if not Email.objects.filter(pk=email.pk, status=Email.Status.FAILED).update(
+            status=Email.Status.QUEUED, last_error=""
+        ):
+            raise NotFailed(email)
+        deliver.defer(email_id=email.pk)
+    email.refresh_from_db()
+    return email

@@ -1,0 +1,167 @@
+"""The outbox: queued with the change that causes it, delivered once, retried for a day,
+failures visible to the lead with "send again"."""
+
+import socket
+
+import pytest
+from django.core import mail as django_mail
+from django.db import transaction
+from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
+
+from mail.models import Email
+from mail.services import NotFailed, email_queue, email_resend
+from mail.tasks import DeliveryFailed, email_deliver, retry_wait
+from tests.factories import EmailFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(**overrides):
+    fields = {
+        "to": "sam@example.com",
+        "subject": "Your request",
+        "template": "mail/password_reset",
+        "context": {"user": UserFactory.build(username="sam"), "uid": "MQ", "token": "t"},
+        "event": "Test",
+    }
+    return email_queue(**{**fields, **overrides})
+
+
+def test_an_email_and_its_delivery_job_are_written_together():
+    email = _queue()
+    job = ProcrastinateJob.objects.get()
+    assert (job.task_name, job.args, job.queue_name) == (
+        "mail.tasks.deliver",
+        {"email_id": email.pk},
+        "mail",
+    )
+    assert email.status == Email.Status.QUEUED
+
+
+def test_a_change_that_rolls_back_queues_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _queue()
+        raise RuntimeError("the change failed")
+    assert not Email.objects.exists()
+    assert not ProcrastinateJob.objects.exists()
+
+
+def test_a_queued_email_is_delivered_once():
+    email = _queue()
+    email_deliver(email.pk, last_try=False)
+    email_deliver(email.pk, last_try=False)
+    assert len(django_mail.outbox) == 1
+    sent = django_mail.outbox[0]
+    assert sent.to == ["sam@example.com"]
+    assert sent.extra_headers["Message-ID"] == f"<mopsboard-email-{email.pk}@localhost>"
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.sent_at is not None) == ("sent", 1, True)
+
+
+def test_a_newline_in_a_subject_cannot_start_a_header():
+    email = _queue(subject="Hello\r\nBcc: everyone@example.com")
+    assert email.subject == "Hello Bcc: everyone@example.com"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+
+
+def test_a_failed_send_stays_queued_for_the_next_try_then_shows_as_failed(mail_server_down):
+    email = _queue()
+    with pytest.raises(DeliveryFailed):
+        email_deliver(email.pk, last_try=False)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert "ConnectionRefusedError" in email.last_error
+    with pytest.raises(DeliveryFailed):
+        email_deliver(email.pk, last_try=True)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", 2)
+
+
+def test_retries_double_from_a_minute_to_an_hour_apart_for_a_day():
+    waits = []
+    while (wait := retry_wait(len(waits))) is not None:
+        waits.append(wait)
+    assert waits[:7] == [60, 120, 240, 480, 960, 1920, 3600]
+    assert set(waits[7:]) == {3600}
+    assert 86400 - 3600 < sum(waits) <= 86400
+
+
+def test_send_again_queues_a_failed_email_and_refuses_any_other():
+    failed = EmailFactory(failed=True)
+    email_resend(email=failed)
+    assert (failed.status, failed.last_error) == ("queued", "")
+    assert ProcrastinateJob.objects.filter(args={"email_id": failed.pk}).exists()
+    with pytest.raises(NotFailed):
+        email_resend(email=EmailFactory(status=Email.Status.SENT))
+
+
+def test_the_lead_reads_the_mail_page_and_sends_a_failed_email_again(lead_client):
+    failed = EmailFactory(failed=True, subject="<b>Planned</b>")
+    EmailFactory(status=Email.Status.SENT, subject="Delivered one")
+    page = lead_client.get(reverse("mail:mail")).content.decode()
+    assert "&lt;b&gt;Planned&lt;/b&gt;" in page and "Delivered one" in page
+    assert "1 failed" in page
+    only_failed = lead_client.get(reverse("mail:mail"), {"status": "failed"}).content.decode()
+    assert "Delivered one" not in only_failed
+    assert lead_client.get(reverse("mail:mail"), {"status": "lost"}).status_code == 422
+    response = lead_client.post(reverse("mail:email-resend", args=[failed.pk]), follow=True)
+    assert "is queued again" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "queued"
+
+
+def test_sending_again_what_was_delivered_says_so_and_changes_nothing(lead_client):
+    sent = EmailFactory(status=Email.Status.SENT)
+    response = lead_client.post(reverse("mail:email-resend", args=[sent.pk]), follow=True)
+    assert "is Delivered" in response.content.decode()
+    assert not ProcrastinateJob.objects.exists()
+
+
+def test_an_empty_mail_page_says_so(lead_client):
+    assert "No email has been sent yet." in lead_client.get(reverse("mail:mail")).content.decode()
+
+
+def test_the_mail_page_needs_a_constant_number_of_queries(
+    lead_client, django_assert_max_num_queries
+):
+    EmailFactory.create_batch(60)
+    with django_assert_max_num_queries(8):
+        lead_client.get(reverse("mail:mail"))
+
+
+def test_password_reset_goes_through_the_queue_and_its_link_is_never_shown(client, lead_client):
+    user = UserFactory(username="sam", email="sam@example.com")
+    response = client.post(reverse("password_reset"), {"email": "SAM@example.com"})
+    assert response.status_code == 302
+    email = Email.objects.get()
+    assert email.private and email.event == "Password reset"
+    shown = lead_client.get(email.get_absolute_url()).content.decode()
+    assert "/accounts/reset/" not in shown and "secret link" in shown
+    email_deliver(email.pk, last_try=False)
+    link = next(
+        line for line in django_mail.outbox[0].body.splitlines() if "/accounts/reset/" in line
+    )
+    email.refresh_from_db()
+    assert "/accounts/reset/" not in email.text + email.html
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"},
+        follow=True,
+    )
+    assert "Password set" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("a-long-new-pass-42")

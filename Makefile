@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+# The address in the links emails carry.
+MOPSBOARD_SITE_URL ?= http://$(HOST):$(PORT)
+export HOST PORT MOPSBOARD_SITE_URL
 
-.PHONY: run serve test e2e fuzz soak lint format bench lock install backup restore clean-db
+.PHONY: run serve worker test e2e fuzz soak lint format bench lock install backup restore clean-db
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +18,19 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
-## Serve the app with demo data on http://$(HOST):$(PORT)
+## Serve the app with demo data on http://$(HOST):$(PORT), and one worker for the
+## task queue (email, scheduled jobs) beside it; Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## One worker for the task queue: email delivery, retries and the daily jobs. Run as
+## many as you like against one database, each as its own process.
+worker: install
+	$(BIN)/python manage.py procrastinate worker
 
 ## The production stack on $(HOST):$(PORT): migrate, collect static files, gunicorn.
 ## Needs DJANGO_DEBUG=0, DJANGO_SECRET_KEY and the other DJANGO_* settings (README).
@@ -55,7 +65,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity mail demo --exclude "*/migrations/*"
+	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity mail intake notifications demo --exclude "*/migrations/*"
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -11,7 +11,15 @@ LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
 
 # Permission codenames per role; "app.*" means every permission of that app.
 ROLE_PERMISSIONS = {
-    LEAD: ["people.*", "backlog.*", "raci.*", "capacity.*", "mail.*"],
+    LEAD: [
+        "people.*",
+        "backlog.*",
+        "raci.*",
+        "capacity.*",
+        "mail.*",
+        "intake.*",
+        "notifications.*",
+    ],
     MEMBER: [
         "backlog.view_task",
         "backlog.add_task",

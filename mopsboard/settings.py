@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "raci",
     "capacity",
     "mail",
+    "intake",
+    "notifications",
     "demo",
 ]
 
@@ -221,6 +223,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
 MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
+# Where people reach mopsboard, for the links in emails (sent by a worker, with no request
+# to take the host from).
+MOPSBOARD_SITE_URL = os.environ.get("MOPSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A failed send is tried again after a minute, two, four … at most an hour apart, until a
 # day of waiting has gone by (seconds); then it shows as failed on the Mail page.
 MOPSBOARD_MAIL_RETRY = {

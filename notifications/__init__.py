@@ -1,0 +1,8 @@
+"""Word going back out: who hears about what happens to a task (its requester and the
+people Informed on it), how often (at once, a daily digest, never), and the emails that
+say it, queued through mail.
+
+Its own app because it listens to every other one: it hears task changes from the
+backlog, capacity and RACI services (backlog.signals) and links to intake's requester
+page, so it sits above them all, below the demo only.
+"""

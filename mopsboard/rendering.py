@@ -22,3 +22,12 @@ def varies_on_htmx(response, *, target: bool = False):
         response, ["HX-Request", "HX-History-Restore-Request", *(["HX-Target"] if target else [])]
     )
     return response
+
+
+def private_page(response):
+    """A page opened from a secret link (a share link, a requester's page, an email's
+    preferences link): for the person holding it, never cached, indexed or referred on."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

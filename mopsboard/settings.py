@@ -223,6 +223,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
 MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
+# New requests are triaged within this many working days (the SLA the requester is told).
+MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
 # Where people reach mopsboard, for the links in emails (sent by a worker, with no request
 # to take the host from).
 MOPSBOARD_SITE_URL = os.environ.get("MOPSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

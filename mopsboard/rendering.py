@@ -24,10 +24,14 @@ def varies_on_htmx(response, *, target: bool = False):
     return response
 
 
-def private_page(response):
+def private_page(response, *, referrer: str = "no-referrer"):
     """A page opened from a secret link (a share link, a requester's page, an email's
-    preferences link): for the person holding it, never cached, indexed or referred on."""
+    preferences link): for the person holding it, never cached, indexed or referred on.
+
+    A page with a form keeps `same-origin`: under `no-referrer` the browser posts with
+    `Origin: null`, which CSRF protection rightly refuses; the link still never leaves
+    for another site."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

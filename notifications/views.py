@@ -32,7 +32,8 @@ def preferences(request, token):
         else:
             status = 422
     context = {"person": person, "form": form, "saved": saved, "token": token}
-    return private_page(render(request, "notifications/preferences.html", context, status=status))
+    page = render(request, "notifications/preferences.html", context, status=status)
+    return private_page(page, referrer="same-origin")
 
 
 # Mail programs send the one-click unsubscribe (RFC 8058) as a bare POST with no CSRF
@@ -44,4 +45,5 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.notify_set(person=person, notify=Person.Notify.NEVER)
     context = {"person": person, "done": request.method == "POST", "token": token}
-    return private_page(render(request, "notifications/unsubscribe.html", context))
+    page = render(request, "notifications/unsubscribe.html", context)
+    return private_page(page, referrer="same-origin")

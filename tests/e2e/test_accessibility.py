@@ -16,6 +16,9 @@ from playwright.sync_api import expect
 
 from backlog.models import Task
 from capacity.models import Review
+from mail.models import Email
+from notifications.services import person_token
+from people.models import Person
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
 
@@ -75,6 +78,8 @@ SIGNED_IN = [
     ("review-recorded", "/review/{review}/", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
+    ("mail", "/mail/", None),
+    ("email", "/mail/{email}/", None),
 ]
 # A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
@@ -86,6 +91,9 @@ CASES = [
 ] + [
     Case("login", "anonymous", "/accounts/login/"),
     Case("shared", "anonymous", "/raci/shared/{token}/"),
+    Case("password-reset", "anonymous", "/accounts/password_reset/"),
+    Case("email-preferences", "anonymous", "/notifications/{person}/"),
+    Case("unsubscribe", "anonymous", "/notifications/{person}/unsubscribe/"),
 ]
 
 
@@ -126,6 +134,8 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
                 "review": Review.objects.first().pk,
                 "token": ShareLink.objects.first().token,
                 "year": timezone.localdate().year,
+                "email": Email.objects.first().pk,
+                "person": person_token(Person.objects.exclude(email="").first()),
             }
             for role, cases in groupby(CASES, key=lambda case: case.role):
                 context = browser.new_context(

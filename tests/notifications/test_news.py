@@ -210,7 +210,7 @@ def test_every_email_has_one_click_unsubscribe(request_in_triage, requester):
 def test_unsubscribe_asks_first_on_a_plain_visit(requester):
     page = Client().get(reverse("notifications:unsubscribe", args=[person_token(requester)]))
     assert "Stop email from mopsboard?" in page.content.decode()
-    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
     requester.refresh_from_db()
     assert requester.notify == Person.Notify.AT_ONCE
 

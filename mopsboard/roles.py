@@ -9,7 +9,9 @@ from django.db.models import Q
 
 LEAD, MEMBER, VIEWER = "lead", "member", "viewer"
 
-# Permission codenames per role; "app.*" means every permission of that app.
+# Permission codenames per role; "app.*" means every permission of that app. Every role
+# has "api.use_api", to make and revoke its own API tokens: a token does only what its
+# person's role allows, so a viewer's token reads and nothing more.
 ROLE_PERMISSIONS = {
     LEAD: [
         "people.*",
@@ -19,6 +21,7 @@ ROLE_PERMISSIONS = {
         "mail.*",
         "intake.*",
         "notifications.*",
+        "api.*",
     ],
     MEMBER: [
         "backlog.view_task",
@@ -29,6 +32,7 @@ ROLE_PERMISSIONS = {
         "raci.view_assignment",
         "capacity.view_timeoff",
         "capacity.view_review",
+        "api.use_api",
     ],
     VIEWER: [
         "backlog.view_task",
@@ -37,6 +41,7 @@ ROLE_PERMISSIONS = {
         "raci.view_assignment",
         "capacity.view_timeoff",
         "capacity.view_review",
+        "api.use_api",
     ],
 }
 

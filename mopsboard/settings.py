@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mail",
     "intake",
     "notifications",
+    "api",
     "demo",
 ]
 
@@ -261,6 +262,8 @@ MOPSBOARD_MAIL_RETRY = {
     "longest": int(os.environ.get("MOPSBOARD_MAIL_RETRY_LONGEST", "3600")),
     "for": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FOR", "86400")),
 }
+# Requests a minute one API token may make; past that, 429 with Retry-After.
+MOPSBOARD_API_RATE_LIMIT = int(os.environ.get("MOPSBOARD_API_RATE_LIMIT", "300"))
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 # Every line to stderr, with the request's id and user; tracebacks for every 500.

@@ -10,6 +10,17 @@
     if (opener) document.getElementById(opener.dataset.openDialog).showModal();
   });
 
+  // --- "Copy" next to a value to take away (a new API token) -------------------------
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    field.select();
+    navigator.clipboard.writeText(field.value).then(() => {
+      button.textContent = "Copied";
+    });
+  });
+
   function toggleDialog(id) {
     const dialog = document.getElementById(id);
     if (!dialog) return;

@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
 from mail.models import Email
+from mopsboard.models import RateCount
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
 
@@ -118,3 +120,37 @@ class EmailFactory(factory.django.DjangoModelFactory):
         failed = factory.Trait(
             status=Email.Status.FAILED, attempts=3, last_error="ConnectionRefusedError"
         )
+
+
+class RateCountFactory(factory.django.DjangoModelFactory):
+    """One window's count for a key; the window is the current hour unless given."""
+
+    class Meta:
+        model = RateCount
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    window_start = factory.LazyFunction(
+        lambda: timezone.now().replace(minute=0, second=0, microsecond=0)
+    )
+    expires_at = factory.LazyAttribute(lambda o: o.window_start + datetime.timedelta(hours=1))
+    hits = 1
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A read-write token of a new user; the key to send is `token.key` (never stored)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "CRM sync"
+    scope = Scope.READ_WRITE
+    key = factory.LazyFunction(new_key)
+    digest = factory.LazyAttribute(lambda o: token_digest(o.key))
+    prefix = factory.LazyAttribute(lambda o: o.key[:12])
+
+    @classmethod
+    def _create(cls, model_class, *args, key, **kwargs):
+        token = super()._create(model_class, *args, **kwargs)
+        token.key = key
+        return token

@@ -2,9 +2,13 @@
 in ACCESS fails `test_every_url_has_an_entry`.
 
 Each entry names the roles that may GET and POST it (None: the method is not allowed at
-all). Everyone else is refused — sent to log in when anonymous, 403 when signed in — and a
-refused POST changes nothing. "shared" is a visitor who opened a share link and holds no
-account: a share link is read-only.
+all). Everyone else is refused — sent to log in when anonymous, 403 when signed in (or the
+entry's `refusal`) — and a refused POST changes nothing. "shared" is a visitor who opened a
+share link and holds no account: a share link is read-only.
+
+The API's operations (`token=True`) open with a bearer token alone: a session, whatever its
+role, gets 401 (application/problem+json), so a page open in a browser cannot be made to
+call them. Who may do what with a token is tests/api/test_permissions.py.
 """
 
 import datetime
@@ -15,6 +19,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
 from mail.models import Email
@@ -23,6 +28,7 @@ from notifications.services import person_token
 from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
+    ApiTokenFactory,
     UserFactory,
 )
 
@@ -44,6 +50,10 @@ class Access:
     args: object = lambda data: []
     body: object = lambda data: {}
     actions: tuple = field(default=())
+    # What a signed-in role that is not allowed gets.
+    refusal: int = 403
+    # An API operation: a bearer token opens it, a session never does.
+    token: bool = False
 
 
 def _version(data):
@@ -170,6 +180,35 @@ ACCESS = {
         get=ANYONE, post=ANYONE, args=lambda d: ["MQ", "set-password"]
     ),
     "password_reset_complete": Access(get=ANYONE, post=None),
+    # The API's reference (at /api/v1/, which ninja also names api-root) and its schema
+    # are public; its operations need a token.
+    "api-v1:api-root": Access(get=ANYONE, post=None),
+    "api-v1:openapi-view": Access(get=ANYONE, post=None),
+    "api-v1:openapi-json": Access(get=ANYONE, post=None),
+    "api-v1:tasks": Access(get=NOBODY, post=NOBODY, token=True),
+    "api-v1:task": Access(get=NOBODY, post=None, args=_task, token=True),
+    **{
+        f"api-v1:task-{action}": Access(get=None, post=NOBODY, args=_task, token=True)
+        for action in ("status", "plan", "unplan", "defer", "decline")
+    },
+    "api-v1:task-raci": Access(get=NOBODY, post=None, args=_task, token=True),
+    # PUT alone.
+    "api-v1:task-raci-person": Access(
+        get=None, post=None, args=lambda d: [d["task"].pk, d["person"].pk], token=True
+    ),
+    "api-v1:people": Access(get=NOBODY, post=None, token=True),
+    "api-v1:person": Access(get=NOBODY, post=None, args=lambda d: [d["person"].pk], token=True),
+    "api-v1:load": Access(get=NOBODY, post=None, token=True),
+    # Every signed-in person makes and revokes their own tokens; another's is not found.
+    "api:tokens": Access(
+        get=READERS, post=READERS, body=lambda d: {"name": "CRM", "scope": "read"}
+    ),
+    "api:token-revoke": Access(
+        get=None,
+        post=LEAD,
+        args=lambda d: [ApiTokenFactory(user=UserFactory(username="lead", role="lead")).pk],
+        refusal=404,
+    ),
     # Django's admin is for staff alone; one page of it stands for the rest.
     "admin:index": Access(get=LEAD, post=LEAD),
 }
@@ -224,6 +263,7 @@ def _state():
         TimeOff.objects.count(),
         Review.objects.count(),
         list(Email.objects.order_by("pk").values_list("status", flat=True)),
+        list(ApiToken.objects.order_by("pk").values_list("name", "revoked_at")),
     )
 
 
@@ -250,10 +290,13 @@ def test_access(world, name, action, role, method):
     if role in allowed:
         assert response.status_code not in (403, 404, 405) and not to_login, response
         return
-    if role in ("anonymous", "shared") or name.startswith("admin:"):
+    if access.token:
+        assert response.status_code == 401, response
+        assert response["Content-Type"] == "application/problem+json"
+    elif role in ("anonymous", "shared") or name.startswith("admin:"):
         assert to_login, response
     else:
-        assert response.status_code == 403, response
+        assert response.status_code == access.refusal, response
     assert _state() == before
 
 
@@ -268,6 +311,6 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
     """Every permission of a model is given to the lead, so a new model is not forgotten."""
     lead = UserFactory(username="lead", role="lead")
     ours = Permission.objects.filter(
-        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail"]
+        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail", "api"]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

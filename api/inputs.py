@@ -1,0 +1,85 @@
+"""The API's inputs are the pages' forms: each request body and query is described to
+OpenAPI by a schema made from a Django form's fields, and validated by that same form.
+
+So a rule (a score from 1 to 5, a date after today, a reason the requester reads) lives
+in one place, and the schema cannot drift from what the form accepts. The schema checks
+types and limits; the form then checks everything, as it does for a page.
+"""
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from django import forms
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from pydantic import create_model
+
+# PostgreSQL's bigint: a larger id is refused as input rather than sent to the database.
+ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def form_schema(form: forms.Form, name: str, *, exclude=(), partial: bool = False) -> type[Schema]:
+    """A schema with `form`'s fields (less `exclude`). With `partial`, every field may be
+    left out: a PATCH sends only what it changes."""
+    fields: dict[str, Any] = {}
+    for field_name, field in form.fields.items():
+        if field_name in exclude:
+            continue
+        annotation = _annotation(field)
+        if partial or not field.required:
+            annotation = annotation | None
+        fields[field_name] = (
+            annotation,
+            Field(
+                None if partial or not field.required else ...,
+                title=str(field.label or field_name.replace("_", " ").capitalize()),
+                description=str(field.help_text) or None,
+            ),
+        )
+    return create_model(name, __base__=Schema, **fields)
+
+
+def form_data(payload: Schema) -> dict:
+    """The fields a payload sent, as a form's data: JSON values, and null as the empty
+    input it stands for."""
+    data = payload.model_dump(mode="json", exclude_unset=True)
+    return {name: "" if value is None else value for name, value in data.items()}
+
+
+def _annotation(field: forms.Field):
+    if isinstance(field, forms.ModelChoiceField):
+        return ID
+    if isinstance(field, forms.MultipleChoiceField):
+        return list[_choice(field)]
+    if isinstance(field, forms.ChoiceField):
+        return _choice(field)
+    if isinstance(field, forms.BooleanField):
+        return bool
+    if isinstance(field, forms.DateField):
+        return datetime.date
+    if isinstance(field, forms.DecimalField):  # before IntegerField, its base class
+        return Annotated[
+            float,
+            Field(ge=_number(field.min_value), le=_number(field.max_value), allow_inf_nan=False),
+        ]
+    if isinstance(field, forms.IntegerField):
+        return Annotated[int, Field(ge=field.min_value, le=field.max_value)]
+    if isinstance(field, forms.CharField):
+        pattern = field.widget.attrs.get("pattern")
+        return Annotated[
+            str, Field(max_length=field.max_length, pattern=pattern and f"^{pattern}$")
+        ]
+    raise TypeError(f"No schema for {type(field).__name__}: add it here.")
+
+
+def _number(limit) -> float | None:
+    return None if limit is None else float(limit)
+
+
+def _choice(field: forms.ChoiceField):
+    """The choices' values; the empty choice is null (see form_data)."""
+    choices = field.choices
+    if isinstance(choices, QuerySet):
+        raise TypeError("A ModelChoiceField is an id.")
+    values = [value for value, _ in choices if value != ""]
+    return Literal[tuple(values)]

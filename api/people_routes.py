@@ -1,0 +1,74 @@
+"""People with their hours, and each person's load in a week, through the API."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.pagination import CursorPagination, paginate
+
+from api.auth import require
+from api.forms import LoadForm
+from api.inputs import ID, form_data, form_schema
+from api.problems import form_problem
+from api.schemas import LoadOut, PersonOut, answers
+from capacity.load import team_load
+from mopsboard.weeks import week_label, week_of
+from people.models import Person
+
+router = Router(tags=["People"])
+
+LoadQuery = form_schema(LoadForm(), "LoadQuery")
+
+
+@router.get(
+    "/people",
+    response=answers({200: list[PersonOut]}, 403),
+    url_name="people",
+    summary="People: the team with their weekly hours, and stakeholders",
+)
+@paginate(CursorPagination, ordering=("pk",), page_size=100, max_page_size=200)
+def list_people(request):
+    require(request, "people.view_person")
+    return Person.objects.all()
+
+
+@router.get(
+    "/people/{person_id}",
+    response=answers({200: PersonOut}, 403, 404),
+    url_name="person",
+    summary="One person",
+)
+def get_person(request, person_id: ID):
+    require(request, "people.view_person")
+    return get_object_or_404(Person, pk=person_id)
+
+
+@router.get(
+    "/load",
+    response=answers({200: LoadOut}, 403, 422),
+    url_name="load",
+    summary="Each team member's load in a week, against their hours",
+    description="Load: the planned, unfinished work a person is Responsible for, each task's "
+    "estimate shared among its Responsible people. Capacity: their hours less time off.",
+)
+def week_load(request, query: Query[LoadQuery]):
+    require(request, "people.view_person")
+    form = LoadForm(form_data(query))
+    if not form.is_valid():
+        raise form_problem(form, where="parameter")
+    week = form.cleaned_data["week"] or week_of(timezone.localdate())
+    team = team_load(weeks=[week])
+    totals = team.week_totals(week)
+    return {
+        "week": week_label(week),
+        "people": [
+            {
+                "person": person_load.person,
+                "capacity": person_load.weeks[week].capacity,
+                "load": person_load.weeks[week].load,
+                "free": person_load.weeks[week].free,
+                "over": person_load.weeks[week].over,
+            }
+            for person_load in team.people
+        ],
+        "team": totals,
+    }

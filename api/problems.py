@@ -1,0 +1,130 @@
+"""Every refusal the API gives, as application/problem+json (RFC 9457): the status, a
+sentence a person can act on, and for wrong input each field's message."""
+
+from http import HTTPStatus
+
+import pydantic
+from django.http import Http404, JsonResponse
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from api.schemas import Overload, PersonRef, RaciEntry, TaskOut, etag, represented
+from backlog.models import Task
+from backlog.services import StaleEdit
+from capacity.services import OverCapacity
+from mopsboard.errors import DomainError
+from raci.services import AccountableTaken, CellChanged
+
+PROBLEM = "application/problem+json"
+# Where the 401 says which scheme to use.
+WWW_AUTHENTICATE = 'Bearer realm="mopsboard"'
+
+
+class ApiProblem(Exception):
+    """Raised by an endpoint to answer with a problem: `extensions` are extra members."""
+
+    def __init__(self, status: int, detail: str, *, headers: dict | None = None, **extensions):
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+        self.headers, self.extensions = headers or {}, extensions
+
+
+def problem_response(problem: ApiProblem) -> JsonResponse:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(problem.status).phrase,
+        "status": problem.status,
+        "detail": problem.detail,
+        **problem.extensions,
+    }
+    response = JsonResponse(body, status=problem.status, content_type=PROBLEM)
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def form_problem(form, *, where: str = "pointer") -> ApiProblem:
+    """422 with each of a form's errors; `where` says how a field is named ("pointer" for
+    a body field, "parameter" for a query parameter)."""
+    errors = []
+    for name, messages in form.errors.items():
+        for message in messages:
+            error = {"detail": message}
+            if name != "__all__":
+                error[where] = f"#/{name}" if where == "pointer" else name
+            errors.append(error)
+    return ApiProblem(422, " ".join(error["detail"] for error in errors), errors=errors)
+
+
+def _validation_problem(errors: list[dict]) -> ApiProblem:
+    """422 from the schema's own checks (types, limits): ninja's and pydantic's errors."""
+    listed = []
+    for error in errors:
+        place, *path = [str(part) for part in error.get("loc", ())] or [""]
+        # ninja names the body argument itself ("body", "payload", "impact"): drop it.
+        if place == "body" and path:
+            path = path[1:]
+        detail = f"{error.get('msg', 'Not valid')}."
+        if place == "body":
+            listed.append({"detail": detail, "pointer": "#/" + "/".join(path)})
+        elif path:  # a list's item comes after its parameter's name: ("status", 0)
+            listed.append({"detail": detail, "parameter": path[0]})
+        else:
+            listed.append({"detail": detail})
+    summary = "; ".join(
+        f"{error.get('pointer') or error.get('parameter') or 'input'}: {error['detail']}"
+        for error in listed
+    )
+    return ApiProblem(422, f"The request was not understood: {summary}", errors=listed)
+
+
+def _domain_problem(error: DomainError) -> ApiProblem:
+    """A service's refusal, with what the client needs to decide what to do next."""
+    if isinstance(error, StaleEdit):
+        current = represented(Task.objects.filter(pk=error.current.pk)).first()
+        return ApiProblem(
+            412,
+            error.message,
+            headers={"ETag": etag(current)},
+            # Python values: the response's encoder writes them as the API's own answers do.
+            current=TaskOut.of(current).model_dump(),
+        )
+    extensions = {}
+    if isinstance(error, AccountableTaken):
+        extensions["holder"] = RaciEntry.from_orm(error.holder).model_dump()
+    elif isinstance(error, CellChanged):
+        extensions["role"] = error.current
+    elif isinstance(error, OverCapacity):
+        extensions["overloads"] = [
+            Overload(
+                person=PersonRef.from_orm(overload.person),
+                load=float(overload.load),
+                capacity=float(overload.capacity),
+            ).model_dump()
+            for overload in error.overloads
+        ]
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return ApiProblem(error.status, error.message, headers=headers, **extensions)
+
+
+def install(api) -> None:
+    """Answer every error `api` can meet with a problem."""
+    handlers = {
+        ApiProblem: lambda problem: problem,
+        DomainError: _domain_problem,
+        NinjaValidationError: lambda error: _validation_problem(error.errors),
+        pydantic.ValidationError: lambda error: _validation_problem(error.errors()),
+        AuthenticationError: lambda error: ApiProblem(
+            401,
+            "Send a token: Authorization: Bearer <token>. Make one on your API tokens page.",
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        ),
+        Http404: lambda error: ApiProblem(404, str(error) or "Not found."),
+        HttpError: lambda error: ApiProblem(error.status_code, str(error)),
+    }
+    for exception, handler in handlers.items():
+        api.add_exception_handler(
+            exception,
+            lambda request, error, handler=handler: problem_response(handler(error)),
+        )

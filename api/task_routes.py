@@ -1,0 +1,235 @@
+"""Tasks and their RACI through the API: the same filters, forms and services as the pages.
+(Not `tasks.py`: the task queue imports every app's module of that name at start-up.)
+
+Every write names the version it was made against in If-Match (the ETag a read gave):
+a task changed since is refused with 412 and the task as it is now, never overwritten.
+"""
+
+import copy
+
+from django.forms import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Header, Query, Router
+from ninja.pagination import CursorPagination, paginate
+
+from api.auth import require
+from api.inputs import ID, form_data, form_schema
+from api.problems import ApiProblem, form_problem
+from api.schemas import RaciOut, TaskOut, answers, etag, represented
+from backlog import services
+from backlog.actions import ACTIONS, task_act
+from backlog.filters import TaskFilter
+from backlog.forms import TaskEditForm, TaskForm
+from backlog.models import Task
+from people.models import Person
+from raci.forms import CellForm
+from raci.models import task_problems
+from raci.services import assignment_set
+
+router = Router(tags=["Tasks"])
+
+TaskFilterQuery = form_schema(TaskFilter(queryset=Task.objects.none()).form, "TaskFilterQuery")
+TaskIn = form_schema(TaskForm(), "TaskIn")
+TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partial=True)
+CellIn = form_schema(CellForm(), "CellIn", exclude={"task", "person", "page_tasks"})
+# The page actions the API offers, each at POST /tasks/{id}/<name> with its form's fields.
+API_ACTIONS = {
+    "status": "Set the status: backlog, in progress or done",
+    "plan": "Plan into an ISO week (409 over capacity unless allow_over)",
+    "unplan": "Take out of its week, back to the backlog",
+    "defer": "Defer until a date, when it comes back to triage",
+    "decline": "Decline, with a reason the requester reads",
+}
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description='The task\'s ETag as you read it, e.g. "7". Required: 428 without it.',
+)
+
+
+def _task(task_id: int) -> Task:
+    return get_object_or_404(represented(Task.objects.all()), pk=task_id)
+
+
+def _answer(response: HttpResponse, task: Task) -> Task:
+    """The task, read again whole, with its ETag."""
+    task = _task(task.pk)
+    response["ETag"] = etag(task)
+    return task
+
+
+def _version(task: Task, if_match: str | None) -> int:
+    """The version the client wrote against, if it is the task's own; else 428 or 412."""
+    if not if_match:
+        raise ApiProblem(
+            428,
+            "Send the ETag of the task as you read it in If-Match, so that a change made "
+            "meanwhile is not overwritten.",
+        )
+    if if_match.strip() != etag(task):
+        raise services.StaleEdit(task)
+    return task.version
+
+
+@router.get(
+    "/tasks",
+    response=answers({200: list[TaskOut]}, 403, 422),
+    url_name="tasks",
+    summary="List tasks, filtered like the board",
+    description="Newest first, a page at a time: follow `next` until it is null. "
+    "Without a status, the open work (backlog, planned, in progress), as on the board.",
+)
+@paginate(CursorPagination, ordering=("-pk",), page_size=50, max_page_size=200)
+def list_tasks(request, filters: Query[TaskFilterQuery]):
+    require(request, "backlog.view_task")
+    task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all())
+    if not task_filter.is_valid():
+        raise form_problem(task_filter.form, where="parameter")
+    return represented(task_filter.qs)
+
+
+@router.post(
+    "/tasks",
+    response=answers({201: TaskOut}, 403, 422),
+    url_name="tasks",
+    summary="Create a request",
+    description="Unscored, it waits in the triage inbox; with impact and effort, in the backlog.",
+)
+def create_task(request, payload: TaskIn, response: HttpResponse):
+    require(request, "backlog.add_task")
+    form = TaskForm(form_data(payload))
+    if not form.is_valid():
+        raise form_problem(form)
+    task = services.task_create(by=request.user, via="api", **form.cleaned_data)
+    response["Location"] = reverse("api-v1:task", args=[task.pk])
+    return 201, _answer(response, task)
+
+
+@router.get(
+    "/tasks/{task_id}",
+    response=answers({200: TaskOut}, 403, 404),
+    url_name="task",
+    summary="One task, with its quadrant, RACI and planned week",
+)
+def get_task(request, task_id: ID, response: HttpResponse):
+    require(request, "backlog.view_task")
+    task = _task(task_id)
+    response["ETag"] = etag(task)
+    return task
+
+
+@router.patch(
+    "/tasks/{task_id}",
+    response=answers({200: TaskOut}, 403, 404, 412, 422, 428),
+    url_name="task",
+    summary="Edit a task: its fields and scores",
+    description="Send only what changes. Scoring a request in triage moves it to the backlog.",
+)
+def update_task(
+    request, task_id: ID, payload: TaskPatch, response: HttpResponse, if_match: str = IF_MATCH
+):
+    require(request, "backlog.change_task")
+    task = _task(task_id)
+    version = _version(task, if_match)
+    data = {**model_to_dict(task, fields=TaskForm.Meta.fields), **form_data(payload)}
+    # The form writes cleaned values onto its instance: a copy keeps `task` as stored.
+    form = TaskEditForm({**data, "version": version}, instance=copy.copy(task))
+    if not form.is_valid():
+        raise form_problem(form)
+    changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    task = services.task_edit(task=task, version=version, by=request.user, via="api", **changes)
+    return _answer(response, task)
+
+
+def _action_endpoint(name: str, summary: str) -> None:
+    """POST /tasks/{task_id}/<name>: the page action `name`, through backlog.actions."""
+    payload_schema = form_schema(
+        ACTIONS[name].form_class(), f"{name.capitalize()}In", exclude={"version"}
+    )
+
+    def act(
+        request,
+        task_id: ID,
+        payload: payload_schema,
+        response: HttpResponse,
+        if_match: str = IF_MATCH,
+    ):
+        require(request, "backlog.change_task")
+        task = _task(task_id)
+        data = {**form_data(payload), "version": _version(task, if_match)}
+        outcome = task_act(name=name, task=task, data=data, by=request.user, via="api")
+        if outcome.refusal:
+            raise outcome.refusal
+        if not outcome.done:
+            raise form_problem(outcome.form)
+        return _answer(response, outcome.task)
+
+    router.post(
+        f"/tasks/{{task_id}}/{name}",
+        response=answers({200: TaskOut}, 403, 404, 409, 412, 422, 428),
+        url_name=f"task-{name}",
+        operation_id=f"task_{name}",
+        summary=summary,
+    )(act)
+
+
+for _name, _summary in API_ACTIONS.items():
+    _action_endpoint(_name, _summary)
+
+
+def _raci(task: Task) -> dict:
+    entries = list(task.assignments.all())
+    return {
+        "task": task.pk,
+        "raci": entries,
+        "problems": [
+            {"level": problem.level.label.lower(), "code": problem.code, "message": problem.message}
+            for problem in task_problems([entry.role for entry in entries])
+        ],
+    }
+
+
+@router.get(
+    "/tasks/{task_id}/raci",
+    response=answers({200: RaciOut}, 403, 404),
+    url_name="task-raci",
+    summary="A task's RACI, and what its rules find wrong",
+)
+def task_raci(request, task_id: ID):
+    require(request, "raci.view_assignment")
+    return _raci(_task(task_id))
+
+
+@router.put(
+    "/tasks/{task_id}/raci/{person_id}",
+    response=answers({200: RaciOut}, 403, 404, 409, 422),
+    url_name="task-raci-person",
+    summary="Set one person's role on a task",
+    description="`role` null takes them off the task. A task has one Accountable: giving A "
+    "or A/R while someone else holds it answers 409 naming them, unless `move_accountable`. "
+    "With `expected` (the role you saw), a cell changed meanwhile answers 409.",
+)
+def set_role(request, task_id: ID, person_id: ID, payload: CellIn):
+    require(request, "raci.change_assignment")
+    task = _task(task_id)
+    person = get_object_or_404(Person, pk=person_id)
+    data = {"task": task.pk, "person": person.pk, **form_data(payload)}
+    if "expected" not in data:
+        data["expected"] = next(
+            (a.role for a in task.assignments.all() if a.person_id == person.pk), ""
+        )
+    form = CellForm(data)
+    if not form.is_valid():
+        raise form_problem(form)
+    assignment_set(
+        task=task,
+        person=person,
+        role=form.cleaned_data["role"],
+        expected=form.cleaned_data["expected"],
+        move_accountable=form.cleaned_data["move_accountable"],
+        by=request.user,
+        via="api",
+    )
+    return _raci(_task(task_id))

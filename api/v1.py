@@ -1,0 +1,83 @@
+"""The API, version 1: its operations, its OpenAPI schema and the reference page."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+
+from api import people_routes, problems, task_routes
+from api.auth import BearerToken
+from api.reference import reference
+
+DESCRIPTION = """\
+Tasks, their RACI, people and their load, for scripts and other tools. Every call sends
+a personal token (`Authorization: Bearer <token>`) made on your API tokens page, and acts
+as you, with your role. Errors are `application/problem+json` (RFC 9457). Writes to a
+task send its ETag back in `If-Match`; a task changed since answers 412.
+"""
+
+
+class ReferencePage(DocsBase):
+    """The schema drawn as a page of the app: no script, so it needs no CDN, keeps to
+    the Content-Security-Policy, and reads well with a screen reader."""
+
+    def render_page(self, request, api, **kwargs):
+        schema = api.get_openapi_schema(path_params=kwargs)
+        return render(
+            request,
+            "api/reference.html",
+            {
+                "reference": reference(schema),
+                "schema_url": reverse(f"{api.urls_namespace}:openapi-json"),
+                "rate_limit": settings.MOPSBOARD_API_RATE_LIMIT,
+            },
+        )
+
+
+class MopsboardApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    _describe_answer(int(status), answer)
+        return schema
+
+
+HEADER = {"required": True, "schema": {"type": "string"}}
+
+
+def _describe_answer(status: int, answer: dict) -> None:
+    """What ninja cannot say from the code: refusals are problem+json, and the headers."""
+    content = answer.get("content", {})
+    if status >= 400 and "application/json" in content:
+        content[problems.PROBLEM] = content.pop("application/json")
+    headers = answer.setdefault("headers", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    if ref.endswith("/TaskOut") or status == 412:
+        headers["ETag"] = {**HEADER, "description": "The task's version, for If-Match."}
+    if status == 201:
+        headers["Location"] = {**HEADER, "description": "The new task's address."}
+    if status == 401:
+        headers["WWW-Authenticate"] = {**HEADER, "description": "Bearer."}
+    if status == 429:
+        headers["Retry-After"] = {**HEADER, "description": "Seconds until the next window."}
+    if not headers:
+        del answer["headers"]
+
+
+api = MopsboardApi(
+    title="mopsboard",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+    docs=ReferencePage(),
+    docs_url="/",
+    docs_decorator=require_GET,
+)
+problems.install(api)
+api.add_router("", task_routes.router)
+api.add_router("", people_routes.router)

@@ -57,18 +57,19 @@ def form_problem(form, *, where: str = "pointer") -> ApiProblem:
 
 
 def _validation_problem(errors: list[dict]) -> ApiProblem:
-    """422 from the schema's own checks (types, limits): ninja's and pydantic's errors."""
+    """422 from the schema's own checks (types, limits): ninja's and pydantic's errors.
+
+    ninja's locations name the function's argument after the place ("body", "payload",
+    "impact"; "query", "filters", "status", 0): the field is what follows it.
+    """
     listed = []
     for error in errors:
         place, *path = [str(part) for part in error.get("loc", ())] or [""]
-        # ninja names the body argument itself ("body", "payload", "impact"): drop it.
-        if place == "body" and path:
-            path = path[1:]
         detail = f"{error.get('msg', 'Not valid')}."
         if place == "body":
-            listed.append({"detail": detail, "pointer": "#/" + "/".join(path)})
-        elif path:  # a list's item comes after its parameter's name: ("status", 0)
-            listed.append({"detail": detail, "parameter": path[0]})
+            listed.append({"detail": detail, "pointer": "#/" + "/".join(path[1:])})
+        elif names := [part for part in path if not part.isdigit()]:
+            listed.append({"detail": detail, "parameter": names[-1]})
         else:
             listed.append({"detail": detail})
     summary = "; ".join(

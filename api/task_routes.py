@@ -11,7 +11,7 @@ from django.forms import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
 from api.auth import require
@@ -104,7 +104,7 @@ def create_task(request, payload: TaskIn, response: HttpResponse):
         raise form_problem(form)
     task = services.task_create(by=request.user, via="api", **form.cleaned_data)
     response["Location"] = reverse("api-v1:task", args=[task.pk])
-    return 201, _answer(response, task)
+    return Status(201, _answer(response, task))
 
 
 @router.get(

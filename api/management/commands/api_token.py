@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from api.forms import TokenForm
 from api.models import Scope
 from api.services import token_create
+from mopsboard.forms import errors_text
 
 
 class Command(BaseCommand):
@@ -25,6 +26,6 @@ class Command(BaseCommand):
         scope = Scope.READ if read_only else Scope.READ_WRITE
         form = TokenForm({"name": name, "scope": scope})
         if not form.is_valid():
-            raise CommandError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise CommandError(errors_text(form))
         _, key = token_create(user=user, **form.cleaned_data)
         self.stdout.write(key)

@@ -1,0 +1,85 @@
+"""What a token may do: its person's role, narrowed by its scope. A viewer's token cannot
+write whatever its scope, a read-only token never writes, and a refused write changes
+nothing."""
+
+import pytest
+
+from api.models import Scope
+from backlog.models import Task
+from raci.models import Assignment
+from tests.factories import PersonFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (
+        list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
+        list(Assignment.objects.order_by("pk").values_list("task", "person", "role")),
+    )
+
+
+def _writes(task, person):
+    """Every write the API offers, with a body that would succeed."""
+    tag = {"If-Match": f'"{task.version}"'}
+    return [
+        ("post", "/api/v1/tasks", {"title": "From a script"}, {}),
+        ("patch", f"/api/v1/tasks/{task.pk}", {"title": "Renamed"}, tag),
+        ("post", f"/api/v1/tasks/{task.pk}/status", {"status": "done"}, tag),
+        ("post", f"/api/v1/tasks/{task.pk}/decline", {"reason": "Not this year"}, tag),
+        ("put", f"/api/v1/tasks/{task.pk}/raci/{person.pk}", {"role": "C"}, {}),
+    ]
+
+
+READS = [
+    "/api/v1/tasks",
+    "/api/v1/tasks/{task}",
+    "/api/v1/tasks/{task}/raci",
+    "/api/v1/people",
+    "/api/v1/people/{person}",
+    "/api/v1/load",
+]
+
+
+@pytest.mark.parametrize("role", ["viewer", "member", "lead"])
+@pytest.mark.parametrize("scope", [Scope.READ, Scope.READ_WRITE])
+def test_every_role_and_scope_reads(api_as, role, scope):
+    task, person = TaskFactory(), PersonFactory()
+    client = api_as(role, scope)
+    for path in READS:
+        response = client.get(path.format(task=task.pk, person=person.pk))
+        assert response.status_code == 200, (path, response.content)
+
+
+@pytest.mark.parametrize("role", ["viewer", "member", "lead"])
+def test_a_read_only_token_never_writes(api_as, role):
+    task, person = TaskFactory(), PersonFactory()
+    client = api_as(role, Scope.READ)
+    before = _state()
+    for method, path, body, headers in _writes(task, person):
+        response = client.send(method, path, body, **headers)
+        assert response.status_code == 403, (path, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert "read-only token" in response.json()["detail"]
+    assert _state() == before
+
+
+def test_a_viewers_token_cannot_write_whatever_its_scope(api_as):
+    task, person = TaskFactory(), PersonFactory()
+    client = api_as("viewer", Scope.READ_WRITE)
+    before = _state()
+    for method, path, body, headers in _writes(task, person):
+        response = client.send(method, path, body, **headers)
+        assert response.status_code == 403, (path, response.content)
+        assert response.json()["detail"] == "Your role does not allow this."
+    assert _state() == before
+
+
+def test_a_members_token_changes_tasks_but_not_the_raci(api_as):
+    task, person = TaskFactory(), PersonFactory()
+    client = api_as("member")
+    for method, path, body, headers in _writes(task, person)[:2]:
+        assert client.send(method, path, body, **headers).status_code in (200, 201)
+    response = client.send("put", f"/api/v1/tasks/{task.pk}/raci/{person.pk}", {"role": "C"})
+    assert response.status_code == 403
+    assert not Assignment.objects.exists()

@@ -1,0 +1,211 @@
+"""Tasks through the API: the board's filters a page at a time, one task with its quadrant,
+RACI and week, a request created with the form's checks, and every write against the
+version the client read (If-Match), through the same services as the pages."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backlog.models import Status, Task
+from mopsboard.weeks import week_label, week_of
+from people.models import Person
+from tests.factories import AssignmentFactory, CategoryFactory, PersonFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def _match(task):
+    return {"If-Match": f'"{task.version}"'}
+
+
+def test_the_list_filters_like_the_board_and_pages_with_a_cursor(lead_api):
+    sales = PersonFactory(name="Sales")
+    wanted = [TaskFactory(requester=sales, title=f"Lead routing {n}") for n in range(5)]
+    TaskFactory(requester=sales, title="Lead routing, done", status=Status.DONE)
+    TaskFactory(title="Lead routing for someone else")
+    seen, url = [], "/api/v1/tasks"
+    params = {"requester": sales.pk, "q": "routing", "page_size": 2}
+    while url:
+        response = lead_api.get(url, params)
+        assert response.status_code == 200
+        page = response.json()
+        assert len(page["results"]) <= 2
+        seen += [item["id"] for item in page["results"]]
+        url, params = page["next"], None
+    # Newest first; without a status, the open work, as on the board.
+    assert seen == [task.pk for task in reversed(wanted)]
+    done = lead_api.get("/api/v1/tasks", {"requester": sales.pk, "status": ["done", "backlog"]})
+    assert len(done.json()["results"]) == 6
+
+
+def test_a_page_of_tasks_costs_the_same_few_queries_however_long(
+    lead_api, django_assert_max_num_queries
+):
+    for _ in range(30):
+        AssignmentFactory(task=TaskFactory(), person=PersonFactory())
+    with django_assert_max_num_queries(10):
+        response = lead_api.get("/api/v1/tasks", {"page_size": 30})
+    assert len(response.json()["results"]) == 30
+    assert all(item["raci"] for item in response.json()["results"])
+
+
+def test_a_filter_it_cannot_read_is_a_problem_naming_the_parameter(lead_api):
+    response = lead_api.get("/api/v1/tasks", {"category": 999_999})
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["errors"][0]["parameter"] == "category"
+    response = lead_api.get("/api/v1/tasks", {"status": "someday"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["parameter"] == "status"
+
+
+def test_one_task_with_its_quadrant_raci_week_and_etag(lead_api):
+    week = week_of(timezone.localdate())
+    task = TaskFactory(impact=5, effort=4, status=Status.PLANNED, planned_week=week)
+    owner = AssignmentFactory(task=task, role="A/R")
+    response = lead_api.get(f"/api/v1/tasks/{task.pk}")
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{task.version}"'
+    body = response.json()
+    assert body["quadrant"] == "major-project"
+    assert body["planned_week"] == week_label(week)
+    assert body["raci"] == [
+        {"person": {"id": owner.person.pk, "name": owner.person.name}, "role": "A/R"}
+    ]
+    assert body["estimate"] == 16.0
+    assert lead_api.get("/api/v1/tasks/999999").status_code == 404
+
+
+def test_a_request_is_created_with_the_forms_checks(lead_api):
+    category, requester = CategoryFactory(name="Reporting"), PersonFactory()
+    response = lead_api.send(
+        "post",
+        "/api/v1/tasks",
+        {"title": "  Attribution dashboard ", "category": category.pk, "requester": requester.pk},
+    )
+    assert response.status_code == 201
+    task = Task.objects.get()
+    assert response["Location"] == f"/api/v1/tasks/{task.pk}"
+    assert response["ETag"] == '"1"'
+    assert (task.title, task.status, task.category, task.requester) == (
+        "Attribution dashboard",
+        Status.NEW,
+        category,
+        requester,
+    )
+    assert task.events.last().pgh_context.metadata["via"] == "api"
+
+
+def test_a_request_sent_wrong_gets_each_fields_message(lead_api):
+    response = lead_api.send("post", "/api/v1/tasks", {"title": "Half scored", "impact": 3})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"detail": "Score both impact and effort, or leave both empty for triage."}
+    ]
+    response = lead_api.send("post", "/api/v1/tasks", {"impact": 7, "effort": 2})
+    assert {error["pointer"] for error in response.json()["errors"]} == {"#/title", "#/impact"}
+    response = lead_api.send("post", "/api/v1/tasks", {"title": "x", "requester": 999_999})
+    assert response.json()["errors"][0]["pointer"] == "#/requester"
+    assert not Task.objects.exists()
+
+
+def test_an_edit_against_the_version_read_is_saved_and_scoring_leaves_triage(lead_api):
+    task = TaskFactory(unscored=True, title="Preference centre")
+    response = lead_api.send(
+        "patch", f"/api/v1/tasks/{task.pk}", {"impact": 5, "effort": 1}, **_match(task)
+    )
+    assert response.status_code == 200
+    assert response["ETag"] == '"2"'
+    task.refresh_from_db()
+    assert (task.impact, task.effort, task.status, task.title) == (
+        5,
+        1,
+        Status.BACKLOG,
+        "Preference centre",
+    )
+
+
+def test_a_stale_if_match_gets_412_with_the_task_as_it_is_and_nothing_changes(lead_api):
+    task = TaskFactory(title="Lead scoring")
+    stale = _match(task)
+    lead_api.send("patch", f"/api/v1/tasks/{task.pk}", {"title": "Lead scoring v2"}, **stale)
+    before = Task.objects.values().get(pk=task.pk)
+    for method, path, body in [
+        ("patch", f"/api/v1/tasks/{task.pk}", {"title": "Mine"}),
+        ("post", f"/api/v1/tasks/{task.pk}/status", {"status": "done"}),
+        ("post", f"/api/v1/tasks/{task.pk}/decline", {"reason": "No"}),
+    ]:
+        response = lead_api.send(method, path, body, **stale)
+        assert response.status_code == 412, path
+        assert response["Content-Type"] == PROBLEM
+        assert response["ETag"] == '"2"'
+        assert response.json()["current"]["title"] == "Lead scoring v2"
+        assert response.json()["current"]["version"] == 2
+    assert Task.objects.values().get(pk=task.pk) == before
+
+
+def test_a_write_without_if_match_is_refused_with_428(lead_api):
+    task = TaskFactory()
+    response = lead_api.send("patch", f"/api/v1/tasks/{task.pk}", {"title": "Blind"})
+    assert response.status_code == 428
+    assert Task.objects.get().title == task.title
+
+
+def test_status_defer_and_decline_go_through_the_task_actions(lead_api):
+    task = TaskFactory()
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{task.pk}/status", {"status": "in_progress"}, **_match(task)
+    )
+    assert response.json()["status"] == "in_progress"
+    task.refresh_from_db()
+    until = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{task.pk}/defer", {"until": until}, **_match(task)
+    )
+    assert (response.json()["status"], response.json()["deferred_until"]) == ("deferred", until)
+    task.refresh_from_db()
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{task.pk}/decline", {"reason": " "}, **_match(task)
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/reason"
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{task.pk}/decline", {"reason": "Out of scope"}, **_match(task)
+    )
+    assert response.json()["declined_reason"] == "Out of scope"
+
+
+def test_planning_over_someones_hours_is_refused_until_allowed(lead_api):
+    person = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=4)
+    task = TaskFactory(impact=4, effort=4)
+    AssignmentFactory(task=task, person=person, role="R")
+    week = week_label(week_of(timezone.localdate()) + datetime.timedelta(weeks=1))
+    path = f"/api/v1/tasks/{task.pk}/plan"
+    response = lead_api.send("post", path, {"week": week}, **_match(task))
+    assert response.status_code == 409
+    assert response.json()["overloads"] == [
+        {"person": {"id": person.pk, "name": person.name}, "load": 16.0, "capacity": 4.0}
+    ]
+    response = lead_api.send("post", path, {"week": week, "allow_over": True}, **_match(task))
+    assert (response.json()["status"], response.json()["planned_week"]) == ("planned", week)
+    load = lead_api.get("/api/v1/load", {"week": week}).json()
+    assert load["people"][0] | {"person": None} == {
+        "person": None,
+        "capacity": 4.0,
+        "load": 16.0,
+        "free": -12.0,
+        "over": True,
+    }
+    task.refresh_from_db()
+    response = lead_api.send("post", f"/api/v1/tasks/{task.pk}/unplan", {}, **_match(task))
+    assert (response.json()["status"], response.json()["planned_week"]) == ("backlog", None)
+
+
+def test_people_with_their_hours(lead_api):
+    person = PersonFactory(name="Ada", weekly_capacity_hours=24)
+    response = lead_api.get(f"/api/v1/people/{person.pk}")
+    assert response.json()["weekly_capacity_hours"] == 24
+    assert [p["name"] for p in lead_api.get("/api/v1/people").json()["results"]] == ["Ada"]

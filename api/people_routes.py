@@ -21,7 +21,7 @@ LoadQuery = form_schema(LoadForm(), "LoadQuery")
 
 @router.get(
     "/people",
-    response=answers({200: list[PersonOut]}, 403),
+    response=answers({200: list[PersonOut]}, 403, 422),
     url_name="people",
     summary="People: the team with their weekly hours, and stakeholders",
 )

@@ -64,6 +64,9 @@ def _validation_problem(errors: list[dict]) -> ApiProblem:
     """
     listed = []
     for error in errors:
+        if "loc" not in error:  # ninja's pagination: {"cursor": "Invalid Cursor"}
+            listed += [{"detail": f"{text}.", "parameter": name} for name, text in error.items()]
+            continue
         place, *path = [str(part) for part in error.get("loc", ())] or [""]
         detail = f"{error.get('msg', 'Not valid')}."
         if place == "body":

@@ -44,6 +44,10 @@ def task_plan(
         raise PlanRefused(
             f"“{task.title}” is {task.get_status_display().lower()}: reopen it before planning it."
         )
+    if task.impact is None:
+        raise PlanRefused(
+            f"Score “{task.title}” first: unscored work stays in triage until it is scored."
+        )
     if week < week_of(timezone.localdate()):
         raise PlanRefused(
             f"{week_label(week)} is over: plan “{task.title}” into this week or a later one."
@@ -55,6 +59,10 @@ def task_plan(
 
 
 def task_unplan(*, task: Task, version: int, by, via: str) -> Task:
+    # Work in no week has nothing to take out; a request in triage has no place in the
+    # backlog either (the database refuses unscored work there).
+    if task.planned_week is None:
+        raise PlanRefused(f"“{task.title}” is not planned into a week.")
     return task_update(task=task, version=version, by=by, via=via, status=Status.BACKLOG)
 
 

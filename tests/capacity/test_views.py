@@ -300,3 +300,25 @@ def test_finished_work_is_not_planned_again(htmx_client, status):
     assert response.status_code == 422
     assert "reopen it before planning it" in response.content.decode()
     assert Task.objects.get(pk=task.pk).status == status
+
+
+def test_work_in_no_week_is_not_unplanned(lead_client):
+    """A request still in triage would otherwise land in the backlog unscored."""
+    task = TaskFactory(unscored=True)
+    response = lead_client.post(
+        reverse("backlog:task-action", args=[task.pk, "unplan"]), {"version": 1}
+    )
+    assert response.status_code == 422
+    task.refresh_from_db()
+    assert (task.status, task.version) == (Status.NEW, 1)
+
+
+def test_a_request_in_triage_is_scored_before_it_is_planned(lead_client):
+    task = TaskFactory(unscored=True)
+    response = lead_client.post(
+        reverse("backlog:task-action", args=[task.pk, "plan"]),
+        {"version": 1, "week": week_label(THIS_WEEK)},
+    )
+    assert response.status_code == 422
+    task.refresh_from_db()
+    assert (task.status, task.planned_week, task.version) == (Status.NEW, None, 1)

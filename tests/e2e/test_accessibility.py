@@ -47,6 +47,12 @@ def open_load_bar(page):
     expect(bar.locator(".bar-tasks li[data-task-id]").first).to_be_visible()
 
 
+def make_token(page):
+    page.get_by_label("Name").fill("Axe")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_label("Your new token")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -80,6 +86,9 @@ SIGNED_IN = [
     ("year", "/year/{year}/", None),
     ("mail", "/mail/", None),
     ("email", "/mail/{email}/", None),
+    ("api-tokens", "/account/api-tokens/", None),
+    ("api-token-made", "/account/api-tokens/", make_token),
+    ("api-reference", "/api/v1/", None),
 ]
 # A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
@@ -94,6 +103,7 @@ CASES = [
     Case("password-reset", "anonymous", "/accounts/password_reset/"),
     Case("email-preferences", "anonymous", "/notifications/{person}/"),
     Case("unsubscribe", "anonymous", "/notifications/{person}/unsubscribe/"),
+    Case("api-reference", "anonymous", "/api/v1/"),
 ]
 
 

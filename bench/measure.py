@@ -1,6 +1,7 @@
 """Timing loops and query counts for each endpoint the bench measures."""
 
 import itertools
+import json
 import re
 import statistics
 import time
@@ -92,6 +93,27 @@ def set_cell_next(cells: Iterator[tuple[int, int]]) -> Callable[[Browser], Respo
             "/raci/cell/",
             {"task": str(task_id), "person": str(person_id), "role": next(roles), "expected": ""},
             headers={"HX-Request": "true"},
+        )
+
+    return request
+
+
+def api_patch_next(tasks: Iterator[int], key: str) -> Callable[[Browser], Response]:
+    """Re-score a different untouched task through the API each time (at version 1, as
+    generated), so every PATCH really writes."""
+    scores = itertools.cycle([(4, 2), (2, 4)])
+
+    def request(browser: Browser) -> Response:
+        impact, effort = next(scores)
+        return browser.request(
+            "PATCH",
+            f"/api/v1/tasks/{next(tasks)}",
+            body=json.dumps({"impact": impact, "effort": effort}),
+            headers={
+                "Authorization": f"Bearer {key}",
+                "Content-Type": "application/json",
+                "If-Match": '"1"',
+            },
         )
 
     return request

@@ -17,11 +17,14 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
+from api.models import Scope
+from api.services import token_create
 from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
 from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
 from bench.measure import (
     Timing,
+    api_patch_next,
     check_matrix_shape,
     count_queries,
     http_call,
@@ -31,6 +34,8 @@ from bench.measure import (
 )
 from bench.report import (
     ADMIN,
+    API_LIST,
+    API_PATCH,
     BOARD,
     CELL_UPDATE,
     FLOOR,
@@ -103,8 +108,20 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
     # Every cell update (warm-up, timed, and the one counted in-process) needs its own cell.
     cells = iter(empty_cells(options.warmup + options.requests + 1, seed=options.seed))
     shared_path = ShareLink.objects.get().get_absolute_url()
+    # Every API PATCH (warm-up, timed, and the one counted in-process) re-scores its own
+    # scored task, still at version 1.
+    scored = iter(
+        Task.objects.filter(impact__isnull=False, version=1)
+        .order_by("id")
+        .values_list("id", flat=True)[: options.warmup + options.requests + 1]
+    )
+    _, key = token_create(
+        user=get_user_model().objects.get(username=LEAD_USERNAME),
+        name="bench",
+        scope=Scope.READ_WRITE,
+    )
 
-    queries = _query_counts(next(unscored), next(cells), shared_path)
+    queries = _query_counts(next(unscored), next(cells), shared_path, next(scored), key)
     results = []
     gunicorn = Gunicorn(database_url=server.url(BENCH_DATABASE), log=log)
     try:
@@ -143,6 +160,31 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
                 lambda: time_calls(http_call(browser, score_next(unscored), 200), **_loop(options)),
             )
         )
+        # A script with a read-write token: the first page of the task list, and PATCHes.
+        api = Browser(gunicorn.port)
+        bearer = {"Authorization": f"Bearer {key}"}
+        results.append(
+            _measure(
+                API_LIST,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(api, lambda b: b.get("/api/v1/tasks", headers=bearer), 200),
+                    **_loop(options),
+                ),
+            )
+        )
+        results.append(
+            _measure(
+                API_PATCH,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(api, api_patch_next(scored, key), 200), **_loop(options)
+                ),
+            )
+        )
+        api.close()
         progress(f"[{size:,}] planning 500 tasks for a team of 50, for the weekly review")
         prepare_review(seed=options.seed)
         review_queries = _review_query_counts()
@@ -214,7 +256,11 @@ def _without_cookies(browser: Browser) -> Browser:
 
 
 def _query_counts(
-    task_to_score: int, cell_to_set: tuple[int, int], shared_path: str
+    task_to_score: int,
+    cell_to_set: tuple[int, int],
+    shared_path: str,
+    task_to_patch: int,
+    key: str,
 ) -> dict[str, int | str]:
     """Each endpoint's query count from one in-process request, or the error it raised.
 
@@ -239,6 +285,16 @@ def _query_counts(
         f"/triage/{task_to_score}/score/",
         data={"impact": "4", "effort": "2", "version": "1"},
         headers={"HX-Request": "true"},
+    )
+    bearer = {"Authorization": f"Bearer {key}"}
+    requests[API_LIST] = lambda: count_queries(Client(), "get", "/api/v1/tasks", headers=bearer)
+    requests[API_PATCH] = lambda: count_queries(
+        Client(),
+        "patch",
+        f"/api/v1/tasks/{task_to_patch}",
+        data={"impact": 4, "effort": 2},
+        content_type="application/json",
+        headers={**bearer, "If-Match": '"1"'},
     )
     return _count_each(requests)
 

@@ -24,6 +24,8 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "bench",
     "DATABASE_CONN_MAX_AGE": "600",
+    # The API's endpoints are timed with one token, far faster than a person's script.
+    "MOPSBOARD_API_RATE_LIMIT": "1000000",
 }
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 30.0

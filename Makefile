@@ -52,9 +52,10 @@ restore: install
 test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
 	$(BIN)/pytest
 
-## Every form endpoint fed random input as every role, at length: never a 500
+## Every form endpoint fed random input as every role, and every API operation by
+## schemathesis, at length: never a 500, every answer as the API's schema says
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=fuzz MOPSBOARD_API_EXAMPLES=200 $(BIN)/pytest tests/test_fuzz.py tests/api/test_schema_conformance.py
 
 ## Only the browser journeys
 e2e: install /usr/bin/chromium

@@ -8,7 +8,7 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from api.schemas import Overload, PersonRef, RaciEntry, TaskOut, etag, represented
+from api.schemas import etag, raci_data, represented, task_data
 from backlog.models import Task
 from backlog.services import StaleEdit
 from capacity.services import OverCapacity
@@ -90,21 +90,20 @@ def _domain_problem(error: DomainError) -> ApiProblem:
             412,
             error.message,
             headers={"ETag": etag(current)},
-            # Python values: the response's encoder writes them as the API's own answers do.
-            current=TaskOut.of(current).model_dump(),
+            current=task_data(current),
         )
     extensions = {}
     if isinstance(error, AccountableTaken):
-        extensions["holder"] = RaciEntry.from_orm(error.holder).model_dump()
+        extensions["holder"] = raci_data(error.holder)
     elif isinstance(error, CellChanged):
         extensions["role"] = error.current
     elif isinstance(error, OverCapacity):
         extensions["overloads"] = [
-            Overload(
-                person=PersonRef.from_orm(overload.person),
-                load=float(overload.load),
-                capacity=float(overload.capacity),
-            ).model_dump()
+            {
+                "person": {"id": overload.person.pk, "name": overload.person.name},
+                "load": float(overload.load),
+                "capacity": float(overload.capacity),
+            }
             for overload in error.overloads
         ]
     retry_after = getattr(error, "retry_after", None)

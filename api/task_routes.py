@@ -17,7 +17,7 @@ from ninja.pagination import CursorPagination, paginate
 from api.auth import require
 from api.inputs import ID, form_data, form_schema
 from api.problems import ApiProblem, form_problem
-from api.schemas import RaciOut, TaskOut, answers, etag, represented
+from api.schemas import RaciOut, TaskOut, answers, etag, raci_data, represented, task_data
 from backlog import services
 from backlog.actions import ACTIONS, task_act
 from backlog.filters import TaskFilter
@@ -53,11 +53,20 @@ def _task(task_id: int) -> Task:
     return get_object_or_404(represented(Task.objects.all()), pk=task_id)
 
 
-def _answer(response: HttpResponse, task: Task) -> Task:
+def _answer(response: HttpResponse, task: Task) -> dict:
     """The task, read again whole, with its ETag."""
     task = _task(task.pk)
     response["ETag"] = etag(task)
-    return task
+    return task_data(task)
+
+
+class TaskPages(CursorPagination):
+    """ninja's cursor pages, each task as `task_data` has it."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = [task_data(task) for task in page[self.items_attribute]]
+        return page
 
 
 def _version(task: Task, if_match: str | None) -> int:
@@ -81,7 +90,7 @@ def _version(task: Task, if_match: str | None) -> int:
     description="Newest first, a page at a time: follow `next` until it is null. "
     "Without a status, the open work (backlog, planned, in progress), as on the board.",
 )
-@paginate(CursorPagination, ordering=("-pk",), page_size=50, max_page_size=200)
+@paginate(TaskPages, ordering=("-pk",), page_size=50, max_page_size=200)
 def list_tasks(request, filters: Query[TaskFilterQuery]):
     require(request, "backlog.view_task")
     task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all())
@@ -117,7 +126,7 @@ def get_task(request, task_id: ID, response: HttpResponse):
     require(request, "backlog.view_task")
     task = _task(task_id)
     response["ETag"] = etag(task)
-    return task
+    return task_data(task)
 
 
 @router.patch(
@@ -183,7 +192,7 @@ def _raci(task: Task) -> dict:
     entries = list(task.assignments.all())
     return {
         "task": task.pk,
-        "raci": entries,
+        "raci": [raci_data(entry) for entry in entries],
         "problems": [
             {"level": problem.level.label.lower(), "code": problem.code, "message": problem.message}
             for problem in task_problems([entry.role for entry in entries])

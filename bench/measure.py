@@ -98,21 +98,22 @@ def set_cell_next(cells: Iterator[tuple[int, int]]) -> Callable[[Browser], Respo
     return request
 
 
-def api_patch_next(tasks: Iterator[int], key: str) -> Callable[[Browser], Response]:
-    """Re-score a different untouched task through the API each time (at version 1, as
-    generated), so every PATCH really writes."""
+def api_patch_next(tasks: Iterator[tuple[int, int]], key: str) -> Callable[[Browser], Response]:
+    """Re-score a different untouched task (id, version) through the API each time, so
+    every PATCH really writes."""
     scores = itertools.cycle([(4, 2), (2, 4)])
 
     def request(browser: Browser) -> Response:
         impact, effort = next(scores)
+        task_id, version = next(tasks)
         return browser.request(
             "PATCH",
-            f"/api/v1/tasks/{next(tasks)}",
+            f"/api/v1/tasks/{task_id}",
             body=json.dumps({"impact": impact, "effort": effort}),
             headers={
                 "Authorization": f"Bearer {key}",
                 "Content-Type": "application/json",
-                "If-Match": '"1"',
+                "If-Match": f'"{version}"',
             },
         )
 

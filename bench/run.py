@@ -109,11 +109,11 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
     cells = iter(empty_cells(options.warmup + options.requests + 1, seed=options.seed))
     shared_path = ShareLink.objects.get().get_absolute_url()
     # Every API PATCH (warm-up, timed, and the one counted in-process) re-scores its own
-    # scored task, still at version 1.
+    # scored task, at the version it was generated with.
     scored = iter(
-        Task.objects.filter(impact__isnull=False, version=1)
+        Task.objects.filter(impact__isnull=False)
         .order_by("id")
-        .values_list("id", flat=True)[: options.warmup + options.requests + 1]
+        .values_list("id", "version")[: options.warmup + options.requests + 1]
     )
     _, key = token_create(
         user=get_user_model().objects.get(username=LEAD_USERNAME),
@@ -259,7 +259,7 @@ def _query_counts(
     task_to_score: int,
     cell_to_set: tuple[int, int],
     shared_path: str,
-    task_to_patch: int,
+    task_to_patch: tuple[int, int],
     key: str,
 ) -> dict[str, int | str]:
     """Each endpoint's query count from one in-process request, or the error it raised.
@@ -288,13 +288,14 @@ def _query_counts(
     )
     bearer = {"Authorization": f"Bearer {key}"}
     requests[API_LIST] = lambda: count_queries(Client(), "get", "/api/v1/tasks", headers=bearer)
+    task_id, version = task_to_patch
     requests[API_PATCH] = lambda: count_queries(
         Client(),
         "patch",
-        f"/api/v1/tasks/{task_to_patch}",
+        f"/api/v1/tasks/{task_id}",
         data={"impact": 4, "effort": 2},
         content_type="application/json",
-        headers={**bearer, "If-Match": '"1"'},
+        headers={**bearer, "If-Match": f'"{version}"'},
     )
     return _count_each(requests)
 

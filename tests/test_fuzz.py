@@ -35,9 +35,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 FIELDS = [
     "action", "allow_over", "attendees", "category", "decisions", "description",
     "due_date", "effort", "estimate_hours", "expected", "expires_on", "held_on", "hours",
-    "impact", "label", "move_accountable", "note", "notes", "open", "page_tasks", "person",
-    "quadrant", "query", "reason", "requester", "role", "status", "task", "title", "until",
-    "version", "week", "weekly_capacity_hours",
+    "impact", "label", "move_accountable", "name", "note", "notes", "open", "page_tasks",
+    "person", "quadrant", "query", "reason", "requester", "role", "scope", "status", "task",
+    "title", "until", "version", "week", "weekly_capacity_hours",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(
@@ -60,6 +60,7 @@ VALUES = st.one_of(
             "decline",
             "quick-win",
             "money-pit",
+            "read-write",
             "2026-W48",
             "2027-W53",
             "2025-W01",

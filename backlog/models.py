@@ -1,15 +1,19 @@
 """Tasks, their impact/effort scores and the quadrant those scores put them in."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from mopsboard.weeks import earliest_within_working_days, working_days_after, working_days_between
 
 SCORE_RANGE = range(1, 6)
 
@@ -97,6 +101,28 @@ def estimate_expression(prefix: str = "") -> models.Expression:
     )
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the team's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class TriageWait:
+    """A request's wait for its first triage, in working days, against the SLA's."""
+
+    days: int
+    sla_days: int
+    due_on: datetime.date
+
+    @property
+    def over(self) -> bool:
+        return self.days > self.sla_days
+
+    @property
+    def label(self) -> str:
+        return f"{self.days} working day{'' if self.days == 1 else 's'}"
+
+
 def new_year_after(today: datetime.date) -> datetime.date:
     return datetime.date(today.year + 1, 1, 1)
 
@@ -155,6 +181,30 @@ class TaskQuerySet(models.QuerySet):
 
     def in_triage(self):
         return self.filter(status=Status.NEW)
+
+    def with_triage_history(self):
+        """Annotate `was_triaged`: whether the task ever left the triage inbox. A request
+        back from deferral has; the triage SLA counts only the wait for a first triage."""
+        return self.annotate(
+            was_triaged=models.Exists(
+                # The history's model is made by pghistory from Task's, below this class.
+                apps.get_model("backlog", "TaskEvent")
+                .objects.filter(pgh_obj_id=models.OuterRef("pk"))
+                .exclude(status=Status.NEW)
+            )
+        )
+
+    def over_triage_sla(self, today: datetime.date):
+        """Requests still waiting for their first triage longer than the SLA allows
+        (MOPSBOARD_TRIAGE_SLA_DAYS working days), oldest first."""
+        earliest = earliest_within_working_days(today, settings.MOPSBOARD_TRIAGE_SLA_DAYS)
+        return (
+            self.in_triage()
+            .filter(created_at__lt=start_of_day(earliest))
+            .with_triage_history()
+            .filter(was_triaged=False)
+            .order_by("created_at", "id")
+        )
 
     def due_back(self, today: datetime.date):
         """Deferred work whose return date has come: the daily `return_deferred` command
@@ -315,6 +365,19 @@ class Task(models.Model):
         """New, or deferred with its return date come: scoring it takes it to the backlog."""
         return self.status == Status.NEW or (
             self.status == Status.DEFERRED and self.deferred_until <= timezone.localdate()
+        )
+
+    def triage_wait(self, today: datetime.date) -> "TriageWait | None":
+        """How long this request has waited for its first triage; None once it has left
+        the inbox (or came back to it from deferral). Needs with_triage_history()."""
+        if self.status != Status.NEW or self.was_triaged:
+            return None
+        received = timezone.localdate(self.created_at)
+        sla = settings.MOPSBOARD_TRIAGE_SLA_DAYS
+        return TriageWait(
+            days=working_days_between(received, today),
+            sla_days=sla,
+            due_on=working_days_after(received, sla),
         )
 
     @property

@@ -22,3 +22,24 @@ def varies_on_htmx(response, *, target: bool = False):
         response, ["HX-Request", "HX-History-Restore-Request", *(["HX-Target"] if target else [])]
     )
     return response
+
+
+def private(response):
+    """A page opened from a secret link (a share link, a requester's tracking link) is for
+    its holder alone: no cache keeps it, no link on it passes the address on as a
+    referrer, no search engine lists it."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def too_many_requests(request, refused):
+    """The page for a rate limit reached (mopsboard.ratelimit.RateLimited): what happened,
+    and when to try again, also as Retry-After for programs."""
+    minutes = -(-refused.retry_after // 60)
+    response = render(
+        request, "429.html", {"message": refused.message, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(refused.retry_after)
+    return private(response)

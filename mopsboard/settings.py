@@ -233,6 +233,17 @@ MOPSBOARD_MAIL_RETRY = {
     "longest": int(os.environ.get("MOPSBOARD_MAIL_RETRY_LONGEST", "3600")),
     "for": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FOR", "86400")),
 }
+# The team's promise to requesters: a new request is triaged (scored, deferred or
+# declined) within this many working days (Monday to Friday).
+MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
+# The public intake form takes at most this many requests an hour from one address, and
+# through one intake link from everyone together (counted in PostgreSQL: mopsboard.ratelimit).
+MOPSBOARD_INTAKE_PER_IP_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_IP_HOUR", "10"))
+MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_HOUR", "100"))
+# "Email me all my requests": the emailed link opens the list for this many days, and one
+# requester is sent at most this many such emails an hour.
+MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))
+MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 # Every line to stderr, with the request's id and user; tracebacks for every 500.

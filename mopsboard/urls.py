@@ -30,4 +30,5 @@ urlpatterns = [
     path("raci/", include("raci.urls")),
     path("", include("capacity.urls")),
     path("mail/", include("mail.urls")),
+    path("", include("intake.urls")),
 ]

@@ -14,7 +14,7 @@ from django_htmx.http import reswap, retarget
 from backlog.models import Task
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
-from mopsboard.rendering import render_page, varies_on_htmx
+from mopsboard.rendering import private, render_page, varies_on_htmx
 from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
@@ -246,14 +246,6 @@ def _open_share_link(token: str) -> ShareLink:
         raise Http404("This link is not valid: it may have expired or been revoked.") from missing
 
 
-def _private(response):
-    """A shared page is for the person holding the link: not cached, indexed or referred."""
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _shared_grid(link: ShareLink, person_id: str | None):
     matrix_filter = MatrixFilter(QueryDict(link.query), queryset=Task.objects.all())
     tasks = _matrix_tasks(matrix_filter)
@@ -280,11 +272,11 @@ def shared(request, token):
         "raci/shared.html",
         {"link": link, "matrix": grid, "person": person},
     )
-    return _private(response)
+    return private(response)
 
 
 @require_GET
 def shared_export(request, token):
     link = _open_share_link(token)
     grid, _ = _shared_grid(link, request.GET.get("person"))
-    return _private(_matrix_csv("raci.csv", grid))
+    return private(_matrix_csv("raci.csv", grid))

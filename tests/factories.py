@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
+from intake.models import IntakeLink
 from mail.models import Email
+from mopsboard.models import RateCount
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
 
@@ -118,3 +120,24 @@ class EmailFactory(factory.django.DjangoModelFactory):
         failed = factory.Trait(
             status=Email.Status.FAILED, attempts=3, last_error="ConnectionRefusedError"
         )
+
+
+class IntakeLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeLink
+
+    label = "Sales requests"
+
+
+class RateCountFactory(factory.django.DjangoModelFactory):
+    """One window's count for a key; the window is the current hour unless given."""
+
+    class Meta:
+        model = RateCount
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    window_start = factory.LazyFunction(
+        lambda: timezone.now().replace(minute=0, second=0, microsecond=0)
+    )
+    expires_at = factory.LazyAttribute(lambda o: o.window_start + datetime.timedelta(hours=1))
+    hits = 1

@@ -13,7 +13,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from mopsboard.weeks import earliest_within_working_days, working_days_after, working_days_between
+from mopsboard.weeks import (
+    earliest_within_working_days,
+    working_days_after,
+    working_days_between,
+    working_days_label,
+)
 
 SCORE_RANGE = range(1, 6)
 
@@ -120,7 +125,7 @@ class TriageWait:
 
     @property
     def label(self) -> str:
-        return f"{self.days} working day{'' if self.days == 1 else 's'}"
+        return working_days_label(self.days)
 
 
 def new_year_after(today: datetime.date) -> datetime.date:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from backlog.models import Quadrant, Status, Task, TriageWait
 from mopsboard.errors import NotFound
-from mopsboard.weeks import week_label
+from mopsboard.weeks import week_label, working_days_label
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment
 
@@ -67,8 +67,8 @@ def standing(task: Task, *, wait: TriageWait | None) -> tuple[str, str]:
                 "It was deferred until now and has come back; the team will look at it again.",
             )
         promise = (
-            f"We triage new requests within {wait.sla_days} working "
-            f"day{'' if wait.sla_days == 1 else 's'}: by {_date(wait.due_on)}."
+            f"We triage new requests within {working_days_label(wait.sla_days)}: "
+            f"by {_date(wait.due_on)}."
         )
         if wait.over:
             promise += " That day has passed, and the team can see it is late. Sorry for the wait."
@@ -103,7 +103,7 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
         .first()
     )
     if task is None:
-        raise NotFound("This request is no longer on the team's list.")
+        raise NotFound("The team has removed this request from its list.")
     wait = task.triage_wait(today)
     headline, explanation = standing(task, wait=wait)
     page = RequestPage(task=task, headline=headline, explanation=explanation, wait=wait)
@@ -132,7 +132,7 @@ def requester_requests(person_id: int) -> tuple[Person, QuerySet]:
     """A requester and their requests, newest first; NotFound if they are gone."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise NotFound("These requests are no longer on the team's list.")
+        raise NotFound("The team no longer keeps requests under this name.")
     tasks = (
         Task.objects.filter(requester=person)
         .with_triage_history()

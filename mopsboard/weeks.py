@@ -60,6 +60,11 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return _working_days_to(end) - _working_days_to(start)
 
 
+def working_days_label(days: int) -> str:
+    """ "1 working day", "3 working days"."""
+    return f"{days} working day{'' if days == 1 else 's'}"
+
+
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
     """The day `days` working days after `start`: 2 after a Thursday is the Monday."""
     day = start

@@ -37,7 +37,8 @@ FIELDS = [
     "due_date", "effort", "estimate_hours", "expected", "expires_on", "held_on", "hours",
     "impact", "label", "move_accountable", "note", "notes", "open", "page_tasks", "person",
     "quadrant", "query", "reason", "requester", "role", "status", "task", "title", "until",
-    "version", "week", "weekly_capacity_hours",
+    "version", "week", "weekly_capacity_hours", "details", "why", "wanted_by", "links", "name",
+    "email", "team", "website",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(

@@ -17,6 +17,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from intake.models import IntakeLink
+from intake.tracking import requester_token, tracking_token
 from mail.models import Email
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
@@ -24,6 +26,7 @@ from raci.models import Assignment, ShareLink
 from tests.factories import (
     UserFactory,
 )
+from tests.intake.conftest import request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +162,26 @@ ACCESS = {
         get=ANYONE, post=ANYONE, args=lambda d: ["MQ", "set-password"]
     ),
     "password_reset_complete": Access(get=ANYONE, post=None),
+    "intake:links": Access(get=LEAD, post=None),
+    "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
+    "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),
+    # The team's own request form; the public one is an intake link's.
+    "intake:request-form": Access(get=EDITORS, post=EDITORS, body=lambda d: request_data()),
+    "intake:link-form": Access(
+        get=ANYONE,
+        post=ANYONE,
+        args=lambda d: [d["intake_link"].token],
+        body=lambda d: request_data(),
+    ),
+    "intake:sent": Access(get=ANYONE, post=None),
+    "intake:request": Access(get=ANYONE, post=None, args=lambda d: [tracking_token(d["request"])]),
+    "intake:receipt": Access(get=ANYONE, post=None, args=lambda d: [tracking_token(d["request"])]),
+    "intake:requests-email": Access(
+        get=None, post=ANYONE, args=lambda d: [tracking_token(d["request"])]
+    ),
+    "intake:mine": Access(
+        get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]
+    ),
     # Django's admin is for staff alone; one page of it stands for the rest.
     "admin:index": Access(get=LEAD, post=LEAD),
 }
@@ -209,6 +232,7 @@ def _state():
         list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
         list(Assignment.objects.values_list("task", "person", "role")),
         list(ShareLink.objects.order_by("pk").values_list("label", "revoked_at")),
+        list(IntakeLink.objects.order_by("pk").values_list("label", "revoked_at")),
         list(Person.objects.order_by("pk").values_list("weekly_capacity_hours", flat=True)),
         TimeOff.objects.count(),
         Review.objects.count(),
@@ -257,6 +281,6 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
     """Every permission of a model is given to the lead, so a new model is not forgotten."""
     lead = UserFactory(username="lead", role="lead")
     ours = Permission.objects.filter(
-        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail"]
+        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail", "intake"]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

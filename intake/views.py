@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake import services
@@ -160,7 +161,8 @@ def _request_form(request, *, link: IntakeLink | None, by, initial: dict):
     response = render(
         request, "intake/request_form.html", context, status=422 if form.is_bound else 200
     )
-    return private(response) if link else response
+    # The link's address stays out of caches and search engines; the form keeps CSRF.
+    return private(response, referrer=True) if link else response
 
 
 def _see_other(name: str, *args):
@@ -199,6 +201,11 @@ def request_status(request, token):
     return _request_page(request, token, "intake/request.html")
 
 
+# No CSRF check: the request's page sends no referrer (it holds the secret link), so the
+# browser posts this form with "Origin: null", which Django's check refuses. Nor is there
+# anything for a forged request to ride on: no session is read, the token in the address
+# is the only credential, and the email goes to the address the team already has.
+@csrf_exempt
 @require_POST
 def requests_email(request, token):
     """Email the requester a link to all their requests (which expires), to the address

@@ -24,12 +24,17 @@ def varies_on_htmx(response, *, target: bool = False):
     return response
 
 
-def private(response):
+def private(response, *, referrer: bool = False):
     """A page opened from a secret link (a share link, a requester's tracking link) is for
     its holder alone: no cache keeps it, no link on it passes the address on as a
-    referrer, no search engine lists it."""
+    referrer, no search engine lists it.
+
+    `referrer`: keep the site's same-origin policy, for a page whose form must pass
+    Django's CSRF check: under no-referrer the browser sends its POST with "Origin: null".
+    """
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    if not referrer:
+        response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

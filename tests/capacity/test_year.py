@@ -195,4 +195,4 @@ def test_the_year_page_shows_the_triage_figures(lead_client, lead):
 
 def test_no_requests_no_triage_figures(lead_client):
     text = lead_client.get(reverse("capacity:year", args=[2001])).content.decode()
-    assert "<strong>–</strong> median working days from request to triage" in text
+    assert "<strong>\u2013</strong> median working days from request to triage" in text

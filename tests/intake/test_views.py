@@ -367,3 +367,18 @@ def test_a_requester_without_an_address_gets_no_button_and_no_email(client):
     response = client.post(reverse("intake:requests-email", args=[token]), follow=True)
     assert "no email address" in response.content.decode()
     assert not Email.objects.exists()
+
+
+def test_the_public_form_checks_csrf_and_keeps_its_origin(intake_link):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(form_url(intake_link))
+    # The site's same-origin policy: under no-referrer a browser would post "Origin: null".
+    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "no-store" and page["X-Robots-Tag"].startswith("noindex")
+    assert client.post(form_url(intake_link), request_data()).status_code == 403
+    assert not Task.objects.exists()
+    token = page.context["csrf_token"]
+    sent = client.post(form_url(intake_link), {**request_data(), "csrfmiddlewaretoken": str(token)})
+    assert sent.status_code == 303

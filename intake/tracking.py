@@ -27,12 +27,24 @@ def tracking_token(task: Task) -> str:
 
 def task_id_from_tracking_token(token: str) -> int:
     """The id of the task a tracking token opens; NotFound for a tampered one."""
+    return _signed_id(
+        signing.Signer(salt=TRACKING_SALT),
+        token,
+        broken="This link to a request does not work: check it was copied whole.",
+    )
+
+
+def _signed_id(signer, token: str, *, broken: str, **unsign) -> int:
+    """The id `token` carries, checked by `signer`; NotFound (saying `broken`) if not."""
     try:
-        return int(signing.Signer(salt=TRACKING_SALT).unsign(token))
-    except (signing.BadSignature, ValueError) as error:
+        return int(signer.unsign(token, **unsign))
+    except signing.SignatureExpired as error:
         raise NotFound(
-            "This link to a request does not work: check it was copied whole."
+            "This link to your requests has expired. Open the page of any of your requests "
+            "and ask for a new one."
         ) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise NotFound(broken) from error
 
 
 def request_path(task: Task) -> str:
@@ -52,18 +64,12 @@ def requester_token(person: Person) -> str:
 
 def person_id_from_requester_token(token: str) -> int:
     """The id of the requester a list token opens; NotFound for a tampered or expired one."""
-    max_age = datetime.timedelta(days=settings.MOPSBOARD_REQUESTS_LINK_DAYS)
-    try:
-        return int(signing.TimestampSigner(salt=REQUESTER_SALT).unsign(token, max_age=max_age))
-    except signing.SignatureExpired as error:
-        raise NotFound(
-            "This link to your requests has expired. Open the page of any of your requests "
-            "and ask for a new one."
-        ) from error
-    except (signing.BadSignature, ValueError) as error:
-        raise NotFound(
-            "This link to your requests does not work: check it was copied whole."
-        ) from error
+    return _signed_id(
+        signing.TimestampSigner(salt=REQUESTER_SALT),
+        token,
+        broken="This link to your requests does not work: check it was copied whole.",
+        max_age=datetime.timedelta(days=settings.MOPSBOARD_REQUESTS_LINK_DAYS),
+    )
 
 
 def requests_path(person: Person) -> str:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,13 +24,13 @@ from intake.tracking import (
 )
 from mail.services import email_queue
 from mopsboard.errors import NotFound
+from mopsboard.links import link_revoke_page, links_page
 from mopsboard.middleware import client_ip
 from mopsboard.ratelimit import RateLimited, rate_limit
 from mopsboard.rendering import private, too_many_requests
 from people.models import Person
 
 can_manage_links = permission_required("intake.add_intakelink", raise_exception=True)
-INTAKE_LINKS_PAGE_SIZE = 50
 MINE_PAGE_SIZE = 50
 HOUR = 3600
 
@@ -46,16 +47,7 @@ def intake_links(request):
 
 def _intake_links_page(request, form, *, status: int = 200):
     links = IntakeLink.objects.select_related("created_by", "category")
-    return render(
-        request,
-        "intake/intake_links.html",
-        {
-            "page": Paginator(links, INTAKE_LINKS_PAGE_SIZE).get_page(request.GET.get("page")),
-            "form": form,
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
+    return links_page(request, "intake/intake_links.html", links, form, status=status)
 
 
 @require_POST
@@ -75,12 +67,15 @@ def intake_link_create(request):
 @can_manage_links
 def intake_link_revoke(request, pk):
     """Ask first, then close the link for good."""
-    link = get_object_or_404(IntakeLink, pk=pk, revoked_at__isnull=True)
-    if request.method == "GET":
-        return render(request, "intake/intake_link_revoke.html", {"link": link})
-    services.intake_link_revoke(link=link)
-    messages.success(request, f"The intake link for {link.label} no longer opens.")
-    return redirect("intake:links")
+    return link_revoke_page(
+        request,
+        get_object_or_404(IntakeLink, pk=pk, revoked_at__isnull=True),
+        kind="intake link",
+        consequence="Whoever has it will be told it no longer works. Requests already sent "
+        "through it stay as they are, and their requesters can still follow them.",
+        revoke=services.intake_link_revoke,
+        back_to=reverse("intake:links"),
+    )
 
 
 # --- The request form -----------------------------------------------------------------

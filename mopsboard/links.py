@@ -1,9 +1,16 @@
 """Links that open a page without an account (a RACI share link, an intake link): a row
-the lead names, can let expire and can revoke, opened by a signed token."""
+the lead names, can let expire and can revoke, opened by a signed token; and the parts
+of the lead's pages that list and revoke them."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import models
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+LINKS_PAGE_SIZE = 50
 
 
 class SignedLinkQuerySet(models.QuerySet):
@@ -53,3 +60,22 @@ class SignedLink(models.Model):
         except signing.BadSignature as error:
             raise cls.DoesNotExist("Tampered link.") from error
         return cls.objects.live(today).get(pk=pk)
+
+
+def links_page(request, template: str, links: models.QuerySet, form, *, status: int = 200):
+    """The lead's list of links, paged, with the form for a new one (its errors shown)."""
+    page = Paginator(links, LINKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "today": timezone.localdate()}
+    return render(request, template, context, status=status)
+
+
+def link_revoke_page(request, link: SignedLink, *, kind: str, consequence: str, revoke, back_to):
+    """Ask first (GET), then revoke the link for good with `revoke` (POST) and go back to
+    the list. `kind` names the link ("link", "intake link"); `consequence` says what
+    revoking does to whoever has it."""
+    if request.method == "GET":
+        context = {"link": link, "kind": kind, "consequence": consequence, "back_to": back_to}
+        return render(request, "link_revoke.html", context)
+    revoke(link=link)
+    messages.success(request, f"The {kind} for {link.label} no longer opens.")
+    return redirect(back_to)

@@ -11,15 +11,16 @@ from mopsboard.weeks import week_label, working_days_label
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment
 
-# What a quadrant means for the person who asked, in their words rather than the team's.
+# What a quadrant means for the person who asked, in their words rather than the team's
+# (shown after the quadrant's name).
 QUADRANT_MEANINGS = {
-    Quadrant.QUICK_WIN: "Quick win: high impact for little effort. We will do it soon.",
-    Quadrant.MAJOR_PROJECT: "Major project: worth doing, and a large piece of work. We will "
-    "plan it as a project, week by week.",
-    Quadrant.FILL_IN: "Fill-in: a small job with a smaller impact. We will do it when there "
-    "is time between larger pieces of work.",
-    Quadrant.MONEY_PIT: "Money pit: a lot of work for the impact we expect. It will probably "
-    "wait until the new year, or be declined.",
+    Quadrant.QUICK_WIN: "High impact for little effort: we will do it soon.",
+    Quadrant.MAJOR_PROJECT: "Worth doing, and a large piece of work: we will plan it as a "
+    "project, week by week.",
+    Quadrant.FILL_IN: "A small job with a smaller impact: we will do it when there is "
+    "time between larger pieces of work.",
+    Quadrant.MONEY_PIT: "A lot of work for the impact we expect: it will probably wait "
+    "until the new year, or be declined.",
 }
 
 # The way a request usually goes; a deferred or declined one leaves it.

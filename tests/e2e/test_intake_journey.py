@@ -74,6 +74,6 @@ def test_a_request_goes_from_an_intake_link_to_its_quadrant(page, browser, live_
     page.reload()
     expect(page.get_by_role("heading", name="Triaged, in the backlog")).to_be_visible()
     expect(page.locator(".badge[data-quadrant=quick-win]")).to_have_text("Quick win")
-    expect(page.get_by_text("We will do it soon.")).to_be_visible()
+    expect(page.get_by_text("we will do it soon.")).to_be_visible()
     screenshot("intake-request-page")
     assert Task.objects.get(pk=task.pk).quadrant == Quadrant.QUICK_WIN

@@ -54,10 +54,10 @@ def test_waiting_past_the_sla_says_it_is_late(client):
 @pytest.mark.parametrize(
     ("impact", "effort", "label", "meaning"),
     [
-        (5, 1, "Quick win", "We will do it soon."),
-        (5, 5, "Major project", "We will plan it as a project"),
-        (1, 1, "Fill-in", "We will do it when there is time"),
-        (1, 5, "Money pit", "It will probably wait until the new year, or be declined."),
+        (5, 1, "Quick win", "we will do it soon."),
+        (5, 5, "Major project", "we will plan it as a project"),
+        (1, 1, "Fill-in", "we will do it when there is time"),
+        (1, 5, "Money pit", "it will probably wait until the new year, or be declined."),
     ],
 )
 def test_triaged_with_its_quadrant_and_what_that_means(client, impact, effort, label, meaning):

@@ -382,3 +382,11 @@ def test_the_public_form_checks_csrf_and_keeps_its_origin(intake_link):
     token = page.context["csrf_token"]
     sent = client.post(form_url(intake_link), {**request_data(), "csrfmiddlewaretoken": str(token)})
     assert sent.status_code == 303
+
+
+def test_the_task_page_history_names_the_intake_link_and_the_requester(client, lead_client):
+    link = IntakeLinkFactory(label="Events team")
+    client.post(form_url(link), request_data(name="Sam Carter"))
+    task = Task.objects.get()
+    text = lead_client.get(task.get_absolute_url()).content.decode()
+    assert "Came in through the intake link “Events team” by <strong>Sam Carter</strong>" in text

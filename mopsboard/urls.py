@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("capacity.urls")),
     path("mail/", include("mail.urls")),
     path("", include("intake.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

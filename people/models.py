@@ -14,6 +14,13 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
+    class Notify(models.TextChoices):
+        """How often this person wants email about the requests they follow."""
+
+        AT_ONCE = "at_once", "At once"
+        DAILY = "daily", "In a daily digest"
+        NEVER = "never", "Never"
+
     class Kind(models.TextChoices):
         TEAM = "team", "Team member"
         STAKEHOLDER = "stakeholder", "Stakeholder"
@@ -28,6 +35,9 @@ class Person(models.Model):
         default=32, help_text="Hours a week this person can give the team; 0 for stakeholders."
     )
     is_active = models.BooleanField(default=True)
+    notify = models.CharField(
+        "Email me", max_length=8, choices=Notify.choices, default=Notify.AT_ONCE
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -15,7 +15,7 @@ from backlog.models import Task
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.links import link_revoke_page, links_page
-from mopsboard.rendering import private, render_page, varies_on_htmx
+from mopsboard.rendering import private_page, render_page, varies_on_htmx
 from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
@@ -265,11 +265,11 @@ def shared(request, token):
         "raci/shared.html",
         {"link": link, "matrix": grid, "person": person},
     )
-    return private(response)
+    return private_page(response)
 
 
 @require_GET
 def shared_export(request, token):
     link = _open_share_link(token)
     grid, _ = _shared_grid(link, request.GET.get("person"))
-    return private(_matrix_csv("raci.csv", grid))
+    return private_page(_matrix_csv("raci.csv", grid))

@@ -21,6 +21,7 @@ from intake.models import IntakeLink
 from intake.tracking import requester_token, tracking_token
 from mail.models import Email
 from mopsboard.weeks import week_label, week_of
+from notifications.services import person_token
 from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
@@ -156,6 +157,16 @@ ACCESS = {
     "mail:mail": Access(get=LEAD, post=None),
     "mail:email": Access(get=LEAD, post=None, args=lambda d: [d["email"].pk]),
     "mail:email-resend": Access(get=None, post=LEAD, args=lambda d: [d["email"].pk]),
+    # A person's own signed link from an email: open to whoever holds it, no account.
+    "notifications:preferences": Access(
+        get=ANYONE,
+        post=ANYONE,
+        args=lambda d: [person_token(d["person"])],
+        body=lambda d: {"notify": "daily"},
+    ),
+    "notifications:unsubscribe": Access(
+        get=ANYONE, post=ANYONE, args=lambda d: [person_token(d["person"])]
+    ),
     "password_reset": Access(get=ANYONE, post=ANYONE, body=lambda d: {"email": "x@example.com"}),
     "password_reset_done": Access(get=ANYONE, post=None),
     "password_reset_confirm": Access(

@@ -18,6 +18,9 @@ from backlog.models import Task
 from capacity.models import Review
 from intake.models import IntakeLink
 from intake.tracking import requester_token, tracking_token
+from mail.models import Email
+from notifications.services import person_token
+from people.models import Person
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
 
@@ -55,7 +58,7 @@ def open_load_bar(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    path: str  # may name {task}, {review}, {token}, {year}, {intake}, {tracking}, {mine}
+    path: str  # may name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking}, {mine}
     opener: Callable | None = None
 
     def __str__(self):
@@ -84,6 +87,8 @@ SIGNED_IN = [
     ("year", "/year/{year}/", None),
     ("intake-links", "/intake-links/", None),
     ("request-form", "/request/", None),
+    ("mail", "/mail/", None),
+    ("email", "/mail/{email}/", None),
 ]
 # A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
@@ -101,6 +106,9 @@ CASES = [
     Case("request-receipt", "anonymous", "/requests/{tracking}/received/"),
     Case("request-page", "anonymous", "/requests/{tracking}/"),
     Case("my-requests", "anonymous", "/requests/mine/{mine}/"),
+    Case("password-reset", "anonymous", "/accounts/password_reset/"),
+    Case("email-preferences", "anonymous", "/notifications/{person}/"),
+    Case("unsubscribe", "anonymous", "/notifications/{person}/unsubscribe/"),
 ]
 
 
@@ -150,6 +158,8 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
                 "intake": IntakeLink.objects.first().token,
                 "tracking": tracking_token(intake_request),
                 "mine": requester_token(intake_request.requester),
+                "email": Email.objects.first().pk,
+                "person": person_token(Person.objects.exclude(email="").first()),
             }
             for role, cases in groupby(CASES, key=lambda case: case.role):
                 context = browser.new_context(

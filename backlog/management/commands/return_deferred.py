@@ -1,4 +1,5 @@
-"""Bring deferred work whose date has come back to the triage inbox. Run it daily (cron)."""
+"""Bring deferred work whose date has come back to the triage inbox now. The queue's
+worker does it every night (backlog.tasks); this is for catching up by hand."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone

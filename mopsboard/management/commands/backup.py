@@ -20,5 +20,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        path = output or settings.BASE_DIR / "backups" / f"mopsboard-{stamp}.dump"
+        path = output or settings.DATA_DIR / "backups" / f"mopsboard-{stamp}.dump"
         self.stdout.write(str(dump(connection.settings_dict, path).resolve()))

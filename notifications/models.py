@@ -1,0 +1,57 @@
+"""A piece of news for one person about one task, and the email that carried it."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class News(models.TextChoices):
+    """What a requester or an Informed person hears about."""
+
+    RECEIVED = "received", "Received"
+    TRIAGED = "triaged", "Triaged"
+    PLANNED = "planned", "Planned"
+    STARTED = "started", "Started"
+    DONE = "done", "Done"
+    DEFERRED = "deferred", "Deferred"
+    RETURNED = "returned", "Back from deferral"
+    DECLINED = "declined", "Declined"
+    RACI = "raci", "RACI changed"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_digest(self):
+        """News not emailed yet, for people who take a daily digest."""
+        return self.filter(email__isnull=True)
+
+
+class Notification(models.Model):
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="notifications"
+    )
+    task = models.ForeignKey("backlog.Task", on_delete=models.CASCADE, related_name="notifications")
+    news = models.CharField(max_length=10, choices=News.choices)
+    text = models.CharField(max_length=600)
+    # The task, its version and the news: one change is told to one person once.
+    key = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(
+        "mail.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="news_told_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person", "created_at"],
+                condition=models.Q(email__isnull=True),
+                name="news_awaiting_digest",
+            )
+        ]
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,143 @@
+"""Telling people: news written for each follower of a task in the change's own
+transaction, emailed at once or gathered into the daily digest."""
+
+import itertools
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+
+from intake.tracking import request_url
+from mail.services import email_queue
+from notifications.models import News, Notification
+from notifications.news import REQUESTER_NEWS, news_of
+from people.models import Person
+from raci.models import Role
+
+PERSON_SALT = "mopsboard.notifications.person"
+
+
+def person_token(person: Person) -> str:
+    return signing.Signer(salt=PERSON_SALT).sign(str(person.pk))
+
+
+def person_from_token(token: str) -> Person:
+    """The person a preferences or unsubscribe link is for; DoesNotExist if forged."""
+    try:
+        pk = signing.Signer(salt=PERSON_SALT).unsign(token)
+    except signing.BadSignature as forged:
+        raise Person.DoesNotExist("Forged notification link.") from forged
+    return Person.objects.get(pk=pk)
+
+
+def followers(task, *, by) -> dict[Person, frozenset]:
+    """Who hears what about `task`: its requester the requester's news, everyone Informed
+    on it all news; not people who asked for no email, have no address, or made the
+    change themselves."""
+    hears = {}
+    if task.requester:
+        hears[task.requester] = REQUESTER_NEWS
+    for person in Person.objects.filter(
+        assignments__task=task, assignments__role=Role.INFORMED
+    ).exclude(notify=Person.Notify.NEVER):
+        hears[person] = frozenset(News)
+    return {
+        person: news
+        for person, news in hears.items()
+        if person.email
+        and person.notify != Person.Notify.NEVER
+        and not (by is not None and person.user_id == by.pk)
+    }
+
+
+def task_news_tell(*, task, before, changes, by, via: str, **details) -> None:
+    """Write the news of one change for everyone who follows the task, and queue an
+    email to each who wants it at once. Runs inside the change's transaction."""
+    told = news_of(task, before, changes, via=via, **details)
+    if not told:
+        return
+    # A RACI change leaves the task's version alone, so its key carries the moment too.
+    moment = f":{time.time_ns()}" if News.RACI in dict(told) else ""
+    keys = {kind: f"{task.pk}:{task.version}{moment}:{kind}" for kind, _ in told}
+    Notification.objects.bulk_create(
+        [
+            Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
+            for person, hears in followers(task, by=by).items()
+            for kind, text in told
+            if kind in hears
+        ],
+        # Told already (the same change seen twice): the unique key keeps it to once.
+        ignore_conflicts=True,
+    )
+    at_once = (
+        Notification.objects.for_digest()
+        .filter(task=task, key__in=keys.values(), person__notify=Person.Notify.AT_ONCE)
+        .select_related("person", "task")
+        .order_by("person", "id")
+    )
+    for person, news in itertools.groupby(at_once, key=lambda n: n.person):
+        _email(person, list(news), task=task)
+
+
+def digests_send() -> int:
+    """One email per person with the news gathered since their last digest. Each
+    person's digest commits on its own, so a crash halfway sends nobody's twice."""
+    sent = 0
+    waiting = Notification.objects.for_digest().order_by().values_list("person", flat=True)
+    for person in Person.objects.filter(pk__in=waiting.distinct()).exclude(
+        notify=Person.Notify.NEVER
+    ):
+        with transaction.atomic():
+            news = list(
+                Notification.objects.for_digest()
+                .select_for_update(of=("self",), skip_locked=True)
+                .filter(person=person)
+                .select_related("task")
+            )
+            if news:
+                _email(person, news, task=None)
+                sent += 1
+    return sent
+
+
+def _email(person: Person, news: list[Notification], *, task) -> None:
+    token = person_token(person)
+    unsubscribe = settings.MOPSBOARD_SITE_URL + reverse("notifications:unsubscribe", args=[token])
+    tasks = {}
+    for item in news:
+        tasks.setdefault(item.task, []).append(item)
+    if task is not None:
+        subject = f"{task.title}: {', '.join(n.get_news_display().lower() for n in news)}"
+        event = news[0].get_news_display()
+    else:
+        count = len(news)
+        subject = f"Your mopsboard digest: {count} update{'s' if count != 1 else ''}"
+        event = "Daily digest"
+    email = email_queue(
+        to=person.email,
+        subject=subject,
+        template="notifications/email/news",
+        context={
+            "person": person,
+            "updates": [(item, request_url(item), lines) for item, lines in tasks.items()],
+            "preferences_url": settings.MOPSBOARD_SITE_URL
+            + reverse("notifications:preferences", args=[token]),
+            "unsubscribe_url": unsubscribe,
+            "digest": task is None,
+        },
+        event=event,
+        task=task,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    Notification.objects.filter(pk__in=[item.pk for item in news]).update(email=email)
+
+
+def notify_set(*, person: Person, notify: str) -> Person:
+    Person.objects.filter(pk=person.pk).update(notify=notify)
+    person.notify = notify
+    return person

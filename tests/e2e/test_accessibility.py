@@ -58,7 +58,9 @@ def open_load_bar(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    path: str  # may name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking}, {mine}
+    # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking}
+    # and {mine}.
+    path: str
     opener: Callable | None = None
 
     def __str__(self):

@@ -36,9 +36,10 @@ class Quadrant(models.TextChoices):
         return QUADRANT_ACTIONS[self]
 
     @property
-    def promise(self) -> str:
-        """What the quadrant means for the person who asked, in their words."""
-        return QUADRANT_PROMISES[self]
+    def meaning(self) -> str:
+        """What the quadrant means for the person who asked, in their words rather than
+        the team's (said after the quadrant's name)."""
+        return QUADRANT_MEANINGS[self]
 
     @property
     def high_impact(self) -> bool:
@@ -62,11 +63,14 @@ QUADRANT_ACTIONS = {
     Quadrant.MONEY_PIT: "Defer to new year",
 }
 
-QUADRANT_PROMISES = {
-    Quadrant.QUICK_WIN: "we will do it soon",
-    Quadrant.MAJOR_PROJECT: "we will plan it as a project",
-    Quadrant.FILL_IN: "we will do it when there is time",
-    Quadrant.MONEY_PIT: "it waits until the new year",
+QUADRANT_MEANINGS = {
+    Quadrant.QUICK_WIN: "High impact for little effort: we will do it soon.",
+    Quadrant.MAJOR_PROJECT: "Worth doing, and a large piece of work: we will plan it as a "
+    "project, week by week.",
+    Quadrant.FILL_IN: "A small job with a smaller impact: we will do it when there is "
+    "time between larger pieces of work.",
+    Quadrant.MONEY_PIT: "A lot of work for the impact we expect: it will probably wait "
+    "until the new year, or be declined.",
 }
 
 

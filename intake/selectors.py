@@ -5,23 +5,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from backlog.models import Quadrant, Status, Task, TriageWait
+from backlog.models import Status, Task, TriageWait
 from mopsboard.errors import NotFound
 from mopsboard.weeks import week_label, working_days_label
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment
-
-# What a quadrant means for the person who asked, in their words rather than the team's
-# (shown after the quadrant's name).
-QUADRANT_MEANINGS = {
-    Quadrant.QUICK_WIN: "High impact for little effort: we will do it soon.",
-    Quadrant.MAJOR_PROJECT: "Worth doing, and a large piece of work: we will plan it as a "
-    "project, week by week.",
-    Quadrant.FILL_IN: "A small job with a smaller impact: we will do it when there is "
-    "time between larger pieces of work.",
-    Quadrant.MONEY_PIT: "A lot of work for the impact we expect: it will probably wait "
-    "until the new year, or be declined.",
-}
 
 # The way a request usually goes; a deferred or declined one leaves it.
 STEPS = [
@@ -109,7 +97,7 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
     headline, explanation = standing(task, wait=wait)
     page = RequestPage(task=task, headline=headline, explanation=explanation, wait=wait)
     if task.quadrant:
-        page.quadrant_meaning = QUADRANT_MEANINGS[task.quadrant]
+        page.quadrant_meaning = task.quadrant.meaning
     if task.planned_week and task.status in (Status.PLANNED, Status.IN_PROGRESS, Status.DONE):
         page.week = f"{week_label(task.planned_week)}, from {_date(task.planned_week)}"
     roles = Assignment.objects.filter(

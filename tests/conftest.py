@@ -17,6 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The SMTP server and queue worker fixtures (`smtp`, `workers`).
+pytest_plugins = ["tests.mailserver"]
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):

@@ -23,6 +23,8 @@ from backlog.actions import ACTIONS, task_act
 from backlog.filters import TaskFilter
 from backlog.forms import TaskEditForm, TaskForm
 from backlog.models import Task
+from intake.forms import RequestForm
+from intake.services import request_submit
 from people.models import Person
 from raci.forms import CellForm
 from raci.models import task_problems
@@ -31,7 +33,8 @@ from raci.services import assignment_set
 router = Router(tags=["Tasks"])
 
 TaskFilterQuery = form_schema(TaskFilter(queryset=Task.objects.none()).form, "TaskFilterQuery")
-TaskIn = form_schema(TaskForm(), "TaskIn")
+# A request comes in as it does through the intake form, less its honeypot.
+RequestIn = form_schema(RequestForm(), "RequestIn", exclude={RequestForm.HONEYPOT})
 TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partial=True)
 CellIn = form_schema(CellForm(), "CellIn", exclude={"task", "person", "page_tasks"})
 # The page actions the API offers, each at POST /tasks/{id}/<name> with its form's fields.
@@ -103,15 +106,22 @@ def list_tasks(request, filters: Query[TaskFilterQuery]):
     "/tasks",
     response=answers({201: TaskOut}, 403, 422),
     url_name="tasks",
-    summary="Create a request",
-    description="Unscored, it waits in the triage inbox; with impact and effort, in the backlog.",
+    summary="Create a request, as the intake form does",
+    description="It waits in the triage inbox. Its requester is the person with that email "
+    "address, or a new stakeholder; they are told it came in.",
 )
-def create_task(request, payload: TaskIn, response: HttpResponse):
+def create_task(request, payload: RequestIn, response: HttpResponse):
     require(request, "backlog.add_task")
-    form = TaskForm(form_data(payload))
+    form = RequestForm(form_data(payload))
     if not form.is_valid():
         raise form_problem(form)
-    task = services.task_create(by=request.user, via="api", **form.cleaned_data)
+    task = request_submit(
+        link=None,
+        by=request.user,
+        via="api",
+        reason="Came in through the API",
+        **form.request_fields(),
+    )
     response["Location"] = reverse("api-v1:task", args=[task.pk])
     return Status(201, _answer(response, task))
 

@@ -1,15 +1,24 @@
 """Tasks, their impact/effort scores and the quadrant those scores put them in."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from mopsboard.weeks import (
+    earliest_within_working_days,
+    working_days_after,
+    working_days_between,
+    working_days_label,
+)
 
 SCORE_RANGE = range(1, 6)
 
@@ -27,9 +36,10 @@ class Quadrant(models.TextChoices):
         return QUADRANT_ACTIONS[self]
 
     @property
-    def promise(self) -> str:
-        """What the quadrant means for the person who asked, in their words."""
-        return QUADRANT_PROMISES[self]
+    def meaning(self) -> str:
+        """What the quadrant means for the person who asked, in their words rather than
+        the team's (said after the quadrant's name)."""
+        return QUADRANT_MEANINGS[self]
 
     @property
     def high_impact(self) -> bool:
@@ -53,11 +63,14 @@ QUADRANT_ACTIONS = {
     Quadrant.MONEY_PIT: "Defer to new year",
 }
 
-QUADRANT_PROMISES = {
-    Quadrant.QUICK_WIN: "we will do it soon",
-    Quadrant.MAJOR_PROJECT: "we will plan it as a project",
-    Quadrant.FILL_IN: "we will do it when there is time",
-    Quadrant.MONEY_PIT: "it waits until the new year",
+QUADRANT_MEANINGS = {
+    Quadrant.QUICK_WIN: "High impact for little effort: we will do it soon.",
+    Quadrant.MAJOR_PROJECT: "Worth doing, and a large piece of work: we will plan it as a "
+    "project, week by week.",
+    Quadrant.FILL_IN: "A small job with a smaller impact: we will do it when there is "
+    "time between larger pieces of work.",
+    Quadrant.MONEY_PIT: "A lot of work for the impact we expect: it will probably wait "
+    "until the new year, or be declined.",
 }
 
 
@@ -107,6 +120,28 @@ def estimate_expression(prefix: str = "") -> models.Expression:
         ),
         output_field=models.DecimalField(max_digits=8, decimal_places=2),
     )
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the team's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class TriageWait:
+    """A request's wait for its first triage, in working days, against the SLA's."""
+
+    days: int
+    sla_days: int
+    due_on: datetime.date
+
+    @property
+    def over(self) -> bool:
+        return self.days > self.sla_days
+
+    @property
+    def label(self) -> str:
+        return working_days_label(self.days)
 
 
 def new_year_after(today: datetime.date) -> datetime.date:
@@ -167,6 +202,30 @@ class TaskQuerySet(models.QuerySet):
 
     def in_triage(self):
         return self.filter(status=Status.NEW)
+
+    def with_triage_history(self):
+        """Annotate `was_triaged`: whether the task ever left the triage inbox. A request
+        back from deferral has; the triage SLA counts only the wait for a first triage."""
+        return self.annotate(
+            was_triaged=models.Exists(
+                # The history's model is made by pghistory from Task's, below this class.
+                apps.get_model("backlog", "TaskEvent")
+                .objects.filter(pgh_obj_id=models.OuterRef("pk"))
+                .exclude(status=Status.NEW)
+            )
+        )
+
+    def over_triage_sla(self, today: datetime.date):
+        """Requests still waiting for their first triage longer than the SLA allows
+        (MOPSBOARD_TRIAGE_SLA_DAYS working days), oldest first."""
+        earliest = earliest_within_working_days(today, settings.MOPSBOARD_TRIAGE_SLA_DAYS)
+        return (
+            self.in_triage()
+            .filter(created_at__lt=start_of_day(earliest))
+            .with_triage_history()
+            .filter(was_triaged=False)
+            .order_by("created_at", "id")
+        )
 
     def due_back(self, today: datetime.date):
         """Deferred work whose return date has come: the daily `return_deferred` command
@@ -327,6 +386,19 @@ class Task(models.Model):
         """New, or deferred with its return date come: scoring it takes it to the backlog."""
         return self.status == Status.NEW or (
             self.status == Status.DEFERRED and self.deferred_until <= timezone.localdate()
+        )
+
+    def triage_wait(self, today: datetime.date) -> "TriageWait | None":
+        """How long this request has waited for its first triage; None once it has left
+        the inbox (or came back to it from deferral). Needs with_triage_history()."""
+        if self.status != Status.NEW or self.was_triaged:
+            return None
+        received = timezone.localdate(self.created_at)
+        sla = settings.MOPSBOARD_TRIAGE_SLA_DAYS
+        return TriageWait(
+            days=working_days_between(received, today),
+            sla_days=sla,
+            due_on=working_days_after(received, sla),
         )
 
     @property

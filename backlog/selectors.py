@@ -216,7 +216,8 @@ def task_history(task: Task) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=event.pgh_created_at,
-                who=usernames.get(context.get("user"), "system"),
+                # A request from someone without an account names them (intake).
+                who=usernames.get(context.get("user")) or context.get("requester") or "system",
                 label=label,
                 changes=changes,
             )

@@ -35,10 +35,14 @@ class StaleEdit(Conflict):
         self.current = current
 
 
-def task_create(*, by, via: str, **fields) -> Task:
-    """A new request: in the triage inbox unless it arrives already scored."""
+def task_create(*, by, via: str, history: dict | None = None, **fields) -> Task:
+    """A new request: in the triage inbox unless it arrives already scored.
+
+    `history` adds to what the history records about the change (history_context's
+    metadata): a "reason" is the entry's label, e.g. which intake link it came through.
+    """
     scored = fields.get("impact") is not None
-    with transaction.atomic(), history_context(by, via=via):
+    with transaction.atomic(), history_context(by, via=via, **(history or {})):
         task = Task.objects.create(status=Status.BACKLOG if scored else Status.NEW, **fields)
         send_task_changed(task=task, before=None, by=by, via=via)
     return task

@@ -166,11 +166,14 @@ def _tell(request, outcome: Outcome) -> None:
 def triage(request):
     inbox = (
         Task.objects.in_triage()
+        .with_triage_history()
         .select_related("requester", "category")
         .order_by("created_at", "id")
     )
     page = Paginator(inbox, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    for task in page:
+        task.wait = task.triage_wait(today)
     return render_page(
         request,
         "backlog/triage.html",
@@ -192,6 +195,7 @@ def _triage_context(request, **context) -> dict:
         "can_triage": request.user.has_perm("backlog.change_task"),
         "scores": SCORE_RANGE,
         "new_year": new_year_after(timezone.localdate()),
+        "sla_days": settings.MOPSBOARD_TRIAGE_SLA_DAYS,
         **context,
     }
 

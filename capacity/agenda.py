@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,12 @@ from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
 from mopsboard.templatetags.hours import hours_text
-from mopsboard.weeks import this_and_next_week, week_label
+from mopsboard.weeks import (
+    this_and_next_week,
+    week_label,
+    working_days_between,
+    working_days_label,
+)
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment
 
@@ -148,7 +154,7 @@ def review_agenda(
 ) -> list[dict]:
     """What changed since the last review, heading by heading, read from the history.
 
-    Seven queries: the history's headings (moved, re-scored, finished, back from deferral)
+    Eight queries at most: the history's headings (moved, re-scored, finished, back from deferral)
     come from comparing tasks with their state at `since`; the rest are counted together
     and listed AGENDA_ITEMS at a time.
     """
@@ -170,6 +176,7 @@ def review_agenda(
         "slipped": Task.objects.filter(
             planned_week__lt=this_week, status__in=LOADED_STATUSES
         ).order_by("planned_week"),
+        "over_sla": Task.objects.over_triage_sla(today),
         "returning": Task.objects.filter(
             status=Status.DEFERRED,
             deferred_until__lte=today + datetime.timedelta(days=RETURNING_SOON_DAYS),
@@ -193,8 +200,14 @@ def review_agenda(
         task.has_accountable, task.has_responsible = gaps.get(task.pk, (True, True))
     found.update({key: [tasks[task_id] for task_id in ids] for key, ids in shown.items()})
     counts.update({key: len(ids) for key, ids in by_heading.items()})
+    sla = working_days_label(settings.MOPSBOARD_TRIAGE_SLA_DAYS)
     headings = [
         ("new", "New requests", _new_detail),
+        (
+            "over_sla",
+            f"Waiting for triage longer than {sla}",
+            lambda task: _over_sla_detail(task, today),
+        ),
         ("moved", "Moved quadrant", _moved_detail),
         ("rescored", "Re-scored, same quadrant", _rescored_detail),
         ("overdue", "Past their due date", _overdue_detail),
@@ -317,6 +330,13 @@ def _new_detail(task: Task) -> str:
     quadrant = task.quadrant
     where = quadrant.label if quadrant else "in triage"
     return f"from {task.requester}, {where}" if task.requester else where
+
+
+def _over_sla_detail(task: Task, today: datetime.date) -> str:
+    received = timezone.localdate(task.created_at)
+    waited = working_days_label(working_days_between(received, today))
+    where = f"from {task.requester}, " if task.requester else ""
+    return f"{where}received {received:%-d %b}, {waited} ago"
 
 
 def _moved_detail(task: Task) -> str:

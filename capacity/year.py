@@ -5,13 +5,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Aggregate, Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractMonth, Least
+from django.conf import settings
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractMonth, Least, TruncDate
 from django.utils import timezone
 
-from backlog.models import Quadrant, Status, Task, TaskEvent, estimate_expression
+from backlog.models import Quadrant, Status, Task, TaskEvent, estimate_expression, start_of_day
 from capacity.models import TimeOff
-from mopsboard.weeks import week_of
+from mopsboard.weeks import WorkingDaysBetween, earliest_within_working_days, week_of
 from people.models import Person
 
 
@@ -45,6 +46,11 @@ class YearInReview:
     capacity_hours: Decimal
     weeks: int
     breakdowns: dict[str, list[YearRow]]
+    # The triage SLA: the median wait for a first triage, in working days, and the share
+    # of requests triaged within MOPSBOARD_TRIAGE_SLA_DAYS (still waiting past it: missed).
+    median_working_days_to_triage: float | None = None
+    within_sla_percent: int | None = None
+    sla_days: int = 0
 
     @property
     def delivered_percent(self) -> int | None:
@@ -57,6 +63,7 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
     A task counts as done in the year its status first became done (from the history).
     Capacity is today's team's weekly hours over the year's weeks so far, less time off.
     A dozen queries whatever the size of the backlog.
+    The triage figures: see _triage_figures.
     """
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
@@ -86,6 +93,7 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
             .count()
         )
 
+    triage = _triage_figures(received, today=today)
     totals = done.aggregate(
         hours=Sum(estimate_expression()), median=Median(F("done_at") - F("created_at"))
     )
@@ -122,7 +130,43 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
             "requester": _breakdown(received, done, "requester__name", "No requester"),
             "month": _months(received, done, year),
         },
+        **triage,
     )
+
+
+def _triage_figures(received, *, today: datetime.date) -> dict:
+    """How soon the year's requests had their first triage: when each first left status
+    new, from the history. Only requests that arrived unscored count (work the team
+    added already scored was never waiting). One query."""
+    sla = settings.MOPSBOARD_TRIAGE_SLA_DAYS
+    first_left_new = (
+        TaskEvent.objects.filter(pgh_obj=OuterRef("pk"))
+        .exclude(status=Status.NEW)
+        .order_by("pgh_created_at", "pgh_id")
+        .values("pgh_created_at")[:1]
+    )
+    arrived_new = TaskEvent.objects.filter(
+        pgh_obj=OuterRef("pk"), pgh_label="insert", status=Status.NEW
+    )
+    late = start_of_day(earliest_within_working_days(today, sla))
+    figures = (
+        received.filter(Exists(arrived_new))
+        .annotate(triaged_at=Subquery(first_left_new))
+        .annotate(waited=WorkingDaysBetween(TruncDate("created_at"), TruncDate("triaged_at")))
+        .aggregate(
+            median=Median("waited", output_field=FloatField()),
+            within=Count("pk", filter=Q(waited__lte=sla)),
+            missed=Count("pk", filter=Q(waited__gt=sla) | Q(triaged_at=None, created_at__lt=late)),
+        )
+    )
+    counted = figures["within"] + figures["missed"]
+    return {
+        "median_working_days_to_triage": (
+            None if figures["median"] is None else round(figures["median"], 1)
+        ),
+        "within_sla_percent": round(figures["within"] / counted * 100) if counted else None,
+        "sla_days": sla,
+    }
 
 
 def _breakdown(received, done, field, nameless, choices=None) -> list[YearRow]:

@@ -30,6 +30,27 @@ def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:
     return value
 
 
+def has_control_characters(value: str) -> bool:
+    return any(ord(character) < 32 or ord(character) == 127 for character in value)
+
+
+def no_control_characters(value: str) -> str:
+    """Refuse control characters (a tab or line break too, where only one line is asked
+    for): they hide text from readers and, in a name, can start a new email header."""
+    if has_control_characters(value):
+        raise ValidationError(
+            "Remove the control characters (such as line breaks or tabs) from this field.",
+            code="control_characters",
+        )
+    return value
+
+
+def no_control_characters_but_lines(value: str) -> str:
+    """Text of several lines: line breaks and tabs are fine, other control characters not."""
+    no_control_characters(value.replace("\r", "").replace("\n", "").replace("\t", ""))
+    return value
+
+
 def errors_text(form) -> str:
     """All of a form's errors in one sentence, for a message."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -35,3 +35,14 @@ def private_page(response, *, referrer: str = "no-referrer"):
     response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def too_many_requests(request, refused):
+    """The page for a rate limit reached (mopsboard.ratelimit.RateLimited): what happened,
+    and when to try again, also as Retry-After for programs."""
+    minutes = -(-refused.retry_after // 60)
+    response = render(
+        request, "429.html", {"message": refused.message, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(refused.retry_after)
+    return private_page(response)

@@ -238,7 +238,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mopsboard@localhost")
 MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
-# New requests are triaged within this many working days (the SLA the requester is told).
+# New requests are triaged within this many working days (the SLA the requester is told):
+# scored, deferred or declined, counting Monday to Friday (mopsboard.weeks).
 MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
 # The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
 # one silent for `stalled_after` is taken for dead and its jobs are queued again (the
@@ -262,6 +263,14 @@ MOPSBOARD_MAIL_RETRY = {
     "longest": int(os.environ.get("MOPSBOARD_MAIL_RETRY_LONGEST", "3600")),
     "for": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FOR", "86400")),
 }
+# The public intake form takes at most this many requests an hour from one address, and
+# through one intake link from everyone together (counted in PostgreSQL: mopsboard.ratelimit).
+MOPSBOARD_INTAKE_PER_IP_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_IP_HOUR", "10"))
+MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_HOUR", "100"))
+# "Email me all my requests": the emailed link opens the list for this many days, and one
+# requester is sent at most this many such emails an hour.
+MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))
+MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
 # Requests a minute one API token may make; past that, 429 with Retry-After.
 MOPSBOARD_API_RATE_LIMIT = int(os.environ.get("MOPSBOARD_API_RATE_LIMIT", "300"))
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")

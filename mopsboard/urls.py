@@ -30,6 +30,7 @@ urlpatterns = [
     path("raci/", include("raci.urls")),
     path("", include("capacity.urls")),
     path("mail/", include("mail.urls")),
+    path("", include("intake.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("api.urls")),
 ]

@@ -30,9 +30,8 @@ def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> 
         held = f"is now {Role(role).label}" if role else "is no longer on it"
         told.append((News.RACI, f"On {title}, {person} {held}."))
     if Change.SCORED in changes and before.status == Status.NEW and task.quadrant:
-        told.append(
-            (News.TRIAGED, f"{title} is a {task.quadrant.label.lower()}: {task.quadrant.promise}.")
-        )
+        quadrant = task.quadrant
+        told.append((News.TRIAGED, f"{title} is a {quadrant.label.lower()}. {quadrant.meaning}"))
     if Change.PLANNED in changes:
         moved = "moved to" if before.planned_week else "planned for"
         week = f"the week of {task.planned_week:%-d %B %Y}"

@@ -92,7 +92,7 @@ def digests_send() -> int:
         with transaction.atomic():
             news = list(
                 Notification.objects.for_digest()
-                .select_for_update(skip_locked=True)
+                .select_for_update(of=("self",), skip_locked=True)
                 .filter(person=person)
                 .select_related("task")
             )

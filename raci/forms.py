@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from backlog.models import Task
-from mopsboard.forms import DateInput, date_ahead
+from mopsboard.forms import DateInput, date_ahead, has_control_characters
 from raci.filters import MatrixFilter
 from raci.models import Role
 
@@ -63,7 +63,7 @@ class ShareLinkForm(forms.Form):
         """Only the matrix's own filter, as the matrix writes it."""
         query = self.cleaned_data["query"]
         again = "share from the matrix."
-        if any(ord(character) < 32 or ord(character) == 127 for character in query):
+        if has_control_characters(query):
             raise forms.ValidationError(f"The filter holds control characters; {again}")
         data = QueryDict(query)
         if unknown := set(data) - set(MatrixFilter.base_filters) - PAGING:

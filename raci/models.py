@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pghistory
 from django.conf import settings
-from django.core import signing
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from mopsboard.links import SignedLink
 from people.models import Person
 
 
@@ -149,24 +149,10 @@ class Assignment(models.Model):
         return f"{self.person} {self.role} on {self.task}"
 
 
-SHARE_LINK_SALT = "raci.share-link"
+class ShareLink(SignedLink):
+    """A read-only view of the RACI matrix for people without an account."""
 
-
-class ShareLinkQuerySet(models.QuerySet):
-    def live(self, today):
-        """Links that still open: not revoked, not past their expiry date."""
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
-        )
-
-
-class ShareLink(models.Model):
-    """A read-only view of the RACI matrix for people without an account.
-
-    The token is the link's id signed with the secret key (HMAC-SHA256, 256 bits), so
-    nothing secret is stored and the lead can copy a link again at any time; revoking
-    or expiring the row closes it.
-    """
+    SALT = "raci.share-link"
 
     label = models.CharField(
         max_length=120, help_text="Who the link is for, e.g. Sales leadership."
@@ -174,33 +160,9 @@ class ShareLink(models.Model):
     query = models.CharField(
         max_length=1000, blank=True, help_text="The matrix filter baked into the link."
     )
-    expires_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ShareLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.label
+    class Meta(SignedLink.Meta):
+        pass
 
     def get_absolute_url(self):
         return reverse("raci:shared", args=[self.token])
-
-    @property
-    def token(self) -> str:
-        return signing.Signer(salt=SHARE_LINK_SALT).sign(str(self.pk))
-
-    @classmethod
-    def open(cls, token: str, *, today) -> "ShareLink":
-        """The live link for `token`; DoesNotExist for a tampered, revoked or expired one."""
-        try:
-            pk = signing.Signer(salt=SHARE_LINK_SALT).unsign(token)
-        except signing.BadSignature as error:
-            raise cls.DoesNotExist("Tampered share link.") from error
-        return cls.objects.live(today).get(pk=pk)

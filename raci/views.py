@@ -14,6 +14,7 @@ from django_htmx.http import reswap, retarget
 from backlog.models import Task
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
+from mopsboard.links import link_revoke_page, links_page
 from mopsboard.rendering import private_page, render_page, varies_on_htmx
 from people.models import Person
 from raci import services
@@ -34,7 +35,6 @@ can_edit_raci = permission_required("raci.change_assignment", raise_exception=Tr
 can_share = permission_required("raci.add_sharelink", raise_exception=True)
 # Rows a matrix page may show: ?per_page=200 puts a whole programme on one printout.
 PAGE_SIZES = {"25", "50", "100", "200"}
-SHARE_LINKS_PAGE_SIZE = 50
 
 
 def _matrix_tasks(matrix_filter: MatrixFilter):
@@ -202,16 +202,7 @@ def share_links(request):
 
 def _share_links_page(request, form, *, status: int = 200):
     links = ShareLink.objects.select_related("created_by")
-    return render(
-        request,
-        "raci/share_links.html",
-        {
-            "page": Paginator(links, SHARE_LINKS_PAGE_SIZE).get_page(request.GET.get("page")),
-            "form": form,
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
+    return links_page(request, "raci/share_links.html", links, form, status=status)
 
 
 @require_POST
@@ -231,12 +222,14 @@ def share_link_create(request):
 @can_share
 def share_link_revoke(request, pk):
     """Ask first, then close the link for good."""
-    link = get_object_or_404(ShareLink, pk=pk, revoked_at__isnull=True)
-    if request.method == "GET":
-        return render(request, "raci/share_link_revoke.html", {"link": link})
-    services.share_link_revoke(link=link)
-    messages.success(request, f"The link for {link.label} no longer opens.")
-    return redirect("raci:share-links")
+    return link_revoke_page(
+        request,
+        get_object_or_404(ShareLink, pk=pk, revoked_at__isnull=True),
+        kind="link",
+        consequence="Whoever has it will get “not found” from now on.",
+        revoke=services.share_link_revoke,
+        back_to=reverse("raci:share-links"),
+    )
 
 
 def _open_share_link(token: str) -> ShareLink:

@@ -9,12 +9,16 @@ from mopsboard.roles import LEAD, MEMBER, VIEWER
 from people.models import Person
 from tests.factories import (
     EmailFactory,
+    IntakeLinkFactory,
     PersonFactory,
     ReviewFactory,
     ShareLinkFactory,
     TaskFactory,
     UserFactory,
 )
+
+# The SMTP server and queue worker fixtures (`smtp`, `workers`).
+pytest_plugins = ["tests.mailserver"]
 
 
 @pytest.fixture(scope="session")
@@ -74,13 +78,14 @@ def htmx_client(lead):
 @pytest.fixture
 def world(db):
     """One of everything a URL can name: a task, a request in triage, a team member, a
-    share link, a recorded review."""
+    share link, an intake link, a recorded review."""
     team = PersonFactory(kind=Person.Kind.TEAM)
     return {
         "task": TaskFactory(impact=5, effort=1),
         "request": TaskFactory(unscored=True),
         "person": team,
         "link": ShareLinkFactory(),
+        "intake_link": IntakeLinkFactory(),
         "review": ReviewFactory(),
         "email": EmailFactory(failed=True),
     }

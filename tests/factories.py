@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
+from intake.models import IntakeLink
 from mail.models import Email
 from mopsboard.models import RateCount
 from people.models import Person
@@ -120,6 +121,13 @@ class EmailFactory(factory.django.DjangoModelFactory):
         failed = factory.Trait(
             status=Email.Status.FAILED, attempts=3, last_error="ConnectionRefusedError"
         )
+
+
+class IntakeLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeLink
+
+    label = "Sales requests"
 
 
 class RateCountFactory(factory.django.DjangoModelFactory):

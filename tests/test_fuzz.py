@@ -34,10 +34,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 FIELDS = [
     "action", "allow_over", "attendees", "category", "decisions", "description",
-    "due_date", "effort", "estimate_hours", "expected", "expires_on", "held_on", "hours",
-    "impact", "label", "move_accountable", "name", "note", "notes", "open", "page_tasks",
-    "person", "quadrant", "query", "reason", "requester", "role", "scope", "status", "task",
-    "title", "until", "version", "week", "weekly_capacity_hours",
+    "due_date", "effort", "email", "estimate_hours", "expected", "expires_on", "held_on",
+    "hours", "impact", "label", "move_accountable", "new_password1", "new_password2", "note",
+    "notes", "notify", "open", "page_tasks", "person", "quadrant", "query", "reason",
+    "requester", "role", "status", "task", "title", "until", "version", "week",
+    "weekly_capacity_hours", "details", "why", "wanted_by", "links", "name", "team", "website",
+    "scope",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(

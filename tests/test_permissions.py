@@ -22,6 +22,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from intake.models import IntakeLink
+from intake.tracking import requester_token, tracking_token
 from mail.models import Email
 from mopsboard.weeks import week_label, week_of
 from notifications.services import person_token
@@ -31,6 +33,7 @@ from tests.factories import (
     ApiTokenFactory,
     UserFactory,
 )
+from tests.intake.conftest import request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +212,26 @@ ACCESS = {
         args=lambda d: [ApiTokenFactory(user=UserFactory(username="lead", role="lead")).pk],
         refusal=404,
     ),
+    "intake:links": Access(get=LEAD, post=None),
+    "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
+    "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),
+    # The team's own request form; the public one is an intake link's.
+    "intake:request-form": Access(get=EDITORS, post=EDITORS, body=lambda d: request_data()),
+    "intake:link-form": Access(
+        get=ANYONE,
+        post=ANYONE,
+        args=lambda d: [d["intake_link"].token],
+        body=lambda d: request_data(),
+    ),
+    "intake:sent": Access(get=ANYONE, post=None),
+    "intake:request": Access(get=ANYONE, post=None, args=lambda d: [tracking_token(d["request"])]),
+    "intake:receipt": Access(get=ANYONE, post=None, args=lambda d: [tracking_token(d["request"])]),
+    "intake:requests-email": Access(
+        get=None, post=ANYONE, args=lambda d: [tracking_token(d["request"])]
+    ),
+    "intake:mine": Access(
+        get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]
+    ),
     # Django's admin is for staff alone; one page of it stands for the rest.
     "admin:index": Access(get=LEAD, post=LEAD),
 }
@@ -259,6 +282,7 @@ def _state():
         list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
         list(Assignment.objects.values_list("task", "person", "role")),
         list(ShareLink.objects.order_by("pk").values_list("label", "revoked_at")),
+        list(IntakeLink.objects.order_by("pk").values_list("label", "revoked_at")),
         list(Person.objects.order_by("pk").values_list("weekly_capacity_hours", flat=True)),
         TimeOff.objects.count(),
         Review.objects.count(),
@@ -311,6 +335,14 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
     """Every permission of a model is given to the lead, so a new model is not forgotten."""
     lead = UserFactory(username="lead", role="lead")
     ours = Permission.objects.filter(
-        content_type__app_label__in=["people", "backlog", "raci", "capacity", "mail", "api"]
+        content_type__app_label__in=[
+            "people",
+            "backlog",
+            "raci",
+            "capacity",
+            "mail",
+            "intake",
+            "api",
+        ]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

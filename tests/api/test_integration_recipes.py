@@ -55,6 +55,7 @@ def test_create_a_request_from_a_form_tool(live_server, token):
     task = Task.objects.get()
     assert (answer["id"], answer["status"]) == (task.pk, "new")
     assert task.title == "Landing-page form for the partner webinar"
+    assert task.requester.email == "dana@example.com"
 
 
 def test_sync_status_to_a_crm(live_server, token):

@@ -23,7 +23,12 @@ def _writes(task, person):
     """Every write the API offers, with a body that would succeed."""
     tag = {"If-Match": f'"{task.version}"'}
     return [
-        ("post", "/api/v1/tasks", {"title": "From a script"}, {}),
+        (
+            "post",
+            "/api/v1/tasks",
+            {"title": "From a script", "why": "Q3", "name": "Dana", "email": "dana@example.com"},
+            {},
+        ),
         ("patch", f"/api/v1/tasks/{task.pk}", {"title": "Renamed"}, tag),
         ("post", f"/api/v1/tasks/{task.pk}/status", {"status": "done"}, tag),
         ("post", f"/api/v1/tasks/{task.pk}/decline", {"reason": "Not this year"}, tag),

@@ -11,6 +11,7 @@ from backlog.models import Status, Task
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from tests.factories import AssignmentFactory, CategoryFactory, PersonFactory, TaskFactory
+from tests.intake.conftest import request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,36 +80,46 @@ def test_one_task_with_its_quadrant_raci_week_and_etag(lead_api):
     assert lead_api.get("/api/v1/tasks/999999").status_code == 404
 
 
-def test_a_request_is_created_with_the_forms_checks(lead_api):
-    category, requester = CategoryFactory(name="Reporting"), PersonFactory()
-    response = lead_api.send(
-        "post",
-        "/api/v1/tasks",
-        {"title": "  Attribution dashboard ", "category": category.pk, "requester": requester.pk},
-    )
+def _request(**overrides) -> dict:
+    """What a form tool sends: the intake form's fields, less its honeypot."""
+    data = {**request_data(**overrides)}
+    del data["website"]
+    return {name: value for name, value in data.items() if value != ""}
+
+
+def test_a_request_comes_in_as_through_the_intake_form(lead_api, lead):
+    category = CategoryFactory(name="Reporting")
+    response = lead_api.send("post", "/api/v1/tasks", _request(category=category.pk))
     assert response.status_code == 201
     task = Task.objects.get()
     assert response["Location"] == f"/api/v1/tasks/{task.pk}"
     assert response["ETag"] == '"1"'
-    assert (task.title, task.status, task.category, task.requester) == (
-        "Attribution dashboard",
+    assert (task.title, task.status, task.category) == (
+        "A landing page form for the partner webinar",
         Status.NEW,
         category,
-        requester,
     )
-    assert task.events.last().pgh_context.metadata["via"] == "api"
+    assert (task.requester.email, task.requester.kind) == ("dana@example.com", "stakeholder")
+    assert "we lose a third of them" in task.description
+    metadata = task.events.last().pgh_context.metadata
+    assert (metadata["via"], metadata["user"], metadata["reason"]) == (
+        "api",
+        lead.pk,
+        "Came in through the API",
+    )
 
 
-def test_a_request_sent_wrong_gets_each_fields_message(lead_api):
-    response = lead_api.send("post", "/api/v1/tasks", {"title": "Half scored", "impact": 3})
+def test_a_request_the_intake_form_refuses_gets_each_fields_message(lead_api):
+    response = lead_api.send("post", "/api/v1/tasks", _request(links="not a link", email="dana"))
     assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"detail": "Score both impact and effort, or leave both empty for triage."}
-    ]
-    response = lead_api.send("post", "/api/v1/tasks", {"impact": 7, "effort": 2})
-    assert {error["pointer"] for error in response.json()["errors"]} == {"#/title", "#/impact"}
-    response = lead_api.send("post", "/api/v1/tasks", {"title": "x", "requester": 999_999})
-    assert response.json()["errors"][0]["pointer"] == "#/requester"
+    assert response["Content-Type"] == PROBLEM
+    assert {error["pointer"] for error in response.json()["errors"]} == {"#/links", "#/email"}
+    response = lead_api.send("post", "/api/v1/tasks", _request(why=""))
+    assert response.json()["errors"] == [{"detail": "Field required.", "pointer": "#/why"}]
+    response = lead_api.send("post", "/api/v1/tasks", _request(category=999_999))
+    assert response.json()["errors"][0]["pointer"] == "#/category"
+    response = lead_api.send("post", "/api/v1/tasks", {"title": "x" * 201})
+    assert "#/title" in {error["pointer"] for error in response.json()["errors"]}
     assert not Task.objects.exists()
 
 

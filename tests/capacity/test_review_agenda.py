@@ -148,3 +148,19 @@ def test_the_agenda_starts_where_the_last_review_was_recorded():
     ReviewFactory(recorded_at=now - datetime.timedelta(days=3))
     latest = ReviewFactory(recorded_at=now - datetime.timedelta(days=1))
     assert review_since(now) == latest.recorded_at
+
+
+def test_requests_waiting_past_the_triage_sla_are_on_the_agenda(lead):
+    TaskFactory(unscored=True, title="Waiting long", created_at=SINCE - datetime.timedelta(days=9))
+    TaskFactory(unscored=True, title="Just in", created_at=timezone.now())
+    triaged = TaskFactory(
+        unscored=True, title="Scored late", created_at=BEFORE - datetime.timedelta(days=9)
+    )
+    services.task_rescore(task=triaged, version=1, impact=3, effort=3, by=lead, via="triage")
+    headings = {
+        heading["key"]: heading for heading in review_figures(today=TODAY, since=SINCE)["agenda"]
+    }
+    over = headings["over_sla"]
+    assert over["title"] == "Waiting for triage longer than 2 working days"
+    assert [item["title"] for item in over["items"]] == ["Waiting long"]
+    assert over["items"][0]["detail"].endswith("working days ago")

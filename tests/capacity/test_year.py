@@ -150,3 +150,49 @@ def test_the_csv_starts_with_the_years_totals(lead_client):
     year = timezone.localdate().year
     lines = lead_client.get(reverse("capacity:year-export", args=[year])).getvalue().decode()
     assert lines.splitlines()[1] == f"year,{year},1,1,3"
+
+
+def triaged_at(task, moment, lead):
+    """Score `task` (it leaves triage) and date that in the history at `moment`."""
+    from backlog import services
+
+    TaskEvent.objects.filter(pgh_obj=task).update(pgh_created_at=task.created_at)
+    services.task_rescore(
+        task=task, version=task.version, impact=3, effort=3, by=lead, via="triage"
+    )
+    TaskEvent.objects.filter(pgh_obj=task, pgh_label="update").update(pgh_created_at=moment)
+
+
+def test_median_working_days_to_triage_and_the_share_within_the_sla(lead):
+    # Received on Mondays of 2026; triaged 0, 1, 2 (within) and 4 (late) working days on.
+    for title, received, triaged in [
+        ("Same day", at(2026, 3, 2, 9), at(2026, 3, 2, 17)),
+        ("Next day", at(2026, 3, 9, 9), at(2026, 3, 10, 9)),
+        ("Two days", at(2026, 3, 13, 16), at(2026, 3, 17, 9)),  # Friday to Tuesday
+        ("Four days", at(2026, 3, 16, 9), at(2026, 3, 20, 9)),
+    ]:
+        triaged_at(TaskFactory(unscored=True, title=title, created_at=received), triaged, lead)
+    # Still waiting, and past the SLA by the day the figures are read: missed too.
+    TaskFactory(unscored=True, title="Forgotten", created_at=at(2026, 4, 1))
+    # Waiting, within the SLA still: not counted yet.
+    TaskFactory(unscored=True, title="Just in", created_at=at(2026, 11, 20))
+    # Added already scored by the team: it never waited.
+    TaskFactory(title="Added scored", created_at=at(2026, 5, 1))
+    summary = year_in_review(2026, today=datetime.date(2026, 11, 23))
+    assert summary.median_working_days_to_triage == 1.5
+    assert summary.within_sla_percent == 60  # 3 of 5
+    assert summary.sla_days == 2
+
+
+def test_the_year_page_shows_the_triage_figures(lead_client, lead):
+    year = timezone.localdate().year
+    task = TaskFactory(unscored=True, created_at=timezone.now() - datetime.timedelta(minutes=1))
+    triaged_at(task, timezone.now(), lead)
+    text = lead_client.get(reverse("capacity:year", args=[year])).content.decode()
+    assert "<strong>0</strong> median working days from request to triage" in text
+    assert "<strong>100%</strong> triaged within the SLA (2 working days)" in text
+
+
+def test_no_requests_no_triage_figures(lead_client):
+    text = lead_client.get(reverse("capacity:year", args=[2001])).content.decode()
+    assert "<strong>\u2013</strong> median working days from request to triage" in text

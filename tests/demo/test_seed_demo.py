@@ -41,3 +41,26 @@ def test_the_demo_history_has_nothing_dated_in_the_future():
     now = timezone.now()
     assert not TaskEvent.objects.filter(pgh_created_at__gt=now).exists()
     assert not AssignmentEvent.objects.filter(pgh_created_at__gt=now).exists()
+
+
+def test_the_demo_has_intake_links_and_requests_that_came_through_them(settings):
+    from io import StringIO
+
+    from intake.models import IntakeLink
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert IntakeLink.objects.count() == 2
+    through_intake = TaskEvent.objects.filter(
+        pgh_label="insert", pgh_context__metadata__via="intake"
+    )
+    assert through_intake.count() >= 4
+    over = Task.objects.over_triage_sla(timezone.localdate())
+    assert over.filter(title="Registration page and reminders for the spring roadshow").exists()
+    out = StringIO()
+    call_command("intake_links", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    link = IntakeLink.objects.order_by("created_at", "pk").first()
+    url = settings.MOPSBOARD_SITE_URL + link.get_absolute_url()
+    assert lines[0] == f"Intake link: {url} ({link.label})"

@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 
 from backlog.models import Task
 from capacity.models import Review
+from intake.models import IntakeLink
+from intake.tracking import requester_token, tracking_token
 from mail.models import Email
 from notifications.services import person_token
 from people.models import Person
@@ -41,6 +43,11 @@ def open_cell_menu(page):
     expect(page.locator("#raci-cell-form")).to_be_visible()
 
 
+def send_empty_request(page):
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+
+
 def open_load_bar(page):
     bar = page.locator("details.load-bar.over").first
     bar.locator(":scope > summary").click()
@@ -57,7 +64,9 @@ def make_token(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    path: str  # may name {task}, {review}, {token} and {year}
+    # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking}
+    # and {mine}.
+    path: str
     opener: Callable | None = None
 
     def __str__(self):
@@ -84,6 +93,8 @@ SIGNED_IN = [
     ("review-recorded", "/review/{review}/", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
+    ("intake-links", "/intake-links/", None),
+    ("request-form", "/request/", None),
     ("mail", "/mail/", None),
     ("email", "/mail/{email}/", None),
     ("api-tokens", "/account/api-tokens/", None),
@@ -100,6 +111,12 @@ CASES = [
 ] + [
     Case("login", "anonymous", "/accounts/login/"),
     Case("shared", "anonymous", "/raci/shared/{token}/"),
+    Case("intake-form", "anonymous", "/request/{intake}/"),
+    Case("intake-form-errors", "anonymous", "/request/{intake}/", send_empty_request),
+    Case("intake-link-gone", "anonymous", "/request/not-a-link/"),
+    Case("request-receipt", "anonymous", "/requests/{tracking}/received/"),
+    Case("request-page", "anonymous", "/requests/{tracking}/"),
+    Case("my-requests", "anonymous", "/requests/mine/{mine}/"),
     Case("password-reset", "anonymous", "/accounts/password_reset/"),
     Case("email-preferences", "anonymous", "/notifications/{person}/"),
     Case("unsubscribe", "anonymous", "/notifications/{person}/unsubscribe/"),
@@ -136,6 +153,12 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
         try:
+            # A scored request from intake, with Accountable and Responsible named.
+            intake_request = (
+                Task.objects.filter(impact__isnull=False, description__contains="Sent by")
+                .order_by("pk")
+                .first()
+            )
             ids = {
                 "task": Task.objects.filter(impact__isnull=False, assignments__isnull=False)
                 .order_by("pk")
@@ -144,6 +167,9 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
                 "review": Review.objects.first().pk,
                 "token": ShareLink.objects.first().token,
                 "year": timezone.localdate().year,
+                "intake": IntakeLink.objects.first().token,
+                "tracking": tracking_token(intake_request),
+                "mine": requester_token(intake_request.requester),
                 "email": Email.objects.first().pk,
                 "person": person_token(Person.objects.exclude(email="").first()),
             }

@@ -2,108 +2,15 @@
 SMTP server (aiosmtpd) in the test: nothing lost while the server is down or when a
 worker is killed, nothing sent twice, counted at the SMTP server."""
 
-import asyncio
-import email as email_parser
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.db import connection
 
-from bench.database import Server
 from mail.models import Email
 from mail.services import email_queue
 from tests.factories import UserFactory
 
-PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Inbox:
-    """An SMTP server's handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-        self.delay = 0.0
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.delay)
-        self.messages.append(email_parser.message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-    def message_ids(self) -> list[str]:
-        return [message["Message-ID"] for message in self.messages]
-
-
-class SmtpServer:
-    def __init__(self, inbox: Inbox):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.inbox = inbox
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer(Inbox())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(smtp):
-    """Start queue workers that deliver to `smtp`, retry within seconds and take a
-    worker silent for 3 s for dead; all are stopped after the test."""
-    started = []
-    env = {
-        **os.environ,
-        "DATABASE_URL": Server().url(connection.settings_dict["NAME"]),
-        "DJANGO_EMAIL_HOST": "127.0.0.1",
-        "DJANGO_EMAIL_PORT": str(smtp.port),
-        "MOPSBOARD_MAIL_RETRY_FIRST": "1",
-        "MOPSBOARD_MAIL_RETRY_LONGEST": "2",
-        "MOPSBOARD_MAIL_RETRY_FOR": "300",
-        "MOPSBOARD_QUEUE_HEARTBEAT": "1",
-        "MOPSBOARD_QUEUE_STALLED_AFTER": "3",
-        "MOPSBOARD_QUEUE_RECOVERY_CRON": "* * * * * */2",
-    }
-
-    def start() -> subprocess.Popen:
-        worker = subprocess.Popen(  # nosec B603 # our own manage.py, fixed arguments
-            [sys.executable, "manage.py", "procrastinate", "worker"],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.send_signal(signal.SIGTERM)
-    for worker in started:
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def _queue(count: int) -> list[int]:

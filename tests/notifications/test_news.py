@@ -64,7 +64,11 @@ def test_triage_tells_the_requester_the_quadrant_and_what_it_means(request_in_tr
         task=request_in_triage, version=1, impact=5, effort=1, by=UserFactory(), via="triage"
     )
     assert _news(requester) == [
-        (News.TRIAGED, "“Webinar landing page” is a quick win: we will do it soon.")
+        (
+            News.TRIAGED,
+            "“Webinar landing page” is a quick win. "
+            "High impact for little effort: we will do it soon.",
+        )
     ]
 
 

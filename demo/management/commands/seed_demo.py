@@ -16,8 +16,10 @@ from backlog.models import Category, Quadrant, Status, Task, TaskEvent, new_year
 from capacity.agenda import review_figures
 from capacity.models import Review
 from capacity.services import time_off_set
+from intake.models import IntakeLink
+from intake.services import request_submit
 from mopsboard.roles import LEAD, MEMBER, VIEWER
-from mopsboard.weeks import week_of
+from mopsboard.weeks import week_of, working_days_after
 from people.models import Person
 from raci.models import AssignmentEvent, Role, ShareLink
 from raci.services import assignment_set
@@ -231,6 +233,58 @@ LAST_REVIEW_DECISIONS = (
     "Ruth's preference centre work starts next week, after her conference.\n"
     "The stack evaluation waits for the new year."
 )
+# Public request forms, and what came in through them (through intake's own service, so
+# they are real intake requests): link, title, requester (name, email, team), details,
+# why, days ago received, and the scores it got after so many working days (None: waiting).
+INTAKE_LINKS = [("Sales requests", None), ("Events team", "Campaign build")]
+INTAKE_REQUESTS = [
+    (
+        "Sales requests",
+        "Book-a-demo button on the pricing page form",
+        ("Marco Rossi", "Marco@example.com", "Sales development"),
+        "A button under the pricing table that opens the demo form with the plan filled in.",
+        "Prospects on the pricing page leave without talking to us; sales asked twice.",
+        16,
+        (1, 5, 1),
+    ),
+    (
+        "Sales requests",
+        "Lead alert emails for the new SDR pod",
+        ("Jamie Park", "jamie.park@example.com", "Sales development"),
+        "Alert the four new SDRs when a lead in their territory fills in a form.",
+        "They start on Monday; without alerts they call leads a day late.",
+        11,
+        (3, 4, 2),
+    ),
+    (
+        "Events team",
+        "Registration page and reminders for the spring roadshow",
+        ("Sam Carter", "sam@example.com", "Events"),
+        "Five cities, one registration page, a reminder a week and a day before.",
+        "Invitations go out next month; without the page we take sign-ups by email.",
+        # Left waiting past the triage SLA on purpose: the inbox and the review show it.
+        7,
+        None,
+    ),
+    (
+        "Events team",
+        "Badge-scan list upload after the trade show",
+        ("Sam Carter", "sam@example.com", "Events"),
+        "About 600 badge scans as a spreadsheet, to load and route to sales.",
+        "Leads go cold within a week of the show.",
+        0,
+        None,
+    ),
+    (
+        "Sales requests",
+        "Track clicks on the competitor comparison page",
+        ("Ines Duarte", "ines.duarte@example.com", "Sales enablement"),
+        "Which comparison rows people open, by account.",
+        "We are rewriting the battlecards and want to know what prospects read.",
+        1,
+        None,
+    ),
+]
 DECLINED = {
     "Rebuild every legacy nurture program": "Most of these programs have no active members; "
     "we will retire them instead. Ask for the two you still need.",
@@ -304,10 +358,51 @@ class Command(BaseCommand):
             ids = [task.pk for task in made_now.values()]
             self._last_weeks_review(lead, people, ids)
             self._this_week(lead, made_now)
+        self._intake(lead, categories, now)
         if verbosity:
             self.stdout.write(
                 f"Demo data ready: {len(made_now)} new tasks, {Task.objects.count()} in all."
             )
+
+    def _intake(self, lead, categories, now):
+        """Intake links, and requests sent through them as a requester would, received
+        days ago; the triaged ones with their history dated to the day they were scored."""
+        links = {}
+        for label, category in INTAKE_LINKS:
+            links[label], _ = IntakeLink.objects.get_or_create(
+                label=label,
+                defaults={"created_by": lead, "category": category and categories[category]},
+            )
+        for label, title, requester, details, why, days_ago, triaged in INTAKE_REQUESTS:
+            if Task.objects.filter(title=title).exists():
+                continue
+            name, email, team = requester
+            received = now - datetime.timedelta(days=days_ago)
+            task = request_submit(
+                link=links[label],
+                by=None,
+                title=title,
+                details=details,
+                why=why,
+                wanted_by=None,
+                category=None,
+                links=[],
+                name=name,
+                email=email,
+                team=team,
+                received_at=received,
+            )
+            TaskEvent.objects.filter(pgh_obj=task).update(pgh_created_at=received)
+            if triaged:
+                after, impact, effort = triaged
+                services.task_rescore(
+                    task=task, version=task.version, impact=impact, effort=effort, by=lead, via=DEMO
+                )
+                day = working_days_after(timezone.localdate(received), after)
+                scored = timezone.make_aware(datetime.datetime.combine(day, NINE_AM))
+                TaskEvent.objects.filter(pgh_obj=task, pgh_label="update").update(
+                    pgh_created_at=min(scored, now)
+                )
 
     def _users(self, password):
         users = {}

@@ -1,0 +1,110 @@
+"""Writes of intake: intake links, and a request turned into a task in the triage inbox."""
+
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from backlog.models import Category, Task
+from backlog.services import task_create
+from intake.models import IntakeLink
+from people.models import Person
+
+# The door a request comes through, as the task's history records it.
+VIA = "intake"
+
+
+def intake_link_create(
+    *, label: str, category: Category | None, expires_on: datetime.date | None, by
+) -> IntakeLink:
+    return IntakeLink.objects.create(
+        label=label, category=category, expires_on=expires_on, created_by=by
+    )
+
+
+def intake_link_revoke(*, link: IntakeLink) -> None:
+    IntakeLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def requester_for(*, name: str, email: str, team: str) -> Person:
+    """The person with this email address (in any case), or a new stakeholder.
+
+    Two requests from a new address at the same moment must not make two people: a lock
+    on the address, held to the end of the caller's transaction, puts the second after
+    the first, which then finds the person the first made.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"person:{email.lower()}"])
+    person = Person.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
+    if person is None:
+        person = Person.objects.create(
+            name=name,
+            email=email,
+            title=team,
+            kind=Person.Kind.STAKEHOLDER,
+            weekly_capacity_hours=0,
+        )
+    return person
+
+
+def request_description(
+    *, details: str, why: str, links: list[str], name: str, email: str, team: str
+) -> str:
+    """What the requester wrote, as the task's description in readable sections."""
+    sections = [
+        ("Details", details),
+        ("Why it matters, and what happens if it is not done", why),
+        ("Links", "\n".join(f"- {link}" for link in links)),
+    ]
+    sent_by = f"{name} <{email}>" + (f", {team}" if team else "")
+    parts = [f"{heading}:\n{text}" for heading, text in sections if text]
+    return "\n\n".join([*parts, f"Sent by {sent_by}."])
+
+
+def request_submit(
+    *,
+    link: IntakeLink | None,
+    by,
+    via: str = VIA,
+    reason: str = "Came in through the request form",
+    title: str,
+    details: str,
+    why: str,
+    wanted_by: datetime.date | None,
+    category: Category | None,
+    links: list[str],
+    name: str,
+    email: str,
+    team: str,
+    received_at: datetime.datetime | None = None,
+) -> Task:
+    """A request from the intake form: a task in the triage inbox, its requester the person
+    with that email address (or a new stakeholder), its history saying it came in through
+    intake and which link (`link` None: the signed-in form, `by` the team member; or
+    another door, `via` and `reason`, such as the API).
+
+    One transaction: if the task cannot be made, no person is left behind either.
+    `received_at` back-dates it (the demo); otherwise it is now.
+    """
+    if link is not None:
+        reason = f"Came in through the intake link “{link.label}”"
+        history = {"reason": reason, "intake_link": link.pk, "intake_link_label": link.label}
+    else:
+        history = {"reason": reason}
+    # Named in the history when nobody is signed in: the requester sent it themselves.
+    history["requester"] = name
+    with transaction.atomic():
+        requester = requester_for(name=name, email=email, team=team)
+        return task_create(
+            by=by,
+            via=via,
+            history=history,
+            title=title,
+            description=request_description(
+                details=details, why=why, links=links, name=name, email=email, team=team
+            ),
+            requester=requester,
+            category=category or (link and link.category),
+            due_date=wanted_by,
+            **({"created_at": received_at} if received_at else {}),
+        )

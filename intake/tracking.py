@@ -1,0 +1,81 @@
+"""The requester's links, which open without an account: one request's page (for good),
+and the list of all of a requester's requests (for a few days). Notifications puts
+them in its emails; nothing else about a token is needed outside intake.
+
+Each kind is signed with its own salt, distinct from share links' and intake links', so a
+token opens the one thing it was made for and nothing else.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from backlog.models import Task
+from mopsboard.errors import NotFound
+from people.models import Person
+
+TRACKING_SALT = "intake.tracking"
+REQUESTER_SALT = "intake.requester"
+
+
+def tracking_token(task: Task) -> str:
+    """The token of `task`'s page: its id, signed; it does not expire."""
+    return signing.Signer(salt=TRACKING_SALT).sign(str(task.pk))
+
+
+def task_id_from_tracking_token(token: str) -> int:
+    """The id of the task a tracking token opens; NotFound for a tampered one."""
+    return _signed_id(
+        signing.Signer(salt=TRACKING_SALT),
+        token,
+        broken="This link to a request does not work: check it was copied whole.",
+    )
+
+
+def _signed_id(signer, token: str, *, broken: str, **unsign) -> int:
+    """The id `token` carries, checked by `signer`; NotFound (saying `broken`) if not."""
+    try:
+        return int(signer.unsign(token, **unsign))
+    except signing.SignatureExpired as error:
+        raise NotFound(
+            "This link to your requests has expired. Open the page of any of your requests "
+            "and ask for a new one."
+        ) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise NotFound(broken) from error
+
+
+def request_path(task: Task) -> str:
+    return reverse("intake:request", args=[tracking_token(task)])
+
+
+def request_url(task: Task) -> str:
+    """The absolute address of `task`'s page for its requester, for emails."""
+    return settings.MOPSBOARD_SITE_URL + request_path(task)
+
+
+def requester_token(person: Person) -> str:
+    """The token of the list of `person`'s requests: their id, signed with the time, so
+    it opens for MOPSBOARD_REQUESTS_LINK_DAYS days."""
+    return signing.TimestampSigner(salt=REQUESTER_SALT).sign(str(person.pk))
+
+
+def person_id_from_requester_token(token: str) -> int:
+    """The id of the requester a list token opens; NotFound for a tampered or expired one."""
+    return _signed_id(
+        signing.TimestampSigner(salt=REQUESTER_SALT),
+        token,
+        broken="This link to your requests does not work: check it was copied whole.",
+        max_age=datetime.timedelta(days=settings.MOPSBOARD_REQUESTS_LINK_DAYS),
+    )
+
+
+def requests_path(person: Person) -> str:
+    return reverse("intake:mine", args=[requester_token(person)])
+
+
+def requests_url(person: Person) -> str:
+    """The absolute address of the list of `person`'s requests, for emails."""
+    return settings.MOPSBOARD_SITE_URL + requests_path(person)

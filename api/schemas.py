@@ -1,8 +1,9 @@
 """What the API answers with: a task, its RACI, a person, a week's load, a problem.
 
-`TaskOut.of(task)` needs no request, so anything that tells another system about a task
-(webhooks, next) sends exactly what the API answers. Read tasks with `represented()`, so
-a page of them costs the same few queries whatever its length.
+`task_data(task)` (the shape TaskOut describes) needs no request, so anything that tells
+another system about a task (webhooks, next) sends exactly what the API answers. Read
+tasks with `represented()`, so a page of them costs the same few queries whatever its
+length.
 """
 
 import datetime
@@ -81,10 +82,6 @@ class TaskOut(Schema):
     declined_reason: str
     version: int = Field(description="Bumped by every change; the ETag, sent back as If-Match.")
     raci: list[RaciEntry]
-
-    @classmethod
-    def of(cls, task) -> "TaskOut":
-        return cls.model_validate(task_data(task))
 
 
 def task_data(task) -> dict:

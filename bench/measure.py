@@ -66,6 +66,18 @@ def http_call(
     return call
 
 
+class CountedCalls:
+    """A request function that counts how often it was called."""
+
+    def __init__(self, request: Callable[[Browser], Response]) -> None:
+        self.request = request
+        self.calls = 0
+
+    def __call__(self, browser: Browser) -> Response:
+        self.calls += 1
+        return self.request(browser)
+
+
 def score_next(ids: Iterator[int]) -> Callable[[Browser], Response]:
     """Score a different untouched task each time, so every POST really writes."""
 

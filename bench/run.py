@@ -6,7 +6,7 @@ Imported only once Django is set up against the bench database (see bench.__main
 import secrets
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
 from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
 from bench.measure import (
+    CountedCalls,
     Timing,
     check_matrix_shape,
     count_queries,
@@ -45,6 +47,8 @@ from bench.report import (
     Result,
 )
 from bench.server import Browser, Gunicorn
+from mail.models import Email
+from mail.tasks import deliver
 from raci.models import ShareLink
 
 LEAD_USERNAME = "lead"
@@ -134,15 +138,8 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
                 lambda: time_calls(http_call(browser, set_cell_next(cells), 200), **_loop(options)),
             )
         )
-        # Each scoring POST moves a task out of triage.
-        results.append(
-            _measure(
-                SCORING,
-                size,
-                queries,
-                lambda: time_calls(http_call(browser, score_next(unscored), 200), **_loop(options)),
-            )
-        )
+        # Each scoring POST moves a task out of triage and queues its requester's email.
+        results.append(_measure_scoring(browser, unscored, size, queries, options))
         progress(f"[{size:,}] planning 500 tasks for a team of 50, for the weekly review")
         prepare_review(seed=options.seed)
         review_queries = _review_query_counts()
@@ -206,6 +203,43 @@ def _measure_pages(
         )
         for endpoint, path in pages.items()
     ]
+
+
+def _measure_scoring(
+    browser: Browser,
+    unscored: Iterator[int],
+    size: int,
+    queries: dict[str, int | str],
+    options: Options,
+) -> Result:
+    """Time the scoring POSTs, and check each queued one email to the task's requester.
+
+    The row's note gives the count; if the emails (Email rows) or their delivery jobs
+    did not grow by one per POST, the row has an error and its target is not judged.
+    """
+    posts = CountedCalls(score_next(unscored))
+    before = _queued_mail()
+    result = _measure(
+        SCORING,
+        size,
+        queries,
+        lambda: time_calls(http_call(browser, posts, 200), **_loop(options)),
+    )
+    emails, jobs = (after - then for after, then in zip(_queued_mail(), before, strict=True))
+    result.note = (
+        f"{posts.calls} POSTs (warm-up and timed) queued {emails} emails, {jobs} deliver jobs"
+    )
+    if (emails, jobs) != (posts.calls, posts.calls) and not result.error:
+        result.error = "not one queued email per POST"
+    return result
+
+
+def _queued_mail() -> tuple[int, int]:
+    """Emails waiting to be delivered, and queued `mail.tasks.deliver` jobs."""
+    return (
+        Email.objects.filter(status=Email.Status.QUEUED).count(),
+        ProcrastinateJob.objects.filter(task_name=deliver.name, status="todo").count(),
+    )
 
 
 def _without_cookies(browser: Browser) -> Browser:

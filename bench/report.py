@@ -20,6 +20,7 @@ RACI_50, RACI_200, CELL_UPDATE, STAKEHOLDER = (
     "stakeholder page",
 )
 REVIEW, PEOPLE = "weekly review 50x500", "people 50x500"
+INTAKE_POST, REQUESTER_PAGE = "intake POST", "requester page"
 # The mail delivery's target: this many emails by this many workers within this long.
 MAIL_EMAILS, MAIL_WORKERS, MAIL_SECONDS = 10_000, 2, 60
 # The floor first: every other row's ratio is to it.
@@ -34,6 +35,8 @@ ENDPOINTS = [
     RACI_200,
     CELL_UPDATE,
     STAKEHOLDER,
+    INTAKE_POST,
+    REQUESTER_PAGE,
     REVIEW,
     PEOPLE,
 ]
@@ -138,6 +141,11 @@ def check_targets(results: list[Result], delivery: MailDelivery | None = None) -
     for size in sizes:
         matrix = p95.get((RACI_50, size))
         targets.append(_at_most(f"RACI matrix 50x40 p95 ≤ 100 ms at {size:,}", matrix, 100))
+    for size in sizes:
+        intake = p95.get((INTAKE_POST, size))
+        targets.append(_at_most(f"intake POST p95 ≤ 50 ms at {size:,}", intake, 50))
+        page = p95.get((REQUESTER_PAGE, size))
+        targets.append(_at_most(f"requester page p95 ≤ 25 ms at {size:,}", page, 25))
     for endpoint in (REVIEW, PEOPLE):
         for size in sizes:
             page = p95.get((endpoint, size))

@@ -3,6 +3,7 @@
 Imported only once Django is set up against the bench database (see bench.__main__).
 """
 
+import itertools
 import secrets
 import sys
 import traceback
@@ -27,7 +28,9 @@ from bench.measure import (
     check_matrix_shape,
     count_queries,
     http_call,
+    intake_request,
     score_next,
+    send_intake_next,
     set_cell_next,
     time_calls,
 )
@@ -36,9 +39,11 @@ from bench.report import (
     BOARD,
     CELL_UPDATE,
     FLOOR,
+    INTAKE_POST,
     PEOPLE,
     RACI_50,
     RACI_200,
+    REQUESTER_PAGE,
     REVIEW,
     SCATTER,
     SCORING,
@@ -47,6 +52,8 @@ from bench.report import (
     Result,
 )
 from bench.server import Browser, Gunicorn
+from intake.models import IntakeLink
+from intake.tracking import request_path
 from mail.models import Email
 from mail.tasks import deliver
 from raci.models import ShareLink
@@ -107,8 +114,23 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
     # Every cell update (warm-up, timed, and the one counted in-process) needs its own cell.
     cells = iter(empty_cells(options.warmup + options.requests + 1, seed=options.seed))
     shared_path = ShareLink.objects.get().get_absolute_url()
+    intake_path = IntakeLink.objects.create(label="Bench requests").get_absolute_url()
+    # The requester's page of a request that has been triaged and has its RACI.
+    tracked = Task.objects.filter(requester__isnull=False, assignments__isnull=False).first()
+    requester_path = request_path(tracked)
+    numbers = itertools.count()
 
     queries = _query_counts(next(unscored), next(cells), shared_path)
+    queries[REQUESTER_PAGE] = _count_each(
+        {REQUESTER_PAGE: lambda: count_queries(Client(), "get", requester_path)}
+    )[REQUESTER_PAGE]
+    queries[INTAKE_POST] = _count_each(
+        {
+            INTAKE_POST: lambda: count_queries(
+                Client(), "post", intake_path, data=intake_request(numbers), expected=303
+            )
+        }
+    )[INTAKE_POST]
     results = []
     gunicorn = Gunicorn(database_url=server.url(BENCH_DATABASE), log=log)
     try:
@@ -129,6 +151,34 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
             )
         )
         stakeholder.close()
+        # A requester holds the link to their request's page: no session either.
+        requester = Browser(gunicorn.port)
+        results.append(
+            _measure(
+                REQUESTER_PAGE,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(requester, lambda b: _without_cookies(b).get(requester_path), 200),
+                    **_loop(options),
+                ),
+            )
+        )
+        requester.close()
+        # Each intake POST writes a request into triage and queues its acknowledgement.
+        anonymous = Browser(gunicorn.port)
+        results.append(
+            _measure(
+                INTAKE_POST,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(anonymous, send_intake_next(intake_path, numbers), 303),
+                    **_loop(options),
+                ),
+            )
+        )
+        anonymous.close()
         # The writes last, as they change the data: each cell update gives someone a role.
         results.append(
             _measure(

@@ -1,8 +1,9 @@
-"""`python -m bench`: time mopsboard's pages at 1,000 / 10,000 / 100,000 tasks.
+"""`python -m bench`: time mopsboard's pages at 1,000 / 10,000 / 100,000 tasks, and
+10,000 queued emails delivered by two queue workers to a local SMTP server.
 
 Prints a table of median and p95 times, query counts and each endpoint's ratio to the
-framework floor (the login page), checks the targets, and writes the same to
-bench/results/bench-<UTC timestamp>.json. See bench/README.md.
+framework floor (the login page), the mail delivery's figures, checks the targets, and
+writes the same to bench/results/bench-<UTC timestamp>.json. See bench/README.md.
 """
 
 import argparse
@@ -19,6 +20,8 @@ from bench.database import BASE_DIR, BENCH_DATABASE, Server
 from bench.server import PRODUCTION_ENV, collect_static
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
+# `procrastinate worker --concurrency` for the mail delivery (see bench/README.md).
+DEFAULT_CONCURRENCY = 1
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 
 
@@ -27,10 +30,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sizes",
         type=int,
-        nargs="+",
+        nargs="*",
         default=DEFAULT_SIZES,
         metavar="TASKS",
-        help="backlog sizes to run (default: 1000 10000 100000)",
+        help="backlog sizes to run (default: 1000 10000 100000); none: only the mail delivery",
     )
     parser.add_argument(
         "--requests", type=int, default=200, help="timed requests per endpoint (default: 200)"
@@ -44,6 +47,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=30.0,
         metavar="SECONDS",
         help="stop timing an endpoint after this long, once it has 30 samples (default: 30)",
+    )
+    parser.add_argument(
+        "--emails",
+        type=int,
+        default=10_000,
+        help="emails queued for the mail delivery (default: 10000; 0 skips it)",
+    )
+    parser.add_argument(
+        "--mail-workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="queue workers delivering them (default: 2)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"jobs each worker runs at once (default: {DEFAULT_CONCURRENCY})",
     )
     parser.add_argument("--seed", type=int, default=42, help="data generator seed (default: 42)")
     parser.add_argument(
@@ -71,32 +93,50 @@ def main(argv: list[str] | None = None) -> int:
 
     # Imported here: these modules use the ORM, which needs Django set up first.
     from bench import report
+    from bench.delivery import run_delivery
     from bench.run import Options, progress, run_size
 
     options = Options(
         requests=args.requests, warmup=args.warmup, budget_seconds=args.budget, seed=args.seed
     )
     runs = []
+    delivery = None
     gunicorn_log = RESULTS_DIR / f"bench-{stamp}-gunicorn.log"
+    workers_log = RESULTS_DIR / f"bench-{stamp}-workers.log"
     try:
         for size in args.sizes:
             runs.append(run_size(size, server=server, options=options, log=gunicorn_log))
+        if args.emails:
+            delivery = run_delivery(
+                server=server,
+                emails=args.emails,
+                workers=args.mail_workers,
+                concurrency=args.concurrency,
+                seed=args.seed,
+                log=workers_log,
+            )
     finally:
         from django.db import connections
 
         connections.close_all()
         if not args.keep:
             server.drop(BENCH_DATABASE)
-        if gunicorn_log.exists() and not gunicorn_log.stat().st_size:
-            gunicorn_log.unlink()
+        for log in (gunicorn_log, workers_log):
+            if log.exists() and not log.stat().st_size:
+                log.unlink()
 
     results = [result for run in runs for result in run.results]
     report.add_floor_ratios(results)
-    targets = report.check_targets(results)
+    targets = report.check_targets(results, delivery)
     duration = time.monotonic() - started
     print()
-    print(report.table(results))
-    print()
+    if results:
+        print(report.table(results))
+        print()
+    if delivery is not None:
+        print("Mail delivery")
+        print(report.delivery_table(delivery))
+        print()
     print("Targets")
     print(report.targets_table(targets))
     print()
@@ -119,11 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         options=vars(args),
         generation=[dataclasses.asdict(run.generation) for run in runs],
         results=results,
+        mail_delivery=dataclasses.asdict(delivery) if delivery is not None else None,
         targets=targets,
     )
     progress(f"Results written to {path.relative_to(BASE_DIR)}")
-    # A missed target is a finding, not a failure; only an endpoint that broke is.
-    return 1 if any(result.error for result in results) else 0
+    # A missed target is a finding, not a failure; only an endpoint or a delivery that
+    # broke is.
+    broken = any(result.error for result in results) or (delivery and delivery.error)
+    return 1 if broken else 0
 
 
 def _git(*command: str) -> str | None:

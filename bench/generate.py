@@ -164,8 +164,9 @@ class Generated:
 
 
 def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
-    """Write people, categories and `tasks` tasks, ~10% of them unscored in triage, then
-    the RACI of the tasks past triage and a share link for the stakeholder page.
+    """Write people, categories and `tasks` tasks, ~10% of them unscored in triage (each
+    asked for by a stakeholder with an email address), then the RACI of the tasks past
+    triage and a share link for the stakeholder page.
 
     At least `min_unscored` tasks are unscored, so every scoring request the bench
     makes can score a task of its own (at 1,000 tasks that raises the share).
@@ -255,15 +256,27 @@ def _people() -> tuple[list[int], list[int]]:
             title=title,
             kind=Person.Kind.TEAM,
             weekly_capacity_hours=hours,
-            email=f"{name.lower().replace(' ', '.')}@example.com",
+            email=_address(name),
         )
         for name, title, hours in TEAM
     )
+    # With an address and the default "at once": each request of theirs scored in triage
+    # writes them a notification and queues its email, as in the app.
     stakeholders = Person.objects.bulk_create(
-        Person(name=name, title=title, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0)
+        Person(
+            name=name,
+            title=title,
+            kind=Person.Kind.STAKEHOLDER,
+            weekly_capacity_hours=0,
+            email=_address(name),
+        )
         for name, title in STAKEHOLDERS
     )
     return [person.pk for person in team], [person.pk for person in stakeholders]
+
+
+def _address(name: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@example.com"
 
 
 def _task_rows(rng: random.Random, *, tasks: int, unscored: int) -> list[Task]:
@@ -338,9 +351,11 @@ def _copy_tasks(
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     for task in rows:
         chance = rng.random()
+        # A request in triage always comes from a stakeholder (they ask through intake),
+        # so every scoring POST tells its requester and queues an email.
         task.requester_id = (
             rng.choice(stakeholders)
-            if chance < 0.8
+            if chance < 0.8 or task.status == Status.NEW
             else rng.choice(team)
             if chance < 0.95
             else None

@@ -67,6 +67,18 @@ def http_call(
     return call
 
 
+class CountedCalls:
+    """A request function that counts how often it was called."""
+
+    def __init__(self, request: Callable[[Browser], Response]) -> None:
+        self.request = request
+        self.calls = 0
+
+    def __call__(self, browser: Browser) -> Response:
+        self.calls += 1
+        return self.request(browser)
+
+
 def score_next(ids: Iterator[int]) -> Callable[[Browser], Response]:
     """Score a different untouched task each time, so every POST really writes."""
 
@@ -76,6 +88,30 @@ def score_next(ids: Iterator[int]) -> Callable[[Browser], Response]:
             {"impact": "4", "effort": "2", "version": "1"},
             headers={"HX-Request": "true"},
         )
+
+    return request
+
+
+def intake_request(number: Iterator[int]) -> dict[str, str]:
+    """A request as a requester fills the intake form, a new title each time."""
+    n = next(number)
+    return {
+        "title": f"Landing page for campaign {n}",
+        "details": "A form, a thank-you page and the list in the CRM.",
+        "why": "The campaign launches next month; without it the leads go nowhere.",
+        "name": "Bench Requester",
+        "email": f"requester{n % 50}@example.com",
+        "team": "Demand generation",
+    }
+
+
+def send_intake_next(path: str, number: Iterator[int]) -> Callable[[Browser], Response]:
+    """Send the intake form at `path` as an anonymous requester; each POST writes a task."""
+
+    def request(browser: Browser) -> Response:
+        if "csrftoken" not in browser.cookies:
+            browser.get(path)
+        return browser.post(path, intake_request(number))
 
     return request
 
@@ -126,6 +162,7 @@ def count_queries(
     path: str,
     *,
     check: Callable[[bytes], None] | None = None,
+    expected: int = 200,
     **kwargs,
 ) -> int:
     """Queries one in-process request runs (the bench process uses the same database).
@@ -135,7 +172,7 @@ def count_queries(
     """
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(path, **kwargs)
-    if response.status_code != 200:
+    if response.status_code != expected:
         raise RuntimeError(f"{method.upper()} {path}: HTTP {response.status_code}")
     if check is not None:
         check(response.content)

@@ -3,10 +3,11 @@
 Imported only once Django is set up against the bench database (see bench.__main__).
 """
 
+import itertools
 import secrets
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from api.models import Scope
 from api.services import token_create
@@ -23,12 +25,15 @@ from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
 from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
 from bench.measure import (
+    CountedCalls,
     Timing,
     api_patch_next,
     check_matrix_shape,
     count_queries,
     http_call,
+    intake_request,
     score_next,
+    send_intake_next,
     set_cell_next,
     time_calls,
 )
@@ -39,9 +44,11 @@ from bench.report import (
     BOARD,
     CELL_UPDATE,
     FLOOR,
+    INTAKE_POST,
     PEOPLE,
     RACI_50,
     RACI_200,
+    REQUESTER_PAGE,
     REVIEW,
     SCATTER,
     SCORING,
@@ -50,6 +57,10 @@ from bench.report import (
     Result,
 )
 from bench.server import Browser, Gunicorn
+from intake.models import IntakeLink
+from intake.tracking import request_path
+from mail.models import Email
+from mail.tasks import deliver
 from raci.models import ShareLink
 
 LEAD_USERNAME = "lead"
@@ -120,8 +131,23 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
         name="bench",
         scope=Scope.READ_WRITE,
     )
+    intake_path = IntakeLink.objects.create(label="Bench requests").get_absolute_url()
+    # The requester's page of a request that has been triaged and has its RACI.
+    tracked = Task.objects.filter(requester__isnull=False, assignments__isnull=False).first()
+    requester_path = request_path(tracked)
+    numbers = itertools.count()
 
     queries = _query_counts(next(unscored), next(cells), shared_path, next(scored), key)
+    queries[REQUESTER_PAGE] = _count_each(
+        {REQUESTER_PAGE: lambda: count_queries(Client(), "get", requester_path)}
+    )[REQUESTER_PAGE]
+    queries[INTAKE_POST] = _count_each(
+        {
+            INTAKE_POST: lambda: count_queries(
+                Client(), "post", intake_path, data=intake_request(numbers), expected=303
+            )
+        }
+    )[INTAKE_POST]
     results = []
     gunicorn = Gunicorn(database_url=server.url(BENCH_DATABASE), log=log)
     try:
@@ -142,6 +168,34 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
             )
         )
         stakeholder.close()
+        # A requester holds the link to their request's page: no session either.
+        requester = Browser(gunicorn.port)
+        results.append(
+            _measure(
+                REQUESTER_PAGE,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(requester, lambda b: _without_cookies(b).get(requester_path), 200),
+                    **_loop(options),
+                ),
+            )
+        )
+        requester.close()
+        # Each intake POST writes a request into triage and queues its acknowledgement.
+        anonymous = Browser(gunicorn.port)
+        results.append(
+            _measure(
+                INTAKE_POST,
+                size,
+                queries,
+                lambda: time_calls(
+                    http_call(anonymous, send_intake_next(intake_path, numbers), 303),
+                    **_loop(options),
+                ),
+            )
+        )
+        anonymous.close()
         # The writes last, as they change the data: each cell update gives someone a role.
         results.append(
             _measure(
@@ -151,15 +205,8 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
                 lambda: time_calls(http_call(browser, set_cell_next(cells), 200), **_loop(options)),
             )
         )
-        # Each scoring POST moves a task out of triage.
-        results.append(
-            _measure(
-                SCORING,
-                size,
-                queries,
-                lambda: time_calls(http_call(browser, score_next(unscored), 200), **_loop(options)),
-            )
-        )
+        # Each scoring POST moves a task out of triage and queues its requester's email.
+        results.append(_measure_scoring(browser, unscored, size, queries, options))
         # A script with a read-write token: the first page of the task list, and PATCHes.
         api = Browser(gunicorn.port)
         bearer = {"Authorization": f"Bearer {key}"}
@@ -248,6 +295,43 @@ def _measure_pages(
         )
         for endpoint, path in pages.items()
     ]
+
+
+def _measure_scoring(
+    browser: Browser,
+    unscored: Iterator[int],
+    size: int,
+    queries: dict[str, int | str],
+    options: Options,
+) -> Result:
+    """Time the scoring POSTs, and check each queued one email to the task's requester.
+
+    The row's note gives the count; if the emails (Email rows) or their delivery jobs
+    did not grow by one per POST, the row has an error and its target is not judged.
+    """
+    posts = CountedCalls(score_next(unscored))
+    before = _queued_mail()
+    result = _measure(
+        SCORING,
+        size,
+        queries,
+        lambda: time_calls(http_call(browser, posts, 200), **_loop(options)),
+    )
+    emails, jobs = (after - then for after, then in zip(_queued_mail(), before, strict=True))
+    result.note = (
+        f"{posts.calls} POSTs (warm-up and timed) queued {emails} emails, {jobs} deliver jobs"
+    )
+    if (emails, jobs) != (posts.calls, posts.calls) and not result.error:
+        result.error = "not one queued email per POST"
+    return result
+
+
+def _queued_mail() -> tuple[int, int]:
+    """Emails waiting to be delivered, and queued `mail.tasks.deliver` jobs."""
+    return (
+        Email.objects.filter(status=Email.Status.QUEUED).count(),
+        ProcrastinateJob.objects.filter(task_name=deliver.name, status="todo").count(),
+    )
 
 
 def _without_cookies(browser: Browser) -> Browser:

@@ -8,7 +8,7 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from api.schemas import etag, raci_data, represented, task_data
+from api.schemas import etag, raci_data, represented, tasks_data
 from backlog.models import Task
 from backlog.services import StaleEdit
 from capacity.services import OverCapacity
@@ -90,7 +90,7 @@ def _domain_problem(error: DomainError) -> ApiProblem:
             412,
             error.message,
             headers={"ETag": etag(current)},
-            current=task_data(current),
+            current=tasks_data([current])[0],
         )
     extensions = {}
     if isinstance(error, AccountableTaken):

@@ -1,16 +1,16 @@
 """What the API answers with: a task, its RACI, a person, a week's load, a problem.
 
-`task_data(task)` (the shape TaskOut describes) needs no request, so anything that tells
-another system about a task (webhooks, next) sends exactly what the API answers. Read
-tasks with `represented()`, so a page of them costs the same few queries whatever its
-length.
+`tasks_data(tasks)` (the shape TaskOut describes) needs no request, so anything that
+tells another system about a task (webhooks, next) sends exactly what the API answers.
+Read tasks with `represented()`: a page of them costs two queries whatever its length.
 """
 
 import datetime
+from collections import defaultdict
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from pydantic import BaseModel, ConfigDict, Field
 
 from backlog.models import Quadrant, Status
@@ -23,19 +23,18 @@ RoleValue = Literal[tuple(Role.values)]
 WEEK_PATTERN = r"^\d{4}-W\d{2}$"
 
 
+# A task's RACI, as every answer lists it.
+RACI_ORDER = ("person__name", "pk")
+
+
 def represented(tasks: QuerySet) -> QuerySet:
-    """Tasks with what their representation reads: requester, category, RACI with people."""
-    return tasks.select_related("requester", "category").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related("person").order_by("person__name", "pk"),
-        )
-    )
+    """Tasks with the names their representation shows, read in the same query."""
+    return tasks.annotate(requester_name=F("requester__name"), category_name=F("category__name"))
 
 
 class Schema(BaseModel):
     """What the API answers with. Plain pydantic, not ninja's Schema: the answers are built
-    as dicts (task_data), and ninja's Schema would read each one through its ORM-attribute
+    as dicts (tasks_data), and ninja's Schema would read each one through its ORM-attribute
     wrapper, field by field, which costs more than the rest of a page of tasks. People
     and loads, small, are read from their objects' attributes."""
 
@@ -84,20 +83,30 @@ class TaskOut(Schema):
     raci: list[RaciEntry]
 
 
-def task_data(task) -> dict:
-    """A task as TaskOut has it, from a task read with `represented()`.
+def tasks_data(tasks: list) -> list[dict]:
+    """Tasks read with `represented()`, as TaskOut has them, with one query for all their
+    RACI. Plain values, not objects: the RACI's rows are read as tuples, and the answer is
+    built here rather than read attribute by attribute by the schema, so a page of 50 tasks
+    costs a fraction of the time to answer."""
+    raci = defaultdict(list)
+    for task_id, person_id, name, role in (
+        Assignment.objects.filter(task__in=tasks)
+        .order_by(*RACI_ORDER)
+        .values_list("task_id", "person_id", "person__name", "role")
+    ):
+        raci[task_id].append({"person": {"id": person_id, "name": name}, "role": role})
+    return [_task_data(task, raci[task.pk]) for task in tasks]
 
-    Plain values, built here rather than read attribute by attribute by the schema: a
-    page of 50 tasks costs a fraction of the time to answer.
-    """
+
+def _task_data(task, raci: list[dict]) -> dict:
     quadrant, estimate, week = task.quadrant, task.estimate, task.planned_week
     return {
         "id": task.pk,
         "url": site_url(task.get_absolute_url()),
         "title": task.title,
         "description": task.description,
-        "requester": task.requester and {"id": task.requester.pk, "name": task.requester.name},
-        "category": task.category and {"id": task.category.pk, "name": task.category.name},
+        "requester": task.requester_id and {"id": task.requester_id, "name": task.requester_name},
+        "category": task.category_id and {"id": task.category_id, "name": task.category_name},
         "created_at": task.created_at,
         "updated_at": task.updated_at,
         "due_date": task.due_date,
@@ -111,7 +120,7 @@ def task_data(task) -> dict:
         "deferred_until": task.deferred_until,
         "declined_reason": task.declined_reason,
         "version": task.version,
-        "raci": [raci_data(assignment) for assignment in task.assignments.all()],
+        "raci": raci,
     }
 
 

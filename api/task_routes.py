@@ -17,7 +17,16 @@ from ninja.pagination import CursorPagination, paginate
 from api.auth import require
 from api.inputs import ID, form_data, form_schema
 from api.problems import ApiProblem, form_problem
-from api.schemas import RaciOut, TaskOut, answers, etag, raci_data, represented, task_data
+from api.schemas import (
+    RACI_ORDER,
+    RaciOut,
+    TaskOut,
+    answers,
+    etag,
+    raci_data,
+    represented,
+    tasks_data,
+)
 from backlog import services
 from backlog.actions import ACTIONS, task_act
 from backlog.filters import TaskFilter
@@ -60,15 +69,15 @@ def _answer(response: HttpResponse, task: Task) -> dict:
     """The task, read again whole, with its ETag."""
     task = _task(task.pk)
     response["ETag"] = etag(task)
-    return task_data(task)
+    return tasks_data([task])[0]
 
 
 class TaskPages(CursorPagination):
-    """ninja's cursor pages, each task as `task_data` has it."""
+    """ninja's cursor pages, each task as `tasks_data` has it."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        page[self.items_attribute] = [task_data(task) for task in page[self.items_attribute]]
+        page[self.items_attribute] = tasks_data(page[self.items_attribute])
         return page
 
 
@@ -136,7 +145,7 @@ def get_task(request, task_id: ID, response: HttpResponse):
     require(request, "backlog.view_task")
     task = _task(task_id)
     response["ETag"] = etag(task)
-    return task_data(task)
+    return tasks_data([task])[0]
 
 
 @router.patch(
@@ -199,7 +208,7 @@ for _name, _summary in API_ACTIONS.items():
 
 
 def _raci(task: Task) -> dict:
-    entries = list(task.assignments.all())
+    entries = list(task.assignments.select_related("person").order_by(*RACI_ORDER))
     return {
         "task": task.pk,
         "raci": [raci_data(entry) for entry in entries],
@@ -235,10 +244,9 @@ def set_role(request, task_id: ID, person_id: ID, payload: CellIn):
     task = _task(task_id)
     person = get_object_or_404(Person, pk=person_id)
     data = {"task": task.pk, "person": person.pk, **form_data(payload)}
-    if "expected" not in data:
-        data["expected"] = next(
-            (a.role for a in task.assignments.all() if a.person_id == person.pk), ""
-        )
+    if "expected" not in data:  # the cell as it is: no check against an edit meanwhile
+        cell = task.assignments.filter(person=person).values_list("role", flat=True).first()
+        data["expected"] = cell or ""
     form = CellForm(data)
     if not form.is_valid():
         raise form_problem(form)

@@ -2,9 +2,11 @@
 
 import datetime
 import html
+import io
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -390,3 +392,12 @@ def test_the_task_page_history_names_the_intake_link_and_the_requester(client, l
     task = Task.objects.get()
     text = lead_client.get(task.get_absolute_url()).content.decode()
     assert "Came in through the intake link “Events team” by <strong>Sam Carter</strong>" in text
+
+
+def test_with_no_live_intake_link_the_command_says_where_to_make_one(db, settings):
+    settings.MOPSBOARD_SITE_URL = "https://mops.example.com"
+    out = io.StringIO()
+    call_command("intake_links", stdout=out)
+    assert out.getvalue() == (
+        "No intake link opens yet: the lead makes one at https://mops.example.com/intake-links/\n"
+    )

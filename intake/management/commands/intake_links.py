@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import IntakeLink
@@ -15,3 +16,6 @@ class Command(BaseCommand):
         for link in links:
             url = settings.MOPSBOARD_SITE_URL + link.get_absolute_url()
             self.stdout.write(f"Intake link: {url} ({link.label})")
+        if not links:
+            where = settings.MOPSBOARD_SITE_URL + reverse("intake:links")
+            self.stdout.write(f"No intake link opens yet: the lead makes one at {where}")

@@ -9,7 +9,7 @@ setup(
     packages=[
         *find_namespace_packages(
             include=[
-                *("mopsboard*", "people*", "backlog*", "raci*", "capacity*"),
+                *("mopsboard*", "people*", "backlog*", "raci*", "capacity*", "imports*"),
                 *("mail*", "intake*", "notifications*", "api*", "demo*"),
             ]
         ),

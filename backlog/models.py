@@ -321,20 +321,25 @@ class Task(models.Model):
             models.CheckConstraint(
                 condition=Q(estimate_hours__isnull=True) | Q(estimate_hours__gt=0),
                 name="task_estimate_positive",
+                violation_error_message="An estimate is a number of hours above 0.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="deferred") | Q(deferred_until__isnull=False),
                 name="task_deferred_has_return_date",
+                violation_error_message="Deferred work needs the date it comes back.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(declined_reason=""),
                 name="task_declined_has_reason",
+                violation_error_message="Declined work needs a reason the requester can read.",
             ),
             # Work the team commits to is scored; a request may be deferred or declined
             # straight from triage without a score.
             models.CheckConstraint(
                 condition=Q(status__in=["new", "deferred", "declined"]) | Q(impact__isnull=False),
                 name="task_scored_when_committed",
+                violation_error_message="Score impact and effort first: only a request in "
+                "triage, deferred or declined goes unscored.",
             ),
         ]
         indexes = [

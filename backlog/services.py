@@ -48,6 +48,27 @@ def task_create(*, by, via: str, history: dict | None = None, **fields) -> Task:
     return task
 
 
+def tasks_create(*, tasks: list[dict], by, via: str, history: dict | None = None) -> list[Task]:
+    """Many new tasks in one INSERT (an import), each recorded in the history as made by
+    `by` through `via`, each told to the apps above as task_create tells one.
+
+    A task may come with the status its work has reached, and the week, return date or
+    reason that goes with it; without one it starts where task_create would start it. As
+    on every status change, what does not belong to the status is left out. Callers check
+    the rows first (the database refuses the whole INSERT over one bad row).
+    """
+    rows = []
+    for fields in tasks:
+        scored = fields.get("impact") is not None
+        status = fields.get("status") or (Status.BACKLOG if scored else Status.NEW)
+        rows.append(Task(**{**fields, "status": status, **_leftovers_cleared(status)}))
+    with transaction.atomic(), history_context(by, via=via, **(history or {})):
+        made = Task.objects.bulk_create(rows)
+        for task in made:
+            send_task_changed(task=task, before=None, by=by, via=via)
+    return made
+
+
 def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
     """Write `changes` if the task is still at `version`, else raise StaleEdit.
 

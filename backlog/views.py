@@ -383,6 +383,7 @@ def deferred(request):
 CSV_COLUMNS = [
     "id",
     "title",
+    "description",
     "requester",
     "category",
     "impact",
@@ -420,6 +421,7 @@ def task_export(request):
         [
             task.pk,
             task.title,
+            task.description,
             str(task.requester or ""),
             str(task.category or ""),
             task.impact or "",

@@ -18,6 +18,7 @@ ROLE_PERMISSIONS = {
         "backlog.*",
         "raci.*",
         "capacity.*",
+        "imports.*",
         "mail.*",
         "intake.*",
         "notifications.*",

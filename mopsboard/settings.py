@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "backlog",
     "raci",
     "capacity",
+    "imports",
     "mail",
     "intake",
     "notifications",
@@ -273,6 +274,15 @@ MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS"
 MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
 # Requests a minute one API token may make; past that, 429 with Retry-After.
 MOPSBOARD_API_RATE_LIMIT = int(os.environ.get("MOPSBOARD_API_RATE_LIMIT", "300"))
+# CSV import (/tasks/import/): the largest file one import takes; rows checked and written
+# a batch at a time; problems kept for the report (all are counted).
+MOPSBOARD_IMPORT_MAX_BYTES = int(os.environ.get("MOPSBOARD_IMPORT_MAX_MB", "50")) * 1024 * 1024
+MOPSBOARD_IMPORT_BATCH_ROWS = 1000
+MOPSBOARD_IMPORT_PROBLEMS_KEPT = 10_000
+# An upload above this size is streamed to a temporary file rather than held in memory
+# (Django's default, said here beside the import's limit); form fields other than files
+# are limited to this much too, so only the import's file may be large.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MOPSBOARD_DEMO_PASSWORD = os.environ.get("MOPSBOARD_DEMO_PASSWORD", "mopsboard-demo")
 
 # Every line to stderr, with the request's id and user; tracebacks for every 500.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("backlog.urls")),
     path("raci/", include("raci.urls")),
     path("", include("capacity.urls")),
+    path("", include("imports.urls")),
     path("mail/", include("mail.urls")),
     path("", include("intake.urls")),
     path("notifications/", include("notifications.urls")),

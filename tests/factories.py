@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
+from imports.models import Import
 from intake.models import IntakeLink
 from mail.models import Email
 from mopsboard.models import RateCount
@@ -162,3 +163,27 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         token = super()._create(model_class, *args, **kwargs)
         token.key = key
         return token
+
+
+class ImportFactory(factory.django.DjangoModelFactory):
+    """An upload waiting for its columns; `ImportFactory(checked=True)` is ready to write."""
+
+    class Meta:
+        model = Import
+
+    class Params:
+        checked = factory.Trait(
+            state=Import.State.CHECKED,
+            mapping=["title", "estimate_hours"],
+            rows_total=1,
+            rows_checked=1,
+            sample=[{"title": "Audit the programs", "estimate": "2"}],
+        )
+
+    filename = "backlog.csv"
+    content = b"Title,Hrs\nAudit the programs,2\n"
+    encoding = "utf-8"
+    headers = ["Title", "Hrs"]
+    mapping = ["title", ""]
+    rows_total = 1
+    created_by = factory.SubFactory(UserFactory)

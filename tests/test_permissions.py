@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import requester_token, tracking_token
 from mail.models import Email
@@ -31,6 +33,7 @@ from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
     ApiTokenFactory,
+    ImportFactory,
     UserFactory,
 )
 from tests.intake.conftest import request_data
@@ -212,6 +215,20 @@ ACCESS = {
         args=lambda d: [ApiTokenFactory(user=UserFactory(username="lead", role="lead")).pk],
         refusal=404,
     ),
+    "imports:upload": Access(
+        get=LEAD,
+        post=LEAD,
+        body=lambda d: {"file": SimpleUploadedFile("tasks.csv", b"Title\nAudit the programs\n")},
+    ),
+    "imports:list": Access(get=LEAD, post=None),
+    "imports:detail": Access(get=LEAD, post=None, args=lambda d: [ImportFactory().pk]),
+    "imports:mapping": Access(
+        get=LEAD,
+        post=LEAD,
+        args=lambda d: [ImportFactory().pk],
+        body=lambda d: {"column_0": "title"},
+    ),
+    "imports:commit": Access(get=None, post=LEAD, args=lambda d: [ImportFactory(checked=True).pk]),
     "intake:links": Access(get=LEAD, post=None),
     "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
     "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),
@@ -288,6 +305,7 @@ def _state():
         Review.objects.count(),
         list(Email.objects.order_by("pk").values_list("status", flat=True)),
         list(ApiToken.objects.order_by("pk").values_list("name", "revoked_at")),
+        list(Import.objects.order_by("pk").values_list("state", "mapping")),
     )
 
 
@@ -343,6 +361,7 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
             "mail",
             "intake",
             "api",
+            "imports",
         ]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

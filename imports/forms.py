@@ -1,0 +1,205 @@
+"""The import's forms: the upload, the columns, and one row of the spreadsheet as a task,
+checked by the task form's own rules."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
+from django.template.defaultfilters import filesizeformat
+
+from backlog.forms import TaskForm
+from backlog.models import Category, Status, Task, default_estimate_hours
+from imports.reading import FIELDS
+from mopsboard.constraints import condition_fields, violated_check_constraints
+from mopsboard.weeks import week_from_input, week_of
+from people.models import Person
+
+
+def too_big_message() -> str:
+    limit = filesizeformat(settings.MOPSBOARD_IMPORT_MAX_BYTES)
+    return (
+        f"The file is larger than {limit}, the most one import takes. Split it into "
+        "several files, or leave out columns the import does not need."
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Saved from a spreadsheet as CSV (UTF-8 or Windows), or a mopsboard export.",
+        error_messages={"required": "Choose a CSV file to import."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MOPSBOARD_IMPORT_MAX_BYTES:
+            raise ValidationError(too_big_message())
+        return upload
+
+
+class MappingForm(forms.Form):
+    """Which task field each column holds, one choice a column; the title is needed."""
+
+    def __init__(self, *args, headers: list[str], mapping: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Leave out"), *((field, label) for field, (label, _) in FIELDS.items())]
+        for index, (header, field) in enumerate(zip(headers, mapping, strict=True)):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or f"Column {index + 1} (no name)",
+                choices=choices,
+                required=False,
+                initial=field,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(name, "") for name in self.fields]
+        if "title" not in chosen:
+            raise ValidationError("Choose the column that holds each task's title.")
+        twice = sorted({FIELDS[f][0] for f in chosen if f and chosen.count(f) > 1})
+        if twice:
+            raise ValidationError(f"Choose one column for each field: {', '.join(twice)}.")
+        return cleaned
+
+    @property
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(name, "") for name in self.fields]
+
+
+class Names:
+    """The people and categories the rows name, read once: an existing one by its name in
+    any case (an active person before an inactive one), else a new one, made once per
+    name and saved when the import writes (imports.services)."""
+
+    def __init__(self):
+        self.people, self.categories = {}, {}
+        for person in Person.objects.order_by("-is_active", "pk"):
+            self.people.setdefault(person.name.strip().lower(), person)
+        for category in Category.objects.order_by("pk"):
+            self.categories.setdefault(category.name.strip().lower(), category)
+        self.new_people: dict[str, Person] = {}
+        self.new_categories: dict[str, Category] = {}
+
+    def person(self, name: str) -> Person:
+        key = name.lower()
+        if key in self.people:
+            return self.people[key]
+        return self.new_people.setdefault(
+            key, Person(name=name, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0)
+        )
+
+    def category(self, name: str) -> Category:
+        key = name.lower()
+        return self.categories.get(key) or self.new_categories.setdefault(key, Category(name=name))
+
+
+STATUS_NAMES = {
+    **{status.value: status for status in Status},
+    **{status.label.lower(): status for status in Status},
+    **{status.value.replace("_", " "): status for status in Status},
+}
+
+
+class PlannedWeekField(forms.DateField):
+    """A week as a date in it (cleaned to its Monday) or as "2026-W48"."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-W\d{2}\s*", value):
+            try:
+                return week_from_input(value.strip())
+            except ValueError as error:
+                raise ValidationError("That year has no such week.") from error
+        day = super().to_python(value)
+        return day and week_of(day)
+
+
+class TaskRowForm(TaskForm):
+    """One row as a new task: TaskForm's fields and rules (title, scores, estimate, dates,
+    lengths), the requester and category by name, and the state the work has reached,
+    held to the same constraints the database holds.
+
+    ModelForm validates the model with a query per foreign key and per check constraint;
+    a row here costs none (see _post_clean), so 100,000 rows check in seconds.
+    """
+
+    requester = forms.CharField(
+        required=False, max_length=Person._meta.get_field("name").max_length
+    )
+    category = forms.CharField(
+        required=False, max_length=Category._meta.get_field("name").max_length
+    )
+    status = forms.CharField(required=False)
+    planned_week = PlannedWeekField(required=False)
+    deferred_until = forms.DateField(required=False)
+    declined_reason = forms.CharField(
+        required=False, max_length=Task._meta.get_field("declined_reason").max_length
+    )
+
+    class Meta(TaskForm.Meta):
+        fields = [
+            *TaskForm.Meta.fields,
+            "status",
+            "planned_week",
+            "deferred_until",
+            "declined_reason",
+        ]
+
+    def __init__(self, data, *, names: Names):
+        super().__init__(data)
+        self.names = names
+
+    def clean_requester(self):
+        name = " ".join(self.cleaned_data["requester"].split())
+        return self.names.person(name) if name else None
+
+    def clean_category(self):
+        name = " ".join(self.cleaned_data["category"].split())
+        return self.names.category(name) if name else None
+
+    def clean_status(self):
+        name = self.cleaned_data["status"].strip().lower()
+        if not name:
+            return None
+        if name not in STATUS_NAMES:
+            raise ValidationError(f"Use one of: {', '.join(Status.labels)}.")
+        return STATUS_NAMES[name]
+
+    def clean(self):
+        # A score that is wrong says so itself, not again as a missing pair of scores.
+        if self.has_error("impact") or self.has_error("effort"):
+            return self.cleaned_data
+        # The export writes every task's estimate, its effort's default where no one
+        # entered hours; read back, that default stays a default and follows the effort.
+        cleaned = super().clean()
+        hours = cleaned.get("estimate_hours")
+        if hours is not None and hours == default_estimate_hours(cleaned.get("effort")):
+            cleaned["estimate_hours"] = None
+        return cleaned
+
+    def _post_clean(self):
+        # ModelForm._post_clean, less its queries: the requester and category come from
+        # what Names read once, and the check constraints are tested in Python. A
+        # constraint on a field that is wrong already, or on scores TaskForm.clean refused,
+        # is skipped, as Django skips it, so a row's mistake is told once.
+        exclude = self._get_validation_exclusions() | {"requester", "category"}
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+        try:
+            self.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+        if self.non_field_errors():
+            return
+        for constraint in violated_check_constraints(self.instance):
+            fields = condition_fields(constraint.condition)
+            if exclude.intersection(fields):
+                continue
+            column = next(name for name in fields if name != "status")
+            self.add_error(column, constraint.get_violation_error_message())
+
+    def task_fields(self) -> dict:
+        """The new task's fields, for backlog.services.tasks_create."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

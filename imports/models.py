@@ -1,0 +1,81 @@
+"""An import: the uploaded file, how its columns map to a task's fields, and what checking
+and writing it found and did."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with a byte-order mark)",
+    "cp1252": "Windows-1252",
+}
+
+
+class Import(models.Model):
+    class State(models.TextChoices):
+        MAPPING = "mapping", "Waiting for its columns"
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked"
+        WRITING = "writing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    filename = models.CharField(max_length=255)
+    # The file as uploaded, in the database: the worker that reads it may run on another
+    # machine than the app server that took the upload.
+    content = models.BinaryField()
+    encoding = models.CharField(max_length=20)
+    delimiter = models.CharField(max_length=1, default=",")
+    headers = models.JSONField(default=list)
+    # One task field name per column, "" for a column left out.
+    mapping = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MAPPING)
+    # About this many rows (lines, counted at upload); exact once checked.
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    # [{"line", "column", "message"}], the first MOPSBOARD_IMPORT_PROBLEMS_KEPT of them;
+    # problem_count counts them all.
+    problems = models.JSONField(default=list)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The first rows as they will be written, and the people and categories to be made.
+    sample = models.JSONField(default=list)
+    new_people = models.JSONField(default=list)
+    new_categories = models.JSONField(default=list)
+    # Why it failed, for the lead (a failure writes nothing).
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="import_newest")]
+
+    def __str__(self):
+        return f"Import of {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("imports:detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.WRITING)
+
+    @property
+    def progress(self) -> int:
+        """Rows done so far of the step under way."""
+        return self.rows_written if self.state == self.State.WRITING else self.rows_checked
+
+    @property
+    def encoding_label(self) -> str:
+        return ENCODINGS.get(self.encoding, self.encoding)
+
+    @property
+    def label(self) -> str:
+        """What the history and the lists call it."""
+        return f"Import #{self.pk} ({self.filename})"

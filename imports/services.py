@@ -1,0 +1,81 @@
+"""Writes of an import through its pages: taking the upload, choosing its columns,
+asking for the check and the write, which the task queue's worker does (imports.tasks).
+
+Both run on the worker whatever the file's size: one way for every import, a request
+that never waits on 100,000 rows, and an import that carries on when the tab is closed.
+The page polls the Import for its progress.
+"""
+
+from django.db import transaction
+
+from imports.models import Import
+from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
+from imports.tasks import check, write
+from mopsboard.errors import Conflict
+
+
+class NotReady(Conflict):
+    """The import is not at the step the lead asked for (a check or a write under way,
+    or already imported)."""
+
+    def __init__(self, imp: Import, step: str):
+        super().__init__(f"{imp.label} is {imp.get_state_display().lower()}: it cannot {step}.")
+
+
+def import_start(*, upload, by) -> Import:
+    """Keep the uploaded file and read its first line. When every column is recognised
+    the rows are checked at once; otherwise the import waits for its columns.
+    Raises UnreadableFile for a file that is not CSV text in an encoding it reads."""
+    content = upload.read()
+    text, encoding = decode(content)
+    delimiter = delimiter_of(text)
+    headers = read_headers(text, delimiter)
+    mapping, recognised = guess_mapping(headers)
+    imp = Import.objects.create(
+        filename=upload.name[:255],
+        content=content,
+        encoding=encoding,
+        delimiter=delimiter,
+        headers=headers,
+        mapping=mapping,
+        rows_total=line_count(content),
+        created_by=by,
+    )
+    if recognised and "title" in mapping:
+        _queue(imp, Import.State.CHECKING, step="be checked")
+    return imp
+
+
+def import_map(*, imp: Import, mapping: list[str]) -> Import:
+    """Take the lead's choice of columns and check the rows again with it."""
+    imp.mapping = mapping
+    Import.objects.filter(pk=imp.pk).update(mapping=mapping)
+    return _queue(imp, Import.State.CHECKING, step="have its columns changed")
+
+
+def import_commit(*, imp: Import) -> Import:
+    """Write the tasks of an import checked without a problem."""
+    if imp.problem_count:
+        raise NotReady(imp, step="be imported before its problems are fixed")
+    return _queue(imp, Import.State.WRITING, step="be imported")
+
+
+# The states each next step may start from.
+_STARTS = {
+    Import.State.CHECKING: (Import.State.MAPPING, Import.State.CHECKED, Import.State.FAILED),
+    Import.State.WRITING: (Import.State.CHECKED,),
+}
+
+
+def _queue(imp: Import, state: str, *, step: str) -> Import:
+    # The job is queued in the same transaction as the state it starts from, so the two
+    # never disagree; a second click finds the state moved on and is refused.
+    with transaction.atomic():
+        if not Import.objects.filter(pk=imp.pk, state__in=_STARTS[state]).update(
+            state=state, rows_checked=0, rows_written=0, error="", finished_at=None
+        ):
+            imp.refresh_from_db()
+            raise NotReady(imp, step=step)
+        (check if state == Import.State.CHECKING else write).defer(import_id=imp.pk)
+    imp.refresh_from_db()
+    return imp

@@ -1,0 +1,205 @@
+"""The import's jobs, run by the task queue's workers: check every row, and write the
+tasks through backlog.services, all or nothing.
+
+All or nothing, in batches. The write reads the file again and checks every row with the
+same form as the check did (people, categories or rules may have changed since), and
+writes each batch of good rows with one tasks_create, all inside ONE transaction: a bad
+row, an error or a worker that dies rolls the whole import back, so a failed import
+leaves no task behind and a job run again starts clean. Each batch is its own
+`history_context` (pghistory rewrites its context row for every event it records, and one
+row rewritten 100,000 times in one transaction slows every write after it); every
+batch's context carries the same `import_id` and reason, so each task's history names the
+import. Rows written so far are counted on a second database connection, outside the
+transaction, so the page can show them while the tasks wait to commit together.
+"""
+
+import itertools
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from backlog.models import Category
+from backlog.services import tasks_create
+from imports.forms import Names, TaskRowForm
+from imports.models import Import
+from imports.reading import FIELDS, decode, rows
+from people.models import Person
+
+logger = logging.getLogger(__name__)
+VIA = "import"
+SAMPLE_ROWS = 10
+# The advisory lock a write holds, with the import's id: "mops" as a number.
+WRITE_LOCK = 0x6D6F7073
+
+
+@app.task(queue="imports")
+def check(import_id: int):
+    import_check(import_id=import_id)
+
+
+@app.task(queue="imports")
+def write(import_id: int):
+    import_write(import_id=import_id)
+
+
+def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[TaskRowForm], list[dict]]]:
+    """The file's rows, a batch at a time: how many, the valid rows' forms, the problems."""
+    text, _ = decode(bytes(imp.content))
+    columns = {field: header for header, field in zip(imp.headers, imp.mapping, strict=True)}
+    all_rows = rows(text, delimiter=imp.delimiter, mapping=imp.mapping)
+    while batch := list(itertools.islice(all_rows, settings.MOPSBOARD_IMPORT_BATCH_ROWS)):
+        valid, problems = [], []
+        for row in batch:
+            if row.problem:
+                problems.append({"line": row.line, "column": "", "message": row.problem})
+                continue
+            form = TaskRowForm(row.values, names=names)
+            if form.is_valid():
+                valid.append(form)
+                continue
+            for field, errors in form.errors.items():
+                column = columns.get(field) or (
+                    f"{FIELDS[field][0]} (no column)" if field in FIELDS else ""
+                )
+                problems.extend(
+                    {"line": row.line, "column": column, "message": message} for message in errors
+                )
+        yield len(batch), valid, problems
+
+
+def import_check(*, import_id: int) -> None:
+    """Check every row as the task form would, and keep the report: the problems (line,
+    column, message), the first rows as they will be written, the people and categories
+    to be made. Run by the worker; nothing is written but the Import."""
+    imp = Import.objects.filter(pk=import_id, state=Import.State.CHECKING).first()
+    if imp is None:
+        return
+    names, checked, problems, sample = Names(), 0, [], []
+    for count, valid, batch_problems in _batches(imp, names):
+        checked += count
+        problems.extend(batch_problems)
+        sample.extend(_shown(form) for form in valid[: SAMPLE_ROWS - len(sample)])
+        Import.objects.filter(pk=imp.pk).update(rows_checked=checked)
+    Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
+        state=Import.State.CHECKED,
+        rows_total=checked,
+        rows_checked=checked,
+        **_report(problems),
+        sample=sample,
+        new_people=sorted(person.name for person in names.new_people.values()),
+        new_categories=sorted(category.name for category in names.new_categories.values()),
+    )
+
+
+def _report(problems: list[dict]) -> dict:
+    return {
+        "problems": problems[: settings.MOPSBOARD_IMPORT_PROBLEMS_KEPT],
+        "problem_count": len(problems),
+    }
+
+
+def _shown(form: TaskRowForm) -> dict:
+    """A row as the preview shows it."""
+    fields = form.task_fields()
+    status = fields["status"]
+    return {
+        "title": fields["title"],
+        "requester": str(fields["requester"] or ""),
+        "category": str(fields["category"] or ""),
+        "scores": f"{fields['impact']} / {fields['effort']}" if fields["impact"] else "",
+        "status": status.label if status else "",
+        "estimate": str(fields["estimate_hours"] or ""),
+        "week": fields["planned_week"].isoformat() if fields["planned_week"] else "",
+        "due": fields["due_date"].isoformat() if fields["due_date"] else "",
+    }
+
+
+class _StillWrong(Exception):
+    """Rows that no longer pass (something changed since the check): nothing is written."""
+
+    def __init__(self, problems: list[dict], checked: int):
+        super().__init__(f"{len(problems)} problems")
+        self.problems, self.checked = problems, checked
+
+
+class _Tally:
+    """Rows written so far, for the page that polls. Counted on a connection of its own:
+    the tasks wait in one transaction to commit together, and nothing it writes is seen
+    by anyone until then."""
+
+    def __init__(self, import_id: int):
+        self.import_id = import_id
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, written: int) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE imports_import SET rows_written = %s WHERE id = %s",
+                [written, self.import_id],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def import_write(*, import_id: int) -> None:
+    """Write every row of a checked import as a task, all or nothing (see the module's
+    docstring). Run by the worker; ends done, back at checked with the problems found,
+    or failed with the reason, and in the last two cases with no task written."""
+    imp = Import.objects.filter(pk=import_id, state=Import.State.WRITING).first()
+    if imp is None:
+        return
+    tally = _Tally(imp.pk)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [WRITE_LOCK, imp.pk])
+                if not cursor.fetchone()[0]:
+                    return  # Another worker is writing this import.
+            written = _write(imp, tally)
+    except _StillWrong as wrong:
+        _finish(imp, Import.State.CHECKED, rows_checked=wrong.checked, **_report(wrong.problems))
+    except Exception as error:
+        logger.exception("%s failed; nothing was written.", imp.label)
+        _finish(imp, Import.State.FAILED, error=f"Nothing was imported: {error}"[:500])
+    else:
+        _finish(imp, Import.State.DONE, rows_written=written, finished_at=timezone.now())
+    finally:
+        tally.close()
+
+
+def _write(imp: Import, tally: _Tally) -> int:
+    names, checked, written, problems = Names(), 0, 0, []
+    history = {"reason": imp.label, "import_id": imp.pk}
+    for count, valid, batch_problems in _batches(imp, names):
+        checked += count
+        problems.extend(batch_problems)
+        if problems:
+            continue  # Nothing more is written; the rest is checked for the report.
+        _save_new(names)
+        tasks_create(
+            tasks=[form.task_fields() for form in valid],
+            by=imp.created_by,
+            via=VIA,
+            history=history,
+        )
+        written += len(valid)
+        tally(written)
+    if problems:
+        raise _StillWrong(problems, checked)
+    return written
+
+
+def _save_new(names: Names) -> None:
+    """The people and categories the rows so far named for the first time."""
+    Person.objects.bulk_create([p for p in names.new_people.values() if p.pk is None])
+    Category.objects.bulk_create([c for c in names.new_categories.values() if c.pk is None])
+
+
+def _finish(imp: Import, state: str, **fields) -> None:
+    rows_written = fields.pop("rows_written", 0)
+    Import.objects.filter(pk=imp.pk).update(state=state, rows_written=rows_written, **fields)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("tasks/import/", views.upload, name="upload"),
+    path("tasks/imports/", views.import_list, name="list"),
+    path("tasks/imports/<int:pk>/", views.import_detail, name="detail"),
+    path("tasks/imports/<int:pk>/columns/", views.import_mapping, name="mapping"),
+    path("tasks/imports/<int:pk>/import/", views.import_commit, name="commit"),
+]

@@ -1,0 +1,153 @@
+"""The import's pages: upload a CSV, choose what its columns hold, watch the check and
+the write, read the report; and the list of imports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from imports import services
+from imports.forms import MappingForm, UploadForm, too_big_message
+from imports.models import Import
+from imports.reading import UnreadableFile, first_values
+from imports.uploads import LimitedUpload
+from mopsboard.rendering import render_page
+
+can_import = permission_required("imports.add_import", raise_exception=True)
+LIST_PAGE_SIZE = 50
+PROBLEMS_PAGE_SIZE = 50
+# Room in a request's body for the form's other fields and the multipart boundaries.
+BODY_SLACK = 16 * 1024
+
+
+def _imports():
+    """Imports without their files, which can be large."""
+    return Import.objects.defer("content").select_related("created_by")
+
+
+def _listed():
+    """Imports as a list shows them: not their reports either."""
+    return _imports().defer("headers", "mapping", "problems", "sample")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_import
+def upload(request):
+    """The upload form. A POST's size is checked before its body is read: a file over
+    the limit is refused at once, not read (Django's way to change the upload handlers
+    of one view: CSRF is checked by _upload, after they are in place)."""
+    if request.method == "POST":
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.MOPSBOARD_IMPORT_MAX_BYTES + BODY_SLACK:
+            return _upload_page(request, UploadForm(), status=413, refusal=too_big_message())
+        request.upload_handlers.insert(0, LimitedUpload(settings.MOPSBOARD_IMPORT_MAX_BYTES))
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
+    if request.method == "GET":
+        return _upload_page(request, UploadForm())
+    form = UploadForm(request.POST, request.FILES)
+    if request.upload_handlers[0].too_big:
+        return _upload_page(request, UploadForm(), status=413, refusal=too_big_message())
+    if not form.is_valid():
+        return _upload_page(request, form, status=422)
+    try:
+        imp = services.import_start(upload=form.cleaned_data["file"], by=request.user)
+    except UnreadableFile as unreadable:
+        form.add_error("file", unreadable.message)
+        return _upload_page(request, form, status=unreadable.status)
+    if imp.state == Import.State.MAPPING:
+        messages.info(request, "Some columns were not recognised: say what they hold.")
+        return redirect("imports:mapping", imp.pk)
+    return redirect(imp)
+
+
+def _upload_page(request, form, *, status: int = 200, refusal: str = ""):
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "refusal": refusal,
+            "recent": _listed()[:5],
+            "limit": settings.MOPSBOARD_IMPORT_MAX_BYTES,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+@can_import
+def import_list(request):
+    page = Paginator(_listed(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "imports/imports.html", {"page": page})
+
+
+@require_GET
+@login_required
+@can_import
+def import_detail(request, pk):
+    """Where an import stands: progress while it is checked or written (the page polls
+    its `import-state` part until it is done), then the report."""
+    return _detail_page(request, get_object_or_404(_imports(), pk=pk))
+
+
+def _detail_page(request, imp: Import, *, status: int = 200):
+    problems = Paginator(imp.problems, PROBLEMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "imports/import.html",
+        {"import": imp, "problems": problems},
+        partial="import-state",
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_import
+def import_mapping(request, pk):
+    imp = get_object_or_404(Import.objects.select_related("created_by"), pk=pk)
+    form = MappingForm(request.POST or None, headers=imp.headers, mapping=imp.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imp = services.import_map(imp=imp, mapping=form.mapping)
+        except services.NotReady as refused:
+            messages.error(request, refused.message)
+            return _detail_page(request, imp, status=refused.status)
+        return redirect(imp)
+    return render(
+        request,
+        "imports/mapping.html",
+        {
+            "import": imp,
+            "form": form,
+            "columns": zip(
+                form,
+                first_values(bytes(imp.content), encoding=imp.encoding, delimiter=imp.delimiter),
+                strict=False,
+            ),
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+@can_import
+def import_commit(request, pk):
+    imp = get_object_or_404(_imports(), pk=pk)
+    try:
+        imp = services.import_commit(imp=imp)
+    except services.NotReady as refused:
+        messages.error(request, refused.message)
+        return _detail_page(request, imp, status=refused.status)
+    return redirect(imp)

@@ -46,20 +46,22 @@ def write(import_id: int):
     import_write(import_id=import_id)
 
 
-def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[TaskRowForm], list[dict]]]:
-    """The file's rows, a batch at a time: how many, the valid rows' forms, the problems."""
+def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[dict], list[dict]]]:
+    """The file's rows, a batch at a time: how many, the valid rows as a task's fields,
+    the problems."""
     text, _ = decode(bytes(imp.content))
     columns = {field: header for header, field in zip(imp.headers, imp.mapping, strict=True)}
     all_rows = rows(text, delimiter=imp.delimiter, mapping=imp.mapping)
+    form = TaskRowForm(names=names)
     while batch := list(itertools.islice(all_rows, settings.MOPSBOARD_IMPORT_BATCH_ROWS)):
         valid, problems = [], []
         for row in batch:
             if row.problem:
                 problems.append({"line": row.line, "column": "", "message": row.problem})
                 continue
-            form = TaskRowForm(row.values, names=names)
-            if form.is_valid():
-                valid.append(form)
+            fields = form.check(row.values)
+            if fields is not None:
+                valid.append(fields)
                 continue
             for field, errors in form.errors.items():
                 column = columns.get(field) or (
@@ -82,7 +84,7 @@ def import_check(*, import_id: int) -> None:
     for count, valid, batch_problems in _batches(imp, names):
         checked += count
         problems.extend(batch_problems)
-        sample.extend(_shown(form) for form in valid[: SAMPLE_ROWS - len(sample)])
+        sample.extend(_shown(fields) for fields in valid[: SAMPLE_ROWS - len(sample)])
         Import.objects.filter(pk=imp.pk).update(rows_checked=checked)
     Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
         state=Import.State.CHECKED,
@@ -102,9 +104,8 @@ def _report(problems: list[dict]) -> dict:
     }
 
 
-def _shown(form: TaskRowForm) -> dict:
+def _shown(fields: dict) -> dict:
     """A row as the preview shows it."""
-    fields = form.task_fields()
     status = fields["status"]
     return {
         "title": fields["title"],
@@ -182,7 +183,7 @@ def _write(imp: Import, tally: _Tally) -> int:
             continue  # Nothing more is written; the rest is checked for the report.
         _save_new(names)
         tasks_create(
-            tasks=[form.task_fields() for form in valid],
+            tasks=valid,
             by=imp.created_by,
             via=VIA,
             history=history,

@@ -7,6 +7,7 @@ condition is false, not when it is unknown. A lookup it does not know is left to
 own check (one query), so the answer is never a guess.
 """
 
+import functools
 import operator
 
 from django.db import models
@@ -28,19 +29,19 @@ class UnsupportedCondition(Exception):
     """A lookup or an expression this module does not evaluate: add it to _LOOKUPS."""
 
 
-def _condition_value(condition: Q, instance: models.Model) -> bool | None:
-    """True, False or None (SQL's unknown) for `condition` over `instance`'s values."""
+def _condition_value(condition: Q, values: dict) -> bool | None:
+    """True, False or None (SQL's unknown) for `condition` over `values`."""
     results = []
     for child in condition.children:
         if isinstance(child, Q):
-            results.append(_condition_value(child, instance))
+            results.append(_condition_value(child, values))
             continue
         lookup, expected = child
         name, _, operation = lookup.partition("__")
         operation = operation or "exact"
         if hasattr(expected, "resolve_expression") or operation not in {*_LOOKUPS, "isnull"}:
             raise UnsupportedCondition(lookup)
-        value = getattr(instance, instance._meta.get_field(name).attname)
+        value = values[name]
         if operation == "isnull":
             results.append((value is None) == expected)
         else:
@@ -52,20 +53,23 @@ def _condition_value(condition: Q, instance: models.Model) -> bool | None:
     return (None if result is None else not result) if condition.negated else result
 
 
-def condition_fields(condition: Q) -> list[str]:
+@functools.cache
+def condition_fields(condition: Q) -> tuple[str, ...]:
     """The fields a condition reads, in the order it names them."""
     names = []
     for child in condition.children:
         found = condition_fields(child) if isinstance(child, Q) else [child[0].split("__")[0]]
         names.extend(name for name in found if name not in names)
-    return names
+    return tuple(names)
 
 
-def violated_check_constraints(instance: models.Model) -> list[models.CheckConstraint]:
-    """The check constraints of `instance`'s model that its values break."""
+def violated_check_constraints(model, values: dict) -> list[models.CheckConstraint]:
+    """The check constraints of `model` that a row of `values` (by field name) would
+    break. A constraint that reads a field missing from `values` is not tested."""
     return [
         constraint
-        for constraint in instance._meta.constraints
+        for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint)
-        and _condition_value(constraint.condition, instance) is False
+        and values.keys() >= frozenset(condition_fields(constraint.condition))
+        and _condition_value(constraint.condition, values) is False
     ]

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from backlog.models import Task
 from capacity.models import Review
+from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import requester_token, tracking_token
 from mail.models import Email
@@ -64,8 +65,8 @@ def make_token(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking}
-    # and {mine}.
+    # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking},
+    # {mine} and {import_…} (imports waiting for their columns, ready, with problems).
     path: str
     opener: Callable | None = None
 
@@ -100,6 +101,12 @@ SIGNED_IN = [
     ("api-tokens", "/account/api-tokens/", None),
     ("api-token-made", "/account/api-tokens/", make_token),
     ("api-reference", "/api/v1/", None),
+    ("import-upload", "/tasks/import/", None),
+    ("imports", "/tasks/imports/", None),
+    ("import-columns", "/tasks/imports/{import_waiting}/columns/", None),
+    ("import-checking", "/tasks/imports/{import_waiting}/", None),
+    ("import-ready", "/tasks/imports/{import_ready}/", None),
+    ("import-problems", "/tasks/imports/{import_problems}/", None),
 ]
 # A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
@@ -141,6 +148,35 @@ def write_report(results):
     )
 
 
+def _imports() -> dict:
+    """An import in each state a page shows differently: its columns to choose (and its
+    check under way, the progress bar), ready to write, with problems to fix."""
+    made = {}
+    for name, state, fields in [
+        ("import_waiting", Import.State.CHECKING, {"rows_checked": 1}),
+        ("import_ready", Import.State.CHECKED, {"sample": [{"title": "Audit the programs"}]}),
+        (
+            "import_problems",
+            Import.State.CHECKED,
+            {
+                "problem_count": 1,
+                "problems": [{"line": 2, "column": "Hrs", "message": "Enter a number."}],
+            },
+        ),
+    ]:
+        made[name] = Import.objects.create(
+            filename="backlog.csv",
+            content=b"Title,Hrs\nAudit the programs,2\n",
+            encoding="utf-8",
+            headers=["Title", "Hrs"],
+            mapping=["title", ""],
+            rows_total=2,
+            state=state,
+            **fields,
+        ).pk
+    return made
+
+
 @pytest.fixture(scope="module")
 def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
     """Audit every case once, one browser context per role.
@@ -172,6 +208,7 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
                 "mine": requester_token(intake_request.requester),
                 "email": Email.objects.first().pk,
                 "person": person_token(Person.objects.exclude(email="").first()),
+                **_imports(),
             }
             for role, cases in groupby(CASES, key=lambda case: case.role):
                 context = browser.new_context(

@@ -1,5 +1,6 @@
-"""`python -m bench`: time mopsboard's pages at 1,000 / 10,000 / 100,000 tasks, and
-10,000 queued emails delivered by two queue workers to a local SMTP server.
+"""`python -m bench`: time mopsboard's pages at 1,000 / 10,000 / 100,000 tasks, a
+100,000-row CSV import, and 10,000 queued emails delivered by two queue workers to a
+local SMTP server.
 
 Prints a table of median and p95 times, query counts and each endpoint's ratio to the
 framework floor (the login page), the mail delivery's figures, checks the targets, and
@@ -67,6 +68,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_CONCURRENCY,
         help=f"jobs each worker runs at once (default: {DEFAULT_CONCURRENCY})",
     )
+    parser.add_argument(
+        "--imports",
+        type=int,
+        default=100_000,
+        metavar="ROWS",
+        help="rows of the CSV import checked and written (default: 100000; 0 skips it)",
+    )
     parser.add_argument("--seed", type=int, default=42, help="data generator seed (default: 42)")
     parser.add_argument(
         "--keep",
@@ -94,18 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here: these modules use the ORM, which needs Django set up first.
     from bench import report
     from bench.delivery import run_delivery
+    from bench.imports import run_import
     from bench.run import Options, progress, run_size
 
     options = Options(
         requests=args.requests, warmup=args.warmup, budget_seconds=args.budget, seed=args.seed
     )
     runs = []
-    delivery = None
+    delivery = imported = None
     gunicorn_log = RESULTS_DIR / f"bench-{stamp}-gunicorn.log"
     workers_log = RESULTS_DIR / f"bench-{stamp}-workers.log"
     try:
         for size in args.sizes:
             runs.append(run_size(size, server=server, options=options, log=gunicorn_log))
+        if args.imports:
+            imported = run_import(server=server, rows=args.imports, seed=args.seed)
         if args.emails:
             delivery = run_delivery(
                 server=server,
@@ -127,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = [result for run in runs for result in run.results]
     report.add_floor_ratios(results)
-    targets = report.check_targets(results, delivery)
+    targets = report.check_targets(results, delivery, imported)
     duration = time.monotonic() - started
     print()
     if results:
@@ -136,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     if delivery is not None:
         print("Mail delivery")
         print(report.delivery_table(delivery))
+        print()
+    if imported is not None:
+        print("CSV import")
+        print(report.import_table(imported))
         print()
     print("Targets")
     print(report.targets_table(targets))
@@ -160,12 +175,17 @@ def main(argv: list[str] | None = None) -> int:
         generation=[dataclasses.asdict(run.generation) for run in runs],
         results=results,
         mail_delivery=dataclasses.asdict(delivery) if delivery is not None else None,
+        csv_import=dataclasses.asdict(imported) if imported is not None else None,
         targets=targets,
     )
     progress(f"Results written to {path.relative_to(BASE_DIR)}")
     # A missed target is a finding, not a failure; only an endpoint or a delivery that
     # broke is.
-    broken = any(result.error for result in results) or (delivery and delivery.error)
+    broken = (
+        any(result.error for result in results)
+        or (delivery and delivery.error)
+        or (imported and imported.error)
+    )
     return 1 if broken else 0
 
 

@@ -24,6 +24,8 @@ API_LIST, API_PATCH = "API task list", "API task PATCH"
 INTAKE_POST, REQUESTER_PAGE = "intake POST", "requester page"
 # The mail delivery's target: this many emails by this many workers within this long.
 MAIL_EMAILS, MAIL_WORKERS, MAIL_SECONDS = 10_000, 2, 60
+# A 100,000-row spreadsheet: checked for the preview, then written, all or nothing.
+IMPORT_ROWS, IMPORT_CHECK_SECONDS, IMPORT_WRITE_SECONDS = 100_000, 20, 90
 # The floor first: every other row's ratio is to it.
 ENDPOINTS = [
     FLOOR,
@@ -100,6 +102,18 @@ class MailDelivery:
 
 
 @dataclass
+class ImportRun:
+    """A spreadsheet of `rows` tasks imported into an empty database (bench.imports)."""
+
+    rows: int
+    megabytes: float | None = None
+    # The check (what the preview waits for) and the write (check again, then write).
+    check_seconds: float | None = None
+    write_seconds: float | None = None
+    error: str | None = None
+
+
+@dataclass
 class Target:
     name: str
     # None when the sizes it needs were not run, or an endpoint failed.
@@ -118,7 +132,11 @@ def add_floor_ratios(results: list[Result]) -> None:
             r.p95_x_floor = round(r.p95_ms / floor.p95_ms, 2)
 
 
-def check_targets(results: list[Result], delivery: MailDelivery | None = None) -> list[Target]:
+def check_targets(
+    results: list[Result],
+    delivery: MailDelivery | None = None,
+    imported: ImportRun | None = None,
+) -> list[Target]:
     # A row with an error is not judged, even when it was timed: the scoring POST's row
     # has one when its requests did not queue an email each.
     p95 = {(r.endpoint, r.size): r.p95_ms for r in results if r.p95_ms is not None and not r.error}
@@ -159,6 +177,8 @@ def check_targets(results: list[Result], delivery: MailDelivery | None = None) -
             targets.append(_at_most(f"{endpoint} p95 ≤ 25 ms at {size:,}", call, 25))
     if delivery is not None:
         targets.append(_delivery_target(delivery))
+    if imported is not None:
+        targets.extend(_import_targets(imported))
     for size in sizes:
         targets.append(_floor_goal(results, size))
     return targets
@@ -175,6 +195,32 @@ def _delivery_target(delivery: MailDelivery) -> Target:
     if (delivery.emails, delivery.workers) != (MAIL_EMAILS, MAIL_WORKERS):
         return Target(name, None, f"not judged: {measured}")
     return Target(name, delivery.seconds <= MAIL_SECONDS, f"{measured} vs limit {MAIL_SECONDS} s")
+
+
+def _import_targets(run: ImportRun) -> list[Target]:
+    targets = []
+    for step, seconds, limit in (
+        ("checked (the preview)", run.check_seconds, IMPORT_CHECK_SECONDS),
+        ("written", run.write_seconds, IMPORT_WRITE_SECONDS),
+    ):
+        name = f"{IMPORT_ROWS:,}-row CSV {step} ≤ {limit} s"
+        if run.error or seconds is None:
+            targets.append(Target(name, None, f"not measured: {run.error}"))
+        elif run.rows != IMPORT_ROWS:
+            targets.append(Target(name, None, f"not judged: {run.rows:,} rows in {seconds} s"))
+        else:
+            targets.append(Target(name, seconds <= limit, f"{seconds} s vs limit {limit} s"))
+    return targets
+
+
+def import_table(run: ImportRun) -> str:
+    lines = [f"{run.rows:,} rows ({run.megabytes} MB) into an empty database"]
+    for step, seconds in (("check", run.check_seconds), ("write", run.write_seconds)):
+        if seconds:
+            lines.append(f"  {step}: {seconds} s, {run.rows / seconds:,.0f} rows/s")
+    if run.error:
+        lines.append(f"error: {run.error}")
+    return "\n".join(lines)
 
 
 def _floor_goal(results: list[Result], size: int) -> Target:

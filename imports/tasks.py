@@ -11,6 +11,11 @@ row rewritten 100,000 times in one transaction slows every write after it); ever
 batch's context carries the same `import_id` and reason, so each task's history names the
 import. Rows written so far are counted on a second database connection, outside the
 transaction, so the page can show them while the tasks wait to commit together.
+
+A planned week is written with its task, as the export recorded it, not through
+capacity.services.task_plan: that refuses weeks gone by and finished work, and weighs the
+Responsible people's hours, where an imported task has no RACI yet and may record work
+done months ago. The app sits directly above capacity in the layers all the same.
 """
 
 import itertools

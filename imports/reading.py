@@ -46,6 +46,7 @@ FIELDS = {
 # Columns of the export that an import leaves out: the database gives a new task its own
 # id and creation time, and the quadrant follows from the scores.
 EXPORT_ONLY = {"id", "quadrant", "created at"}
+MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -110,9 +111,17 @@ def delimiter_of(text: str) -> str:
 
 
 def read_headers(text: str, delimiter: str) -> list[str]:
-    headers = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        headers = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error as error:
+        raise UnreadableFile(f"The first line cannot be read as CSV: {error}.") from error
     if not any(header.strip() for header in headers):
         raise UnreadableFile("The first line should name the columns, and it is empty.")
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"The first line names {len(headers)} columns; an import takes at most "
+            f"{MAX_COLUMNS}. Leave out the columns that are not about the tasks."
+        )
     return [header.strip() for header in headers]
 
 
@@ -150,12 +159,20 @@ def unescaped(cell: str) -> str:
 
 def rows(text: str, *, delimiter: str, mapping: list[str]) -> Iterator[Row]:
     """Each data row as {field: cell}, with the line it starts on; blank rows are skipped.
-    A row with more filled cells than there are columns comes with a problem instead."""
+    A row with more filled cells than there are columns comes with a problem instead,
+    and so does a line the CSV reader cannot read, which ends the rows."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader, None)
     line = reader.line_num + 1
     columns = len(mapping)
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Row(line, {}, f"From here on the file cannot be read as CSV: {error}.")
+            return
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue

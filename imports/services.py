@@ -7,6 +7,7 @@ The page polls the Import for its progress.
 """
 
 from django.db import transaction
+from django.db.models import Q
 
 from imports.models import Import
 from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
@@ -48,9 +49,7 @@ def import_start(*, upload, by) -> Import:
 
 def import_map(*, imp: Import, mapping: list[str]) -> Import:
     """Take the lead's choice of columns and check the rows again with it."""
-    imp.mapping = mapping
-    Import.objects.filter(pk=imp.pk).update(mapping=mapping)
-    return _queue(imp, Import.State.CHECKING, step="have its columns changed")
+    return _queue(imp, Import.State.CHECKING, step="have its columns changed", mapping=mapping)
 
 
 def import_commit(*, imp: Import) -> Import:
@@ -60,19 +59,23 @@ def import_commit(*, imp: Import) -> Import:
     return _queue(imp, Import.State.WRITING, step="be imported")
 
 
-# The states each next step may start from.
+# Where each next step may start from: a write only from a check that found nothing.
 _STARTS = {
-    Import.State.CHECKING: (Import.State.MAPPING, Import.State.CHECKED, Import.State.FAILED),
-    Import.State.WRITING: (Import.State.CHECKED,),
+    Import.State.CHECKING: Q(
+        state__in=(Import.State.MAPPING, Import.State.CHECKED, Import.State.FAILED)
+    ),
+    Import.State.WRITING: Q(state=Import.State.CHECKED, problem_count=0),
 }
 
 
-def _queue(imp: Import, state: str, *, step: str) -> Import:
+def _queue(imp: Import, state: str, *, step: str, **changes) -> Import:
     # The job is queued in the same transaction as the state it starts from, so the two
     # never disagree; a second click finds the state moved on and is refused.
+    if state == Import.State.CHECKING:
+        changes.update(problems=[], problem_count=0, sample=[], new_people=[], new_categories=[])
     with transaction.atomic():
-        if not Import.objects.filter(pk=imp.pk, state__in=_STARTS[state]).update(
-            state=state, rows_checked=0, rows_written=0, error="", finished_at=None
+        if not Import.objects.filter(_STARTS[state], pk=imp.pk).update(
+            state=state, rows_checked=0, rows_written=0, error="", finished_at=None, **changes
         ):
             imp.refresh_from_db()
             raise NotReady(imp, step=step)

@@ -85,6 +85,14 @@ def import_check(*, import_id: int) -> None:
     imp = Import.objects.filter(pk=import_id, state=Import.State.CHECKING).first()
     if imp is None:
         return
+    try:
+        _check(imp)
+    except Exception as error:
+        logger.exception("%s could not be checked.", imp.label)
+        _finish(imp, Import.State.FAILED, error=f"The check stopped: {error}"[:500])
+
+
+def _check(imp: Import) -> None:
     names, checked, problems, sample = Names(), 0, [], []
     for count, valid, batch_problems in _batches(imp, names):
         checked += count

@@ -89,3 +89,19 @@ def test_a_file_at_the_limit_is_taken(lead_client, settings):
     content = b"Title\n" + b"x" * 994
     settings.MOPSBOARD_IMPORT_MAX_BYTES = len(content)
     assert upload(lead_client, content).status_code == 302
+
+
+def test_a_file_of_too_many_columns_is_refused(lead_client):
+    response = upload(lead_client, csv_bytes([[f"Column {n}" for n in range(101)], ["x"] * 101]))
+    assert response.status_code == 422
+    assert "The first line names 101 columns; an import takes at most 100." in (
+        response.content.decode()
+    )
+
+
+def test_a_cell_too_large_for_csv_is_a_problem_on_its_line(lead_import):
+    imp = lead_import(csv_bytes([["Title"], ["Fine"], ["x" * 140_000], ["Never read"]]))
+    assert imp.state == Import.State.CHECKED and imp.problem_count == 1
+    (problem,) = imp.problems
+    assert problem["line"] == 3
+    assert "From here on the file cannot be read as CSV" in problem["message"]

@@ -362,3 +362,26 @@ def test_export_then_import_into_an_empty_database_gives_the_same_tasks(lead_cli
     committed(lead_client, imp)
     assert imp.state == Import.State.DONE
     assert _tasks() == before
+
+
+def test_a_check_that_breaks_says_so_rather_than_running_for_ever(lead_client, monkeypatch):
+    def broken():
+        raise RuntimeError("no people table")
+
+    monkeypatch.setattr(import_tasks, "Names", broken)
+    upload(lead_client, csv_bytes([HEADER, *_good_rows(2)]))
+    run_import_jobs()
+    imp = Import.objects.get()
+    assert imp.state == Import.State.FAILED and imp.error == "The check stopped: no people table"
+    page = lead_client.get(imp.get_absolute_url()).content.decode()
+    assert "hx-trigger" not in page and "The check stopped: no people table" in page
+
+
+def test_columns_cannot_change_while_the_rows_are_checked(lead_client):
+    upload(lead_client, csv_bytes([HEADER, *_good_rows(2)]))
+    imp = Import.objects.get()
+    response = lead_client.post(reverse("imports:mapping", args=[imp.pk]), {"column_0": "title"})
+    assert response.status_code == 409
+    assert "is checking: it cannot have its columns changed" in response.content.decode()
+    imp.refresh_from_db()
+    assert imp.mapping[1] == "requester"

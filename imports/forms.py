@@ -120,6 +120,29 @@ class PlannedWeekField(forms.DateField):
         return day and week_of(day)
 
 
+def _remembered(clean):
+    """A field's `clean` that answers a value it has cleaned before from memory, its
+    error too: a spreadsheet repeats its scores, estimates and dates down the rows."""
+    seen = {}
+
+    def remembered(value):
+        if value not in seen:
+            try:
+                seen[value] = (clean(value), None)
+            except ValidationError as error:
+                seen[value] = (None, error)
+        cleaned, error = seen[value]
+        if error is not None:
+            raise error
+        return cleaned
+
+    return remembered
+
+
+# The fields whose cleaning depends on the cell alone, and whose cells repeat.
+REPEATING = ("impact", "effort", "estimate_hours", "planned_week", "due_date", "deferred_until")
+
+
 class TaskRowForm(TaskForm):
     """One row as a new task: TaskForm's fields and rules (title, scores, estimate, dates,
     lengths), the requester and category by name, and the state the work has reached,
@@ -155,6 +178,8 @@ class TaskRowForm(TaskForm):
     def __init__(self, *, names: Names):
         super().__init__()
         self.names = names
+        for name in REPEATING:
+            self.fields[name].clean = _remembered(self.fields[name].clean)
 
     def check(self, data: dict) -> dict | None:
         """The new task's fields from one row, for backlog.services.tasks_create, or None

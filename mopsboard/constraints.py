@@ -29,31 +29,40 @@ class UnsupportedCondition(Exception):
     """A lookup or an expression this module does not evaluate: add it to _LOOKUPS."""
 
 
-def _condition_value(condition: Q, values: dict) -> bool | None:
-    """True, False or None (SQL's unknown) for `condition` over `values`."""
-    results = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            results.append(_condition_value(child, values))
-            continue
-        lookup, expected = child
-        name, _, operation = lookup.partition("__")
-        operation = operation or "exact"
-        if hasattr(expected, "resolve_expression") or operation not in {*_LOOKUPS, "isnull"}:
-            raise UnsupportedCondition(lookup)
-        value = values[name]
-        if operation == "isnull":
-            results.append((value is None) == expected)
+def _compiled(condition: Q):
+    """`condition` as a function of a row's values: True, False or None (SQL's unknown)."""
+    parts = [
+        _compiled(child) if isinstance(child, Q) else _lookup(*child)
+        for child in condition.children
+    ]
+    decisive = condition.connector == Q.OR  # the answer that settles the rest
+
+    def evaluate(values: dict) -> bool | None:
+        unknown = False
+        for part in parts:
+            answer = part(values)
+            if answer is decisive:
+                result = decisive
+                break
+            unknown = unknown or answer is None
         else:
-            results.append(None if value is None else _LOOKUPS[operation](value, expected))
-    if condition.connector == Q.AND:
-        result = False if False in results else (None if None in results else True)
-    else:
-        result = True if True in results else (None if None in results else False)
-    return (None if result is None else not result) if condition.negated else result
+            result = None if unknown else not decisive
+        return (None if result is None else not result) if condition.negated else result
+
+    return evaluate
 
 
-@functools.cache
+def _lookup(lookup: str, expected):
+    name, _, operation = lookup.partition("__")
+    operation = operation or "exact"
+    if hasattr(expected, "resolve_expression") or operation not in {*_LOOKUPS, "isnull"}:
+        raise UnsupportedCondition(lookup)
+    if operation == "isnull":
+        return lambda values: (values[name] is None) == expected
+    compare = _LOOKUPS[operation]
+    return lambda values: None if values[name] is None else compare(values[name], expected)
+
+
 def condition_fields(condition: Q) -> tuple[str, ...]:
     """The fields a condition reads, in the order it names them."""
     names = []
@@ -63,13 +72,26 @@ def condition_fields(condition: Q) -> tuple[str, ...]:
     return tuple(names)
 
 
+@functools.cache
+def _checks(model) -> list:
+    """The model's check constraints, each with the fields it reads and its test, made
+    once a model."""
+    return [
+        (
+            constraint,
+            frozenset(condition_fields(constraint.condition)),
+            _compiled(constraint.condition),
+        )
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint)
+    ]
+
+
 def violated_check_constraints(model, values: dict) -> list[models.CheckConstraint]:
     """The check constraints of `model` that a row of `values` (by field name) would
     break. A constraint that reads a field missing from `values` is not tested."""
     return [
         constraint
-        for constraint in model._meta.constraints
-        if isinstance(constraint, models.CheckConstraint)
-        and values.keys() >= frozenset(condition_fields(constraint.condition))
-        and _condition_value(constraint.condition, values) is False
+        for constraint, fields, holds in _checks(model)
+        if values.keys() >= fields and holds(values) is False
     ]

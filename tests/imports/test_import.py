@@ -105,7 +105,7 @@ def test_every_batch_is_recorded_as_the_same_import(lead_client, settings):
     committed(lead_client, imp)
     assert Task.objects.count() == 35
     contexts = {event.pgh_context for event in Task.pgh_event_model.objects.all()}
-    assert len(contexts) == 4  # one a batch: a context row rewritten 100,000 times is slow
+    assert len(contexts) == 4  # one a batch
     assert {context.metadata["import_id"] for context in contexts} == {imp.pk}
 
 

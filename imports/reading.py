@@ -186,9 +186,9 @@ def rows(text: str, *, delimiter: str, mapping: list[str]) -> Iterator[Row]:
         )
 
 
-def first_values(content: bytes, *, encoding: str, delimiter: str, count: int = 3) -> list:
-    """The first `count` values of each column, read from the start of the file alone."""
-    text = content[:65536].decode(encoding, errors="replace")
+def first_values(head: bytes, *, encoding: str, delimiter: str, count: int = 3) -> list:
+    """The first `count` values of each column, from the first bytes of the file."""
+    text = head.decode(encoding, errors="replace")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     headers = next(reader, [])
     values = [[] for _ in headers]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import BinaryField
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +23,7 @@ LIST_PAGE_SIZE = 50
 PROBLEMS_PAGE_SIZE = 50
 # Room in a request's body for the form's other fields and the multipart boundaries.
 BODY_SLACK = 16 * 1024
+FIRST_BYTES = 64 * 1024
 
 
 def _imports():
@@ -115,7 +118,9 @@ def _detail_page(request, imp: Import, *, status: int = 200):
 @login_required
 @can_import
 def import_mapping(request, pk):
-    imp = get_object_or_404(Import.objects.select_related("created_by"), pk=pk)
+    # The first values of each column come from the start of the file alone.
+    head = Substr("content", 1, FIRST_BYTES, output_field=BinaryField())
+    imp = get_object_or_404(_imports().annotate(head=head), pk=pk)
     form = MappingForm(request.POST or None, headers=imp.headers, mapping=imp.mapping)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,7 +137,7 @@ def import_mapping(request, pk):
             "form": form,
             "columns": zip(
                 form,
-                first_values(bytes(imp.content), encoding=imp.encoding, delimiter=imp.delimiter),
+                first_values(bytes(imp.head), encoding=imp.encoding, delimiter=imp.delimiter),
                 strict=False,
             ),
         },

@@ -280,6 +280,17 @@ def test_the_list_of_imports_reads_in_constant_queries(
     assert page.count("file1.csv") == 2
 
 
+def test_an_import_page_reads_in_constant_queries(
+    lead_import, lead_client, django_assert_max_num_queries
+):
+    imp = lead_import(csv_bytes([["Title", "Impact", "Effort"], *[["x", "7", "1"]] * 300]))
+    with django_assert_max_num_queries(6):
+        page = lead_client.get(imp.get_absolute_url()).content.decode()
+    assert "300 problems" in page
+    with django_assert_max_num_queries(6):
+        assert lead_client.get(reverse("imports:mapping", args=[imp.pk])).status_code == 200
+
+
 def test_the_board_links_to_the_import_for_the_lead_only(lead_client, member_client):
     assert reverse("imports:upload") in lead_client.get(reverse("backlog:board")).content.decode()
     assert (

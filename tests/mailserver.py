@@ -27,6 +27,17 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.delay = 0.0
+        self.refused = set()
+
+    def refuse(self, address: str) -> None:
+        """Answer 550 to `address`, as a server does for a mailbox it does not know."""
+        self.refused.add(address)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(self.delay)

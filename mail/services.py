@@ -32,7 +32,9 @@ def email_queue(
     A `private` email (a password reset link) is not shown on the Mail page, and its body
     is wiped once delivered.
     """
-    with transaction.atomic():
+    # No savepoint of its own: inside the change's transaction, the email stands or falls
+    # with the change; called alone, it is its own transaction.
+    with transaction.atomic(savepoint=False):
         email = Email.objects.create(
             to=to,
             subject=one_line(subject)[:250],

@@ -42,7 +42,7 @@ def endpoints(request):
     else:
         form = EndpointForm()
     last = Delivery.objects.filter(endpoint=OuterRef("pk")).order_by("-created_at", "-id")
-    listed = Endpoint.objects.annotate(
+    listed = Endpoint.objects.defer("secret").annotate(
         last_event=Subquery(last.values("event")[:1]),
         last_status=Subquery(last.values("status")[:1]),
         last_at=Subquery(last.values("created_at")[:1]),

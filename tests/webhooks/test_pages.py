@@ -113,6 +113,18 @@ def test_the_delivery_log_costs_the_same_queries_at_any_length(
     assert "Deliveries 1\N{EN DASH}50 of 120" in page.content.decode()
 
 
+def test_the_list_costs_the_same_queries_for_any_number_of_webhooks(
+    lead_client, django_assert_max_num_queries
+):
+    DeliveryFactory.create_batch(2)
+    with django_assert_max_num_queries(20) as small:
+        lead_client.get(PAGE)
+    DeliveryFactory.create_batch(30)
+    with django_assert_max_num_queries(len(small)):
+        page = lead_client.get(PAGE)
+    assert page.content.decode().count("data-endpoint-id=") == 32
+
+
 def test_send_again_queues_a_failed_delivery(lead_client):
     delivery = DeliveryFactory(failed=True)
     response = lead_client.post(reverse("webhooks:delivery-resend", args=[delivery.pk]))

@@ -37,22 +37,29 @@ class DeliveryFailed(Exception):
     """The mail server refused or could not be reached; the queue tries again later."""
 
 
-def retry_wait(attempts: int) -> int | None:
+def retry_wait(attempts: int, *, setting: str = "MOPSBOARD_MAIL_RETRY") -> int | None:
     """Seconds to wait after a failed try (`attempts` tries before it), or None to give up.
 
-    Doubling from MOPSBOARD_MAIL_RETRY["first"], never longer than ["longest"], until
-    ["for"] seconds of waiting have gone by: a minute, two, four … an hour, for a day.
+    Doubling from the setting's "first", never longer than its "longest", until its "for"
+    seconds of waiting have gone by: a minute, two, four … an hour, for a day. Email uses
+    MOPSBOARD_MAIL_RETRY; webhooks their own, MOPSBOARD_WEBHOOKS_RETRY.
     """
-    retry = settings.MOPSBOARD_MAIL_RETRY
+    retry = getattr(settings, setting)
     waits = [min(retry["first"] * 2**n, retry["longest"]) for n in range(attempts + 1)]
     return waits[-1] if sum(waits) <= retry["for"] else None
 
 
 class ForADay(BaseRetryStrategy):
+    """Try a job again after retry_wait's waits when it raised `failure`; any other error
+    is a bug, not a server that is away, and is not retried."""
+
+    def __init__(self, *, failure: type[Exception] | None = None, setting="MOPSBOARD_MAIL_RETRY"):
+        self.failure, self.setting = failure or DeliveryFailed, setting
+
     def get_retry_decision(self, *, exception, job):
-        if not isinstance(exception, DeliveryFailed):
+        if not isinstance(exception, self.failure):
             return None
-        wait = retry_wait(job.attempts)
+        wait = retry_wait(job.attempts, setting=self.setting)
         return None if wait is None else RetryDecision(retry_in={"seconds": wait})
 
 

@@ -90,8 +90,9 @@ def smtp():
 
 @pytest.fixture
 def workers(smtp):
-    """Start queue workers that deliver to `smtp`, retry within seconds and take a
-    worker silent for 3 s for dead; all are stopped after the test."""
+    """Start queue workers that deliver to `smtp` (and webhooks to 127.0.0.1), retry
+    within seconds and take a worker silent for 3 s for dead; all are stopped after the
+    test."""
     started = []
     env = {
         **os.environ,
@@ -101,6 +102,11 @@ def workers(smtp):
         "MOPSBOARD_MAIL_RETRY_FIRST": "1",
         "MOPSBOARD_MAIL_RETRY_LONGEST": "2",
         "MOPSBOARD_MAIL_RETRY_FOR": "300",
+        "MOPSBOARD_WEBHOOKS_RETRY_FIRST": "1",
+        "MOPSBOARD_WEBHOOKS_RETRY_LONGEST": "2",
+        "MOPSBOARD_WEBHOOKS_RETRY_FOR": "300",
+        # Webhooks to the test's own receiver on 127.0.0.1.
+        "MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE": "1",
         "MOPSBOARD_QUEUE_HEARTBEAT": "1",
         "MOPSBOARD_QUEUE_STALLED_AFTER": "3",
         "MOPSBOARD_QUEUE_RECOVERY_CRON": "* * * * * */2",

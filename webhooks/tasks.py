@@ -86,21 +86,25 @@ def delivery_send(delivery_id: int, *, last_try: bool) -> None:
             delivery.status = Delivery.Status.FAILED if last_try else Delivery.Status.PENDING
             delivery.last_error = one_line(error)[:500]
         delivery.save()
-        _endpoint_tried(endpoint, ok=error is None)
+        _endpoint_tried(endpoint, ok=error is None, gave_up=error is not None and last_try)
     if error is not None:
         raise DeliveryFailed(delivery.last_error)
 
 
-def _endpoint_tried(endpoint: Endpoint, *, ok: bool) -> None:
-    """Count failed tries in a row; at MOPSBOARD_WEBHOOKS_DISABLE_AFTER, disable the
-    endpoint and tell the leads, once, however many workers fail at the same moment."""
+def _endpoint_tried(endpoint: Endpoint, *, ok: bool, gave_up: bool) -> None:
+    """Count failed tries in a row. When a delivery gives up after a day of tries and the
+    receiver has failed MOPSBOARD_WEBHOOKS_DISABLE_AFTER tries in a row meanwhile, it has
+    not taken anything for a day: disable the endpoint and tell the leads, once, however
+    many workers fail at the same moment. A receiver down for an hour is not disabled."""
     endpoints = Endpoint.objects.filter(pk=endpoint.pk)
     if ok:
         endpoints.filter(consecutive_failures__gt=0).update(consecutive_failures=0)
         return
     endpoints.update(consecutive_failures=F("consecutive_failures") + 1)
+    if not gave_up:
+        return
     limit = settings.MOPSBOARD_WEBHOOKS_DISABLE_AFTER
-    reason = f"Disabled after {limit} failed tries in a row."
+    reason = f"Disabled after a day of failed tries ({limit} or more in a row)."
     if endpoints.filter(disabled_at__isnull=True, consecutive_failures__gte=limit).update(
         disabled_at=timezone.now(), disabled_reason=reason
     ):

@@ -1,7 +1,6 @@
 """The lead's Webhooks pages: the endpoints (a new one's secret shown once), each with its
 delivery log, "send again", a test event, enable, disable and delete."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -55,7 +54,6 @@ def endpoints(request):
             "made": made,
             "endpoints": listed,
             "disabled": Endpoint.objects.filter(disabled_at__isnull=False).count(),
-            "disable_after": settings.MOPSBOARD_WEBHOOKS_DISABLE_AFTER,
         },
         status=status,
     )

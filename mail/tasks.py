@@ -11,15 +11,16 @@ import contextlib
 import smtplib
 import threading
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, models, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
-from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 from mail.models import Email, one_line
+from mopsboard.retry import ForADay, retry_wait
+
+RETRY = "MOPSBOARD_MAIL_RETRY"
 
 # Emails one job delivers at most: enough to spread the job's cost thin, few enough that
 # a flood is shared between several workers.
@@ -37,35 +38,9 @@ class DeliveryFailed(Exception):
     """The mail server refused or could not be reached; the queue tries again later."""
 
 
-def retry_wait(attempts: int, *, setting: str = "MOPSBOARD_MAIL_RETRY") -> int | None:
-    """Seconds to wait after a failed try (`attempts` tries before it), or None to give up.
-
-    Doubling from the setting's "first", never longer than its "longest", until its "for"
-    seconds of waiting have gone by: a minute, two, four … an hour, for a day. Email uses
-    MOPSBOARD_MAIL_RETRY; webhooks their own, MOPSBOARD_WEBHOOKS_RETRY.
-    """
-    retry = getattr(settings, setting)
-    waits = [min(retry["first"] * 2**n, retry["longest"]) for n in range(attempts + 1)]
-    return waits[-1] if sum(waits) <= retry["for"] else None
-
-
-class ForADay(BaseRetryStrategy):
-    """Try a job again after retry_wait's waits when it raised `failure`; any other error
-    is a bug, not a server that is away, and is not retried."""
-
-    def __init__(self, *, failure: type[Exception] | None = None, setting="MOPSBOARD_MAIL_RETRY"):
-        self.failure, self.setting = failure or DeliveryFailed, setting
-
-    def get_retry_decision(self, *, exception, job):
-        if not isinstance(exception, self.failure):
-            return None
-        wait = retry_wait(job.attempts, setting=self.setting)
-        return None if wait is None else RetryDecision(retry_in={"seconds": wait})
-
-
-@app.task(queue="mail", retry=ForADay(), pass_context=True)
+@app.task(queue="mail", retry=ForADay(failure=DeliveryFailed, setting=RETRY), pass_context=True)
 def deliver(context):
-    job_deliver(context.job.id, last_try=retry_wait(context.job.attempts) is None)
+    job_deliver(context.job.id, last_try=retry_wait(context.job.attempts, setting=RETRY) is None)
 
 
 _waiting = threading.local()

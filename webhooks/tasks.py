@@ -14,7 +14,7 @@ from procrastinate.contrib.django import app
 
 from mail.models import one_line
 from mail.services import email_queue
-from mail.tasks import ForADay, retry_wait
+from mopsboard.retry import ForADay, retry_wait
 from mopsboard.roles import LEAD
 from webhooks.addresses import UnsafeAddress
 from webhooks.models import Delivery, Endpoint

@@ -11,7 +11,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.models import Email
 from mail.services import NotFailed, email_queue, email_resend
-from mail.tasks import BATCH, DeliveryFailed, job_deliver, retry_wait
+from mail.tasks import BATCH, RETRY, DeliveryFailed, job_deliver
+from mopsboard.retry import retry_wait
 from tests.factories import EmailFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_an_address_the_server_refuses_fails_alone_and_the_batch_goes_on(smtp, s
 
 def test_retries_double_from_a_minute_to_an_hour_apart_for_a_day():
     waits = []
-    while (wait := retry_wait(len(waits))) is not None:
+    while (wait := retry_wait(len(waits), setting=RETRY)) is not None:
         waits.append(wait)
     assert waits[:7] == [60, 120, 240, 480, 960, 1920, 3600]
     assert set(waits[7:]) == {3600}

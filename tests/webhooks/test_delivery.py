@@ -17,7 +17,7 @@ from backlog.models import Quadrant, Task
 from backlog.services import task_create, task_decline, task_move_to_quadrant
 from capacity.services import review_record
 from mail.models import Email
-from mail.tasks import ForADay, retry_wait
+from mopsboard.retry import ForADay, retry_wait
 from people.models import Person
 from raci.services import assignment_set
 from tests.factories import EndpointFactory, PersonFactory, TaskFactory, UserFactory

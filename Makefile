@@ -67,7 +67,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity imports mail intake notifications api demo --exclude "*/migrations/*"
+	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity imports mail intake notifications api webhooks demo --exclude "*/migrations/*"
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -10,7 +10,7 @@ setup(
         *find_namespace_packages(
             include=[
                 *("mopsboard*", "people*", "backlog*", "raci*", "capacity*", "imports*"),
-                *("mail*", "intake*", "notifications*", "api*", "demo*"),
+                *("mail*", "intake*", "notifications*", "api*", "webhooks*", "demo*"),
             ]
         ),
         "mopsboard.site.templates",

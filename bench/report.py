@@ -72,6 +72,8 @@ class MailDelivery:
     concurrency: int
     # Queueing them all with email_queue, before any worker runs.
     queue_seconds: float | None = None
+    # The deliver jobs they were queued in (one takes up to mail.tasks.BATCH).
+    jobs: int | None = None
     # From starting the workers until every email is sent and received: the figure.
     seconds: float | None = None
     emails_per_second: float | None = None

@@ -317,21 +317,21 @@ def _measure_scoring(
         queries,
         lambda: time_calls(http_call(browser, posts, 200), **_loop(options)),
     )
-    emails, jobs = (after - then for after, then in zip(_queued_mail(), before, strict=True))
+    emails, with_job = (after - then for after, then in zip(_queued_mail(), before, strict=True))
     result.note = (
-        f"{posts.calls} POSTs (warm-up and timed) queued {emails} emails, {jobs} deliver jobs"
+        f"{posts.calls} POSTs (warm-up and timed) queued {emails} emails, "
+        f"{with_job} of them in a waiting deliver job"
     )
-    if (emails, jobs) != (posts.calls, posts.calls) and not result.error:
+    if (emails, with_job) != (posts.calls, posts.calls) and not result.error:
         result.error = "not one queued email per POST"
     return result
 
 
 def _queued_mail() -> tuple[int, int]:
-    """Emails waiting to be delivered, and queued `mail.tasks.deliver` jobs."""
-    return (
-        Email.objects.filter(status=Email.Status.QUEUED).count(),
-        ProcrastinateJob.objects.filter(task_name=deliver.name, status="todo").count(),
-    )
+    """Emails waiting to be delivered, and how many of them a waiting job will deliver."""
+    queued = Email.objects.filter(status=Email.Status.QUEUED)
+    waiting = ProcrastinateJob.objects.filter(task_name=deliver.name, status="todo")
+    return queued.count(), queued.filter(job_id__in=waiting.values("pk")).count()
 
 
 def _without_cookies(browser: Browser) -> Browser:

@@ -11,6 +11,7 @@ from backlog.services import task_update
 from capacity.agenda import review_figures, review_since
 from capacity.load import Overload, overloads_if_planned
 from capacity.models import Review, TimeOff
+from capacity.signals import review_recorded
 from mopsboard.errors import Conflict, DomainError
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
@@ -114,4 +115,5 @@ def review_record(
             figures=review_figures(today=timezone.localdate(), since=since),
         )
         review.attendees.set(attendees)
+        review_recorded.send(sender=Review, review=review, by=by)
     return review

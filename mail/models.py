@@ -1,5 +1,6 @@
 """An email as sent: kept whole, so the lead can read what went out and to whom."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +34,17 @@ class Email(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The queue job that delivers it (mail.tasks.deliver; one job takes a batch).
+    job_id = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="email_newest"),
             models.Index(fields=["status", "-created_at"], name="email_by_status"),
+            models.Index(
+                fields=["job_id"], name="email_queued_by_job", condition=models.Q(status="queued")
+            ),
         ]
         permissions = [("resend_email", "Can send a failed email again")]
 
@@ -51,4 +57,5 @@ class Email(models.Model):
     @property
     def message_id(self) -> str:
         """The same Message-ID on every attempt, so a receiving server can drop a resend."""
-        return f"<email-{self.pk}@mopsboard>"
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "mopsboard"
+        return f"<mopsboard-email-{self.pk}@{domain}>"

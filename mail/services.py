@@ -5,7 +5,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from mail.models import Email, one_line
-from mail.tasks import deliver
+from mail.tasks import deliver, job_for_new_email
 from mopsboard.errors import Conflict
 
 
@@ -32,7 +32,9 @@ def email_queue(
     A `private` email (a password reset link) is not shown on the Mail page, and its body
     is wiped once delivered.
     """
-    with transaction.atomic():
+    # No savepoint of its own: inside the change's transaction, the email stands or falls
+    # with the change; called alone, it is its own transaction.
+    with transaction.atomic(savepoint=False):
         email = Email.objects.create(
             to=to,
             subject=one_line(subject)[:250],
@@ -42,8 +44,8 @@ def email_queue(
             task=task,
             headers=headers or {},
             private=private,
+            job_id=job_for_new_email(),
         )
-        deliver.defer(email_id=email.pk)
     return email
 
 
@@ -51,9 +53,8 @@ def email_resend(*, email: Email) -> Email:
     """A failed email, queued again by the lead: the queue's retries start over."""
     with transaction.atomic():
         if not Email.objects.filter(pk=email.pk, status=Email.Status.FAILED).update(
-            status=Email.Status.QUEUED, last_error=""
+            status=Email.Status.QUEUED, last_error="", job_id=deliver.defer()
         ):
             raise NotFailed(email)
-        deliver.defer(email_id=email.pk)
     email.refresh_from_db()
     return email

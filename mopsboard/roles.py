@@ -23,6 +23,7 @@ ROLE_PERMISSIONS = {
         "intake.*",
         "notifications.*",
         "api.*",
+        "webhooks.*",
     ],
     MEMBER: [
         "backlog.view_task",

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "intake",
     "notifications",
     "api",
+    "webhooks",
     "demo",
 ]
 
@@ -264,6 +265,20 @@ MOPSBOARD_MAIL_RETRY = {
     "longest": int(os.environ.get("MOPSBOARD_MAIL_RETRY_LONGEST", "3600")),
     "for": int(os.environ.get("MOPSBOARD_MAIL_RETRY_FOR", "86400")),
 }
+# Webhooks: a failed delivery is tried again as email is (a minute, doubling to an hour, for
+# a day); an endpoint that fails this many tries in a row is disabled and the leads told.
+MOPSBOARD_WEBHOOKS_RETRY = {
+    "first": int(os.environ.get("MOPSBOARD_WEBHOOKS_RETRY_FIRST", "60")),
+    "longest": int(os.environ.get("MOPSBOARD_WEBHOOKS_RETRY_LONGEST", "3600")),
+    "for": int(os.environ.get("MOPSBOARD_WEBHOOKS_RETRY_FOR", "86400")),
+}
+MOPSBOARD_WEBHOOKS_DISABLE_AFTER = int(os.environ.get("MOPSBOARD_WEBHOOKS_DISABLE_AFTER", "20"))
+# Seconds a receiver has to connect and to answer each read.
+MOPSBOARD_WEBHOOKS_TIMEOUT = float(os.environ.get("MOPSBOARD_WEBHOOKS_TIMEOUT", "10"))
+# Webhook addresses on private, loopback, link-local or reserved networks are refused (a
+# webhook must not reach into the server's own network) unless this is 1: for tests, and
+# for an intranet install whose receivers are inside.
+MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE = os.environ.get("MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE") == "1"
 # The public intake form takes at most this many requests an hour from one address, and
 # through one intake link from everyone together (counted in PostgreSQL: mopsboard.ratelimit).
 MOPSBOARD_INTAKE_PER_IP_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_IP_HOUR", "10"))

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
 ]

@@ -8,6 +8,7 @@ from django.test import Client
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from people.models import Person
 from tests.factories import (
+    DeliveryFactory,
     EmailFactory,
     IntakeLinkFactory,
     PersonFactory,
@@ -17,8 +18,9 @@ from tests.factories import (
     UserFactory,
 )
 
-# The SMTP server and queue worker fixtures (`smtp`, `workers`).
-pytest_plugins = ["tests.mailserver"]
+# The SMTP server and queue worker fixtures (`smtp`, `workers`), a webhook receiver
+# (`receiver`).
+pytest_plugins = ["tests.mailserver", "tests.webhooks.receiver"]
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +80,8 @@ def htmx_client(lead):
 @pytest.fixture
 def world(db):
     """One of everything a URL can name: a task, a request in triage, a team member, a
-    share link, an intake link, a recorded review."""
+    share link, an intake link, a recorded review, a failed email and a failed webhook
+    delivery (its endpoint with it)."""
     team = PersonFactory(kind=Person.Kind.TEAM)
     return {
         "task": TaskFactory(impact=5, effort=1),
@@ -88,4 +91,5 @@ def world(db):
         "intake_link": IntakeLinkFactory(),
         "review": ReviewFactory(),
         "email": EmailFactory(failed=True),
+        "delivery": DeliveryFactory(failed=True),
     }

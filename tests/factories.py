@@ -16,6 +16,7 @@ from mail.models import Email
 from mopsboard.models import RateCount
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
+from webhooks.models import Delivery, Endpoint, Event, new_webhook_id
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -187,3 +188,29 @@ class ImportFactory(factory.django.DjangoModelFactory):
     mapping = ["title", ""]
     rows_total = 1
     created_by = factory.SubFactory(UserFactory)
+
+
+class EndpointFactory(factory.django.DjangoModelFactory):
+    """A webhook endpoint for every event; its URL is not called unless a test says so."""
+
+    class Meta:
+        model = Endpoint
+
+    url = factory.Sequence(lambda n: f"https://hooks{n}.example.com/mopsboard")
+    description = "Team chat"
+    events = factory.LazyFunction(lambda: list(Event.values))
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    class Params:
+        failed = factory.Trait(
+            status=Delivery.Status.FAILED, attempts=29, last_error="The receiver answered 500."
+        )
+
+    endpoint = factory.SubFactory(EndpointFactory)
+    event = Event.TASK_CREATED
+    webhook_id = factory.LazyFunction(new_webhook_id)
+    payload = factory.LazyAttribute(lambda o: {"type": o.event, "timestamp": "", "data": {}})

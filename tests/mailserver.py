@@ -27,6 +27,17 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.delay = 0.0
+        self.refused = set()
+
+    def refuse(self, address: str) -> None:
+        """Answer 550 to `address`, as a server does for a mailbox it does not know."""
+        self.refused.add(address)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(self.delay)
@@ -79,8 +90,9 @@ def smtp():
 
 @pytest.fixture
 def workers(smtp):
-    """Start queue workers that deliver to `smtp`, retry within seconds and take a
-    worker silent for 3 s for dead; all are stopped after the test."""
+    """Start queue workers that deliver to `smtp` (and webhooks to 127.0.0.1), retry
+    within seconds and take a worker silent for 3 s for dead; all are stopped after the
+    test."""
     started = []
     env = {
         **os.environ,
@@ -90,6 +102,11 @@ def workers(smtp):
         "MOPSBOARD_MAIL_RETRY_FIRST": "1",
         "MOPSBOARD_MAIL_RETRY_LONGEST": "2",
         "MOPSBOARD_MAIL_RETRY_FOR": "300",
+        "MOPSBOARD_WEBHOOKS_RETRY_FIRST": "1",
+        "MOPSBOARD_WEBHOOKS_RETRY_LONGEST": "2",
+        "MOPSBOARD_WEBHOOKS_RETRY_FOR": "300",
+        # Webhooks to the test's own receiver on 127.0.0.1.
+        "MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE": "1",
         "MOPSBOARD_QUEUE_HEARTBEAT": "1",
         "MOPSBOARD_QUEUE_STALLED_AFTER": "3",
         "MOPSBOARD_QUEUE_RECOVERY_CRON": "* * * * * */2",

@@ -39,7 +39,7 @@ FIELDS = [
     "notes", "notify", "open", "page_tasks", "person", "quadrant", "query", "reason",
     "requester", "role", "status", "task", "title", "until", "version", "week",
     "weekly_capacity_hours", "details", "why", "wanted_by", "links", "name", "team", "website",
-    "scope", "file", "column_0", "column_1",
+    "scope", "file", "column_0", "column_1", "url", "events",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(
@@ -63,6 +63,8 @@ VALUES = st.one_of(
             "quick-win",
             "money-pit",
             "read-write",
+            "task.created",
+            "http://127.0.0.1:9/hook",
             "2026-W48",
             "2027-W53",
             "2025-W01",

@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.intake.conftest import request_data
+from webhooks.models import Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,22 @@ ACCESS = {
     "intake:mine": Access(
         get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]
     ),
+    "webhooks:endpoints": Access(
+        get=LEAD,
+        post=LEAD,
+        body=lambda d: {"url": "http://127.0.0.1:9/hook", "events": ["task.created"]},
+    ),
+    "webhooks:endpoint": Access(get=LEAD, post=None, args=lambda d: [d["delivery"].endpoint_id]),
+    **{
+        f"webhooks:endpoint-{action}": Access(
+            get=None, post=LEAD, args=lambda d: [d["delivery"].endpoint_id]
+        )
+        for action in ("enable", "disable", "test")
+    },
+    "webhooks:endpoint-delete": Access(
+        get=LEAD, post=LEAD, args=lambda d: [d["delivery"].endpoint_id]
+    ),
+    "webhooks:delivery-resend": Access(get=None, post=LEAD, args=lambda d: [d["delivery"].pk]),
     # Django's admin is for staff alone; one page of it stands for the rest.
     "admin:index": Access(get=LEAD, post=LEAD),
 }
@@ -306,6 +323,8 @@ def _state():
         list(Email.objects.order_by("pk").values_list("status", flat=True)),
         list(ApiToken.objects.order_by("pk").values_list("name", "revoked_at")),
         list(Import.objects.order_by("pk").values_list("state", "mapping")),
+        list(Endpoint.objects.order_by("pk").values_list("url", "disabled_at")),
+        list(Delivery.objects.order_by("pk").values_list("status", flat=True)),
     )
 
 
@@ -362,6 +381,7 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
             "intake",
             "api",
             "imports",
+            "webhooks",
         ]
     )
     assert set(ours) <= set(Permission.objects.filter(group__user=lead))

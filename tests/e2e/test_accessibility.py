@@ -24,6 +24,7 @@ from notifications.services import person_token
 from people.models import Person
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.factories import DeliveryFactory, EndpointFactory
 
 FAILING = ("critical", "serious")
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -61,12 +62,20 @@ def make_token(page):
     expect(page.get_by_label("Your new token")).to_be_visible()
 
 
+def make_webhook(page):
+    page.get_by_label("URL").fill("https://8.8.8.8/axe")
+    page.get_by_label("A task is declined").check()
+    page.get_by_role("button", name="Add webhook").click()
+    expect(page.get_by_label("Signing secret")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
     # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking},
-    # {mine} and {import_…} (imports waiting for their columns, ready, with problems).
+    # {mine}, {webhook} and {import_…} (imports waiting for their columns, ready, with
+    # problems).
     path: str
     opener: Callable | None = None
 
@@ -107,9 +116,14 @@ SIGNED_IN = [
     ("import-checking", "/tasks/imports/{import_waiting}/", None),
     ("import-ready", "/tasks/imports/{import_ready}/", None),
     ("import-problems", "/tasks/imports/{import_problems}/", None),
+    ("webhooks", "/webhooks/", None),
+    ("webhook-made", "/webhooks/", make_webhook),
+    ("webhook", "/webhooks/{webhook}/", None),
+    ("webhook-delete", "/webhooks/{webhook}/delete/", None),
 ]
-# A viewer has no move menu and no cell menu; the rest a viewer sees (or is refused) as well.
-LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu"}
+# A viewer has no move menu, no cell menu and no webhook form; the rest a viewer sees (or
+# is refused) as well.
+LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu", "webhook-made"}
 CASES = [
     Case(name, role, path, opener)
     for role in ("lead", "viewer")
@@ -209,6 +223,7 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
                 "email": Email.objects.first().pk,
                 "person": person_token(Person.objects.exclude(email="").first()),
                 **_imports(),
+                "webhook": _webhook_with_a_log().pk,
             }
             for role, cases in groupby(CASES, key=lambda case: case.role):
                 context = browser.new_context(
@@ -232,6 +247,14 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
             call_command("flush", interactive=False, verbosity=0)
     write_report(results)
     return results
+
+
+def _webhook_with_a_log():
+    endpoint = EndpointFactory(description="Team chat")
+    DeliveryFactory(endpoint=endpoint, status="delivered", attempts=1, response_status=200)
+    DeliveryFactory(endpoint=endpoint, failed=True, response_status=500, response_excerpt="Oops")
+    DeliveryFactory(endpoint=endpoint)
+    return endpoint
 
 
 def describe(violations):

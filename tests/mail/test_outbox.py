@@ -11,7 +11,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.models import Email
 from mail.services import NotFailed, email_queue, email_resend
-from mail.tasks import DeliveryFailed, email_deliver, retry_wait
+from mail.tasks import BATCH, RETRY, DeliveryFailed, job_deliver
+from mopsboard.retry import retry_wait
 from tests.factories import EmailFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,30 @@ def _queue(**overrides):
 def test_an_email_and_its_delivery_job_are_written_together():
     email = _queue()
     job = ProcrastinateJob.objects.get()
-    assert (job.task_name, job.args, job.queue_name) == (
-        "mail.tasks.deliver",
-        {"email_id": email.pk},
-        "mail",
-    )
-    assert email.status == Email.Status.QUEUED
+    assert (job.task_name, job.queue_name, job.status) == ("mail.tasks.deliver", "mail", "todo")
+    assert (email.job_id, email.status) == (job.pk, Email.Status.QUEUED)
+
+
+def test_emails_queued_while_their_job_waits_share_it_up_to_a_batch():
+    first = [_queue(to=f"p{n}@example.com") for n in range(BATCH)]
+    later = _queue(to="late@example.com")
+    assert {email.job_id for email in first} == {first[0].job_id}
+    assert later.job_id != first[0].job_id
+    assert ProcrastinateJob.objects.count() == 2
+
+
+def test_a_job_a_worker_has_started_takes_no_more_emails():
+    first = _queue()
+    ProcrastinateJob.objects.filter(pk=first.job_id).update(status="doing")
+    assert _queue().job_id != first.job_id
+
+
+def test_a_job_rolled_back_with_its_change_is_not_reused():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _queue()
+        raise RuntimeError("the change failed")
+    email = _queue()
+    assert ProcrastinateJob.objects.filter(pk=email.job_id).exists()
 
 
 def test_a_change_that_rolls_back_queues_nothing():
@@ -49,8 +68,8 @@ def test_a_change_that_rolls_back_queues_nothing():
 
 def test_a_queued_email_is_delivered_once():
     email = _queue()
-    email_deliver(email.pk, last_try=False)
-    email_deliver(email.pk, last_try=False)
+    job_deliver(email.job_id, last_try=False)
+    job_deliver(email.job_id, last_try=False)
     assert len(django_mail.outbox) == 1
     sent = django_mail.outbox[0]
     assert sent.to == ["sam@example.com"]
@@ -77,21 +96,37 @@ def mail_server_down(settings):
 
 
 def test_a_failed_send_stays_queued_for_the_next_try_then_shows_as_failed(mail_server_down):
-    email = _queue()
+    email, second = _queue(), _queue(to="kim@example.com")
     with pytest.raises(DeliveryFailed):
-        email_deliver(email.pk, last_try=False)
-    email.refresh_from_db()
-    assert (email.status, email.attempts) == ("queued", 1)
-    assert "ConnectionRefusedError" in email.last_error
+        job_deliver(email.job_id, last_try=False)
+    for each in (email, second):
+        each.refresh_from_db()
+        assert (each.status, each.attempts) == ("queued", 1)
+        assert "ConnectionRefusedError" in each.last_error
     with pytest.raises(DeliveryFailed):
-        email_deliver(email.pk, last_try=True)
-    email.refresh_from_db()
-    assert (email.status, email.attempts) == ("failed", 2)
+        job_deliver(email.job_id, last_try=True)
+    for each in (email, second):
+        each.refresh_from_db()
+        assert (each.status, each.attempts) == ("failed", 2)
+
+
+def test_an_address_the_server_refuses_fails_alone_and_the_batch_goes_on(smtp, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    smtp.inbox.refuse("nobody@example.com")
+    refused, delivered = _queue(to="nobody@example.com"), _queue(to="kim@example.com")
+    with pytest.raises(DeliveryFailed):
+        job_deliver(refused.job_id, last_try=False)
+    refused.refresh_from_db()
+    delivered.refresh_from_db()
+    assert (refused.status, delivered.status) == ("queued", "sent")
+    assert "SMTPRecipientsRefused" in refused.last_error
+    assert smtp.inbox.wait_for("kim@example.com", 1)
 
 
 def test_retries_double_from_a_minute_to_an_hour_apart_for_a_day():
     waits = []
-    while (wait := retry_wait(len(waits))) is not None:
+    while (wait := retry_wait(len(waits), setting=RETRY)) is not None:
         waits.append(wait)
     assert waits[:7] == [60, 120, 240, 480, 960, 1920, 3600]
     assert set(waits[7:]) == {3600}
@@ -101,8 +136,9 @@ def test_retries_double_from_a_minute_to_an_hour_apart_for_a_day():
 def test_send_again_queues_a_failed_email_and_refuses_any_other():
     failed = EmailFactory(failed=True)
     email_resend(email=failed)
+    failed.refresh_from_db()
     assert (failed.status, failed.last_error) == ("queued", "")
-    assert ProcrastinateJob.objects.filter(args={"email_id": failed.pk}).exists()
+    assert ProcrastinateJob.objects.filter(pk=failed.job_id, status="todo").exists()
     with pytest.raises(NotFailed):
         email_resend(email=EmailFactory(status=Email.Status.SENT))
 
@@ -149,7 +185,7 @@ def test_password_reset_goes_through_the_queue_and_its_link_is_never_shown(clien
     assert email.private and email.event == "Password reset"
     shown = lead_client.get(email.get_absolute_url()).content.decode()
     assert "/accounts/reset/" not in shown and "secret link" in shown
-    email_deliver(email.pk, last_try=False)
+    job_deliver(email.job_id, last_try=False)
     link = next(
         line for line in django_mail.outbox[0].body.splitlines() if "/accounts/reset/" in line
     )

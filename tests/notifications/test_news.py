@@ -14,7 +14,7 @@ from backlog import services
 from backlog.models import Status
 from capacity.services import task_plan
 from mail.models import Email
-from mail.tasks import email_deliver
+from mail.tasks import job_deliver
 from mopsboard.weeks import week_of
 from notifications.models import News, Notification
 from notifications.services import digests_send, person_token
@@ -199,7 +199,7 @@ def test_every_email_has_one_click_unsubscribe(request_in_triage, requester):
         task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
     )
     email = Email.objects.get()
-    email_deliver(email.pk, last_try=False)
+    job_deliver(email.job_id, last_try=False)
     headers = django_mail.outbox[0].extra_headers
     unsubscribe = reverse("notifications:unsubscribe", args=[person_token(requester)])
     assert headers["List-Unsubscribe"] == f"<http://127.0.0.1:8000{unsubscribe}>"

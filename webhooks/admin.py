@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from webhooks.models import Delivery, Endpoint
+
+
+@admin.register(Endpoint)
+class EndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "description", "disabled_at", "consecutive_failures", "created_at"]
+    # The secret is shown once, on the Webhooks page; not here.
+    exclude = ["secret"]
+    readonly_fields = ["consecutive_failures", "created_by", "created_at"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "endpoint", "status", "attempts", "response_status", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = [field.name for field in Delivery._meta.fields]

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+
+    def ready(self):
+        from backlog.signals import task_changed
+        from capacity.signals import review_recorded
+        from webhooks.services import review_events_queue, task_events_queue
+
+        def task_events(sender, signal, *, task, changes, **change):
+            task_events_queue(task=task, changes=changes)
+
+        def review_event(sender, signal, *, review, **recorded):
+            review_events_queue(review=review)
+
+        # Both are sent inside the change's transaction: a delivery is queued with the
+        # change, and a rolled-back change sends nothing.
+        task_changed.connect(task_events, weak=False, dispatch_uid="webhooks.task_events")
+        review_recorded.connect(review_event, weak=False, dispatch_uid="webhooks.review_event")

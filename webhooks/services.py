@@ -1,0 +1,141 @@
+"""Writes to webhooks: endpoints made, enabled, disabled and deleted by the lead, and the
+deliveries queued for each event (inside the change's own transaction)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from api.schemas import represented, site_url, tasks_data
+from backlog.models import Task
+from mopsboard.errors import Conflict
+from webhooks.models import TEST_EVENT, Delivery, Endpoint, Event, new_webhook_id
+from webhooks.tasks import deliver
+
+
+class EndpointDisabled(Conflict):
+    def __init__(self, endpoint: Endpoint):
+        super().__init__(f"{endpoint} is disabled: enable it first.")
+
+
+class StillPending(Conflict):
+    def __init__(self, delivery: Delivery):
+        super().__init__(f"This {delivery.event} delivery is still being tried.")
+
+
+def endpoint_create(*, url: str, description: str, events: list[str], by) -> Endpoint:
+    """A new endpoint with a new secret; the caller shows the secret once.
+    The URL has been checked by the form (webhooks.addresses), and is again at each try."""
+    return Endpoint.objects.create(url=url, description=description, events=events, created_by=by)
+
+
+def endpoint_disable(*, endpoint: Endpoint, by) -> Endpoint:
+    """Stop sending to it; what is still being tried fails at its next try."""
+    Endpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
+        disabled_at=timezone.now(), disabled_reason=f"Disabled by {by.get_username()}."
+    )
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def endpoint_enable(*, endpoint: Endpoint, by) -> Endpoint:
+    """Send to it again, its count of failures started over; failed deliveries stay failed
+    until someone sends them again."""
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        disabled_at=None, disabled_reason="", consecutive_failures=0
+    )
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def endpoint_delete(*, endpoint: Endpoint, by) -> None:
+    """The endpoint and its delivery log, gone; a try still queued finds nothing to send."""
+    endpoint.delete()
+
+
+def _queue(sends: list[tuple[str, Endpoint]], data: dict, *, at) -> list[Delivery]:
+    """One delivery per (event, endpoint); one webhook-id per event, whichever endpoint
+    it goes to. Written, and its job queued, in the caller's transaction."""
+    ids = {event: new_webhook_id() for event, _ in sends}
+    with transaction.atomic():
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    endpoint=endpoint,
+                    event=event,
+                    webhook_id=ids[event],
+                    payload=_payload(event, data, at=at),
+                )
+                for event, endpoint in sends
+            ]
+        )
+        deliver.batch_defer(*({"delivery_id": delivery.pk} for delivery in deliveries))
+    return deliveries
+
+
+def _payload(event: str, data: dict, *, at) -> dict:
+    """{"type", "timestamp", "data"}, as JSON would read it back (dates as ISO strings)."""
+    payload = {"type": event, "timestamp": at, "data": data}
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def task_events_queue(*, task: Task, changes: list[str]) -> list[Delivery]:
+    """Queue a delivery of each change to every enabled endpoint that chose it, with the
+    task as the API represents it (api.schemas.tasks_data), read in this transaction."""
+    endpoints = list(Endpoint.objects.listening(changes).only("pk", "events"))
+    if not endpoints:
+        return []
+    (data,) = tasks_data(list(represented(Task.objects.filter(pk=task.pk))))
+    sends = [(event, e) for event in changes for e in endpoints if event in e.events]
+    return _queue(sends, data, at=timezone.now())
+
+
+def review_data(review) -> dict:
+    """What a review.recorded event carries: the review's id and page, the day it was held,
+    who came and what was decided. The figures stay on its page."""
+    return {
+        "id": review.pk,
+        "url": site_url(review.get_absolute_url()),
+        "held_on": review.held_on,
+        "attendees": [
+            {"id": person.pk, "name": person.name}
+            for person in review.attendees.order_by("name", "pk")
+        ],
+        "decisions": review.decisions,
+    }
+
+
+def review_events_queue(*, review) -> list[Delivery]:
+    endpoints = list(Endpoint.objects.listening([Event.REVIEW_RECORDED]).only("pk"))
+    if not endpoints:
+        return []
+    sends = [(Event.REVIEW_RECORDED.value, endpoint) for endpoint in endpoints]
+    return _queue(sends, review_data(review), at=timezone.now())
+
+
+def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery:
+    """A `webhook.test` event to one endpoint, to see it answer."""
+    if not endpoint.enabled:
+        raise EndpointDisabled(endpoint)
+    data = {
+        "endpoint": {"id": endpoint.pk, "url": endpoint.url},
+        "message": f"A test from mopsboard, sent by {by.get_username()}.",
+    }
+    (delivery,) = _queue([(TEST_EVENT, endpoint)], data, at=timezone.now())
+    return delivery
+
+
+def delivery_resend(*, delivery: Delivery, by) -> Delivery:
+    """A delivery, failed or delivered, queued again with its own webhook-id and payload
+    (a receiver that keeps ids drops it as a repeat); its retries start over."""
+    if not delivery.endpoint.enabled:
+        raise EndpointDisabled(delivery.endpoint)
+    with transaction.atomic():
+        if not Delivery.objects.filter(
+            pk=delivery.pk, status__in=[Delivery.Status.FAILED, Delivery.Status.DELIVERED]
+        ).update(status=Delivery.Status.PENDING, last_error=""):
+            raise StillPending(delivery)
+        deliver.defer(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery

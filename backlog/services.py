@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, scores_for_quadrant
-from backlog.signals import send_task_changed
+from backlog.signals import send_task_changed, tasks_created
 from mopsboard.errors import Conflict, NotFound
 from mopsboard.history import history_context
 
@@ -50,7 +50,7 @@ def task_create(*, by, via: str, history: dict | None = None, **fields) -> Task:
 
 def tasks_create(*, tasks: list[dict], by, via: str, history: dict | None = None) -> list[Task]:
     """Many new tasks in one INSERT (an import), each recorded in the history as made by
-    `by` through `via`, each told to the apps above as task_create tells one.
+    `by` through `via`, told to the apps above in one `tasks_created` signal.
 
     A task may come with the status its work has reached, and the week, return date or
     reason that goes with it; without one it starts where task_create would start it. As
@@ -64,8 +64,7 @@ def tasks_create(*, tasks: list[dict], by, via: str, history: dict | None = None
         rows.append(Task(**{**fields, "status": status, **_leftovers_cleared(status)}))
     with transaction.atomic(), history_context(by, via=via, **(history or {})):
         made = Task.objects.bulk_create(rows)
-        for task in made:
-            send_task_changed(task=task, before=None, by=by, via=via)
+        tasks_created.send(sender=Task, tasks=made, by=by, via=via)
     return made
 
 

@@ -6,6 +6,10 @@ receiver writes (a queued email) commits or rolls back with it. Arguments:
 `task` (as it is now), `before` (as it was; None when just created), `changes` (a list
 of Change), `by` (the user, None for the system) and `via` (the door); a RACI change
 adds `person` and `role` (the role they now hold, "" for none).
+
+`tasks_created` is sent once for tasks made together (an import's batch), inside the
+same transaction, in place of a `task_changed` for each: a receiver reads what it needs
+for all of them at once. Arguments: `tasks`, `by`, `via`.
 """
 
 from django.db import models
@@ -14,6 +18,7 @@ from django.dispatch import Signal
 from backlog.models import Status
 
 task_changed = Signal()
+tasks_created = Signal()
 
 
 class Change(models.TextChoices):

@@ -5,12 +5,15 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
 
     def ready(self):
-        from backlog.signals import task_changed
+        from backlog.signals import Change, task_changed, tasks_created
         from capacity.signals import review_recorded
         from webhooks.services import review_events_queue, task_events_queue
 
         def task_events(sender, signal, *, task, changes, **change):
-            task_events_queue(task=task, changes=changes)
+            task_events_queue(tasks=[task], changes=changes)
+
+        def tasks_made(sender, signal, *, tasks, **made):
+            task_events_queue(tasks=tasks, changes=[Change.CREATED])
 
         def review_event(sender, signal, *, review, **recorded):
             review_events_queue(review=review)
@@ -18,4 +21,5 @@ class WebhooksConfig(AppConfig):
         # Both are sent inside the change's transaction: a delivery is queued with the
         # change, and a rolled-back change sends nothing.
         task_changed.connect(task_events, weak=False, dispatch_uid="webhooks.task_events")
+        tasks_created.connect(tasks_made, weak=False, dispatch_uid="webhooks.tasks_made")
         review_recorded.connect(review_event, weak=False, dispatch_uid="webhooks.review_event")

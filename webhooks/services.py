@@ -54,22 +54,24 @@ def endpoint_delete(*, endpoint: Endpoint, by) -> None:
     endpoint.delete()
 
 
-def _queue(sends: list[tuple[str, Endpoint]], data: dict, *, at) -> list[Delivery]:
-    """One delivery per (event, endpoint); one webhook-id per event, whichever endpoint
-    it goes to. Written, and its job queued, in the caller's transaction."""
-    ids = {event: new_webhook_id() for event, _ in sends}
-    with transaction.atomic():
-        deliveries = Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    endpoint=endpoint,
-                    event=event,
-                    webhook_id=ids[event],
-                    payload=_payload(event, data, at=at),
-                )
-                for event, endpoint in sends
-            ]
+def _queue(sends: list[tuple[str, Endpoint, dict]], *, at) -> list[Delivery]:
+    """One delivery per (event, endpoint, data); one webhook-id per event about one thing,
+    whichever endpoint it goes to. Written, and its jobs queued, in the caller's
+    transaction."""
+    ids = {}
+    deliveries = []
+    for event, endpoint, data in sends:
+        webhook_id = ids.setdefault((event, id(data)), new_webhook_id())
+        deliveries.append(
+            Delivery(
+                endpoint=endpoint,
+                event=event,
+                webhook_id=webhook_id,
+                payload=_payload(event, data, at=at),
+            )
         )
+    with transaction.atomic():
+        deliveries = Delivery.objects.bulk_create(deliveries)
         deliver.batch_defer(*({"delivery_id": delivery.pk} for delivery in deliveries))
     return deliveries
 
@@ -80,15 +82,22 @@ def _payload(event: str, data: dict, *, at) -> dict:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 
-def task_events_queue(*, task: Task, changes: list[str]) -> list[Delivery]:
-    """Queue a delivery of each change to every enabled endpoint that chose it, with the
-    task as the API represents it (api.schemas.tasks_data), read in this transaction."""
+def task_events_queue(*, tasks: list[Task], changes: list[str]) -> list[Delivery]:
+    """Queue a delivery of each change to each task to every enabled endpoint that chose
+    it, with the task as the API represents it (api.schemas.tasks_data), read in this
+    transaction: one query for the endpoints, two for the tasks however many they are."""
     endpoints = list(Endpoint.objects.listening(changes).only("pk", "events"))
     if not endpoints:
         return []
-    (data,) = tasks_data(list(represented(Task.objects.filter(pk=task.pk))))
-    sends = [(event, e) for event in changes for e in endpoints if event in e.events]
-    return _queue(sends, data, at=timezone.now())
+    data = tasks_data(list(represented(Task.objects.filter(pk__in=[t.pk for t in tasks]))))
+    sends = [
+        (event, endpoint, task)
+        for task in data
+        for event in changes
+        for endpoint in endpoints
+        if event in endpoint.events
+    ]
+    return _queue(sends, at=timezone.now())
 
 
 def review_data(review) -> dict:
@@ -110,8 +119,9 @@ def review_events_queue(*, review) -> list[Delivery]:
     endpoints = list(Endpoint.objects.listening([Event.REVIEW_RECORDED]).only("pk"))
     if not endpoints:
         return []
-    sends = [(Event.REVIEW_RECORDED.value, endpoint) for endpoint in endpoints]
-    return _queue(sends, review_data(review), at=timezone.now())
+    data = review_data(review)
+    sends = [(Event.REVIEW_RECORDED.value, endpoint, data) for endpoint in endpoints]
+    return _queue(sends, at=timezone.now())
 
 
 def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery:
@@ -122,7 +132,7 @@ def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery:
         "endpoint": {"id": endpoint.pk, "url": endpoint.url},
         "message": f"A test from mopsboard, sent by {by.get_username()}.",
     }
-    (delivery,) = _queue([(TEST_EVENT, endpoint)], data, at=timezone.now())
+    (delivery,) = _queue([(TEST_EVENT, endpoint, data)], at=timezone.now())
     return delivery
 
 

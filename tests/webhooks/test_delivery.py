@@ -14,7 +14,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from api.schemas import represented, tasks_data
 from backlog.models import Quadrant, Task
-from backlog.services import task_create, task_decline, task_move_to_quadrant
+from backlog.services import task_create, task_decline, task_move_to_quadrant, tasks_create
 from capacity.services import review_record
 from mail.models import Email
 from mopsboard.retry import ForADay, retry_wait
@@ -60,6 +60,19 @@ def test_each_change_is_queued_with_its_job_in_the_same_transaction(endpoint, le
     assert delivery.payload["data"]["quadrant"] == "quick-win"
     assert set(delivery.payload["data"]) == set(expected)
     assert set(delivery.payload) == {"type", "timestamp", "data"}
+
+
+def test_tasks_made_together_are_each_told_in_a_constant_number_of_queries(
+    endpoint, lead, django_assert_max_num_queries
+):
+    rows = [{"title": f"Imported request {n}", "impact": 4, "effort": 2} for n in range(30)]
+    # 30 tasks, each told to the endpoint: the same queries as one.
+    with django_assert_max_num_queries(10):
+        made = tasks_create(tasks=rows, by=lead, via="import")
+    deliveries = Delivery.objects.filter(event="task.created")
+    assert sorted(d.payload["data"]["id"] for d in deliveries) == sorted(t.pk for t in made)
+    assert len({d.webhook_id for d in deliveries}) == 30
+    assert ProcrastinateJob.objects.filter(task_name="webhooks.tasks.deliver").count() == 30
 
 
 def test_a_change_that_rolls_back_sends_nothing(endpoint, lead):

@@ -88,6 +88,27 @@ def tasks_data(tasks: list) -> list[dict]:
     RACI. Plain values, not objects: the RACI's rows are read as tuples, and the answer is
     built here rather than read attribute by attribute by the schema, so a page of 50 tasks
     costs a fraction of the time to answer."""
+    raci = _raci_of(tasks)
+    return [
+        _task_data(task, raci[task.pk], task.requester_name, task.category_name) for task in tasks
+    ]
+
+
+def task_data(task) -> dict:
+    """One task as TaskOut has it, read with select_related("requester", "category") as
+    the backlog's services give back a task they changed: answering a write costs the
+    RACI's query, not another read of the task."""
+    requester, category = task.requester, task.category
+    return _task_data(
+        task,
+        _raci_of([task])[task.pk],
+        requester and requester.name,
+        category and category.name,
+    )
+
+
+def _raci_of(tasks: list) -> dict[int, list[dict]]:
+    """The RACI of each task, by task id, in one query."""
     raci = defaultdict(list)
     for task_id, person_id, name, role in (
         Assignment.objects.filter(task__in=tasks)
@@ -95,18 +116,18 @@ def tasks_data(tasks: list) -> list[dict]:
         .values_list("task_id", "person_id", "person__name", "role")
     ):
         raci[task_id].append({"person": {"id": person_id, "name": name}, "role": role})
-    return [_task_data(task, raci[task.pk]) for task in tasks]
+    return raci
 
 
-def _task_data(task, raci: list[dict]) -> dict:
+def _task_data(task, raci: list[dict], requester_name, category_name) -> dict:
     quadrant, estimate, week = task.quadrant, task.estimate, task.planned_week
     return {
         "id": task.pk,
         "url": site_url(task.get_absolute_url()),
         "title": task.title,
         "description": task.description,
-        "requester": task.requester_id and {"id": task.requester_id, "name": task.requester_name},
-        "category": task.category_id and {"id": task.category_id, "name": task.category_name},
+        "requester": task.requester_id and {"id": task.requester_id, "name": requester_name},
+        "category": task.category_id and {"id": task.category_id, "name": category_name},
         "created_at": task.created_at,
         "updated_at": task.updated_at,
         "due_date": task.due_date,

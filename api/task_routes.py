@@ -25,6 +25,7 @@ from api.schemas import (
     etag,
     raci_data,
     represented,
+    task_data,
     tasks_data,
 )
 from backlog import services
@@ -70,6 +71,13 @@ def _answer(response: HttpResponse, task: Task) -> dict:
     task = _task(task.pk)
     response["ETag"] = etag(task)
     return tasks_data([task])[0]
+
+
+def _changed_answer(response: HttpResponse, task: Task) -> dict:
+    """The task as a backlog service changed it and read it back in its transaction (with
+    its requester and category), with its ETag: not read a third time."""
+    response["ETag"] = etag(task)
+    return task_data(task)
 
 
 class TaskPages(CursorPagination):
@@ -168,7 +176,7 @@ def update_task(
         raise form_problem(form)
     changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
     task = services.task_edit(task=task, version=version, by=request.user, via="api", **changes)
-    return _answer(response, task)
+    return _changed_answer(response, task)
 
 
 def _action_endpoint(name: str, summary: str) -> None:
@@ -192,7 +200,7 @@ def _action_endpoint(name: str, summary: str) -> None:
             raise outcome.refusal
         if not outcome.done:
             raise form_problem(outcome.form)
-        return _answer(response, outcome.task)
+        return _changed_answer(response, outcome.task)
 
     router.post(
         f"/tasks/{{task_id}}/{name}",

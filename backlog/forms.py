@@ -81,6 +81,16 @@ class TaskForm(forms.ModelForm):
 class TaskEditForm(TaskForm):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
+    # What this form's fields check already, and the model's validation would check again
+    # at a query each, on every save of the task page and every API edit: the requester
+    # and category exist (their fields read them), the scores are 1 to 5, both or neither
+    # (the score fields and TaskForm.clean), the estimate is positive (its field). The
+    # status is not edited here, so no check constraint is left to fail.
+    CHECKED_BY_THE_FORM = {"requester", "category", "impact", "effort", "estimate_hours"}
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | self.CHECKED_BY_THE_FORM
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.impact is not None and cleaned.get("impact") is None:

@@ -96,7 +96,7 @@ MIDDLEWARE = [
 # address for a while (AXES_* below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mopsboard.permissions.PermissionsBackend",
 ]
 
 ROOT_URLCONF = "mopsboard.urls"

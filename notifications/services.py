@@ -74,7 +74,7 @@ def task_news_tell(*, task, before, changes, by, via: str, **details) -> None:
     at_once = (
         Notification.objects.for_digest()
         .filter(task=task, key__in=keys.values(), person__notify=Person.Notify.AT_ONCE)
-        .select_related("person", "task")
+        .select_related("person")
         .order_by("person", "id")
     )
     for person, news in itertools.groupby(at_once, key=lambda n: n.person):
@@ -107,7 +107,8 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
     unsubscribe = settings.MOPSBOARD_SITE_URL + reverse("notifications:unsubscribe", args=[token])
     tasks = {}
     for item in news:
-        tasks.setdefault(item.task, []).append(item)
+        # An email about one change is about its `task`: its news are not read with theirs.
+        tasks.setdefault(task or item.task, []).append(item)
     if task is not None:
         subject = f"{task.title}: {', '.join(n.get_news_display().lower() for n in news)}"
         event = news[0].get_news_display()

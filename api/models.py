@@ -6,6 +6,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from mopsboard.permissions import permission_names
+
 # Recognisable in a leaked file or a secret scanner's rules.
 TOKEN_PREFIX = "mops_"  # nosec B105 # the public prefix of every token, not a secret
 
@@ -31,13 +33,19 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
     def holding(self, key: str):
-        """The live token `key` opens, with its user, if the user may still sign in."""
-        return (
+        """The live token `key` opens, with its user and the user's permissions, if the
+        user may still sign in."""
+        token = (
             self.live()
             .filter(digest=token_digest(key), user__is_active=True)
             .select_related("user")
+            .annotate(permission_names=permission_names("user_id"))
             .first()
         )
+        if token is not None:
+            # Where mopsboard.permissions.PermissionsBackend reads them.
+            token.user.permission_names = token.permission_names
+        return token
 
 
 class ApiToken(models.Model):

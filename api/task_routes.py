@@ -63,7 +63,10 @@ IF_MATCH = Header(
 
 
 def _task(task_id: int) -> Task:
-    return get_object_or_404(represented(Task.objects.all()), pk=task_id)
+    """The task, with its requester and category as a write needs them (task_data)."""
+    return get_object_or_404(
+        represented(Task.objects.select_related("requester", "category")), pk=task_id
+    )
 
 
 def _answer(response: HttpResponse, task: Task) -> dict:
@@ -169,9 +172,11 @@ def update_task(
     require(request, "backlog.change_task")
     task = _task(task_id)
     version = _version(task, if_match)
-    data = {**model_to_dict(task, fields=TaskForm.Meta.fields), **form_data(payload)}
+    sent = form_data(payload)
+    data = {**model_to_dict(task, fields=TaskForm.Meta.fields), **sent}
     # The form writes cleaned values onto its instance: a copy keeps `task` as stored.
     form = TaskEditForm({**data, "version": version}, instance=copy.copy(task))
+    form.check_only(sent)
     if not form.is_valid():
         raise form_problem(form)
     changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}

@@ -33,6 +33,9 @@ class VersionedForm(forms.Form):
         self.task = task
 
 
+SCORE_PAIR = {"impact", "effort"}
+
+
 class TaskForm(forms.ModelForm):
     """Create or edit a request. Scores are optional: an unscored request goes to triage."""
 
@@ -91,9 +94,20 @@ class TaskEditForm(TaskForm):
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | self.CHECKED_BY_THE_FORM
 
+    def check_only(self, names) -> None:
+        """Check and change only the fields `names` (an API PATCH sends only what changes);
+        the stored values of the rest were checked when they were written. The scores go
+        together, as TaskForm.clean reads both."""
+        keep = {*names, "version"}
+        if keep & SCORE_PAIR:
+            keep |= SCORE_PAIR
+        for name in set(self.fields) - keep:
+            del self.fields[name]
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.impact is not None and cleaned.get("impact") is None:
+        scored = self.instance.impact is not None
+        if scored and "impact" in self.fields and cleaned.get("impact") is None:
             raise ValidationError("A scored task keeps its scores: change them, don't clear them.")
         return cleaned
 
@@ -160,7 +174,8 @@ class TaskChoiceForm(forms.Form):
     action's own fields (see backlog.actions)."""
 
     task = forms.ModelChoiceField(
-        queryset=Task.objects.all(),
+        # As the services give a changed task back, and the answers show it.
+        queryset=Task.objects.select_related("requester", "category"),
         error_messages={
             "required": "Pick the task to act on.",
             "invalid_choice": "That task no longer exists.",

@@ -4,10 +4,12 @@ through which door (`via`: board, triage, task, review, ...).
 Planning a task into a week lives in capacity.services, beside the load it checks.
 """
 
+import copy
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DecimalField, F
 from django.utils import timezone
 
 from backlog.models import Quadrant, Status, Task, scores_for_quadrant
@@ -76,11 +78,18 @@ def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
     """
     if "status" in changes:
         changes = {**_leftovers_cleared(changes["status"]), **changes}
+    now = timezone.now()
     with transaction.atomic(), history_context(by, via=via):
         written = Task.objects.filter(pk=task.pk, version=version).update(
-            **changes, version=F("version") + 1, updated_at=timezone.now()
+            **changes, version=F("version") + 1, updated_at=now
         )
-        current = Task.objects.select_related("requester", "category").filter(pk=task.pk).first()
+        if written and task.version == version:
+            # Every write bumps the version, so the row was `task` until this UPDATE.
+            current = _as_written(task, changes, now=now)
+        else:
+            current = (
+                Task.objects.select_related("requester", "category").filter(pk=task.pk).first()
+            )
         if written:
             send_task_changed(task=current, before=task, by=by, via=via)
     if current is None:
@@ -88,6 +97,20 @@ def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
     if not written:
         raise StaleEdit(current)
     return current
+
+
+def _as_written(task: Task, changes: dict, *, now: datetime.datetime) -> Task:
+    """`task` as one UPDATE of `changes` leaves it, without reading it again."""
+    written = copy.copy(task)
+    for name, value in changes.items():
+        field = Task._meta.get_field(name)
+        if isinstance(field, DecimalField) and value is not None:
+            # As the column gives it back: 4 hours written to numeric(6, 1) reads 4.0.
+            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        setattr(written, name, value)
+    written.version = task.version + 1
+    written.updated_at = now
+    return written
 
 
 def _leftovers_cleared(status: Status) -> dict:

@@ -159,3 +159,33 @@ def test_return_deferred_command_reports_how_many_came_back():
     out = StringIO()
     call_command("return_deferred", stdout=out)
     assert out.getvalue().strip() == "1 deferred task back in triage."
+
+
+def test_a_changed_task_is_given_back_as_stored_without_reading_it_again(
+    django_assert_num_queries,
+):
+    from decimal import Decimal
+
+    from tests.factories import CategoryFactory, PersonFactory
+
+    task = Task.objects.select_related("requester", "category").get(pk=TaskFactory().pk)
+    requester, category = PersonFactory(name="Dana"), CategoryFactory(name="Events")
+    # The UPDATE, in a savepoint inside the test's transaction: no read of the task.
+    with django_assert_num_queries(3):
+        changed = services.task_edit(
+            task=task,
+            version=task.version,
+            by=None,
+            via="task",
+            title="Webinar <b>page</b>",
+            requester=requester,
+            category=category,
+            estimate_hours=Decimal("4"),
+            due_date=datetime.date(2027, 1, 15),
+        )
+    stored = Task.objects.select_related("requester", "category").get(pk=task.pk)
+    fields = [field.attname for field in Task._meta.concrete_fields]
+    assert [getattr(changed, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert str(changed.estimate_hours) == str(stored.estimate_hours) == "4.0"
+    assert (changed.requester.name, changed.category.name) == ("Dana", "Events")
+    assert task.title != changed.title and task.version == changed.version - 1

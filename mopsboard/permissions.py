@@ -8,32 +8,40 @@ or with an API token), rather than in queries of their own.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.contrib.auth.models import Permission
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import F, Func, TextField
 
-
-def permission_names(user_id: str = "pk") -> ArraySubquery:
-    """Every "app_label.codename" held, directly or through a group, by the user whose id
-    is the outer query's `user_id` column: annotate the user's query with it."""
-    user = OuterRef(OuterRef(user_id))
-    direct = get_user_model().user_permissions.through.objects.filter(user_id=user)
-    via_groups = Group.permissions.through.objects.filter(group__user=user)
-    return ArraySubquery(
-        Permission.objects.filter(
-            Q(pk__in=direct.values("permission_id")) | Q(pk__in=via_groups.values("permission_id"))
+# Written out rather than built with the ORM: the query that reads the person (every
+# request) carries it, and compiling the ORM's nested subqueries cost more than running them.
+PERMISSION_NAMES = """
+    ARRAY(
+        SELECT content_type.app_label || '.' || permission.codename
+        FROM auth_permission permission
+        JOIN django_content_type content_type ON content_type.id = permission.content_type_id
+        WHERE permission.id IN (
+            SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %(expressions)s
+        ) OR permission.id IN (
+            SELECT role.permission_id
+            FROM auth_group_permissions role
+            JOIN auth_user_groups membership ON membership.group_id = role.group_id
+            WHERE membership.user_id = %(expressions)s
         )
-        .order_by()
-        .values(dotted=Concat("content_type__app_label", Value("."), "codename"))
     )
+"""
+
+
+def permission_names(user_id: str) -> Func:
+    """Every "app_label.codename" held, directly or through a group (a role), by the user
+    whose id is the field `user_id` of the query it annotates."""
+    return Func(F(user_id), template=PERMISSION_NAMES, output_field=ArrayField(TextField()))
 
 
 class PermissionsBackend(ModelBackend):
     def get_user(self, user_id):
         user = (
             get_user_model()
-            ._default_manager.annotate(permission_names=permission_names())
+            ._default_manager.annotate(permission_names=permission_names("pk"))
             .filter(pk=user_id)
             .first()
         )
@@ -59,7 +67,7 @@ class PermissionsBackend(ModelBackend):
                 names = set(
                     get_user_model()
                     ._default_manager.filter(pk=user_obj.pk)
-                    .values_list(permission_names(), flat=True)
+                    .values_list(permission_names("pk"), flat=True)
                     .get()
                 )
             user_obj._perm_cache = names

@@ -19,7 +19,7 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 install: $(BIN)/.installed
 
 ## Serve the app with demo data on http://$(HOST):$(PORT), and one worker for the
-## task queue (email, scheduled jobs) beside it; Ctrl-C stops both.
+## task queue (notifications, email, scheduled jobs) beside it; Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
@@ -28,7 +28,7 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## One worker for the task queue: email delivery, retries and the daily jobs. Run as
+## One worker for the task queue: notifications, email delivery, retries and the daily jobs. Run as
 ## many as you like against one database, each as its own process.
 worker: install
 	$(BIN)/python manage.py procrastinate worker

@@ -2,7 +2,7 @@
 (notifications now, webhooks later) without the backlog importing them.
 
 `task_changed` is sent inside the transaction that made the change, so whatever a
-receiver writes (a queued email) commits or rolls back with it. Arguments:
+receiver writes (a queued job) commits or rolls back with it. Arguments:
 `task` (as it is now), `before` (as it was; None when just created), `changes` (a list
 of Change), `by` (the user, None for the system) and `via` (the door); a RACI change
 adds `person` and `role` (the role they now hold, "" for none).

@@ -9,7 +9,7 @@ BOARD, TRIAGE, SCATTER, SCORING, FLOOR, ADMIN = (
     "board",
     "triage inbox",
     "scatter",
-    "scoring POST + email",
+    "scoring POST + notification",
     "floor (login page)",
     "admin changelist",
 )
@@ -57,7 +57,7 @@ class Result:
     queries: int | None = None
     error: str | None = None
     # What else the bench checked about the endpoint's requests (the scoring POST's
-    # queued emails), printed under its row.
+    # queued tell jobs and their emails), printed under its row.
     note: str | None = None
     # This endpoint's time over the floor's, at the same size.
     median_x_floor: float | None = None
@@ -140,14 +140,14 @@ def check_targets(
     imported: ImportRun | None = None,
 ) -> list[Target]:
     # A row with an error is not judged, even when it was timed: the scoring POST's row
-    # has one when its requests did not queue an email each.
+    # has one when its requests did not queue a tell job each, or the jobs an email each.
     p95 = {(r.endpoint, r.size): r.p95_ms for r in results if r.p95_ms is not None and not r.error}
     sizes = sorted({r.size for r in results})
     targets = []
     for size in sizes:
         scoring = p95.get((SCORING, size))
         targets.append(
-            _at_most(f"scoring POST (+ email queued) p95 ≤ 25 ms at {size:,}", scoring, 25)
+            _at_most(f"scoring POST (+ notification queued) p95 ≤ 25 ms at {size:,}", scoring, 25)
         )
     targets.append(_at_most("board p95 ≤ 50 ms at 10,000", p95.get((BOARD, 10_000)), 50))
     small, large = p95.get((BOARD, 1_000)), p95.get((BOARD, 100_000))
@@ -244,17 +244,18 @@ def _at_most(name: str, value: float | None, limit: float | None) -> Target:
 
 
 def table(results: list[Result]) -> str:
+    width = max(len(endpoint) for endpoint in ENDPOINTS) + 2
     lines = [
-        f"{'endpoint':<22}{'tasks':>9}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'n':>6}"
+        f"{'endpoint':<{width}}{'tasks':>9}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'n':>6}"
         f"{'x floor median':>16}{'x floor p95':>13}",
-        "-" * 95,
+        "-" * (width + 73),
     ]
     for endpoint in ENDPOINTS:
         for r in sorted((r for r in results if r.endpoint == endpoint), key=lambda r: r.size):
             if r.error:
-                lines.append(f"{endpoint:<22}{r.size:>9,}  error: {r.error}")
+                lines.append(f"{endpoint:<{width}}{r.size:>9,}  error: {r.error}")
                 if r.note:
-                    lines.append(f"{'':<31}  {r.note}")
+                    lines.append(f"{'':<{width + 9}}  {r.note}")
                 continue
             queries = "-" if r.queries is None else str(r.queries)
             ratios = (
@@ -263,11 +264,11 @@ def table(results: list[Result]) -> str:
                 else f"{'-':>16}{'-':>13}"
             )
             lines.append(
-                f"{endpoint:<22}{r.size:>9,}{r.median_ms:>11.1f}{r.p95_ms:>9.1f}"
+                f"{endpoint:<{width}}{r.size:>9,}{r.median_ms:>11.1f}{r.p95_ms:>9.1f}"
                 f"{queries:>9}{r.samples:>6}{ratios}"
             )
             if r.note:
-                lines.append(f"{'':<31}  {r.note}")
+                lines.append(f"{'':<{width + 9}}  {r.note}")
     return "\n".join(lines)
 
 

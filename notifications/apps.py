@@ -6,11 +6,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from backlog.signals import task_changed
-        from notifications.services import task_news_tell
+        from notifications.tasks import news_queue
 
         def tell(sender, signal, **change):
-            task_news_tell(**change)
+            news_queue(**change)
 
         # The backlog, capacity and RACI services send this inside their transaction, so
-        # the news and its email commit or roll back with the change.
+        # the job that tells the news commits or rolls back with the change.
         task_changed.connect(tell, weak=False, dispatch_uid="notifications.tell")

@@ -1,18 +1,19 @@
-"""Telling people: news written for each follower of a task in the change's own
-transaction, emailed at once or gathered into the daily digest."""
+"""Telling people: the news of a change, worked out in the change's own transaction and
+queued as one `tell` job (notifications.tasks), written by the job for each follower of
+the task, emailed at once or gathered into the daily digest."""
 
 import itertools
-import time
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from backlog.models import Task
 from intake.tracking import request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
-from notifications.news import REQUESTER_NEWS, news_of
+from notifications.news import REQUESTER_NEWS
 from people.models import Person
 from raci.models import Role
 
@@ -32,7 +33,7 @@ def person_from_token(token: str) -> Person:
     return Person.objects.get(pk=pk)
 
 
-def followers(task, *, by) -> dict[Person, frozenset]:
+def followers(task, *, by_id: int | None) -> dict[Person, frozenset]:
     """Who hears what about `task`: its requester the requester's news, everyone Informed
     on it all news; not people who asked for no email, have no address, or made the
     change themselves."""
@@ -48,37 +49,45 @@ def followers(task, *, by) -> dict[Person, frozenset]:
         for person, news in hears.items()
         if person.email
         and person.notify != Person.Notify.NEVER
-        and not (by is not None and person.user_id == by.pk)
+        and not (by_id is not None and person.user_id == by_id)
     }
 
 
-def task_news_tell(*, task, before, changes, by, via: str, **details) -> None:
-    """Write the news of one change for everyone who follows the task, and queue an
-    email to each who wants it at once. Runs inside the change's transaction."""
-    told = news_of(task, before, changes, via=via, **details)
-    if not told:
-        return
-    # A RACI change leaves the task's version alone, so its key carries the moment too.
-    moment = f":{time.time_ns()}" if News.RACI in dict(told) else ""
-    keys = {kind: f"{task.pk}:{task.version}{moment}:{kind}" for kind, _ in told}
-    Notification.objects.bulk_create(
-        [
-            Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
-            for person, hears in followers(task, by=by).items()
-            for kind, text in told
-            if kind in hears
-        ],
-        # Told already (the same change seen twice): the unique key keeps it to once.
-        ignore_conflicts=True,
-    )
-    at_once = (
-        Notification.objects.for_digest()
-        .filter(task=task, key__in=keys.values(), person__notify=Person.Notify.AT_ONCE)
-        .select_related("person")
-        .order_by("person", "id")
-    )
-    for person, news in itertools.groupby(at_once, key=lambda n: n.person):
-        _email(person, list(news), task=task)
+def task_news_tell(
+    *, task_id: int, version: int, moment: str, news: list, by_id: int | None
+) -> None:
+    """Write one change's news (news_of's [(News, sentence)], worked out when the change
+    was made) for everyone who follows the task now, and queue an email to each who wants
+    it at once; all or nothing, in one transaction. Told already (the job run again after
+    a crash), nobody is told twice. A task deleted since has nobody left to tell.
+
+    `by_id` is the user who made the change, who is not told; `moment` is "" or, for a
+    RACI change (which leaves the version alone), ":<nanoseconds>" to tell it apart.
+    """
+    with transaction.atomic():
+        task = Task.objects.select_related("requester").filter(pk=task_id).first()
+        if task is None:
+            return
+        told = [(News(kind), text) for kind, text in news]
+        keys = {kind: f"{task_id}:{version}{moment}:{kind}" for kind, _ in told}
+        Notification.objects.bulk_create(
+            [
+                Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
+                for person, hears in followers(task, by_id=by_id).items()
+                for kind, text in told
+                if kind in hears
+            ],
+            # Told already (the same change seen twice): the unique key keeps it to once.
+            ignore_conflicts=True,
+        )
+        at_once = (
+            Notification.objects.for_digest()
+            .filter(task=task, key__in=keys.values(), person__notify=Person.Notify.AT_ONCE)
+            .select_related("person")
+            .order_by("person", "id")
+        )
+        for person, items in itertools.groupby(at_once, key=lambda n: n.person):
+            _email(person, list(items), task=task)
 
 
 def digests_send() -> int:

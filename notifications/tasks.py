@@ -1,8 +1,46 @@
-"""The daily digest, run on the task queue's schedule (not on a page load)."""
+"""Telling people, on the task queue's workers (procrastinate): a change's news is queued
+as one `tell` job in the change's own transaction, so a change that rolls back tells
+nobody and a committed one is told even if the process dies right after; the job writes
+the notifications and queues their emails. The daily digest runs on the queue's
+schedule (not on a page load)."""
 
+import time
+
+from django.db import OperationalError
 from procrastinate.contrib.django import app
 
-from notifications.services import digests_send
+from mail.tasks import RETRY
+from mopsboard.retry import ForADay
+from notifications.models import News
+from notifications.news import news_of
+from notifications.services import digests_send, task_news_tell
+
+QUEUE = "notifications"
+
+
+@app.task(queue=QUEUE, retry=ForADay(failure=OperationalError, setting=RETRY))
+def tell(*, task_id: int, version: int, moment: str, news: list, by_id: int | None):
+    """Tell one change's news to the task's followers. A database that could not be
+    reached (or a deadlock) is tried again like mail; any other error is a bug."""
+    task_news_tell(task_id=task_id, version=version, moment=moment, news=news, by_id=by_id)
+
+
+def news_queue(*, task, before, changes, by, via: str, **details) -> int | None:
+    """Queue the telling of one change, in the caller's transaction: the news is worked
+    out now (it needs the task as it was), who hears it by the job. No news, no job.
+    The job's id, or None."""
+    told = news_of(task, before, changes, via=via, **details)
+    if not told:
+        return None
+    # A RACI change leaves the task's version alone, so its key carries the moment too.
+    moment = f":{time.time_ns()}" if News.RACI in dict(told) else ""
+    return tell.defer(
+        task_id=task.pk,
+        version=task.version,
+        moment=moment,
+        news=[[kind.value, text] for kind, text in told],
+        by_id=by.pk if by is not None else None,
+    )
 
 
 @app.periodic(cron="0 7 * * *")

@@ -1,11 +1,15 @@
-"""Fixtures every test may use: users per role, logged-in clients, an htmx client."""
+"""Fixtures every test may use: users per role, logged-in clients, an htmx client, the
+waiting notification jobs run as a worker would."""
 
+import functools
 import os
 
 import pytest
 from django.test import Client
 
+from bench.jobs import jobs_run
 from mopsboard.roles import LEAD, MEMBER, VIEWER
+from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
 from tests.factories import (
     DeliveryFactory,
@@ -34,6 +38,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def run_tell_jobs(db):
+    """Tell the news queued so far: run the waiting `notifications.tasks.tell` jobs here,
+    in the test's transaction, as a worker would; how many ran. Call it after an action,
+    then read the notifications and emails it wrote."""
+    return functools.partial(jobs_run, queue=NOTIFICATIONS)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 
 from bench.database import Server
@@ -92,7 +93,8 @@ def smtp():
 def workers(smtp):
     """Start queue workers that deliver to `smtp` (and webhooks to 127.0.0.1), retry
     within seconds and take a worker silent for 3 s for dead; all are stopped after the
-    test."""
+    test. The links in the emails they write go to the test's MOPSBOARD_SITE_URL as it is
+    when each starts (a live server's, say)."""
     started = []
     env = {
         **os.environ,
@@ -116,7 +118,7 @@ def workers(smtp):
         worker = subprocess.Popen(  # nosec B603 # our own manage.py, fixed arguments
             [sys.executable, "manage.py", "procrastinate", "worker"],
             cwd=PROJECT,
-            env=env,
+            env={**env, "MOPSBOARD_SITE_URL": settings.MOPSBOARD_SITE_URL},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -27,7 +27,9 @@ def form_url(link) -> str:
     return reverse("intake:link-form", args=[link.token])
 
 
-def test_an_anonymous_requester_sends_a_request_and_gets_a_receipt(client, intake_link):
+def test_an_anonymous_requester_sends_a_request_and_gets_a_receipt(
+    client, intake_link, run_tell_jobs
+):
     page = client.get(form_url(intake_link))
     assert page.status_code == 200
     assert "we triage new requests within 2 working days" in page.content.decode()
@@ -44,6 +46,9 @@ def test_an_anonymous_requester_sends_a_request_and_gets_a_receipt(client, intak
     # Reloading the receipt sends nothing again.
     client.get(response.url)
     assert Task.objects.count() == 1
+    assert run_tell_jobs() == 1
+    acknowledgement = Email.objects.get()
+    assert (acknowledgement.to, acknowledgement.event) == ("dana@example.com", "Received")
 
 
 def test_the_link_picks_its_category_in_advance(client):

@@ -1,5 +1,6 @@
 """Who hears what, how often, and in which words: requesters and Informed people hear of
-each decision in the change's own transaction, at once, in a digest, or never."""
+each decision, at once, in a digest, or never. The news is queued as one `tell` job in the
+change's own transaction; `run_tell_jobs` runs the waiting jobs as a worker would."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from backlog import services
 from backlog.models import Status
@@ -18,6 +20,7 @@ from mail.tasks import job_deliver
 from mopsboard.weeks import week_of
 from notifications.models import News, Notification
 from notifications.services import digests_send, person_token
+from notifications.tasks import tell
 from people.models import Person
 from raci.models import Role
 from raci.services import assignment_set
@@ -40,8 +43,13 @@ def _news(person):
     return list(Notification.objects.filter(person=person).values_list("news", "text"))
 
 
-def test_a_request_through_intake_is_acknowledged_at_once(requester):
+def _waiting_jobs():
+    return ProcrastinateJob.objects.filter(task_name=tell.name, status="todo")
+
+
+def test_a_request_through_intake_is_acknowledged_at_once(requester, run_tell_jobs):
     task = services.task_create(by=None, via="intake", title="Webinar page", requester=requester)
+    assert run_tell_jobs() == 1
     assert _news(requester) == [
         (
             News.RECEIVED,
@@ -54,15 +62,20 @@ def test_a_request_through_intake_is_acknowledged_at_once(requester):
     assert "/requests/" in email.text
 
 
-def test_a_request_the_team_types_in_is_not_acknowledged(requester):
+def test_a_request_the_team_types_in_is_not_acknowledged(requester, run_tell_jobs):
     services.task_create(by=None, via="task", title="Typed in", requester=requester)
+    # No news, no job.
+    assert run_tell_jobs() == 0
     assert not Notification.objects.exists() and not Email.objects.exists()
 
 
-def test_triage_tells_the_requester_the_quadrant_and_what_it_means(request_in_triage, requester):
+def test_triage_tells_the_requester_the_quadrant_and_what_it_means(
+    request_in_triage, requester, run_tell_jobs
+):
     services.task_rescore(
         task=request_in_triage, version=1, impact=5, effort=1, by=UserFactory(), via="triage"
     )
+    run_tell_jobs()
     assert _news(requester) == [
         (
             News.TRIAGED,
@@ -72,7 +85,9 @@ def test_triage_tells_the_requester_the_quadrant_and_what_it_means(request_in_tr
     ]
 
 
-def test_planning_and_replanning_are_told_with_the_week(request_in_triage, requester):
+def test_planning_and_replanning_are_told_with_the_week(
+    request_in_triage, requester, run_tell_jobs
+):
     task = services.task_rescore(
         task=request_in_triage, version=1, impact=2, effort=2, by=None, via="triage"
     )
@@ -80,6 +95,7 @@ def test_planning_and_replanning_are_told_with_the_week(request_in_triage, reque
     task = task_plan(task=task, version=task.version, week=monday, by=None, via="task")
     later = monday + datetime.timedelta(weeks=1)
     task_plan(task=task, version=task.version, week=later, by=None, via="task")
+    run_tell_jobs()
     planned = [text for news, text in _news(requester) if news == News.PLANNED]
     assert planned == [
         f"“Webinar landing page” is planned for the week of {monday:%-d %B %Y}.",
@@ -105,13 +121,14 @@ def test_planning_and_replanning_are_told_with_the_week(request_in_triage, reque
         ),
     ],
 )
-def test_each_status_is_told_in_plain_words(requester, change, expected):
+def test_each_status_is_told_in_plain_words(requester, change, expected, run_tell_jobs):
     task = TaskFactory(requester=requester, title="Webinar landing page")
     services.task_update(task=task, version=1, by=None, via="task", **change)
+    run_tell_jobs()
     assert _news(requester) == [expected]
 
 
-def test_work_back_from_deferral_is_told(requester):
+def test_work_back_from_deferral_is_told(requester, run_tell_jobs):
     TaskFactory(
         requester=requester,
         title="Old idea",
@@ -119,13 +136,14 @@ def test_work_back_from_deferral_is_told(requester):
         deferred_until=timezone.localdate(),
     )
     services.deferred_tasks_return(today=timezone.localdate())
+    run_tell_jobs()
     assert _news(requester) == [
         (News.RETURNED, "“Old idea” is back from deferral and waits to be triaged again.")
     ]
 
 
 def test_informed_people_hear_the_same_and_raci_changes_the_requester_does_not(
-    request_in_triage, requester
+    request_in_triage, requester, run_tell_jobs
 ):
     informed = AssignmentFactory(task=request_in_triage, role=Role.INFORMED).person
     owner = PersonFactory(name="Ann Owner")
@@ -140,44 +158,119 @@ def test_informed_people_hear_the_same_and_raci_changes_the_requester_does_not(
     services.task_rescore(
         task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
     )
+    assert run_tell_jobs() == 2
     assert [news for news, _ in _news(informed)] == [News.RACI, News.TRIAGED]
     assert _news(informed)[0][1] == "On “Webinar landing page”, Ann Owner is now Accountable."
     assert [news for news, _ in _news(requester)] == [News.TRIAGED]
 
 
-def test_the_person_who_made_the_change_is_not_told_about_it(request_in_triage):
+def test_the_person_who_made_the_change_is_not_told_about_it(request_in_triage, run_tell_jobs):
     lead = UserFactory()
     AssignmentFactory(
         task=request_in_triage, role=Role.INFORMED, person=request_in_triage.requester
     )
     request_in_triage.requester.user = lead
     request_in_triage.requester.save()
+    informed = AssignmentFactory(task=request_in_triage, role=Role.INFORMED).person
     services.task_rescore(
         task=request_in_triage, version=1, impact=5, effort=1, by=lead, via="triage"
     )
-    assert not Notification.objects.exists()
+    assert run_tell_jobs() == 1
+    # The lead asked for it and is Informed, but scored it: only the other Informed hears.
+    assert set(Notification.objects.values_list("person", flat=True)) == {informed.pk}
+    assert list(Email.objects.values_list("to", flat=True)) == [informed.email]
 
 
-def test_no_address_or_never_means_no_news(request_in_triage, requester):
+def test_no_address_or_never_means_no_news(request_in_triage, requester, run_tell_jobs):
     requester.notify = Person.Notify.NEVER
     requester.save()
     AssignmentFactory(task=request_in_triage, role=Role.INFORMED, person__email="")
     services.task_rescore(
         task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
     )
+    assert run_tell_jobs() == 1
     assert not Notification.objects.exists()
 
 
-def test_a_change_that_rolls_back_tells_nobody(request_in_triage):
+def test_a_change_that_rolls_back_tells_nobody(request_in_triage, run_tell_jobs):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.task_rescore(
             task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
         )
+        assert _waiting_jobs().count() == 1
         raise RuntimeError("the request failed after the write")
+    # The job was queued in the change's transaction, and went with it.
+    assert not _waiting_jobs().exists()
+    assert run_tell_jobs() == 0
     assert not Notification.objects.exists() and not Email.objects.exists()
 
 
-def test_a_daily_digest_gathers_the_news_into_one_email_once(request_in_triage, requester):
+def test_a_committed_change_leaves_one_job_with_its_news_and_tells_nothing_yet(
+    request_in_triage,
+):
+    lead = UserFactory()
+    services.task_rescore(
+        task=request_in_triage, version=1, impact=5, effort=1, by=lead, via="triage"
+    )
+    job = _waiting_jobs().get()
+    assert (job.queue_name, job.args) == (
+        "notifications",
+        {
+            "task_id": request_in_triage.pk,
+            "version": 2,
+            "moment": "",
+            "news": [
+                [
+                    "triaged",
+                    "“Webinar landing page” is a quick win. "
+                    "High impact for little effort: we will do it soon.",
+                ]
+            ],
+            "by_id": lead.pk,
+        },
+    )
+    assert not Notification.objects.exists() and not Email.objects.exists()
+
+
+def test_a_raci_change_is_told_apart_from_the_next_one_on_the_same_version(request_in_triage):
+    owner = PersonFactory()
+    for role, expected in [(Role.ACCOUNTABLE, ""), ("", Role.ACCOUNTABLE)]:
+        assignment_set(
+            task=request_in_triage, person=owner, role=role, expected=expected, by=None, via="raci"
+        )
+    moments = [job.args["moment"] for job in _waiting_jobs()]
+    assert len(moments) == 2 and all(moments) and moments[0] != moments[1]
+
+
+def test_a_job_run_twice_tells_each_person_once(request_in_triage, requester):
+    informed = AssignmentFactory(task=request_in_triage, role=Role.INFORMED).person
+    services.task_rescore(
+        task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
+    )
+    job = _waiting_jobs().get()
+    tell(**job.args)
+    # A worker that died before marking the job done: the job runs again.
+    tell(**job.args)
+    assert [news for news, _ in _news(requester)] == [News.TRIAGED]
+    assert [news for news, _ in _news(informed)] == [News.TRIAGED]
+    assert sorted(Email.objects.values_list("to", flat=True)) == sorted(
+        [requester.email, informed.email]
+    )
+
+
+def test_a_task_deleted_before_its_job_runs_is_told_to_nobody(request_in_triage, run_tell_jobs):
+    services.task_rescore(
+        task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
+    )
+    services.task_delete(task=request_in_triage, by=None, via="task")
+    assert run_tell_jobs() == 1
+    assert not ProcrastinateJob.objects.filter(task_name=tell.name).exclude(status="succeeded")
+    assert not Notification.objects.exists() and not Email.objects.exists()
+
+
+def test_a_daily_digest_gathers_the_news_into_one_email_once(
+    request_in_triage, requester, run_tell_jobs
+):
     requester.notify = Person.Notify.DAILY
     requester.save()
     other = TaskFactory(unscored=True, requester=requester, title="Second ask")
@@ -185,7 +278,8 @@ def test_a_daily_digest_gathers_the_news_into_one_email_once(request_in_triage, 
         task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
     )
     services.task_rescore(task=other, version=1, impact=1, effort=5, by=None, via="triage")
-    assert not Email.objects.exists()
+    assert run_tell_jobs() == 2
+    assert Notification.objects.count() == 2 and not Email.objects.exists()
     assert digests_send() == 1
     assert digests_send() == 0
     email = Email.objects.get()
@@ -194,10 +288,11 @@ def test_a_daily_digest_gathers_the_news_into_one_email_once(request_in_triage, 
     assert set(Notification.objects.values_list("email", flat=True)) == {email.pk}
 
 
-def test_every_email_has_one_click_unsubscribe(request_in_triage, requester):
+def test_every_email_has_one_click_unsubscribe(request_in_triage, requester, run_tell_jobs):
     services.task_rescore(
         task=request_in_triage, version=1, impact=5, effort=1, by=None, via="triage"
     )
+    run_tell_jobs()
     email = Email.objects.get()
     job_deliver(email.job_id, last_try=False)
     headers = django_mail.outbox[0].extra_headers
@@ -235,10 +330,11 @@ def test_a_forged_link_is_not_found(client, requester, name):
     assert client.post(reverse(name, args=[f"{requester.pk + 1}:abc"])).status_code == 404
 
 
-def test_html_and_newlines_in_a_title_stay_text(requester):
+def test_html_and_newlines_in_a_title_stay_text(requester, run_tell_jobs):
     services.task_create(
         by=None, via="intake", title="<script>x()</script>\r\nBcc: all", requester=requester
     )
+    run_tell_jobs()
     email = Email.objects.get()
     assert "\n" not in email.subject
     assert "<script>x()</script>" in email.text

@@ -3,6 +3,8 @@ headers, a 503 while the database is away, health checks, no password reset with
 mail, idle sessions, backups that restore."""
 
 import datetime
+import subprocess
+import sys
 
 import psycopg
 import pytest
@@ -203,3 +205,20 @@ def test_a_backup_restores_into_a_fresh_database_with_its_history_triggers(tmp_p
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+
+
+def test_an_app_server_keeps_what_it_loads_at_start_out_of_the_garbage_collector():
+    """gunicorn's `mopsboard.wsgi`: the app, every view, then the collector tuned."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys, mopsboard.wsgi; "
+            "print(gc.get_freeze_count(), gc.get_threshold()[0], 'api.task_routes' in sys.modules)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert int(loaded[0]) > 50_000
+    assert loaded[1:] == ["20000", "True"]

@@ -169,6 +169,9 @@ class Status(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# The most requests waiting in triage the inbox counts one by one (TaskQuerySet.triage_waiting).
+TRIAGE_COUNTED = 1000
+
 # Work the team still means to do: what the board shows unless a status filter says otherwise.
 OPEN_STATUSES = (Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS)
 
@@ -202,6 +205,12 @@ class TaskQuerySet(models.QuerySet):
 
     def in_triage(self):
         return self.filter(status=Status.NEW)
+
+    def triage_waiting(self) -> int:
+        """How many requests wait in triage, counted up to TRIAGE_COUNTED + 1 (shown as
+        "1,000+"): past a thousand the number tells the lead nothing more, and counting
+        10,000 after every score took 9 ms of a 25 ms keystroke (bench/README.md)."""
+        return self.in_triage()[: TRIAGE_COUNTED + 1].count()
 
     def with_triage_history(self):
         """Annotate `was_triaged`: whether the task ever left the triage inbox. A request

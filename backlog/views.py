@@ -20,7 +20,7 @@ from backlog import services
 from backlog.actions import ACTIONS, Outcome, chosen_task_act, task_act
 from backlog.filters import TaskFilter
 from backlog.forms import TaskEditForm, TaskForm, edit_conflict
-from backlog.models import SCORE_RANGE, Quadrant, Status, Task, new_year_after
+from backlog.models import SCORE_RANGE, TRIAGE_COUNTED, Quadrant, Status, Task, new_year_after
 from backlog.selectors import (
     board_quadrants,
     keep_in_sight,
@@ -180,6 +180,7 @@ def triage(request):
         _triage_context(
             request,
             page=page,
+            waiting=page.paginator.count,
             # The daily return_deferred command puts these in the inbox; until it has
             # run today they are listed apart, and can be triaged all the same.
             due_back=Task.objects.due_back(today).select_related("requester", "category")[
@@ -192,6 +193,7 @@ def triage(request):
 
 def _triage_context(request, **context) -> dict:
     return {
+        "counted": TRIAGE_COUNTED,
         "can_triage": request.user.has_perm("backlog.change_task"),
         "scores": SCORE_RANGE,
         "new_year": new_year_after(timezone.localdate()),
@@ -230,7 +232,7 @@ def _triage_response(request, task: Task, form, *, status: int, done: bool):
             task=task,
             form=form,
             done=done,
-            remaining=Task.objects.in_triage().count(),
+            waiting=Task.objects.triage_waiting(),
         ),
         status=status,
     )

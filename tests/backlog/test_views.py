@@ -186,6 +186,25 @@ def test_triage_lists_unscored_requests_oldest_first(lead_client):
     assert '<span id="triage-count">2</span>' in body
 
 
+def test_past_a_thousand_requests_the_inbox_says_so_rather_than_counting_on(
+    lead_client, htmx_client, monkeypatch
+):
+    monkeypatch.setattr("backlog.views.TRIAGE_COUNTED", 2)
+    monkeypatch.setattr("backlog.models.TRIAGE_COUNTED", 2)
+    first, second, *_ = TaskFactory.create_batch(4, unscored=True)
+    body = lead_client.get(reverse("backlog:triage")).content.decode()
+    assert '<span id="triage-count">2+</span>' in body
+
+    def score(task) -> str:
+        return htmx_client.post(
+            reverse("backlog:triage-action", args=[task.pk, "score"]),
+            {"impact": 5, "effort": 1, "version": 1},
+        ).content.decode()
+
+    assert '<span id="triage-count" hx-swap-oob="true">2+</span>' in score(first)
+    assert '<span id="triage-count" hx-swap-oob="true">2</span>' in score(second)
+
+
 def test_triage_empty_state(lead_client):
     assert "Inbox zero" in lead_client.get(reverse("backlog:triage")).content.decode()
 

@@ -24,7 +24,6 @@ from api.services import token_create
 from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
 from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
-from bench.jobs import jobs_run
 from bench.measure import (
     CountedCalls,
     Timing,
@@ -61,6 +60,7 @@ from bench.server import Browser, Gunicorn
 from intake.models import IntakeLink
 from intake.tracking import request_path
 from mail.models import Email
+from mopsboard.jobs import jobs_run
 from notifications.tasks import QUEUE as NOTIFICATIONS
 from notifications.tasks import tell
 from raci.models import ShareLink

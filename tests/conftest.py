@@ -7,7 +7,7 @@ import os
 import pytest
 from django.test import Client
 
-from bench.jobs import jobs_run
+from mopsboard.jobs import jobs_run
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person

@@ -15,14 +15,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backlog.models import Task
-from bench.jobs import jobs_run
 from capacity.models import Review
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import requester_token, tracking_token
 from mail.models import Email
 from notifications.services import person_token
-from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
@@ -204,8 +202,6 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
     results = {}
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
-        # The demo's news told, as the worker beside `make run` tells it: its mail.
-        jobs_run(queue=NOTIFICATIONS)
         try:
             # A scored request from intake, with Accountable and Responsible named.
             intake_request = (

@@ -18,8 +18,10 @@ from capacity.models import Review
 from capacity.services import time_off_set
 from intake.models import IntakeLink
 from intake.services import request_submit
+from mopsboard.jobs import jobs_run
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from mopsboard.weeks import week_of, working_days_after
+from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
 from raci.models import AssignmentEvent, Role, ShareLink
 from raci.services import assignment_set
@@ -359,6 +361,8 @@ class Command(BaseCommand):
             self._last_weeks_review(lead, people, ids)
             self._this_week(lead, made_now)
         self._intake(lead, categories, now)
+        # The demo's news told now, as a worker would: its mail is on the Mail page at once.
+        jobs_run(queue=NOTIFICATIONS)
         if verbosity:
             self.stdout.write(
                 f"Demo data ready: {len(made_now)} new tasks, {Task.objects.count()} in all."

@@ -1,7 +1,8 @@
 """Queued jobs run in this process, on Django's own connection, as a worker runs them.
 
-The bench times a request, then runs the job it queued and checks what the job did; the
-tests run it inside their own transaction and read what it wrote. The job is taken and
+`seed_demo` tells the demo's news before it ends, so its mail is there at once; the bench
+times a request, then runs the job it queued and checks what the job did; the tests run
+it inside their own transaction and read what it wrote. The job is taken and
 finished with procrastinate's own queries (those its JobManager runs), so it ends
 "succeeded" as on a worker, and a job another worker holds is skipped.
 """

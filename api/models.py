@@ -35,16 +35,17 @@ class ApiTokenQuerySet(models.QuerySet):
     def holding(self, key: str):
         """The live token `key` opens, with its user and the user's permissions, if the
         user may still sign in."""
-        token = (
-            self.live()
-            .filter(digest=token_digest(key), user__is_active=True)
-            .select_related("user")
-            .annotate(permission_names=permission_names("user_id"))
-            .first()
-        )
-        if token is not None:
-            # Where mopsboard.permissions.PermissionsBackend reads them.
-            token.user.permission_names = token.permission_names
+        try:
+            token = (
+                self.live()
+                .select_related("user")
+                .annotate(permission_names=permission_names("user_id"))
+                .get(digest=token_digest(key), user__is_active=True)
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        # Where mopsboard.permissions.PermissionsBackend reads them.
+        token.user.permission_names = token.permission_names
         return token
 
 

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Literal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from pydantic import BaseModel, ConfigDict, Field
 
 from backlog.models import Quadrant, Status
 from mopsboard.weeks import week_label
-from raci.models import Assignment, Role
+from raci.models import Role
 
 QuadrantSlug = Literal[tuple(Quadrant.values)]
 StatusValue = Literal[tuple(Status.values)]
@@ -111,15 +112,24 @@ def task_data(task) -> dict:
     )
 
 
+# The RACI of tasks, in RACI_ORDER. Written out: the ORM took longer to build it for a
+# page of 50 tasks (1 ms, a placeholder for each task) than the database took to answer.
+RACI_OF = """
+    SELECT assignment.task_id, person.id, person.name, assignment.role
+    FROM raci_assignment assignment
+    JOIN people_person person ON person.id = assignment.person_id
+    WHERE assignment.task_id = ANY(%s)
+    ORDER BY person.name, assignment.id
+"""
+
+
 def _raci_of(tasks: list) -> dict[int, list[dict]]:
     """The RACI of each task, by task id, in one query."""
     raci = defaultdict(list)
-    for task_id, person_id, name, role in (
-        Assignment.objects.filter(task_id__in=[task.pk for task in tasks])
-        .order_by(*RACI_ORDER)
-        .values_list("task_id", "person_id", "person__name", "role")
-    ):
-        raci[task_id].append({"person": {"id": person_id, "name": name}, "role": role})
+    with connection.cursor() as cursor:
+        cursor.execute(RACI_OF, [[task.pk for task in tasks]])
+        for task_id, person_id, name, role in cursor:
+            raci[task_id].append({"person": {"id": person_id, "name": name}, "role": role})
     return raci
 
 

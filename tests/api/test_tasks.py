@@ -3,6 +3,7 @@ RACI and week, a request created with the form's checks, and every write against
 version the client read (If-Match), through the same services as the pages."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -79,6 +80,20 @@ def test_one_task_with_its_quadrant_raci_week_and_etag(lead_api):
     ]
     assert body["estimate"] == 16.0
     assert lead_api.get("/api/v1/tasks/999999").status_code == 404
+
+
+def test_a_task_reads_the_same_in_an_answer_and_in_a_problem(lead_api):
+    """Answers and problems are written by different encoders; a task's dates read alike."""
+    task = TaskFactory(due_date=datetime.date(2026, 12, 1))
+    read = lead_api.get(f"/api/v1/tasks/{task.pk}")
+    refused = lead_api.send(
+        "patch", f"/api/v1/tasks/{task.pk}", {"title": "x"}, **{"If-Match": '"99"'}
+    )
+    assert refused.status_code == 412
+    assert refused.json()["current"] == read.json()
+    # Django's way: milliseconds at most, UTC as "Z".
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z", read.json()["created_at"])
+    assert read.json()["due_date"] == "2026-12-01"
 
 
 def _request(**overrides) -> dict:

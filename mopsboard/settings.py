@@ -92,6 +92,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The history's "who" and "where" for the requests that change tasks and their RACI. A GET
+# changes neither, so it is left out (pghistory's default includes it, at a cost on every
+# statement a page runs).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 # Django's own auth, behind django-axes: too many wrong passwords lock a username from an
 # address for a while (AXES_* below).
 AUTHENTICATION_BACKENDS = [

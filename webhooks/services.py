@@ -86,7 +86,7 @@ def task_events_queue(*, tasks: list[Task], changes: list[str]) -> list[Delivery
     """Queue a delivery of each change to each task to every enabled endpoint that chose
     it, with the task as the API represents it (api.schemas.tasks_data), read in this
     transaction: one query for the endpoints, two for the tasks however many they are."""
-    endpoints = list(Endpoint.objects.listening(changes).only("pk", "events"))
+    endpoints = list(Endpoint.objects.listening(changes))
     if not endpoints:
         return []
     data = tasks_data(list(represented(Task.objects.filter(pk__in=[t.pk for t in tasks]))))
@@ -116,7 +116,7 @@ def review_data(review) -> dict:
 
 
 def review_events_queue(*, review) -> list[Delivery]:
-    endpoints = list(Endpoint.objects.listening([Event.REVIEW_RECORDED]).only("pk"))
+    endpoints = list(Endpoint.objects.listening([Event.REVIEW_RECORDED]))
     if not endpoints:
         return []
     data = review_data(review)

@@ -23,7 +23,7 @@ def database_config(data_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL") or _embedded_database_url(data_dir / ".pgdata")
     params = conninfo.conninfo_to_dict(url)
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "mopsboard.postgres",
         "NAME": params.pop("dbname", ""),
         "USER": params.pop("user", ""),
         "PASSWORD": params.pop("password", ""),

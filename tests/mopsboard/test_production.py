@@ -5,11 +5,12 @@ mail, idle sessions, backups that restore."""
 import datetime
 import subprocess
 import sys
+import time
 
 import psycopg
 import pytest
 from axes.models import AccessAttempt
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path, reverse
@@ -118,6 +119,28 @@ def test_a_database_outage_is_a_503_to_try_again(capfd):
         assert "briefly unavailable" in response.content.decode()
     # Logged once for the outage, not once a request.
     assert capfd.readouterr().err.count("Traceback (most recent call last)") == 1
+
+
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(db):
+    """What CONN_HEALTH_CHECKS does between requests, without a query (mopsboard.postgres)."""
+    kept = connections.create_connection(DEFAULT_DB_ALIAS)
+    kept.ensure_connection()
+    try:
+        assert kept.is_usable()
+        kept.close_if_unusable_or_obsolete()  # the end of the request that made it
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [kept.connection.info.backend_pid])
+        deadline = time.monotonic() + 10
+        while kept.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # The next request's first query: the dead connection is closed, a new one made.
+        kept.close_if_health_check_failed()
+        assert kept.connection is None
+        with kept.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        kept.close()
 
 
 def test_health_checks_need_no_login_and_no_session(client):

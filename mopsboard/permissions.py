@@ -39,13 +39,14 @@ def permission_names(user_id: str) -> Func:
 
 class PermissionsBackend(ModelBackend):
     def get_user(self, user_id):
-        user = (
-            get_user_model()
-            ._default_manager.annotate(permission_names=permission_names("pk"))
-            .filter(pk=user_id)
-            .first()
-        )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        model = get_user_model()
+        try:
+            user = model._default_manager.annotate(permission_names=permission_names("pk")).get(
+                pk=user_id
+            )
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         """What ModelBackend answers (the user's and their groups' permissions, every

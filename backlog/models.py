@@ -9,8 +9,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,6 +184,16 @@ def _quadrant_condition(quadrant: Quadrant, split: int) -> Q:
     return impact & effort
 
 
+def _left_triage():
+    """The task's history events outside triage: any means it has been triaged."""
+    # The history's model is made by pghistory from Task's, below this module's querysets.
+    return (
+        apps.get_model("backlog", "TaskEvent")
+        .objects.filter(pgh_obj_id=models.OuterRef("pk"))
+        .exclude(status=Status.NEW)
+    )
+
+
 class TaskQuerySet(models.QuerySet):
     def with_quadrant(self):
         """Annotate `quadrant_slug` ("" when unscored): quadrant_of, in SQL, for filters and CSV."""
@@ -215,25 +226,23 @@ class TaskQuerySet(models.QuerySet):
 
     def with_triage_history(self):
         """Annotate `was_triaged`: whether the task ever left the triage inbox. A request
-        back from deferral has; the triage SLA counts only the wait for a first triage."""
-        return self.annotate(
-            was_triaged=models.Exists(
-                # The history's model is made by pghistory from Task's, below this class.
-                apps.get_model("backlog", "TaskEvent")
-                .objects.filter(pgh_obj_id=models.OuterRef("pk"))
-                .exclude(status=Status.NEW)
-            )
-        )
+        back from deferral has; the triage SLA counts only the wait for a first triage.
+
+        Written as "its first such event IS NOT NULL" rather than EXISTS: PostgreSQL
+        answers an EXISTS in the select list with a hash of every task's history, built
+        before the page's LIMIT applies (70 ms at 100,000 tasks), and this probes the
+        history's index once for each row shown."""
+        return self.annotate(was_triaged=IsNull(Subquery(_left_triage().values("pk")[:1]), False))
 
     def over_triage_sla(self, today: datetime.date):
         """Requests still waiting for their first triage longer than the SLA allows
-        (MOPSBOARD_TRIAGE_SLA_DAYS working days), oldest first."""
+        (MOPSBOARD_TRIAGE_SLA_DAYS working days), oldest first. None of them was
+        triaged, so `was_triaged` is set without asking the history again."""
         earliest = earliest_within_working_days(today, settings.MOPSBOARD_TRIAGE_SLA_DAYS)
         return (
             self.in_triage()
-            .filter(created_at__lt=start_of_day(earliest))
-            .with_triage_history()
-            .filter(was_triaged=False)
+            .filter(~models.Exists(_left_triage()), created_at__lt=start_of_day(earliest))
+            .annotate(was_triaged=Value(False))
             .order_by("created_at", "id")
         )
 
@@ -274,14 +283,20 @@ PRIORITY_INDEX = (
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["updated_at"],
-    # The weekly review asks what changed since the last one: a week's updates, quickly.
     meta={
         "indexes": [
+            # The weekly review asks what changed since the last one: a week's updates, quickly.
             models.Index(
                 fields=["pgh_created_at"],
                 name="task_event_updated",
                 condition=Q(pgh_label="update"),
-            )
+            ),
+            # Whether a request was ever triaged (the triage SLA), from the index alone.
+            models.Index(
+                fields=["pgh_obj_id"],
+                name="task_event_left_triage",
+                condition=~Q(status=Status.NEW),
+            ),
         ]
     },
 )

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
 from api.models import ApiToken, Scope
 from api.services import token_create
@@ -79,3 +80,30 @@ def test_an_api_token_reads_its_person_and_their_permissions_in_one_query(
         token = ApiToken.objects.holding(key)
         assert token.user.has_perm("backlog.change_task")
         assert not token.user.has_perm("backlog.delete_task")
+
+
+def test_an_api_token_and_its_person_read_as_the_orm_reads_them():
+    user = UserFactory(role=MEMBER, first_name="Ada", email="ada@example.com")
+    made, key = token_create(user=user, name="CRM", scope=Scope.READ_WRITE)
+    token = ApiToken.objects.holding(key)
+    stored = ApiToken.objects.select_related("user").get(pk=made.pk)
+    fields = [field.attname for field in ApiToken._meta.concrete_fields]
+    assert [getattr(token, name) for name in fields] == [getattr(stored, name) for name in fields]
+    fields = [field.attname for field in type(user)._meta.concrete_fields]
+    assert [getattr(token.user, name) for name in fields] == [
+        getattr(stored.user, name) for name in fields
+    ]
+    assert not token._state.adding and not token.user._state.adding
+
+
+def test_a_revoked_token_or_a_deactivated_person_opens_nothing():
+    user = UserFactory(role=MEMBER)
+    revoked, revoked_key = token_create(user=user, name="Old", scope=Scope.READ)
+    ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+    _, key = token_create(user=user, name="New", scope=Scope.READ)
+    assert ApiToken.objects.holding(revoked_key) is None
+    assert ApiToken.objects.holding("mops_" + "x" * 43) is None
+    assert ApiToken.objects.holding(key) is not None
+    user.is_active = False
+    user.save()
+    assert ApiToken.objects.holding(key) is None

@@ -10,6 +10,7 @@ import time
 import psycopg
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.http import HttpResponse
 from django.test import Client
@@ -178,6 +179,23 @@ def test_a_session_lasts_its_idle_limit_from_the_last_request(lead_client, setti
     lead_client.get("/board/")
     session = lead_client.session
     assert session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 12 * 3600
+
+
+def test_a_session_past_its_expiry_signs_nobody_in(lead_client):
+    assert lead_client.get("/board/").status_code == 200
+    Session.objects.filter(pk=lead_client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = lead_client.get("/board/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_unknown_session_key_is_forgotten_not_kept(client):
+    client.cookies["sessionid"] = "forged-or-long-gone"
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert not Session.objects.filter(pk="forged-or-long-gone").exists()
 
 
 def test_password_reset_is_off_without_mail_and_the_login_page_says_whom_to_ask(client, settings):

@@ -39,38 +39,53 @@ def assignment_set(
     the same transaction, the previous holder keeps only their R (from A/R) or leaves
     the task (from A); that person and their new role are returned. The database's
     one-Accountable constraint settles a race between two editors: the second gets
-    AccountableTaken too.
+    AccountableTaken too. Two editors filling the same empty cell at once: the second
+    gets CellChanged with the first one's role.
     """
-    with transaction.atomic(), history_context(by, via=via):
-        cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
-        if (cell.role if cell else "") != expected:
-            raise CellChanged(cell.role if cell else "")
-        moved = None
-        if role in ACCOUNTABLE_ROLES:
-            moved = _make_room_for_accountable(task, person, move=move_accountable)
-        try:
-            with transaction.atomic():
-                if not role:
-                    Assignment.objects.filter(task=task, person=person).delete()
-                else:
-                    Assignment.objects.update_or_create(
-                        task=task, person=person, defaults={"role": role}
-                    )
-        except IntegrityError as race:
-            holder = Assignment.objects.filter(task=task, role__in=ACCOUNTABLE_ROLES).first()
-            if holder is None:
-                raise
-            raise AccountableTaken(holder) from race
-        send_task_changed(
-            task=task,
-            before=task,
-            by=by,
-            via=via,
-            changes=[Change.RACI_CHANGED],
-            person=person,
-            role=role,
-        )
+    try:
+        with transaction.atomic(), history_context(by, via=via):
+            cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
+            if (cell.role if cell else "") != expected:
+                raise CellChanged(cell.role if cell else "")
+            moved = None
+            if role in ACCOUNTABLE_ROLES:
+                moved = _make_room_for_accountable(task, person, move=move_accountable)
+            # The cell read above is locked (or, empty, is the INSERT's to race for):
+            # written as it stands, with no savepoints around it.
+            if cell is None and role:
+                Assignment.objects.create(task=task, person=person, role=role)
+            elif cell is not None and not role:
+                cell.delete()
+            elif cell is not None:
+                cell.role = role
+                cell.save(update_fields=["role"])
+            send_task_changed(
+                task=task,
+                before=task,
+                by=by,
+                via=via,
+                changes=[Change.RACI_CHANGED],
+                person=person,
+                role=role,
+            )
+    except IntegrityError as race:
+        # Another editor's transaction got there first: the whole change was rolled back.
+        raise _lost_race(task, person, role) from race
     return moved
+
+
+def _lost_race(task, person, role: str) -> Conflict:
+    """What beat a change to the cell: someone else made Accountable, or the cell set."""
+    holder = (
+        Assignment.objects.select_related("person")
+        .filter(task=task, role__in=ACCOUNTABLE_ROLES)
+        .exclude(person=person)
+        .first()
+    )
+    if role in ACCOUNTABLE_ROLES and holder is not None:
+        return AccountableTaken(holder)
+    cell = Assignment.objects.filter(task=task, person=person).first()
+    return CellChanged(cell.role if cell else "")
 
 
 def _make_room_for_accountable(task, person, *, move: bool) -> tuple[Person, str] | None:

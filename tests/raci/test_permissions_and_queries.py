@@ -1,5 +1,7 @@
 """Who may change the RACI, and the matrix's query count as it grows."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,3 +52,25 @@ def test_query_count_is_the_same_at_10x5_and_200x40(
     with django_assert_max_num_queries(small):
         lead_client.get(url)
     assert count_queries(lead_client, url) == small
+
+
+@pytest.mark.parametrize(("before", "after"), [("", "C"), ("C", "I"), ("C", "")])
+def test_a_cell_update_writes_once_with_no_savepoints_of_its_own(lead_client, before, after):
+    task, person = TaskFactory(), PersonFactory()
+    if before:
+        AssignmentFactory(task=task, person=person, role=before)
+    with CaptureQueriesContext(connection) as queries:
+        response = lead_client.post(
+            reverse("raci:cell-update"),
+            {"task": task.pk, "person": person.pk, "role": after, "expected": before},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    assert list(Assignment.objects.filter(task=task).values_list("role", flat=True)) == (
+        [after] if after else []
+    )
+    writes = ('INSERT INTO "raci_assignment"', 'UPDATE "raci_assignment"', 'DELETE FROM "raci_')
+    assert len([q for q in queries if any(write in q["sql"] for write in writes)]) == 1
+    # The test's own transaction makes the service's transaction its one savepoint.
+    savepoints = [q for q in queries if re.search(r"(^|; )SAVEPOINT ", q["sql"])]
+    assert len(savepoints) == 1

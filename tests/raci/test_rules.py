@@ -139,6 +139,32 @@ def test_two_editors_giving_a_at_once_exactly_one_wins():
     assert Assignment.objects.filter(task=task, role=A).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_filling_the_same_empty_cell_at_once_one_wins_one_is_told():
+    cell = {"task": TaskFactory(), "person": PersonFactory()}
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def give(role):
+        try:
+            start.wait()
+            services.assignment_set(**cell, role=role, expected="", by=None, via="raci")
+            outcomes.append(("won", role))
+        except services.CellChanged as changed:
+            outcomes.append(("told", changed.current))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give, args=[role]) for role in (C, INFORMED)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (won, kept), (told, seen) = sorted(outcomes, reverse=True)
+    assert (won, told) == ("won", "told")
+    assert seen == kept == Assignment.objects.get(**cell).role
+
+
 def test_assignment_changes_are_in_the_history():
     from pghistory.models import Events
 

@@ -1,11 +1,13 @@
 """Personal API tokens: named, scoped, stored only as a hash, revocable."""
 
+import functools
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
+from psycopg import sql
 
 from mopsboard.permissions import permission_names_sql
 
@@ -37,33 +39,48 @@ class ApiTokenQuerySet(models.QuerySet):
         """The live token `key` opens, with its user and the user's permissions, if the
         user may still sign in. Every API call asks, so the query is written out: the ORM
         took longer to build it than PostgreSQL to answer it."""
-        user_model = get_user_model()
-        token_fields = self.model._meta.concrete_fields
-        user_fields = user_model._meta.concrete_fields
-        quote = connection.ops.quote_name
-        columns = ", ".join(
-            [
-                *(f"token.{quote(field.column)}" for field in token_fields),
-                *(f"person.{quote(field.column)}" for field in user_fields),
-                permission_names_sql("person.id"),
-            ]
-        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM api_apitoken token "  # nosec B608 # names from the models; the token is a parameter
-                "JOIN auth_user person ON person.id = token.user_id "
-                "WHERE token.digest = %s AND token.revoked_at IS NULL AND person.is_active",
-                [token_digest(key)],
-            )
+            cursor.execute(_holding_query(), [token_digest(key)])
             row = cursor.fetchone()
         if row is None:
             return None
+        token_fields, user_fields = _holding_fields()
         split = len(token_fields)
-        token = self.model.from_db(self.db, [f.attname for f in token_fields], row[:split])
-        token.user = user_model.from_db(self.db, [f.attname for f in user_fields], row[split:-1])
+        token = self.model.from_db(self.db, token_fields, row[:split])
+        token.user = get_user_model().from_db(self.db, user_fields, row[split:-1])
         # Where mopsboard.permissions.PermissionsBackend reads them.
         token.user.permission_names = row[-1]
         return token
+
+
+def _holding_fields() -> tuple[list[str], list[str]]:
+    """The token's and its user's fields, in the order the query reads them."""
+    return (
+        [field.attname for field in ApiToken._meta.concrete_fields],
+        [field.attname for field in get_user_model()._meta.concrete_fields],
+    )
+
+
+@functools.cache
+def _holding_query() -> str:
+    def columns(alias, model):
+        return sql.SQL(", ").join(
+            sql.Identifier(alias, field.column) for field in model._meta.concrete_fields
+        )
+
+    return (
+        sql.SQL(
+            "SELECT {token}, {person}, {permissions} FROM api_apitoken token "
+            "JOIN auth_user person ON person.id = token.user_id "
+            "WHERE token.digest = %s AND token.revoked_at IS NULL AND person.is_active"
+        )
+        .format(
+            token=columns("token", ApiToken),
+            person=columns("person", get_user_model()),
+            permissions=sql.SQL(permission_names_sql("person.id")),
+        )
+        .as_string()
+    )
 
 
 class ApiToken(models.Model):

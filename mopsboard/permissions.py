@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import F, Func, TextField
+from psycopg import sql
 
 # Written out rather than built with the ORM: the query that reads the person (every
 # request) carries it, and compiling the ORM's nested subqueries cost more than running them.
@@ -43,8 +44,9 @@ def permission_names_sql(user_id: str) -> str:
 
 
 USER_WITH_PERMISSIONS = (
-    f"SELECT person.*, {permission_names_sql('person.id')} AS permission_names "  # nosec B608 # no input in it: the user's id is a parameter
-    "FROM auth_user person WHERE person.id = %s"
+    sql.SQL("SELECT person.*, {} AS permission_names FROM auth_user person WHERE person.id = %s")
+    .format(sql.SQL(permission_names_sql("person.id")))
+    .as_string()
 )
 
 

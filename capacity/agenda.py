@@ -268,7 +268,7 @@ def _changes_since(since: datetime.datetime) -> dict:
     before = {
         task_id: (status, impact, effort)
         for task_id, status, impact, effort in TaskEvent.objects.filter(
-            pgh_obj_id__in=[task_id for task_id, *_ in now], pgh_created_at__lt=since
+            pgh_obj_id__any_of=[task_id for task_id, *_ in now], pgh_created_at__lt=since
         )
         .order_by("pgh_obj_id", "-pgh_created_at", "-pgh_id")
         .distinct("pgh_obj_id")
@@ -303,7 +303,7 @@ def _raci_gaps(weeks: list[datetime.date]) -> dict[int, tuple[bool, bool]]:
         .values_list("pk", flat=True)
     )
     roles = defaultdict(set)
-    for task_id, role in Assignment.objects.filter(task_id__in=planned).values_list(
+    for task_id, role in Assignment.objects.filter(task_id__any_of=planned).values_list(
         "task_id", "role"
     ):
         roles[task_id].add(role)

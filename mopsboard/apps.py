@@ -10,6 +10,8 @@ class MopsboardConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        # Registers the `any_of` lookup on every field.
+        import mopsboard.lookups  # noqa: F401
         from mopsboard.middleware import session_seen_at_login
         from mopsboard.roles import sync_roles
 

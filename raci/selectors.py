@@ -43,7 +43,7 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
     Two queries whatever the size: the assignments of these tasks, then the people.
     """
     roles: dict[int, dict[int, str]] = defaultdict(dict)
-    for task_id, person_id, role in Assignment.objects.filter(task__in=tasks).values_list(
+    for task_id, person_id, role in Assignment.objects.filter(task__any_of=[task.pk for task in tasks]).values_list(
         "task_id", "person_id", "role"
     ):
         roles[task_id][person_id] = Role(role)
@@ -101,7 +101,7 @@ def page_problems_for(task_ids: list[int]) -> PageProblems:
     """The same count for the tasks a page shows, from their roles alone: one query, so
     every cell change can redo it."""
     roles = defaultdict(list)
-    for task_id, role in Assignment.objects.filter(task_id__in=task_ids).values_list(
+    for task_id, role in Assignment.objects.filter(task_id__any_of=task_ids).values_list(
         "task_id", "role"
     ):
         roles[task_id].append(role)

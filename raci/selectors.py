@@ -43,9 +43,9 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
     Two queries whatever the size: the assignments of these tasks, then the people.
     """
     roles: dict[int, dict[int, str]] = defaultdict(dict)
-    for task_id, person_id, role in Assignment.objects.filter(task__any_of=[task.pk for task in tasks]).values_list(
-        "task_id", "person_id", "role"
-    ):
+    for task_id, person_id, role in Assignment.objects.filter(
+        task__any_of=[task.pk for task in tasks]
+    ).values_list("task_id", "person_id", "role"):
         roles[task_id][person_id] = Role(role)
     if people is None:
         on_tasks = {person_id for task_roles in roles.values() for person_id in task_roles}
@@ -64,12 +64,6 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
             )
         )
     return Matrix(people=people, rows=rows)
-
-
-def matrix_row(task: Task) -> MatrixRow:
-    """One task's row alone, for the health badge after a cell changes."""
-    roles = list(Assignment.objects.filter(task=task).values_list("role", flat=True))
-    return MatrixRow(task=task, cells=[], problems=task_problems(roles))
 
 
 @dataclass
@@ -97,15 +91,19 @@ def page_problems(matrix: Matrix) -> PageProblems:
     return _count_problems([row.problems for row in matrix.rows])
 
 
-def page_problems_for(task_ids: list[int]) -> PageProblems:
-    """The same count for the tasks a page shows, from their roles alone: one query, so
-    every cell change can redo it."""
+def cell_changed(task: Task, page_tasks: list[int]) -> tuple[MatrixRow, PageProblems | None]:
+    """After a cell of `task` changes: its row alone, for the health badge, and the
+    summary of the tasks the editor's page shows counted again (None when the page sent
+    none, as the task page does). One query: the roles of all of them."""
     roles = defaultdict(list)
-    for task_id, role in Assignment.objects.filter(task_id__any_of=task_ids).values_list(
-        "task_id", "role"
-    ):
+    for task_id, role in Assignment.objects.filter(
+        task_id__any_of=[task.pk, *page_tasks]
+    ).values_list("task_id", "role"):
         roles[task_id].append(role)
-    return _count_problems([task_problems(roles[task_id]) for task_id in task_ids])
+    row = MatrixRow(task=task, cells=[], problems=task_problems(roles[task.pk]))
+    if not page_tasks:
+        return row, None
+    return row, _count_problems([task_problems(roles[task_id]) for task_id in page_tasks])
 
 
 def _count_problems(problems_by_task: list[list[Problem]]) -> PageProblems:

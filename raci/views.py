@@ -23,9 +23,8 @@ from raci.forms import CellForm, ShareLinkForm
 from raci.models import Role, ShareLink
 from raci.selectors import (
     Matrix,
-    matrix_row,
+    cell_changed,
     page_problems,
-    page_problems_for,
     raci_matrix,
     team_hints,
 )
@@ -137,7 +136,7 @@ def cell_update(request):
         if status == 200:
             messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
         return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
-    page_tasks = form.cleaned_data["page_tasks"]
+    row, problems = cell_changed(task, form.cleaned_data["page_tasks"])
     response = render(
         request,
         "raci/matrix.html#cell-updated",
@@ -147,10 +146,10 @@ def cell_update(request):
             "role": role,
             # The previous Accountable's cell changed too when the A moved.
             "moved": moved,
-            "row": matrix_row(task),
+            "row": row,
             # The matrix sends its page's tasks to count its summary again; the task
             # page has no summary and sends none.
-            "problems": page_tasks and page_problems_for(page_tasks),
+            "problems": problems,
             "oob": True,
         },
         status=status,

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_filters",
     "django_htmx",
     "template_partials",
@@ -125,6 +127,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render their widgets through TEMPLATES, so templates/django/forms/ can stand in for
+# one of Django's widget templates (the select: see its comment).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_config(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

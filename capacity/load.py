@@ -203,14 +203,19 @@ def ownership(people: list[Person]) -> dict[int, Owned]:
     OWNED_CAP: one query of index lookups that stop at the cap, however big the backlog.
 
     Counted one role at a time (A/R counts on both sides) because a single role is an
-    index range PostgreSQL can stop reading early; a list of roles is not.
+    index range PostgreSQL can stop reading early; a list of roles is not. Read newest task
+    first, in the index's order: unordered, PostgreSQL gathered all of a role's tasks
+    (1,400 at 100,000 tasks) before it counted any, 3 times slower; the newest tasks are
+    also the ones most likely open.
     """
 
     def open_tasks_as(role):
         return CappedCount(
             Assignment.objects.filter(
                 person=OuterRef("pk"), role=role, task__status__in=[Status.NEW, *OPEN_STATUSES]
-            ).values("pk")[: OWNED_CAP + 1]
+            )
+            .order_by("-task_id")
+            .values("pk")[: OWNED_CAP + 1]
         )
 
     return {

@@ -141,7 +141,9 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["person", "role"], name="raci_person_role"),
+            # With the task last, a person's tasks in one role are read newest first and
+            # a capped count (capacity.load.ownership) stops after the cap.
+            models.Index(fields=["person", "role", "task"], name="raci_person_role_task"),
             models.Index(fields=["task", "role"], name="raci_task_role"),
         ]
 

@@ -12,9 +12,9 @@ from django.db import connection, models
 from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils import timezone
 
+from mopsboard.reversing import reverse_ids
 from mopsboard.weeks import (
     earliest_within_working_days,
     working_days_after,
@@ -414,7 +414,7 @@ class Task(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("backlog:task-detail", args=[self.pk])
+        return reverse_ids("backlog:task-detail", self.pk)
 
     def validate_constraints(self, exclude=None):
         """Django's check, less the constraints on a field left out of it (a form checks only

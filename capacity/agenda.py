@@ -6,13 +6,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
+from mopsboard.reversing import reverse_ids
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import (
     this_and_next_week,
@@ -398,7 +398,7 @@ def review_actions(*, since: datetime.datetime) -> list[dict]:
     return [
         {
             "title": event.title,
-            "url": reverse("backlog:task-detail", args=[event.pgh_obj_id]),
+            "url": reverse_ids("backlog:task-detail", event.pgh_obj_id),
             "action": ACTION_LABELS.get(event.status, event.get_status_display()),
             "detail": _action_detail(event),
             "at": timezone.localtime(event.pgh_created_at).isoformat(),

@@ -14,7 +14,10 @@ STAND_INS = tuple(str(2147483647 - n) for n in range(4))
 
 def reverse_ids(viewname: str, *ids: int) -> str:
     """reverse(viewname, args=ids), for an address whose arguments are integer ids, in the
-    URLconf of the settings: no view of mopsboard sets a URLconf of its own on its request."""
+    URLconf of the settings: no view of mopsboard sets a URLconf of its own on its request.
+    Anything but ids (an unsaved task's None) goes to reverse(), to fail as it would."""
+    if not all(type(pk) is int and pk >= 0 for pk in ids):
+        return reverse(viewname, args=ids)
     address = _address(viewname, len(ids), get_script_prefix(), get_resolver())
     return address.format(*ids)
 

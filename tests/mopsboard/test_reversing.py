@@ -2,7 +2,7 @@
 
 import pytest
 from django.http import HttpResponse
-from django.urls import clear_script_prefix, path, reverse, set_script_prefix
+from django.urls import NoReverseMatch, clear_script_prefix, path, reverse, set_script_prefix
 
 from mopsboard.reversing import reverse_ids
 
@@ -34,3 +34,9 @@ def test_a_script_prefix_is_kept():
 @pytest.mark.urls(__name__)
 def test_another_urlconf_is_read_and_its_braces_stay_text():
     assert reverse_ids("odd", 3) == reverse("odd", args=[3]) == "/elsewhere/3/%7Bodd%7D/"
+
+
+@pytest.mark.parametrize("pk", [None, -3])
+def test_anything_but_an_id_is_refused_as_reverse_refuses_it(pk):
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("backlog:task-detail", pk)

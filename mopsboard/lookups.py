@@ -4,6 +4,10 @@ The ORM's `__in` writes a placeholder a value and sends each on its own: for the
 review's 500 planned tasks that took longer to build and send than PostgreSQL took to
 answer (bench/README.md). Use it where a list of ids from an earlier query grows with
 the data; `__in` stays right for a handful of choices.
+
+It takes an `ArraySubquery` as well: `field = ANY(ARRAY(SELECT ...))` has PostgreSQL read
+the subquery's rows first and look each one up, where `__in` with a subquery lets it
+choose a join that reads the whole other table (capacity.load).
 """
 
 from django.db.models import Field, ForeignObject, Lookup

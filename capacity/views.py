@@ -27,6 +27,7 @@ from capacity.year import year_in_review
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.rendering import render_page, varies_on_htmx
+from mopsboard.reversing import reverse_ids
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import this_and_next_week, week_label, week_of
 from people.models import Person
@@ -135,6 +136,8 @@ def _review_context(request, **context) -> dict:
     open_bar = context.get("open", request.GET.get("open", ""))
     for person in figures["people"]:
         for index, week in enumerate(person["weeks"]):
+            # Where a closed bar loads its tasks from when it is opened.
+            week["tasks_url"] = reverse_ids("capacity:review-bar", person["id"], index)
             if week["bar"] == open_bar:
                 bar = review_bar_figures(person_id=person["id"], index=index, today=today)
                 week["tasks"] = bar["tasks"]

@@ -16,13 +16,15 @@ class FilterCopies(dict):
 
     django-filter deep-copies its filters for every filter set it makes, and with them
     their choices and querysets (0.3 ms of each board and API page). A request sets only
-    the copy's own attributes (its filter set, its model, its form field), so a shallow copy
-    of each filter keeps requests apart as well."""
+    the copy's own attributes (its filter set, its model, its form field) and its `extra`,
+    so a copy of each filter and of its `extra` keeps requests apart as well."""
 
     def __deepcopy__(self, memo):
         copies = {}
         for name, filter_ in self.items():
             copies[name] = copy.copy(filter_)
+            # django-filter writes into `extra` as it makes a field (a queryset, choices).
+            copies[name].extra = dict(filter_.extra)
             # Setting it again binds the filter's method (filter_text...) to the copy,
             # which is the one that knows its filter set.
             copies[name].method = filter_.method

@@ -47,3 +47,11 @@ def test_a_filter_sets_choices_are_read_for_each_request():
         "Any category",
         "Events",
     ]
+
+
+def test_a_filter_set_writes_into_its_own_copy_of_each_filters_options():
+    first = TaskFilter(QueryDict(), queryset=Task.objects.all())
+    second = TaskFilter(QueryDict(), queryset=Task.objects.all())
+    first.filters["requester"].extra["empty_label"] = "Nobody in particular"
+    assert second.filters["requester"].extra["empty_label"] == "Anyone"
+    assert TaskFilter.base_filters["requester"].extra["empty_label"] == "Anyone"

@@ -77,15 +77,15 @@ def mail_enabled(view):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, its email delivered by the queue and listed on the Mail page
-    (the link itself is not shown there, and is wiped once delivered)."""
+    """Django's reset form, its email delivered by the queue and listed on the Mail page,
+    its link written only as it is sent (mail.private)."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         services.email_queue(
             to=context["email"],
             subject=render_to_string(subject_template_name, context),
             template="mail/password_reset",
-            context=context,
+            context={"user": context["user"].pk},
             event="Password reset",
             private=True,
         )

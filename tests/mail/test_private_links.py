@@ -150,6 +150,36 @@ def test_the_requests_link_is_written_when_it_is_sent_and_opens_the_list(client,
     assert "Spring webinar" in page.content.decode()
 
 
+def _reset(address: str, ip: str = "192.0.2.1"):
+    response = Client().post(reverse("password_reset"), {"email": address}, REMOTE_ADDR=ip)
+    return response.status_code, response.url
+
+
+def test_resets_for_one_account_stop_after_the_hours_limit_and_look_the_same(settings):
+    settings.MOPSBOARD_PASSWORD_RESETS_PER_HOUR = 2
+    UserFactory(username="member", email="member@example.com")
+    answers = {_reset("member@example.com") for _ in range(3)}
+    # From another network, in another spelling of the address: the same account.
+    answers.add(_reset("MEMBER@example.com", ip="198.51.100.7"))
+    answers.add(_reset("nobody@example.com"))
+    assert answers == {(302, reverse("password_reset_done"))}
+    assert Email.objects.count() == 2
+
+
+def test_resets_from_one_network_stop_after_the_hours_limit(settings):
+    settings.MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR = 2
+    for n in range(3):
+        UserFactory(username=f"person{n}", email=f"person{n}@example.com")
+    answers = {_reset(f"person{n}@example.com") for n in range(3)}
+    assert answers == {(302, reverse("password_reset_done"))}
+    assert sorted(Email.objects.values_list("to", flat=True)) == [
+        "person0@example.com",
+        "person1@example.com",
+    ]
+    assert _reset("person2@example.com", ip="198.51.100.7")[0] == 302
+    assert Email.objects.count() == 3
+
+
 def test_a_reset_for_an_account_deleted_before_it_is_sent_is_not_sent():
     member = UserFactory(username="member", email="member@example.com")
     Client().post(reverse("password_reset"), {"email": "member@example.com"})

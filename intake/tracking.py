@@ -79,3 +79,14 @@ def requests_path(person: Person) -> str:
 def requests_url(person: Person) -> str:
     """The absolute address of the list of `person`'s requests, for emails."""
     return settings.MOPSBOARD_SITE_URL + requests_path(person)
+
+
+def requests_link_context(ids: dict) -> dict:
+    """The context of the email of `ids["person"]`'s link to all their requests, written
+    as it is sent (mail.private): the link is never kept."""
+    person = Person.objects.get(pk=ids["person"])
+    return {
+        "person": person,
+        "url": requests_url(person),
+        "days": settings.MOPSBOARD_REQUESTS_LINK_DAYS,
+    }

@@ -18,7 +18,6 @@ from intake.selectors import request_page, requester_requests, standing
 from intake.tracking import (
     person_id_from_requester_token,
     request_path,
-    requests_url,
     task_id_from_tracking_token,
     tracking_token,
 )
@@ -233,13 +232,10 @@ def requests_email(request, token):
         to=person.email,
         subject="Your requests to the marketing operations team",
         template="intake/requests_link",
-        context={
-            "person": person,
-            "url": requests_url(person),
-            "days": settings.MOPSBOARD_REQUESTS_LINK_DAYS,
-        },
-        event="Requests link",
-        # The link opens the person's requests: like a password reset link, it is not shown.
+        # The link opens the person's requests: like a password reset link, it is written
+        # only as the email is sent, and never kept.
+        context={"person": person.pk},
+        event="Link to all their requests",
         private=True,
     )
     messages.success(

@@ -1,4 +1,5 @@
-"""An email as sent: kept whole, so the lead can read what went out and to whom."""
+"""An email as sent: kept whole, so the lead can read what went out and to whom, except
+the text of one that carries a private link (see mail.private)."""
 
 from django.conf import settings
 from django.db import models
@@ -27,8 +28,12 @@ class Email(models.Model):
         "backlog.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
     headers = models.JSONField(default=dict, blank=True)
-    # Holds a secret (a password reset link): not shown, and wiped once delivered.
+    # Carries a private link (a password reset, a requester's link to their requests):
+    # its text is never kept, only `template` and the ids in `context` it is written from
+    # when it is sent (mail.private).
     private = models.BooleanField(default=False)
+    template = models.CharField(max_length=100, blank=True)
+    context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -53,6 +58,14 @@ class Email(models.Model):
 
     def get_absolute_url(self):
         return reverse("mail:email", args=[self.pk])
+
+    @property
+    def private_note(self) -> str:
+        """What pages show instead of the text of a private email."""
+        return (
+            f"This email carries a private link ({self.event.lower()}): its text is written "
+            "only as it is sent, and is never kept or shown."
+        )
 
     @property
     def message_id(self) -> str:

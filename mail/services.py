@@ -5,6 +5,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from mail.models import Email, one_line
+from mail.private import CONTEXTS
 from mail.tasks import deliver, job_for_new_email
 from mopsboard.errors import Conflict
 
@@ -29,21 +30,25 @@ def email_queue(
 
     Queued in the caller's transaction: if the change that causes the email rolls back,
     nothing is sent; once it commits, the email is delivered even if this process dies.
-    A `private` email (a password reset link) is not shown on the Mail page, and its body
-    is wiped once delivered.
+    A `private` email carries a private link: `context` holds only the ids its registered
+    template is written from as it is sent (mail.private), and its text is never kept.
     """
+    if private and template not in CONTEXTS:
+        raise ValueError(f"{template} is not a private template (mail.private).")
     # No savepoint of its own: inside the change's transaction, the email stands or falls
     # with the change; called alone, it is its own transaction.
     with transaction.atomic(savepoint=False):
         email = Email.objects.create(
             to=to,
             subject=one_line(subject)[:250],
-            text=render_to_string(f"{template}.txt", context),
-            html=render_to_string(f"{template}.html", context),
+            text="" if private else render_to_string(f"{template}.txt", context),
+            html="" if private else render_to_string(f"{template}.html", context),
             event=event,
             task=task,
             headers=headers or {},
             private=private,
+            template=template if private else "",
+            context=context if private else {},
             job_id=job_for_new_email(),
         )
     return email

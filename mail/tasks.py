@@ -18,6 +18,7 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.models import Email, one_line
+from mail.private import Unwritable, private_text
 from mopsboard.retry import ForADay, retry_wait
 
 RETRY = "MOPSBOARD_MAIL_RETRY"
@@ -25,8 +26,10 @@ RETRY = "MOPSBOARD_MAIL_RETRY"
 # Emails one job delivers at most: enough to spread the job's cost thin, few enough that
 # a flood is shared between several workers.
 BATCH = 100
-# The server refused this message or its address; the batch's other emails still go.
+# The server refused this message or its address, or its private link has no one left to
+# open (its account is gone); the batch's other emails still go.
 MESSAGE_REFUSED = (
+    Unwritable,
     smtplib.SMTPRecipientsRefused,
     smtplib.SMTPSenderRefused,
     smtplib.SMTPDataError,
@@ -114,16 +117,14 @@ def email_deliver(email_id: int, *, backend, last_try: bool) -> None:
         try:
             backend.open()
             _message(email, backend).send()
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, Unwritable) as error:
             email.status = Email.Status.FAILED if last_try else Email.Status.QUEUED
             email.last_error = one_line(f"{type(error).__name__}: {error}")[:500]
             failure = error
         else:
             email.status, email.sent_at, email.last_error = Email.Status.SENT, timezone.now(), ""
-            if email.private:
-                email.text, email.html = "(Removed once delivered: it held a secret link.)", ""
             failure = None
-        email.save(update_fields=["status", "attempts", "last_error", "sent_at", "text", "html"])
+        email.save(update_fields=["status", "attempts", "last_error", "sent_at"])
     if failure is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             backend.close()
@@ -140,14 +141,17 @@ def _fail(email_ids: list[int], error: str, *, last_try: bool) -> None:
 
 
 def _message(email: Email, backend) -> EmailMultiAlternatives:
+    text, html = (
+        private_text(email.template, email.context) if email.private else (email.text, email.html)
+    )
     message = EmailMultiAlternatives(
         email.subject,
-        email.text,
+        text,
         to=[email.to],
         connection=backend,
         # The same Message-ID on every try lets a mail server drop a repeat.
         headers={**email.headers, "Message-ID": email.message_id},
     )
-    if email.html:
-        message.attach_alternative(email.html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     return message

@@ -16,10 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from mail import services
 from mail.filters import EmailFilter
 from mail.models import Email
+from mopsboard.middleware import client_ip
+from mopsboard.ratelimit import RateLimited, rate_limit
 
 can_read_mail = permission_required("mail.view_email", raise_exception=True)
 can_resend = permission_required("mail.resend_email", raise_exception=True)
 PAGE_SIZE = 50
+HOUR = 3600
 
 
 @require_GET
@@ -77,15 +80,42 @@ def mail_enabled(view):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, its email delivered by the queue and listed on the Mail page
-    (the link itself is not shown there, and is wiped once delivered)."""
+    """Django's reset form, its email delivered by the queue and listed on the Mail page,
+    its link written only as it is sent (mail.private). A few resets an hour from one
+    network and for one account: past that, nothing is sent and the page says the same,
+    so it tells no one whether an account exists."""
+
+    def save(self, *, request, **kwargs):
+        try:
+            rate_limit(
+                f"password-reset:ip:{client_ip(request)}",
+                limit=settings.MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR,
+                seconds=HOUR,
+                message="Too many password resets from this network.",
+            )
+        except RateLimited:
+            return
+        super().save(request=request, **kwargs)
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            try:
+                rate_limit(
+                    f"password-reset:account:{user.pk}",
+                    limit=settings.MOPSBOARD_PASSWORD_RESETS_PER_HOUR,
+                    seconds=HOUR,
+                    message="Too many password resets for this account.",
+                )
+            except RateLimited:
+                continue
+            yield user
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         services.email_queue(
             to=context["email"],
             subject=render_to_string(subject_template_name, context),
             template="mail/password_reset",
-            context=context,
+            context={"user": context["user"].pk},
             event="Password reset",
             private=True,
         )

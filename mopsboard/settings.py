@@ -300,6 +300,11 @@ MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_H
 # requester is sent at most this many such emails an hour.
 MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))
 MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
+# Password resets one account is sent an hour, and one network may ask for, at most.
+MOPSBOARD_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("MOPSBOARD_PASSWORD_RESETS_PER_HOUR", "3"))
+MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR = int(
+    os.environ.get("MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR", "10")
+)
 # Requests a minute one API token may make; past that, 429 with Retry-After.
 MOPSBOARD_API_RATE_LIMIT = int(os.environ.get("MOPSBOARD_API_RATE_LIMIT", "300"))
 # CSV import (/tasks/import/): the largest file one import takes; rows checked and written

@@ -184,7 +184,7 @@ def test_password_reset_goes_through_the_queue_and_its_link_is_never_shown(clien
     email = Email.objects.get()
     assert email.private and email.event == "Password reset"
     shown = lead_client.get(email.get_absolute_url()).content.decode()
-    assert "/accounts/reset/" not in shown and "secret link" in shown
+    assert "/accounts/reset/" not in shown and "private link (password reset)" in shown
     job_deliver(email.job_id, last_try=False)
     link = next(
         line for line in django_mail.outbox[0].body.splitlines() if "/accounts/reset/" in line

@@ -19,6 +19,7 @@ from intake.tracking import (
     person_id_from_requester_token,
     request_path,
     requests_url,
+    task_id_from_confirm_token,
     task_id_from_tracking_token,
     tracking_token,
 )
@@ -178,6 +179,29 @@ def _request_page(request, token: str, template: str):
     return private_page(
         render(request, template, {"page": page, "task": page.task, "token": token})
     )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link emailed to a public request's requester: their request's page, asking
+    whether they sent it; their yes confirms it. Opening it is not a yes, as mail
+    scanners open links too."""
+    try:
+        task_id = task_id_from_confirm_token(token)
+        if request.method == "POST":
+            task = services.request_confirm(task_id=task_id)
+            messages.success(request, "Thank you: the team now knows this request is yours.")
+            return _see_other("intake:request", tracking_token(task))
+        page = request_page(task_id, today=timezone.localdate())
+    except NotFound as missing:
+        return _gone(request, missing.message)
+    context = {
+        "page": page,
+        "task": page.task,
+        "token": tracking_token(page.task),
+        "confirm_token": token,
+    }
+    return private_page(render(request, "intake/request.html", context), referrer="same-origin")
 
 
 @require_GET

@@ -48,16 +48,16 @@ def requester_for(*, name: str, email: str, team: str) -> Person:
     return person
 
 
-def request_description(
-    *, details: str, why: str, links: list[str], name: str, email: str, team: str
-) -> str:
-    """What the requester wrote, as the task's description in readable sections."""
+def request_description(*, details: str, why: str, links: list[str], name: str, team: str) -> str:
+    """What the requester wrote, as the task's description in readable sections. Not their
+    address: the requester's page shows the description to whoever holds its link, and the
+    team has the address on the requester."""
     sections = [
         ("Details", details),
         ("Why it matters, and what happens if it is not done", why),
         ("Links", "\n".join(f"- {link}" for link in links)),
     ]
-    sent_by = f"{name} <{email}>" + (f", {team}" if team else "")
+    sent_by = name + (f", {team}" if team else "")
     parts = [f"{heading}:\n{text}" for heading, text in sections if text]
     return "\n\n".join([*parts, f"Sent by {sent_by}."])
 
@@ -105,7 +105,7 @@ def request_submit(
             history=history,
             title=title,
             description=request_description(
-                details=details, why=why, links=links, name=name, email=email, team=team
+                details=details, why=why, links=links, name=name, team=team
             ),
             requester=requester,
             requester_confirmed=by is not None,

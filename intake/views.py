@@ -266,10 +266,11 @@ def requests_email(request, token):
         # The link opens the person's requests: like a password reset link, it is not shown.
         private=True,
     )
+    # Not the address itself: whoever holds this page's link may not be its owner.
     messages.success(
         request,
-        f"We have emailed a link to all your requests to {person.email}. It works for "
-        f"{settings.MOPSBOARD_REQUESTS_LINK_DAYS} days.",
+        "We have emailed a link to all your requests to the address the team has for you. "
+        f"It works for {settings.MOPSBOARD_REQUESTS_LINK_DAYS} days.",
     )
     return _see_other("intake:request", token)
 

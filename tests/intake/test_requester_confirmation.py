@@ -1,6 +1,7 @@
 """Someone who types a team member's address into the public form cannot pass as them: the
 request stays unconfirmed, and the lead sees so, until the link emailed to that address
-is followed; nobody's record changes."""
+is followed; nobody's record changes. Nor do the requester's pages show the address to
+whoever holds their link."""
 
 import re
 
@@ -8,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from backlog.models import Task
-from intake.tracking import requester_token, tracking_token
+from intake.tracking import confirm_token, requester_token, tracking_token
 from mail.models import Email
 from people.models import Person
 from tests.factories import IntakeLinkFactory, PersonFactory
@@ -143,3 +144,19 @@ def test_a_requester_the_lead_picks_on_the_task_page_is_confirmed(client, lead_c
     task.refresh_from_db()
     assert (task.requester, task.requester_confirmed) == (mallory, True)
     assert "unconfirmed" not in lead_client.get(task.get_absolute_url()).content.decode()
+
+
+def test_the_email_me_my_requests_pages_do_not_show_the_address(client, intake_link):
+    client.post(reverse("intake:link-form", args=[intake_link.token]), request_data())
+    task = Task.objects.get()
+    client.post(reverse("intake:confirm", args=[confirm_token(task)]))
+    emailed = client.post(
+        reverse("intake:requests-email", args=[tracking_token(task)]), follow=True
+    )
+    text = emailed.content.decode()
+    assert "We have emailed a link to all your requests" in text
+    assert "Dana Whitfield" in text
+    assert "dana@example.com" not in text
+    mine = client.get(reverse("intake:mine", args=[requester_token(task.requester)]))
+    assert task.title in mine.content.decode()
+    assert "dana@example.com" not in mine.content.decode()

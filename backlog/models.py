@@ -315,6 +315,13 @@ class Task(models.Model):
     requester = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
+    # Anyone can type any address into the public form: the requester is who the address
+    # says only once its owner has followed the link emailed to it.
+    requester_confirmed = models.BooleanField(
+        default=True,
+        help_text="False for a request from the public form until its requester follows "
+        "the link emailed to their address.",
+    )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )

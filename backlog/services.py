@@ -70,16 +70,19 @@ def tasks_create(*, tasks: list[dict], by, via: str, history: dict | None = None
     return made
 
 
-def task_update(*, task: Task, version: int, by, via: str, **changes) -> Task:
+def task_update(
+    *, task: Task, version: int, by, via: str, history: dict | None = None, **changes
+) -> Task:
     """Write `changes` if the task is still at `version`, else raise StaleEdit.
 
     One conditional UPDATE does the check and the write, so two editors racing on
-    the same version cannot both win.
+    the same version cannot both win. `history` adds to what the history records, as
+    task_create's does.
     """
     if "status" in changes:
         changes = {**_leftovers_cleared(changes["status"]), **changes}
     now = timezone.now()
-    with transaction.atomic(), history_context(by, via=via):
+    with transaction.atomic(), history_context(by, via=via, **(history or {})):
         written = Task.objects.filter(pk=task.pk, version=version).update(
             **changes, version=F("version") + 1, updated_at=now
         )
@@ -127,9 +130,12 @@ def _leftovers_cleared(status: Status) -> dict:
 
 
 def task_edit(*, task: Task, version: int, by, via: str, **fields) -> Task:
-    """Save edited fields; a request that gets its scores leaves triage for the backlog."""
+    """Save edited fields; a request that gets its scores leaves triage for the backlog.
+    A requester a team member picks is confirmed: they know who asked."""
     if task.awaiting_triage and fields.get("impact") is not None:
         fields["status"] = Status.BACKLOG
+    if "requester" in fields and fields["requester"] != task.requester:
+        fields["requester_confirmed"] = True
     return task_update(task=task, version=version, by=by, via=via, **fields)
 
 

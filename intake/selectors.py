@@ -118,12 +118,14 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
 
 
 def requester_requests(person_id: int) -> tuple[Person, QuerySet]:
-    """A requester and their requests, newest first; NotFound if they are gone."""
+    """A requester and the requests they confirmed (or a team member sent for them),
+    newest first; NotFound if they are gone. A request sent with their address by someone
+    else is not theirs until they say so."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound("The team no longer keeps requests under this name.")
     tasks = (
-        Task.objects.filter(requester=person)
+        Task.objects.filter(requester=person, requester_confirmed=True)
         .with_triage_history()
         .select_related("category")
         .defer("description")

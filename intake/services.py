@@ -6,8 +6,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backlog.models import Category, Task
-from backlog.services import task_create
+from backlog.services import task_create, task_update
 from intake.models import IntakeLink
+from mopsboard.errors import NotFound
 from people.models import Person
 
 # The door a request comes through, as the task's history records it.
@@ -47,16 +48,16 @@ def requester_for(*, name: str, email: str, team: str) -> Person:
     return person
 
 
-def request_description(
-    *, details: str, why: str, links: list[str], name: str, email: str, team: str
-) -> str:
-    """What the requester wrote, as the task's description in readable sections."""
+def request_description(*, details: str, why: str, links: list[str], name: str, team: str) -> str:
+    """What the requester wrote, as the task's description in readable sections. Not their
+    address: the requester's page shows the description to whoever holds its link, and the
+    team has the address on the requester."""
     sections = [
         ("Details", details),
         ("Why it matters, and what happens if it is not done", why),
         ("Links", "\n".join(f"- {link}" for link in links)),
     ]
-    sent_by = f"{name} <{email}>" + (f", {team}" if team else "")
+    sent_by = name + (f", {team}" if team else "")
     parts = [f"{heading}:\n{text}" for heading, text in sections if text]
     return "\n\n".join([*parts, f"Sent by {sent_by}."])
 
@@ -83,6 +84,9 @@ def request_submit(
     intake and which link (`link` None: the signed-in form, `by` the team member; or
     another door, `via` and `reason`, such as the API).
 
+    Sent by nobody signed in, the requester is unconfirmed until request_confirm: anyone
+    can type anyone's address. Their person's record is never changed by what was typed.
+
     One transaction: if the task cannot be made, no person is left behind either.
     `received_at` back-dates it (the demo); otherwise it is now.
     """
@@ -101,10 +105,38 @@ def request_submit(
             history=history,
             title=title,
             description=request_description(
-                details=details, why=why, links=links, name=name, email=email, team=team
+                details=details, why=why, links=links, name=name, team=team
             ),
             requester=requester,
+            requester_confirmed=by is not None,
             category=category or (link and link.category),
             due_date=wanted_by,
             **({"created_at": received_at} if received_at else {}),
+        )
+
+
+def request_confirm(*, task_id: int) -> Task:
+    """The requester followed the link emailed to their address: the request is theirs.
+    NotFound once the task is deleted."""
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("requester", "category")
+            .filter(pk=task_id)
+            .first()
+        )
+        if task is None:
+            raise NotFound("The team has removed this request from its list.")
+        if task.requester_confirmed:
+            return task
+        return task_update(
+            task=task,
+            version=task.version,
+            by=None,
+            via=VIA,
+            history={
+                "reason": "The requester confirmed it is theirs, from the link emailed to them",
+                "requester": str(task.requester or "the requester"),
+            },
+            requester_confirmed=True,
         )

@@ -1,5 +1,6 @@
 """The requester's links, which open without an account: one request's page (for good),
-and the list of all of a requester's requests (for a few days). Notifications puts
+the list of all of a requester's requests (for a few days), and the link that confirms a
+request from the public form is theirs (emailed to its address alone). Notifications puts
 them in its emails; nothing else about a token is needed outside intake.
 
 Each kind is signed with its own salt, distinct from share links' and intake links', so a
@@ -18,6 +19,7 @@ from people.models import Person
 
 TRACKING_SALT = "intake.tracking"
 REQUESTER_SALT = "intake.requester"
+CONFIRM_SALT = "intake.confirm"
 
 
 def tracking_token(task: Task) -> str:
@@ -54,6 +56,26 @@ def request_path(task: Task) -> str:
 def request_url(task: Task) -> str:
     """The absolute address of `task`'s page for its requester, for emails."""
     return settings.MOPSBOARD_SITE_URL + request_path(task)
+
+
+def confirm_token(task: Task) -> str:
+    """The token that confirms `task` is its requester's: unlike the tracking token, which
+    the receipt shows whoever sent the form, it travels only to the requester's address."""
+    return signing.Signer(salt=CONFIRM_SALT).sign(str(task.pk))
+
+
+def task_id_from_confirm_token(token: str) -> int:
+    """The id of the task a confirmation token is for; NotFound for a tampered one."""
+    return _signed_id(
+        signing.Signer(salt=CONFIRM_SALT),
+        token,
+        broken="This link to confirm a request does not work: check it was copied whole.",
+    )
+
+
+def confirm_url(task: Task) -> str:
+    """The absolute address that confirms `task` is its requester's, for emails."""
+    return settings.MOPSBOARD_SITE_URL + reverse("intake:confirm", args=[confirm_token(task)])
 
 
 def requester_token(person: Person) -> str:

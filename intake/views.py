@@ -18,6 +18,7 @@ from intake.selectors import request_page, requester_requests, standing
 from intake.tracking import (
     person_id_from_requester_token,
     request_path,
+    task_id_from_confirm_token,
     task_id_from_tracking_token,
     tracking_token,
 )
@@ -179,6 +180,29 @@ def _request_page(request, token: str, template: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link emailed to a public request's requester: their request's page, asking
+    whether they sent it; their yes confirms it. Opening it is not a yes, as mail
+    scanners open links too."""
+    try:
+        task_id = task_id_from_confirm_token(token)
+        if request.method == "POST":
+            task = services.request_confirm(task_id=task_id)
+            messages.success(request, "Thank you: the team now knows this request is yours.")
+            return _see_other("intake:request", tracking_token(task))
+        page = request_page(task_id, today=timezone.localdate())
+    except NotFound as missing:
+        return _gone(request, missing.message)
+    context = {
+        "page": page,
+        "task": page.task,
+        "token": tracking_token(page.task),
+        "confirm_token": token,
+    }
+    return private_page(render(request, "intake/request.html", context), referrer="same-origin")
+
+
 @require_GET
 def receipt(request, token):
     """After sending: where to follow the request, and that an email is on its way."""
@@ -238,10 +262,11 @@ def requests_email(request, token):
         event="Link to all their requests",
         private=True,
     )
+    # Not the address itself: whoever holds this page's link may not be its owner.
     messages.success(
         request,
-        f"We have emailed a link to all your requests to {person.email}. It works for "
-        f"{settings.MOPSBOARD_REQUESTS_LINK_DAYS} days.",
+        "We have emailed a link to all your requests to the address the team has for you. "
+        f"It works for {settings.MOPSBOARD_REQUESTS_LINK_DAYS} days.",
     )
     return _see_other("intake:request", token)
 

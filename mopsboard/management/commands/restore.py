@@ -22,6 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No backup at {file}.")
         if not yes and input(f"Replace everything in the database with {file}? [y/N] ") != "y":
             raise CommandError("Nothing restored.")
+        server_version = connection.pg_version
         connection.close()
-        restore(connection.settings_dict, file)
+        restore(connection.settings_dict, file, server_version=server_version)
         self.stdout.write(f"Restored {file}.")

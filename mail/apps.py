@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class MailConfig(AppConfig):
     name = "mail"
+
+    def ready(self):
+        from mail.services import emails_fail_dropped
+        from mopsboard.backups import jobs_dropped
+
+        def fail_dropped(sender, signal, *, job_ids, **dropped):
+            emails_fail_dropped(job_ids=job_ids)
+
+        jobs_dropped.connect(fail_dropped, weak=False, dispatch_uid="mail.fail_dropped")

@@ -1,13 +1,35 @@
 """Backups of the whole database with PostgreSQL's own tools: `pg_dump` in its custom
 format, `pg_restore` back. History triggers and all come along."""
 
+import datetime
 import os
 import re
 import shutil
 import subprocess  # nosec B404 # runs pg_dump/pg_restore only, with fixed arguments
+from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.models.functions import Now
+from django.dispatch import Signal
+from django.utils import timezone
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
+from procrastinate.jobs import Status
+
+# Sent with `job_ids` when a restore drops the jobs its backup had waiting, in the same
+# transaction: the apps whose rows wait on a job (an email queued, a webhook delivery
+# pending) mark those rows, so nothing waits for a job that will never run.
+jobs_dropped = Signal()
+# Why such a row was not sent, as the lead reads it beside "Send again".
+NOT_SENT_AFTER_RESTORE = (
+    "Not sent after a backup was restored: it may have gone out after the backup was made. "
+    "Send it again if it did not."
+)
+
+WAITING = (Status.TODO.value, Status.DOING.value)
 
 
 def _major(tool: str) -> int:
@@ -102,3 +124,41 @@ def restore(database: dict, path: Path, *, server_version: int) -> None:
         ],
         env,
     )
+
+
+def workers_running() -> int:
+    """How many of the queue's workers are alive (their heartbeat is recent)."""
+    if ProcrastinateWorker._meta.db_table not in connection.introspection.table_names():
+        return 0  # a new, empty database
+    silent = datetime.timedelta(seconds=settings.MOPSBOARD_QUEUE["stalled_after"])
+    return ProcrastinateWorker.objects.filter(last_heartbeat__gt=Now() - silent).count()
+
+
+def jobs_waiting() -> Counter:
+    """The jobs waiting or running, counted by task."""
+    return Counter(
+        ProcrastinateJob.objects.filter(status__in=WAITING).values_list("task_name", flat=True)
+    )
+
+
+def jobs_drop() -> Counter:
+    """Cancel every job waiting or running, counted by task, and send `jobs_dropped`.
+
+    After a restore these are the jobs the backup had waiting: many of them ran after the
+    backup was made (an email went out), so running them again would repeat them.
+    """
+    manager = app.job_manager
+    with transaction.atomic():
+        jobs = list(
+            ProcrastinateJob.objects.filter(status__in=WAITING).values_list(
+                "pk", "task_name", "status"
+            )
+        )
+        for pk, _, status in jobs:
+            if status == Status.DOING.value:
+                # Its worker was running it when the backup was made and is not there now:
+                # procrastinate cancels only a waiting job, so it waits again first.
+                manager.retry_job_by_id(pk, retry_at=timezone.now())
+            manager.cancel_job_by_id(pk)
+        jobs_dropped.send(sender=ProcrastinateJob, job_ids=[pk for pk, _, _ in jobs])
+    return Counter(task_name for _, task_name, _ in jobs)

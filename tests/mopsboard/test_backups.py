@@ -19,6 +19,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from bench.database import Server
 from mail.models import Email
 from mail.services import email_queue
+from mopsboard.backups import pg_tool
 from tests.factories import EndpointFactory, UserFactory
 from tests.mailserver import PROJECT
 from webhooks.models import Delivery
@@ -81,6 +82,11 @@ def test_an_older_pg_dump_on_the_path_is_passed_over_for_one_as_new_as_the_serve
     backup = tmp_path / "drill.dump"
     call_command("backup", output=backup, stdout=io.StringIO())
     assert backup.read_bytes().startswith(b"PGDMP")
+
+
+def test_without_a_pg_dump_as_new_as_the_server_the_backup_says_which_to_install():
+    with pytest.raises(CommandError, match=r"pg_dump 99 or newer.*postgresql-client-99"):
+        pg_tool("pg_dump", server_version=990004)
 
 
 @pytest.mark.django_db(transaction=True)

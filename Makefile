@@ -45,9 +45,10 @@ serve: install
 backup: install
 	@$(BIN)/python manage.py backup
 
-## Restore a backup: make restore FILE=backups/mopsboard-….dump
+## Restore a backup, the queue's workers stopped: make restore FILE=backups/mopsboard-….dump
+## JOBS=drop (cancel the jobs the backup had waiting) or JOBS=keep (run them again)
 restore: install
-	$(BIN)/python manage.py restore "$(FILE)"
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(JOBS),--jobs=$(JOBS))
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
 test: install /usr/bin/chromium /usr/bin/pg_ctlcluster

@@ -1,6 +1,8 @@
 """An email as sent: kept whole, so the lead can read what went out and to whom, except
 the text of one that carries a private link (see mail.private)."""
 
+from email.utils import make_msgid, parseaddr
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,6 +12,14 @@ from django.utils import timezone
 def one_line(text: str) -> str:
     """A header value on one line: a newline in a name or title must not start a header."""
     return " ".join(text.split())
+
+
+def message_id_new() -> str:
+    """A random Message-ID, kept on the email when it is queued: not made from the primary
+    key, which a restore of an older backup hands out again, so new mail would carry the
+    Message-ID of mail sent before and a receiver dropping repeats would drop it."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "mopsboard"
+    return make_msgid(idstring="mopsboard", domain=domain)
 
 
 class Email(models.Model):
@@ -41,6 +51,8 @@ class Email(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The queue job that delivers it (mail.tasks.deliver; one job takes a batch).
     job_id = models.BigIntegerField(null=True, editable=False)
+    # The same on every try, so a receiving server can drop a resend.
+    message_id = models.CharField(max_length=255, default=message_id_new, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -51,6 +63,7 @@ class Email(models.Model):
                 fields=["job_id"], name="email_queued_by_job", condition=models.Q(status="queued")
             ),
         ]
+        constraints = [models.UniqueConstraint(fields=["message_id"], name="one_message_id")]
         permissions = [("resend_email", "Can send a failed email again")]
 
     def __str__(self):
@@ -66,9 +79,3 @@ class Email(models.Model):
             f"This email carries a private link ({self.event.lower()}): its text is written "
             "only as it is sent, and is never kept or shown."
         )
-
-    @property
-    def message_id(self) -> str:
-        """The same Message-ID on every attempt, so a receiving server can drop a resend."""
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "mopsboard"
-        return f"<mopsboard-email-{self.pk}@{domain}>"

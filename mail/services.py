@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from mail.models import Email, one_line
 from mail.private import CONTEXTS
 from mail.tasks import deliver, job_for_new_email
+from mopsboard.backups import NOT_SENT_AFTER_RESTORE
 from mopsboard.errors import Conflict
 
 
@@ -63,3 +64,11 @@ def email_resend(*, email: Email) -> Email:
             raise NotFailed(email)
     email.refresh_from_db()
     return email
+
+
+def emails_fail_dropped(*, job_ids: list[int]) -> int:
+    """Emails still queued for delivery jobs a restore dropped: failed, saying why, so the
+    lead sends again from the Mail page those that did not go out after the backup."""
+    return Email.objects.filter(job_id__in=job_ids, status=Email.Status.QUEUED).update(
+        status=Email.Status.FAILED, last_error=NOT_SENT_AFTER_RESTORE
+    )

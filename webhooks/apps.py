@@ -7,7 +7,12 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from backlog.signals import Change, task_changed, tasks_created
         from capacity.signals import review_recorded
-        from webhooks.services import review_events_queue, task_events_queue
+        from mopsboard.backups import jobs_dropped
+        from webhooks.services import (
+            deliveries_fail_dropped,
+            review_events_queue,
+            task_events_queue,
+        )
 
         def task_events(sender, signal, *, task, changes, **change):
             task_events_queue(tasks=[task], changes=changes)
@@ -18,8 +23,12 @@ class WebhooksConfig(AppConfig):
         def review_event(sender, signal, *, review, **recorded):
             review_events_queue(review=review)
 
+        def fail_dropped(sender, signal, *, job_ids, **dropped):
+            deliveries_fail_dropped(job_ids=job_ids)
+
         # Both are sent inside the change's transaction: a delivery is queued with the
         # change, and a rolled-back change sends nothing.
         task_changed.connect(task_events, weak=False, dispatch_uid="webhooks.task_events")
         tasks_created.connect(tasks_made, weak=False, dispatch_uid="webhooks.tasks_made")
         review_recorded.connect(review_event, weak=False, dispatch_uid="webhooks.review_event")
+        jobs_dropped.connect(fail_dropped, weak=False, dispatch_uid="webhooks.fail_dropped")

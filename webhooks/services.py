@@ -6,9 +6,11 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from api.schemas import represented, site_url, tasks_data
 from backlog.models import Task
+from mopsboard.backups import NOT_SENT_AFTER_RESTORE
 from mopsboard.errors import Conflict
 from webhooks.models import TEST_EVENT, Delivery, Endpoint, Event, new_webhook_id
 from webhooks.tasks import deliver
@@ -149,3 +151,16 @@ def delivery_resend(*, delivery: Delivery, by) -> Delivery:
         deliver.defer(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     return delivery
+
+
+def deliveries_fail_dropped(*, job_ids: list[int]) -> int:
+    """Deliveries still pending for jobs a restore dropped: failed, saying why, so the lead
+    sends again those the receiver did not get after the backup."""
+    jobs = ProcrastinateJob.objects.filter(pk__in=job_ids, task_name=deliver.name)
+    return Delivery.objects.filter(
+        pk__in=[args["delivery_id"] for args in jobs.values_list("args", flat=True)],
+        status=Delivery.Status.PENDING,
+    ).update(
+        status=Delivery.Status.FAILED,
+        last_error=NOT_SENT_AFTER_RESTORE,
+    )

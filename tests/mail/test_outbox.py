@@ -5,13 +5,14 @@ import socket
 
 import pytest
 from django.core import mail as django_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.models import Email
 from mail.services import NotFailed, email_queue, email_resend
 from mail.tasks import BATCH, RETRY, DeliveryFailed, job_deliver
+from mopsboard.backups import dump, restore
 from mopsboard.retry import retry_wait
 from tests.factories import EmailFactory, UserFactory
 
@@ -73,9 +74,32 @@ def test_a_queued_email_is_delivered_once():
     assert len(django_mail.outbox) == 1
     sent = django_mail.outbox[0]
     assert sent.to == ["sam@example.com"]
-    assert sent.extra_headers["Message-ID"] == f"<mopsboard-email-{email.pk}@localhost>"
+    assert sent.extra_headers["Message-ID"] == email.message_id
     email.refresh_from_db()
     assert (email.status, email.attempts, email.sent_at is not None) == ("sent", 1, True)
+
+
+def _message_ids() -> list[str]:
+    return [message.extra_headers["Message-ID"] for message in django_mail.outbox]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_queued_after_restoring_an_older_backup_reuses_no_message_id_sent(tmp_path):
+    _queue(to="before@example.com")
+    backup = dump(
+        connection.settings_dict, tmp_path / "older.dump", server_version=connection.pg_version
+    )
+    after_backup = _queue(to="after@example.com")
+    job_deliver(after_backup.job_id, last_try=False)
+    sent = _message_ids()
+    assert after_backup.message_id in sent
+    server_version = connection.pg_version
+    connection.close()
+    restore(connection.settings_dict, backup, server_version=server_version)
+    after_restore = _queue(to="again@example.com")
+    job_deliver(after_restore.job_id, last_try=False)
+    assert after_restore.message_id in _message_ids()
+    assert after_restore.message_id not in sent
 
 
 def test_a_newline_in_a_subject_cannot_start_a_header():
@@ -108,6 +132,16 @@ def test_a_failed_send_stays_queued_for_the_next_try_then_shows_as_failed(mail_s
     for each in (email, second):
         each.refresh_from_db()
         assert (each.status, each.attempts) == ("failed", 2)
+
+
+def test_each_email_has_its_own_message_id_the_same_on_every_try(mail_server_down, settings):
+    email, other = _queue(), _queue(to="kim@example.com")
+    assert email.message_id != other.message_id
+    with pytest.raises(DeliveryFailed):
+        job_deliver(email.job_id, last_try=False)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    job_deliver(email.job_id, last_try=False)
+    assert sorted(_message_ids()) == sorted([email.message_id, other.message_id])
 
 
 def test_an_address_the_server_refuses_fails_alone_and_the_batch_goes_on(smtp, settings):

@@ -230,13 +230,19 @@ def test_a_backup_restores_into_a_fresh_database_with_its_history_triggers(tmp_p
     with connection.cursor() as cursor:
         cursor.execute(CHECKSUMS)
         before = cursor.fetchone()
-    backup = dump(connection.settings_dict, tmp_path / "drill.dump")
+    backup = dump(
+        connection.settings_dict, tmp_path / "drill.dump", server_version=connection.pg_version
+    )
     fresh = f"{connection.settings_dict['NAME']}_restore"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
         cursor.execute(f'CREATE DATABASE "{fresh}"')
     try:
-        restore({**connection.settings_dict, "NAME": fresh}, backup)
+        restore(
+            {**connection.settings_dict, "NAME": fresh},
+            backup,
+            server_version=connection.pg_version,
+        )
         params = connection.get_connection_params()
         params["dbname"] = fresh
         with psycopg.connect(**params) as restored:

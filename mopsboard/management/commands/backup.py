@@ -21,4 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args, output=None, **options):
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
         path = output or settings.DATA_DIR / "backups" / f"mopsboard-{stamp}.dump"
-        self.stdout.write(str(dump(connection.settings_dict, path).resolve()))
+        backup = dump(connection.settings_dict, path, server_version=connection.pg_version)
+        self.stdout.write(str(backup.resolve()))

@@ -123,7 +123,7 @@ def test_a_database_outage_is_a_503_to_try_again(capfd):
 
 
 def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(db):
-    """What CONN_HEALTH_CHECKS does between requests, without a query (mopsboard.postgres)."""
+    """What CONN_HEALTH_CHECKS does between requests: Django's own check replaces it."""
     kept = connections.create_connection(DEFAULT_DB_ALIAS)
     kept.ensure_connection()
     try:

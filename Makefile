@@ -39,7 +39,7 @@ WORKERS ?= 2
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn mopsboard.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - --error-logfile -
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 ## Back the database up (pg_dump, custom format) and print the file's path
 backup: install

@@ -42,7 +42,7 @@ def collect_static() -> None:
 
 
 class Gunicorn:
-    """gunicorn with the project's gunicorn.conf.py and sync workers (one unless told) on a free loopback port."""
+    """gunicorn with gunicorn.conf.py, sync workers (one unless told), a free loopback port."""
 
     def __init__(self, *, database_url: str, log: Path, workers: int = 1) -> None:
         self.port = _free_port()

@@ -71,6 +71,10 @@ def test_a_requests_own_urlconf_is_read():
 @pytest.mark.urls(by_language.__name__)
 def test_each_language_gets_its_own_address(settings):
     settings.USE_I18N = True
+    # Django binds its translation functions on first use, to the null ones while i18n is
+    # off (mopsboard's setting today); let them bind again with i18n on, and after.
+    translation._trans.__dict__.clear()
+    request_finished = translation._trans.__dict__.clear
     settings.LANGUAGES = [("fr", "French"), ("de", "German")]
     by_language.urlpatterns = i18n_patterns(
         path("tasks/<int:pk>/", lambda request, pk: HttpResponse(), name="task")
@@ -79,3 +83,4 @@ def test_each_language_gets_its_own_address(settings):
         assert reverse_ids("task", 4) == "/fr/tasks/4/"
     with translation.override("de"):
         assert reverse_ids("task", 4) == "/de/tasks/4/"
+    request_finished()

@@ -8,7 +8,7 @@ PORT ?= 8000
 MOPSBOARD_SITE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT MOPSBOARD_SITE_URL
 
-.PHONY: run serve worker test e2e fuzz soak lint format bench lock install backup restore clean-db
+.PHONY: run serve worker test test-fast e2e fuzz soak lint format bench lock install backup restore clean-db
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ WORKERS ?= 2
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn mopsboard.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - --error-logfile -
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 ## Back the database up (pg_dump, custom format) and print the file's path
 backup: install
@@ -53,6 +53,11 @@ restore: install
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
 test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
 	$(BIN)/pytest
+
+## The inner loop: the suite less the browser journeys and the production-stack tests, on a
+## test database kept between runs (new migrations are applied to it)
+test-fast: install
+	$(BIN)/pytest -m "not e2e and not stack" --reuse-db
 
 ## Every form endpoint fed random input as every role, and every API operation by
 ## schemathesis, at length: never a 500, every answer as the API's schema says

@@ -42,7 +42,7 @@ def collect_static() -> None:
 
 
 class Gunicorn:
-    """`gunicorn mopsboard.wsgi` with sync workers (one unless told) on a free loopback port."""
+    """gunicorn with gunicorn.conf.py, sync workers (one unless told), a free loopback port."""
 
     def __init__(self, *, database_url: str, log: Path, workers: int = 1) -> None:
         self.port = _free_port()
@@ -60,7 +60,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
-                "mopsboard.wsgi",
+                "--config=gunicorn.conf.py",
                 f"--workers={workers}",
                 "--worker-class=sync",
                 f"--bind={HOST}:{self.port}",

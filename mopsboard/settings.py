@@ -171,8 +171,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKI
 CSRF_COOKIE_HTTPONLY = True
 # A session ends after this long without a request (mopsboard.middleware.session_idle_limit).
 SESSION_COOKIE_AGE = int(float(os.environ.get("MOPSBOARD_SESSION_IDLE_HOURS", "12")) * 3600)
-# Django's database sessions, read with a query written out (mopsboard/sessions.py).
-SESSION_ENGINE = "mopsboard.sessions"
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS") == "1"

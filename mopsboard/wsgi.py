@@ -1,22 +1,9 @@
-"""WSGI entry point, for gunicorn: `gunicorn mopsboard.wsgi`.
+"""WSGI entry point: `gunicorn --config gunicorn.conf.py` (which names it) or any WSGI server.
+What an app server does once a worker has loaded it is in gunicorn.conf.py."""
 
-The app, its URLs and views are loaded here, then kept out of Python's cyclic garbage
-collector: they live as long as the process, and a full collection that walks them all
-took 57 to 86 ms on the development VM, now and then in the middle of a request. The
-young generation is collected every 20,000 new objects rather than every 700: a request
-makes tens of thousands, nearly all freed by the end of it, and collecting them that
-often cost 0.5 ms of every API page (0.1 ms now). See bench/README.md, "Garbage
-collection".
-"""
-
-import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
-from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mopsboard.settings")
 application = get_wsgi_application()
-get_resolver().url_patterns  # noqa: B018 # imports every app's URLs and views now
-gc.freeze()
-gc.set_threshold(20_000, 10, 10)

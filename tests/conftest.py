@@ -28,11 +28,13 @@ pytest_plugins = ["tests.mailserver", "tests.webhooks.receiver"]
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Each test run gets a database of its own, so two runs at once can't collide."""
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Each test run gets a database of its own, so two runs at once can't collide; with
+    --reuse-db (`make test-fast`) one kept database, migrated only when migrations change."""
     from django.conf import settings
 
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{os.getpid()}"
+    name = "fast" if request.config.getoption("reuse_db") else os.getpid()
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{name}"
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ import pytest
 from bench.cluster import POSTGRES_BINS, Cluster
 from bench.server import PRODUCTION_ENV, Browser, Gunicorn, collect_static
 
+pytestmark = pytest.mark.stack
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 DEMO_PASSWORD = "mopsboard-demo"
 

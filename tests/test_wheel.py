@@ -16,6 +16,8 @@ from django.conf import settings
 
 from bench.database import Server
 
+pytestmark = pytest.mark.stack
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 # Run by the installed copy's Python: which mopsboard it imports, and what its pages answer.

@@ -1,5 +1,4 @@
-"""The board's filter set: each request gets its own filters, though they are copied
-shallowly (backlog.filters.FilterCopies)."""
+"""The board's filter set: each request gets its own filters, with django-filter's own copy."""
 
 import pytest
 from django.http import QueryDict

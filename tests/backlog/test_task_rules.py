@@ -2,8 +2,12 @@
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from backlog.models import Status, Task
+from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +30,22 @@ def test_a_rule_on_a_field_left_out_is_not_checked(django_assert_num_queries):
         task.validate_constraints(exclude=left_out)
     with pytest.raises(ValidationError, match="needs the date it comes back"):
         task.validate_constraints(exclude=left_out - {"status"})
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    [
+        models.UniqueConstraint(fields=["title"], name="task_title_unique_for_this_test"),
+        models.UniqueConstraint(Lower("title"), name="task_title_lower_unique_for_this_test"),
+        models.CheckConstraint(condition=~Q(title="Webinar"), name="task_not_webinar_for_test"),
+    ],
+    ids=["unique without a condition", "unique on an expression", "check"],
+)
+def test_every_kind_of_constraint_is_validated_the_django_way(constraint, monkeypatch):
+    TaskFactory(title="Webinar")
+    monkeypatch.setattr(Task._meta, "constraints", [*Task._meta.constraints, constraint])
+    task = Task(title="Webinar", status=Status.NEW)
+
+    with pytest.raises(ValidationError):
+        task.validate_constraints()
+    task.validate_constraints(exclude={"title"})  # a form that does not edit the title

@@ -3,6 +3,7 @@ headers, a 503 while the database is away, health checks, no password reset with
 mail, idle sessions, backups that restore."""
 
 import datetime
+import gc
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ import time
 import psycopg
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.http import HttpResponse
@@ -123,7 +125,7 @@ def test_a_database_outage_is_a_503_to_try_again(capfd):
 
 
 def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(db):
-    """What CONN_HEALTH_CHECKS does between requests, without a query (mopsboard.postgres)."""
+    """What CONN_HEALTH_CHECKS does between requests: Django's own check replaces it."""
     kept = connections.create_connection(DEFAULT_DB_ALIAS)
     kept.ensure_connection()
     try:
@@ -254,18 +256,30 @@ def test_a_backup_restores_into_a_fresh_database_with_its_history_triggers(tmp_p
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
 
 
-def test_an_app_server_keeps_what_it_loads_at_start_out_of_the_garbage_collector():
-    """gunicorn's `mopsboard.wsgi`: the app, every view, then the collector tuned."""
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import gc, sys, mopsboard.wsgi; "
-            "print(gc.get_freeze_count(), gc.get_threshold()[0], 'api.task_routes' in sys.modules)",
-        ],
+def _loaded(code: str) -> list[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
         check=True,
         capture_output=True,
         text=True,
+        cwd=settings.BASE_DIR,
     ).stdout.split()
+
+
+def test_an_app_server_keeps_what_it_loads_at_start_out_of_the_garbage_collector():
+    """gunicorn.conf.py: once a worker has loaded the app, every view, then the collector tuned."""
+    loaded = _loaded(
+        "import gc, runpy, sys, mopsboard.wsgi; "
+        "runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+        "print(gc.get_freeze_count(), gc.get_threshold()[0], 'api.task_routes' in sys.modules)"
+    )
     assert int(loaded[0]) > 50_000
     assert loaded[1:] == ["20000", "True"]
+
+
+def test_the_wsgi_module_alone_leaves_python_as_it_is():
+    """runserver, the tests and any other WSGI server run plain Python."""
+    loaded = _loaded(
+        "import gc, mopsboard.wsgi; print(gc.get_freeze_count(), gc.get_threshold()[0])"
+    )
+    assert loaded == ["0", str(gc.get_threshold()[0])]

@@ -27,8 +27,8 @@ class Target:
     address: str  # the IP address checked, the one to connect to
 
 
-# IPv6 addresses outside it (site-local fec0::/10, IPv4-compatible ::a.b.c.d, IPv4-translated
-# ::ffff:0:a.b.c.d, …) are no web server's; Python's is_global lets several of them through.
+# Global unicast IPv6. Nothing outside it (site-local fec0::/10, IPv4-compatible ::a.b.c.d,
+# IPv4-translated ::ffff:0:a.b.c.d, …) is a web server's, yet is_global passes several.
 GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 # NAT64's well-known prefix (RFC 6052): the gateway connects to the IPv4 address in the
 # last 32 bits, so a DNS64 network's names for IPv4 servers resolve into it.

@@ -3,7 +3,7 @@
 from django import forms
 
 from api.models import ApiToken, Scope
-from mopsboard.forms import WeekField
+from mopsboard.forms import WeekField, no_control_characters
 
 
 class TokenForm(forms.ModelForm):
@@ -19,7 +19,7 @@ class TokenForm(forms.ModelForm):
         fields = ["name", "scope"]
 
     def clean_name(self):
-        return self.cleaned_data["name"].strip()
+        return no_control_characters(self.cleaned_data["name"].strip())
 
 
 class LoadForm(forms.Form):

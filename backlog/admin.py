@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from backlog.forms import CategoryForm
 from backlog.models import Category, Task
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     search_fields = ["name"]
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from backlog.models import SCORE_RANGE, Category, Quadrant, Status, Task, new_year_after
-from mopsboard.forms import DateInput, date_ahead
+from mopsboard.forms import DateInput, date_ahead, no_control_characters
 from people.models import Person
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
@@ -34,6 +34,15 @@ class VersionedForm(forms.Form):
 
 
 SCORE_PAIR = {"impact", "effort"}
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name"]
+
+    def clean_name(self):
+        return no_control_characters(self.cleaned_data["name"])
 
 
 class TaskForm(forms.ModelForm):
@@ -72,7 +81,7 @@ class TaskForm(forms.ModelForm):
             self.fields[name].choices = [("", "Not scored"), *SCORE_CHOICES]
 
     def clean_title(self):
-        return self.cleaned_data["title"].strip()
+        return no_control_characters(self.cleaned_data["title"].strip())
 
     def clean(self):
         cleaned = super().clean()

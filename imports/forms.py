@@ -12,6 +12,7 @@ from backlog.forms import TaskForm
 from backlog.models import Category, Status, Task, default_estimate_hours
 from imports.reading import FIELDS
 from mopsboard.constraints import condition_fields, violated_check_constraints
+from mopsboard.forms import no_control_characters
 from mopsboard.weeks import week_from_input, week_of
 from people.models import Person
 
@@ -154,10 +155,14 @@ class TaskRowForm(TaskForm):
     """
 
     requester = forms.CharField(
-        required=False, max_length=Person._meta.get_field("name").max_length
+        required=False,
+        max_length=Person._meta.get_field("name").max_length,
+        validators=[no_control_characters],
     )
     category = forms.CharField(
-        required=False, max_length=Category._meta.get_field("name").max_length
+        required=False,
+        max_length=Category._meta.get_field("name").max_length,
+        validators=[no_control_characters],
     )
     status = forms.CharField(required=False)
     planned_week = PlannedWeekField(required=False)

@@ -22,16 +22,20 @@ class _Echo:
 def csv_download(
     filename: str, header: Sequence[str], rows: Iterable[Sequence]
 ) -> StreamingHttpResponse:
-    """`header`, then `rows`, as a CSV attachment. Text cells are made spreadsheet-safe;
-    numbers and dates are written as they are."""
+    """`header`, then `rows`, as a CSV attachment. Text cells, the header's included (a
+    person's name heads a RACI column), are made spreadsheet-safe; numbers and dates are
+    written as they are."""
     writer = csv.writer(_Echo())
 
+    def line(row: Sequence) -> str:
+        return writer.writerow(
+            [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row]
+        )
+
     def lines():
-        yield writer.writerow(header)
+        yield line(header)
         for row in rows:
-            yield writer.writerow(
-                [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row]
-            )
+            yield line(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

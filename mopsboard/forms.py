@@ -1,6 +1,7 @@
 """Form parts every app uses: dates and weeks people plan with, errors as a sentence."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,16 +31,31 @@ def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:
     return value
 
 
+# Unicode's control (Cc: C0, DEL, C1), format (Cf: text-direction overrides, zero-width
+# spaces) and line and paragraph separator (Zl, Zp) categories.
+CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# Format characters that words need: the zero-width non-joiner and joiner, which Persian and
+# Indic scripts write with and which join emoji (👩‍💻).
+JOINERS = {"\u200c", "\u200d"}
+
+
 def has_control_characters(value: str) -> bool:
-    return any(ord(character) < 32 or ord(character) == 127 for character in value)
+    # isprintable() is False for each of them (and for a few more, such as a no-break
+    # space) and runs in C: most text needs no closer look.
+    return not value.isprintable() and any(
+        unicodedata.category(character) in CONTROL_CATEGORIES and character not in JOINERS
+        for character in value
+    )
 
 
 def no_control_characters(value: str) -> str:
     """Refuse control characters (a tab or line break too, where only one line is asked
-    for): they hide text from readers and, in a name, can start a new email header."""
+    for): they hide text from readers or reverse it, and, in a name, can start a new email
+    header."""
     if has_control_characters(value):
         raise ValidationError(
-            "Remove the control characters (such as line breaks or tabs) from this field.",
+            "Remove the control characters (such as line breaks, tabs, or invisible and "
+            "text-direction marks) from this field.",
             code="control_characters",
         )
     return value

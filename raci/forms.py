@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from backlog.models import Task
-from mopsboard.forms import DateInput, date_ahead, has_control_characters
+from mopsboard.forms import DateInput, date_ahead, has_control_characters, no_control_characters
 from raci.filters import MatrixFilter
 from raci.models import Role
 
@@ -57,7 +57,7 @@ class ShareLinkForm(forms.Form):
     )
 
     def clean_label(self):
-        return self.cleaned_data["label"].strip()
+        return no_control_characters(self.cleaned_data["label"].strip())
 
     def clean_query(self):
         """Only the matrix's own filter, as the matrix writes it."""

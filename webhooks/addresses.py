@@ -27,11 +27,28 @@ class Target:
     address: str  # the IP address checked, the one to connect to
 
 
+# Global unicast IPv6. Nothing outside it (site-local fec0::/10, IPv4-compatible ::a.b.c.d,
+# IPv4-translated ::ffff:0:a.b.c.d, …) is a web server's, yet is_global passes several.
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+# NAT64's well-known prefix (RFC 6052): the gateway connects to the IPv4 address in the
+# last 32 bits, so a DNS64 network's names for IPv4 servers resolve into it.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # Reached over IPv4 through a mapping or a NAT64 gateway: the IPv4 address decides.
+        if ip.ipv4_mapped:
+            return _refused(ip.ipv4_mapped)
+        if ip in NAT64:
+            return _refused(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        # 6to4 tunnels to the IPv4 address it embeds.
+        if ip.sixtofour and _refused(ip.sixtofour):
+            return True
+        if ip not in GLOBAL_UNICAST:
+            return True
     # Not global: private, loopback, link-local (cloud metadata), shared, reserved,
-    # unspecified, documentation ranges. Multicast is never a web server.
+    # unspecified, documentation ranges, Teredo. Multicast is never a web server.
     return not ip.is_global or ip.is_multicast
 
 

@@ -1,13 +1,25 @@
 from django.contrib import admin
 
+from webhooks.forms import EndpointForm
 from webhooks.models import Delivery, Endpoint
 
 
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
     list_display = ["url", "description", "disabled_at", "consecutive_failures", "created_at"]
+    # The Webhooks page's form, so the admin refuses the addresses the page refuses.
+    form = EndpointForm
     # The secret is shown once, on the Webhooks page; not here.
-    exclude = ["secret"]
+    fields = [
+        "url",
+        "description",
+        "events",
+        "disabled_at",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_by",
+        "created_at",
+    ]
     readonly_fields = ["consecutive_failures", "created_by", "created_at"]
 
 

@@ -21,6 +21,7 @@ from mopsboard.retry import ForADay, retry_wait
 from people.models import Person
 from raci.services import assignment_set
 from tests.factories import EndpointFactory, PersonFactory, TaskFactory, UserFactory
+from tests.webhooks.addresses import HIDDEN_PRIVATE
 from webhooks.models import Delivery, Endpoint, Event
 from webhooks.services import delivery_resend, endpoint_test_send
 from webhooks.tasks import RETRY, DeliveryFailed, delivery_send
@@ -195,6 +196,19 @@ def test_a_private_address_is_refused_at_delivery_time_too(endpoint, receiver, l
     with pytest.raises(DeliveryFailed, match="private, loopback"):
         _send_one()
     assert receiver.requests == 0
+    assert Delivery.objects.get().response_status is None
+
+
+@pytest.mark.parametrize("address", HIDDEN_PRIVATE)
+def test_a_name_that_now_resolves_into_a_private_network_is_not_called(
+    resolver, lead, settings, address
+):
+    settings.MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE = False
+    endpoint = EndpointFactory(url="https://hooks.example.com/mopsboard")
+    endpoint_test_send(endpoint=endpoint, by=lead)
+    resolver["hooks.example.com"] = address
+    with pytest.raises(DeliveryFailed, match=f"private, loopback.*{address}"):
+        _send_one()
     assert Delivery.objects.get().response_status is None
 
 

@@ -3,10 +3,12 @@ odd addresses, the delivery log with "send again", enable, disable, delete; HTML
 the lead typed is shown as text; the log costs the same queries at any length."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from tests.factories import DeliveryFactory, EndpointFactory
+from tests.webhooks.addresses import HIDDEN_PRIVATE
 from webhooks.models import Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,69 @@ def test_a_private_or_unusable_address_is_refused(lead_client, url, says):
     assert response.status_code == 422
     assert says in response.content.decode()
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.parametrize("address", HIDDEN_PRIVATE)
+def test_an_ipv6_address_hiding_a_private_network_is_refused(lead_client, resolver, address):
+    resolver["hooks.example.com"] = address
+    for url in (f"http://[{address}]/hooks", "https://hooks.example.com/hooks"):
+        response = lead_client.post(PAGE, {"url": url, "events": ["task.created"]})
+        assert response.status_code == 422, url
+        assert "private, loopback" in response.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+def test_a_public_server_behind_nat64_is_accepted(lead_client, resolver):
+    # How a DNS64 network resolves every IPv4-only name: here 8.8.8.8.
+    resolver["hooks.example.com"] = "64:ff9b::808:808"
+    response = lead_client.post(
+        PAGE, {"url": "https://hooks.example.com/hooks", "events": ["task.created"]}
+    )
+    assert response.status_code == 201
+    assert Endpoint.objects.get().url == "https://hooks.example.com/hooks"
+
+
+@pytest.fixture
+def admin_client(lead):
+    lead.is_staff = True
+    lead.save()
+    client = Client()
+    client.force_login(lead)
+    return client
+
+
+@pytest.mark.parametrize("address", [*HIDDEN_PRIVATE, "127.0.0.1", "169.254.169.254"])
+def test_the_admin_refuses_what_the_page_refuses(admin_client, resolver, address):
+    resolver["hooks.example.com"] = address
+    endpoint = EndpointFactory(url="https://hooks0.example.com/mopsboard")
+    resolver["hooks0.example.com"] = "2606:4700::1111"
+    unsafe = {"url": "https://hooks.example.com/hooks", "events": ["task.created"]}
+    response = admin_client.post(reverse("admin:webhooks_endpoint_add"), unsafe)
+    assert response.status_code == 200
+    assert "private, loopback" in response.content.decode()
+    response = admin_client.post(
+        reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]), unsafe
+    )
+    assert response.status_code == 200
+    assert "private, loopback" in response.content.decode()
+    assert list(Endpoint.objects.values_list("url", flat=True)) == [endpoint.url]
+
+
+def test_the_admin_saves_a_public_address(admin_client, resolver):
+    resolver["hooks.example.com"] = "2606:4700::1111"
+    form = {"url": "https://hooks.example.com/hooks", "description": "CRM"}
+    response = admin_client.post(
+        reverse("admin:webhooks_endpoint_add"), {**form, "events": ["task.created"]}
+    )
+    assert response.status_code == 302
+    endpoint = Endpoint.objects.get()
+    assert (endpoint.url, endpoint.events) == ("https://hooks.example.com/hooks", ["task.created"])
+    assert (
+        endpoint.secret
+        not in admin_client.get(
+            reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
+        ).content.decode()
+    )
 
 
 def test_events_must_be_chosen_from_the_list(lead_client, settings):

@@ -24,6 +24,7 @@ Responsible people's hours, where an imported task has no RACI yet and may recor
 done months ago. The app sits directly above capacity in the layers all the same.
 """
 
+import datetime
 import itertools
 import logging
 from collections.abc import Iterator
@@ -119,7 +120,7 @@ def _check(imp: Import) -> None:
     )
 
 
-def _restarted_at(imp: Import):
+def _restarted_at(imp: Import) -> datetime.datetime | None:
     """When the step under way starts over: now, if a worker before this one reported on
     it (that worker stopped, and mopsboard.tasks.retry_stalled_jobs queued the job again;
     its count of rows is void, as nothing it did is kept)."""

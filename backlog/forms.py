@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from backlog.models import SCORE_RANGE, Category, Quadrant, Status, Task, new_year_after
-from mopsboard.forms import DateInput, date_ahead, no_control_characters
+from mopsboard.forms import DateField, DateInput, TitleField, date_ahead, no_control_characters
 from people.models import Person
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
@@ -70,6 +70,7 @@ class TaskForm(forms.ModelForm):
             "effort",
             "estimate_hours",
         ]
+        field_classes = {"title": TitleField, "due_date": DateField}
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -152,7 +153,7 @@ class StatusForm(VersionedForm):
 
 
 class DeferForm(VersionedForm):
-    until = forms.DateField(
+    until = DateField(
         label="Comes back on",
         widget=DateInput(),
         help_text="It returns to the triage inbox on this date.",

@@ -14,6 +14,7 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from mopsboard.reversing import reverse_ids
+from mopsboard.validators import date_in_range
 from mopsboard.weeks import (
     earliest_within_working_days,
     working_days_after,
@@ -326,7 +327,7 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[date_in_range])
     impact = models.PositiveSmallIntegerField(null=True, blank=True)
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     estimate_hours = models.DecimalField(
@@ -338,9 +339,12 @@ class Task(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     planned_week = models.DateField(
-        null=True, blank=True, help_text="Monday of the ISO week the task is planned into."
+        null=True,
+        blank=True,
+        validators=[date_in_range],
+        help_text="Monday of the ISO week the task is planned into.",
     )
-    deferred_until = models.DateField(null=True, blank=True)
+    deferred_until = models.DateField(null=True, blank=True, validators=[date_in_range])
     declined_reason = models.TextField(blank=True, max_length=2_000)
     # Bumped by every write; an edit made against an older version is refused (see services).
     version = models.PositiveIntegerField(default=1)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from backlog.forms import VersionedForm
 from capacity.models import Review
-from mopsboard.forms import DateInput, WeekField
+from mopsboard.forms import DateField, DateInput, WeekField
 from people.models import Person
 
 
@@ -62,6 +62,7 @@ class ReviewForm(forms.ModelForm):
         model = Review
         fields = ["held_on", "attendees", "notes", "decisions"]
         labels = {"held_on": "Held on"}
+        field_classes = {"held_on": DateField}
         widgets = {
             "held_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from mopsboard.validators import date_in_range
 from mopsboard.weeks import week_label
 
 
@@ -12,7 +13,7 @@ class TimeOff(models.Model):
     """Hours a person is away in one week; their capacity that week is lower by as much."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="time_off")
-    week = models.DateField(help_text="Monday of the ISO week.")
+    week = models.DateField(validators=[date_in_range], help_text="Monday of the ISO week.")
     hours = models.PositiveSmallIntegerField()
     note = models.CharField(max_length=120, blank=True)
 
@@ -38,7 +39,9 @@ class Review(models.Model):
     looked at, frozen as they were that day (`figures`, built by `review_figures`)."""
 
     held_on = models.DateField(
-        unique=True, error_messages={"unique": "That day has a review already."}
+        unique=True,
+        validators=[date_in_range],
+        error_messages={"unique": "That day has a review already."},
     )
     # The database's clock, the one the history triggers use, so "since the last review"
     # splits changes exactly at the moment it was recorded.

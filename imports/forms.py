@@ -12,7 +12,7 @@ from backlog.forms import TaskForm
 from backlog.models import Category, Status, Task, default_estimate_hours
 from imports.reading import FIELDS
 from mopsboard.constraints import condition_fields, violated_check_constraints
-from mopsboard.forms import no_control_characters
+from mopsboard.forms import DateField, no_control_characters
 from mopsboard.weeks import week_from_input, week_of
 from people.models import Person
 
@@ -108,7 +108,7 @@ STATUS_NAMES = {
 }
 
 
-class PlannedWeekField(forms.DateField):
+class PlannedWeekField(DateField):
     """A week as a date in it (cleaned to its Monday) or as "2026-W48"."""
 
     def to_python(self, value):
@@ -166,7 +166,7 @@ class TaskRowForm(TaskForm):
     )
     status = forms.CharField(required=False)
     planned_week = PlannedWeekField(required=False)
-    deferred_until = forms.DateField(required=False)
+    deferred_until = DateField(required=False)
     declined_reason = forms.CharField(
         required=False, max_length=Task._meta.get_field("declined_reason").max_length
     )

@@ -1,6 +1,8 @@
 """An import: the uploaded file, how its columns map to a task's fields, and what checking
 and writing it found and did."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -36,6 +38,10 @@ class Import(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
+    # When the worker last reported on the step under way (None: no worker has taken it
+    # yet), and when that step started over because the worker before stopped reporting.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    restarted_at = models.DateTimeField(null=True, blank=True)
     # [{"line", "column", "message"}], the first MOPSBOARD_IMPORT_PROBLEMS_KEPT of them;
     # problem_count counts them all.
     problems = models.JSONField(default=list)
@@ -65,6 +71,17 @@ class Import(models.Model):
     @property
     def running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.WRITING)
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker silent for as long as the task queue takes to count a
+        worker dead; mopsboard.tasks.retry_stalled_jobs then queues the step again."""
+        silent = timedelta(seconds=settings.MOPSBOARD_QUEUE["stalled_after"])
+        return (
+            self.running
+            and self.reported_at is not None
+            and timezone.now() - self.reported_at > silent
+        )
 
     @property
     def progress(self) -> int:

@@ -75,7 +75,14 @@ def _queue(imp: Import, state: str, *, step: str, **changes) -> Import:
         changes.update(problems=[], problem_count=0, sample=[], new_people=[], new_categories=[])
     with transaction.atomic():
         if not Import.objects.filter(_STARTS[state], pk=imp.pk).update(
-            state=state, rows_checked=0, rows_written=0, error="", finished_at=None, **changes
+            state=state,
+            rows_checked=0,
+            rows_written=0,
+            reported_at=None,
+            restarted_at=None,
+            error="",
+            finished_at=None,
+            **changes,
         ):
             imp.refresh_from_db()
             raise NotReady(imp, step=step)

@@ -5,7 +5,8 @@ All or nothing, in batches. The write reads the file again and checks every row 
 same form as the check did (people, categories or rules may have changed since), and
 writes each batch of good rows with one tasks_create, all inside ONE transaction: a bad
 row, an error or a worker that dies rolls the whole import back, so a failed import
-leaves no task behind, no one sees half an import, and a job run again starts clean.
+leaves no task behind, no one sees half an import, and a job run again starts clean
+(a run after a worker that stopped counts from the first row again, and says it restarted).
 Each batch's history context carries the same `import_id` and reason, so every task's
 history names the import. Rows written so far are counted on a second database
 connection, outside the transaction, so the page can show them while the tasks wait to
@@ -23,6 +24,7 @@ Responsible people's hours, where an imported task has no RACI yet and may recor
 done months ago. The app sits directly above capacity in the layers all the same.
 """
 
+import datetime
 import itertools
 import logging
 from collections.abc import Iterator
@@ -90,6 +92,9 @@ def import_check(*, import_id: int) -> None:
     imp = Import.objects.filter(pk=import_id, state=Import.State.CHECKING).first()
     if imp is None:
         return
+    Import.objects.filter(pk=imp.pk).update(
+        rows_checked=0, reported_at=timezone.now(), restarted_at=_restarted_at(imp)
+    )
     try:
         _check(imp)
     except Exception as error:
@@ -103,7 +108,7 @@ def _check(imp: Import) -> None:
         checked += count
         problems.extend(batch_problems)
         sample.extend(_shown(fields) for fields in valid[: SAMPLE_ROWS - len(sample)])
-        Import.objects.filter(pk=imp.pk).update(rows_checked=checked)
+        Import.objects.filter(pk=imp.pk).update(rows_checked=checked, reported_at=timezone.now())
     Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
         state=Import.State.CHECKED,
         rows_total=checked,
@@ -113,6 +118,13 @@ def _check(imp: Import) -> None:
         new_people=sorted(person.name for person in names.new_people.values()),
         new_categories=sorted(category.name for category in names.new_categories.values()),
     )
+
+
+def _restarted_at(imp: Import) -> datetime.datetime | None:
+    """When the step under way starts over: now, if a worker before this one reported on
+    it (that worker stopped, and mopsboard.tasks.retry_stalled_jobs queued the job again;
+    its count of rows is void, as nothing it did is kept)."""
+    return timezone.now() if imp.reported_at else imp.restarted_at
 
 
 def _report(problems: list[dict]) -> dict:
@@ -146,19 +158,21 @@ class _StillWrong(Exception):
 
 
 class _Tally:
-    """Rows written so far, for the page that polls. Counted on a connection of its own:
-    the tasks wait in one transaction to commit together, and nothing it writes is seen
-    by anyone until then."""
+    """Rows written so far, and when, for the page that polls. Counted on a connection of
+    its own: the tasks wait in one transaction to commit together, and nothing it writes
+    is seen by anyone until then."""
 
-    def __init__(self, import_id: int):
-        self.import_id = import_id
+    def __init__(self, imp: Import):
+        self.import_id = imp.pk
+        self.restarted_at = _restarted_at(imp)
         self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def __call__(self, written: int) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE imports_import SET rows_written = %s WHERE id = %s",
-                [written, self.import_id],
+                "UPDATE imports_import SET rows_written = %s, reported_at = %s, "
+                "restarted_at = %s WHERE id = %s",
+                [written, timezone.now(), self.restarted_at, self.import_id],
             )
 
     def close(self) -> None:
@@ -172,13 +186,14 @@ def import_write(*, import_id: int) -> None:
     imp = Import.objects.filter(pk=import_id, state=Import.State.WRITING).first()
     if imp is None:
         return
-    tally = _Tally(imp.pk)
+    tally = _Tally(imp)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [WRITE_LOCK, imp.pk])
                 if not cursor.fetchone()[0]:
                     return  # Another worker is writing this import.
+            tally(0)
             written = _write(imp, tally)
     except _StillWrong as wrong:
         _finish(imp, Import.State.CHECKED, rows_checked=wrong.checked, **_report(wrong.problems))
@@ -197,16 +212,16 @@ def _write(imp: Import, tally: _Tally) -> int:
     for count, valid, batch_problems in _batches(imp, names):
         checked += count
         problems.extend(batch_problems)
-        if problems:
-            continue  # Nothing more is written; the rest is checked for the report.
-        _save_new(names)
-        tasks_create(
-            tasks=valid,
-            by=imp.created_by,
-            via=VIA,
-            history=history,
-        )
-        written += len(valid)
+        # After a problem nothing more is written; the rest is checked for the report.
+        if not problems:
+            _save_new(names)
+            tasks_create(
+                tasks=valid,
+                by=imp.created_by,
+                via=VIA,
+                history=history,
+            )
+            written += len(valid)
         tally(written)
     if problems:
         raise _StillWrong(problems, checked)

@@ -3,9 +3,11 @@
 from django import forms
 from django.core.validators import URLValidator
 
-from backlog.models import Category
+from backlog.models import Category, Task
 from mopsboard.forms import (
+    DateField,
     DateInput,
+    TitleField,
     date_ahead,
     no_control_characters,
     no_control_characters_but_lines,
@@ -29,7 +31,7 @@ class IntakeLinkForm(forms.Form):
         empty_label="None: the requester picks",
         help_text="Picked in advance on the form; the requester can change it.",
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         required=False,
         widget=DateInput(),
         help_text="Leave empty for a link that works until you revoke it.",
@@ -56,9 +58,10 @@ class RequestForm(forms.Form):
     """A request as its requester puts it. `website` is a honeypot: hidden from people,
     screen readers and the keyboard, so only a program filling every field fills it."""
 
-    title = _text(
-        "What do you need?",
-        max_length=200,
+    title = TitleField(
+        label="What do you need?",
+        max_length=Task._meta.get_field("title").max_length,
+        validators=[no_control_characters],
         help_text="One line, e.g. “A landing page form for the partner webinar”.",
     )
     details = _text(
@@ -74,7 +77,7 @@ class RequestForm(forms.Form):
         lines=True,
         help_text="This is what the team scores your request on.",
     )
-    wanted_by = forms.DateField(
+    wanted_by = DateField(
         label="Wanted by",
         required=False,
         widget=DateInput(),

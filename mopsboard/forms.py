@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mopsboard.validators import date_in_range
 from mopsboard.weeks import week_from_input, week_label
 
 
@@ -17,6 +18,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date as people type it, within the years a plan holds (date_in_range)."""
+
+    default_validators = [date_in_range]
+
+
+class TitleField(forms.CharField):
+    """A title, its length checked by the form alone: a browser keeping to `maxlength`
+    cuts a longer title pasted in without a word, where the form says it is too long."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:
@@ -76,6 +93,7 @@ class WeekField(forms.CharField):
     """An ISO week, typed or picked as "2026-W48", cleaned to its Monday."""
 
     widget = forms.TextInput(attrs={"type": "week", "pattern": r"\d{4}-W\d{2}"})
+    default_validators = [date_in_range]
 
     def to_python(self, value):
         value = super().to_python(value)

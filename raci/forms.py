@@ -4,7 +4,13 @@ from django import forms
 from django.http import QueryDict
 
 from backlog.models import Task
-from mopsboard.forms import DateInput, date_ahead, has_control_characters, no_control_characters
+from mopsboard.forms import (
+    DateField,
+    DateInput,
+    date_ahead,
+    has_control_characters,
+    no_control_characters,
+)
 from raci.filters import MatrixFilter
 from raci.models import Role
 
@@ -42,7 +48,7 @@ class ShareLinkForm(forms.Form):
         max_length=120,
         help_text="Who it is for, e.g. Sales leadership. Shown in your list, not to them.",
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         required=False,
         widget=DateInput(),
         help_text="Leave empty for a link that works until you revoke it.",

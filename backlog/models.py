@@ -224,7 +224,7 @@ class TaskQuerySet(models.QuerySet):
 
         Written as "its first such event IS NOT NULL" rather than EXISTS: PostgreSQL
         answers an EXISTS in the select list with a hash of every task's history, built
-        before the page's LIMIT applies (70 ms at 100,000 tasks), and this probes the
+        before the page's LIMIT applies, and this probes the
         history's index once for each row shown."""
         return self.annotate(was_triaged=IsNull(Subquery(_left_triage().values("pk")[:1]), False))
 

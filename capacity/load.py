@@ -168,10 +168,10 @@ def _responsible_shares(weeks) -> QuerySet:
     )
     planned = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
     # Only the weeks' planned tasks narrow it down: a filter on the people as well makes
-    # PostgreSQL read all their roles in the backlog first (86,000 at 100,000 tasks). The
-    # tasks are given as an array of their ids, not as a join on their week: joined,
-    # PostgreSQL read every Responsible role in the backlog into a hash join (21 to 28 ms
-    # at 100,000 tasks); this way it looks up those few hundred tasks' roles (7 ms).
+    # PostgreSQL read all their roles in the backlog first. The tasks are given as an array
+    # of their ids, not as a join on their week: joined, PostgreSQL read every Responsible
+    # role in the backlog into a hash join; this way it looks up only those tasks' roles
+    # (bench/README.md has the figures).
     return Assignment.objects.filter(
         role__in=RESPONSIBLE_ROLES,
         task__any_of=ArraySubquery(planned.order_by().values("pk")),
@@ -209,9 +209,9 @@ def ownership(people: list[Person]) -> dict[int, Owned]:
     Counted one role at a time (A/R counts on both sides) because a single role is an
     index range PostgreSQL can stop reading early; a list of roles is not. Read newest task
     first, in the index's order, each task's status looked up on its own: unordered,
-    PostgreSQL gathered all of a role's tasks (1,400 at 100,000 tasks) before it counted
-    any; joined to the tasks, it sometimes walked the whole backlog down from the newest
-    task to meet them (300 ms). The newest tasks are also the ones most likely open.
+    PostgreSQL gathered all of a role's tasks before it counted any; joined to the tasks,
+    it sometimes walked the whole backlog down from the newest task to meet them
+    (bench/README.md). The newest tasks are also the ones most likely open.
     """
 
     def open_tasks_as(role):

@@ -6,55 +6,107 @@ role's) together, as an array column of the query that reads the user (from the 
 or with an API token), rather than in queries of their own.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import F, Func, TextField
 from psycopg import sql
 
-# Written out rather than built with the ORM: the query that reads the person (every
-# request) carries it, and compiling the ORM's nested subqueries cost more than running them.
-PERMISSION_NAMES = """
+
+def _table(model) -> sql.Identifier:
+    return sql.Identifier(model._meta.db_table)
+
+
+def _column(model, field: str) -> sql.Identifier:
+    return sql.Identifier(model._meta.get_field(field).column)
+
+
+@functools.cache
+def _permission_names_template() -> str:
+    """Every "app_label.codename" a user holds, directly or through a group, as an array;
+    %(expressions)s stands for the user's id. Written out rather than built with the ORM:
+    the query that reads the person (every request) carries it, and compiling the ORM's
+    nested subqueries cost more than running them. The names come from the models."""
+    user = get_user_model()
+    held = user.user_permissions.through
+    membership = user.groups.through
+    granted = Group.permissions.through
+    return (
+        sql.SQL(
+            """
     ARRAY(
-        SELECT content_type.app_label || '.' || permission.codename
-        FROM auth_permission permission
-        JOIN django_content_type content_type ON content_type.id = permission.content_type_id
-        WHERE permission.id IN (
-            SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %(expressions)s
-        ) OR permission.id IN (
-            SELECT role.permission_id
-            FROM auth_group_permissions role
-            JOIN auth_user_groups membership ON membership.group_id = role.group_id
-            WHERE membership.user_id = %(expressions)s
+        SELECT content_type.{app_label} || '.' || permission.{codename}
+        FROM {permission} permission
+        JOIN {content_type} content_type ON content_type.{content_type_id} = permission.{type}
+        WHERE permission.{permission_id} IN (
+            SELECT {held_permission} FROM {held} WHERE {held_user} = %(expressions)s
+        ) OR permission.{permission_id} IN (
+            SELECT role.{granted_permission}
+            FROM {granted} role
+            JOIN {membership} membership ON membership.{membership_group} = role.{granted_group}
+            WHERE membership.{membership_user} = %(expressions)s
         )
     )
 """
+        )
+        .format(
+            app_label=_column(ContentType, "app_label"),
+            codename=_column(Permission, "codename"),
+            permission=_table(Permission),
+            content_type=_table(ContentType),
+            content_type_id=_column(ContentType, "id"),
+            type=_column(Permission, "content_type"),
+            permission_id=_column(Permission, "id"),
+            held_permission=_column(held, "permission"),
+            held=_table(held),
+            held_user=_column(held, user._meta.model_name),
+            granted_permission=_column(granted, "permission"),
+            granted=_table(granted),
+            membership=_table(membership),
+            membership_group=_column(membership, "group"),
+            granted_group=_column(granted, "group"),
+            membership_user=_column(membership, user._meta.model_name),
+        )
+        .as_string()
+    )
 
 
 def permission_names(user_id: str) -> Func:
     """Every "app_label.codename" held, directly or through a group (a role), by the user
     whose id is the field `user_id` of the query it annotates."""
-    return Func(F(user_id), template=PERMISSION_NAMES, output_field=ArrayField(TextField()))
+    return Func(
+        F(user_id), template=_permission_names_template(), output_field=ArrayField(TextField())
+    )
 
 
 def permission_names_sql(user_id: str) -> str:
-    """PERMISSION_NAMES for a query written out, of the user whose id is the SQL `user_id`."""
-    return PERMISSION_NAMES % {"expressions": user_id}
+    """The same for a query written out, of the user whose id is the SQL `user_id`."""
+    return _permission_names_template() % {"expressions": user_id}
 
 
-USER_WITH_PERMISSIONS = (
-    sql.SQL("SELECT person.*, {} AS permission_names FROM auth_user person WHERE person.id = %s")
-    .format(sql.SQL(permission_names_sql("person.id")))
-    .as_string()
-)
+@functools.cache
+def _user_with_permissions() -> str:
+    user = get_user_model()
+    return (
+        sql.SQL("SELECT person.*, {} AS permission_names FROM {} person WHERE person.{} = %s")
+        .format(
+            sql.SQL(permission_names_sql(f"person.{user._meta.pk.column}")),
+            _table(user),
+            sql.Identifier(user._meta.pk.column),
+        )
+        .as_string()
+    )
 
 
 class PermissionsBackend(ModelBackend):
     def get_user(self, user_id):
         """The session's user with their permissions. Every page asks, so the query is
         written out: the ORM took longer to build it than PostgreSQL to answer it."""
-        found = get_user_model()._default_manager.raw(USER_WITH_PERMISSIONS, [user_id])
+        found = get_user_model()._default_manager.raw(_user_with_permissions(), [user_id])
         user = next(iter(found), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -2,9 +2,11 @@
 now, API tokens later. Fixed windows: at most `limit` hits on a key per window."""
 
 import datetime
+import functools
 
 from django.db import connection
 from django.utils import timezone
+from psycopg import sql
 
 from mopsboard.errors import DomainError
 from mopsboard.models import RateCount
@@ -20,14 +22,32 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-# One statement counts the hit and reads the total, so two app servers counting at the
-# same moment both see their own hit: nothing is read first and written after.
-COUNT_HIT = """
-    INSERT INTO mopsboard_ratecount (key, window_start, expires_at, hits)
-    VALUES (%s, %s, %s, 1)
-    ON CONFLICT (key, window_start) DO UPDATE SET hits = mopsboard_ratecount.hits + 1
-    RETURNING hits
-"""
+@functools.cache
+def _count_hit() -> str:
+    """One statement counts the hit and reads the total, so two app servers counting at
+    the same moment both see their own hit: nothing is read first and written after. The
+    ORM has no "add one on conflict", so it is written out, with the model's names."""
+    meta = RateCount._meta
+    key, window_start, expires_at, hits = (
+        sql.Identifier(meta.get_field(name).column)
+        for name in ("key", "window_start", "expires_at", "hits")
+    )
+    return (
+        sql.SQL(
+            "INSERT INTO {table} ({key}, {window_start}, {expires_at}, {hits}) "
+            "VALUES (%s, %s, %s, 1) "
+            "ON CONFLICT ({key}, {window_start}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
+            "RETURNING {hits}"
+        )
+        .format(
+            table=sql.Identifier(meta.db_table),
+            key=key,
+            window_start=window_start,
+            expires_at=expires_at,
+            hits=hits,
+        )
+        .as_string()
+    )
 
 
 def rate_limit(key: str, *, limit: int, seconds: int, message: str) -> int:
@@ -41,7 +61,7 @@ def rate_limit(key: str, *, limit: int, seconds: int, message: str) -> int:
     window_start = datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
     expires_at = window_start + datetime.timedelta(seconds=seconds)
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_HIT, [key[:200], window_start, expires_at])
+        cursor.execute(_count_hit(), [key[:200], window_start, expires_at])
         (hits,) = cursor.fetchone()
     if hits == 1:
         # A key's first hit in a window is rare enough to tidy up after: windows gone by.

@@ -47,12 +47,9 @@ def new_webhook_id() -> str:
 
 class EndpointQuerySet(models.QuerySet):
     def listening(self, events):
-        """The enabled endpoints that chose any of `events`, with their events. Every change
-        to a task asks, most often to find none, so the query is written out: the ORM took
-        0.9 ms to build it, twice what the database took to answer."""
-        return self.raw(
-            "SELECT id, events FROM webhooks_endpoint WHERE disabled_at IS NULL AND events && %s",
-            [list(events)],
+        """The enabled endpoints that chose any of `events`, with their events."""
+        return self.filter(disabled_at__isnull=True, events__overlap=list(events)).only(
+            "id", "events"
         )
 
 

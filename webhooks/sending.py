@@ -34,20 +34,33 @@ def signed_headers(*, secret: str, webhook_id: str, body: str, now: datetime.dat
     }
 
 
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to the URL's host that connects to one address checked before:
+    the Host header, the TLS server name and the certificate check keep the host name, so a
+    name that resolves elsewhere between the check and the request is not followed."""
+
+    address: str  # the checked address, set before the request
+
+    def connect(self):
+        self.sock = socket.create_connection(
+            (self.address, self.port), self.timeout, self.source_address
+        )
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection, PinnedHTTPConnection):
+    """The same over TLS: HTTPSConnection.connect() wraps what PinnedHTTPConnection opened."""
+
+
 def post(url: str, *, body: str, headers: dict) -> Answer:
     """POST `body` to `url`, connecting to the address `target` checked (the Host header,
     TLS server name and certificate check keep the URL's host name). Raises UnsafeAddress,
     OSError (refused, timed out, TLS) or http.client.HTTPException."""
     to = target(url)
     timeout = settings.MOPSBOARD_WEBHOOKS_TIMEOUT
-    connection_class = (
-        http.client.HTTPSConnection if to.scheme == "https" else http.client.HTTPConnection
-    )
+    connection_class = PinnedHTTPSConnection if to.scheme == "https" else PinnedHTTPConnection
     connection = connection_class(to.host, to.port, timeout=timeout)
-    # http.client connects to (host, port); this connects to the address checked instead.
-    connection._create_connection = lambda address, *args, **kwargs: socket.create_connection(
-        (to.address, address[1]), *args, **kwargs
-    )
+    connection.address = to.address
     try:
         connection.request(
             "POST",

@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from backlog.models import SCORE_RANGE, Category, Quadrant, Status, Task, new_year_after
+from backlog.models import (
+    SCORE_RANGE,
+    STATUS_MOVES,
+    Category,
+    Quadrant,
+    Status,
+    Task,
+    new_year_after,
+    status_moves_refusal,
+)
 from mopsboard.forms import DateInput, date_ahead
 from people.models import Person
 
@@ -125,19 +134,29 @@ class MoveForm(VersionedForm):
     )
 
 
-# The statuses a person sets directly; planning needs a week, deferring a date,
-# declining a reason, so each has a form of its own.
-MANUAL_STATUSES = [Status.BACKLOG, Status.IN_PROGRESS, Status.DONE]
-
-
 class StatusForm(VersionedForm):
-    status = forms.TypedChoiceField(
-        choices=[(status.value, status.label) for status in MANUAL_STATUSES], coerce=Status
-    )
+    """The status menu: the task's status, selected, and the moves allowed from it
+    (STATUS_MOVES)."""
+
+    status = forms.TypedChoiceField(choices=Status.choices, coerce=Status)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None:
+            current = Status(self.task.status)
+            field = self.fields["status"]
+            field.choices = [
+                (status.value, status.label) for status in (current, *STATUS_MOVES[current])
+            ]
+            field.error_messages["invalid_choice"] = status_moves_refusal(current)
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        if self.task is not None and self.task.impact is None:
+        if self.task is None:
+            return status
+        if status == self.task.status:
+            raise ValidationError(f"It is {status.label.lower()} already.")
+        if self.task.impact is None:
             raise ValidationError("Score impact and effort first: unscored work stays in triage.")
         return status
 

@@ -129,9 +129,9 @@ def test_unplan_returns_the_task_to_the_backlog(lead_client):
 
 
 @pytest.mark.parametrize("week", ["2027-W53", "", "W48", "<b>"])
-def test_bad_weeks_to_plan_get_422(lead_client, week):
+def test_bad_weeks_to_plan_get_422(htmx_client, week):
     task = TaskFactory()
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "plan"]), {"version": 1, "week": week}
     )
     assert response.status_code == 422
@@ -332,10 +332,10 @@ def test_finished_work_is_not_planned_again(htmx_client, status):
     assert Task.objects.get(pk=task.pk).status == status
 
 
-def test_work_in_no_week_is_not_unplanned(lead_client):
+def test_work_in_no_week_is_not_unplanned(htmx_client):
     """A request still in triage would otherwise land in the backlog unscored."""
     task = TaskFactory(unscored=True)
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "unplan"]), {"version": 1}
     )
     assert response.status_code == 422
@@ -343,9 +343,9 @@ def test_work_in_no_week_is_not_unplanned(lead_client):
     assert (task.status, task.version) == (Status.NEW, 1)
 
 
-def test_a_request_in_triage_is_scored_before_it_is_planned(lead_client):
+def test_a_request_in_triage_is_scored_before_it_is_planned(htmx_client):
     task = TaskFactory(unscored=True)
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "plan"]),
         {"version": 1, "week": week_label(THIS_WEEK)},
     )

@@ -226,26 +226,29 @@ def edit_conflict(
 ) -> tuple[list[FieldConflict], dict]:
     """Compare a refused edit with the task as it now is and as the editor loaded it.
 
-    Returns the fields someone else changed, and the data to show the editor again: what
-    they typed in the fields they changed, the newer value everywhere else, so saving
-    again overwrites nothing they did not see. Without the loaded state (`base`, from the
-    history), every field where theirs and yours differ counts as changed by both.
+    Their changes are the saved task against what the editor loaded (`base`, from the
+    history); the editor's are what they typed against it. Returns the fields the other
+    person changed, and the data to show the editor again: what they typed in the fields
+    they changed, the newer value everywhere else, so saving again overwrites nothing
+    they did not see. Without `base` neither side's changes are known: every field where
+    the saved task and the input differ is shown, as changed by both.
     """
     states = {}
     for name in TaskForm.Meta.fields:
         attname = Task._meta.get_field(name).attname
         yours = form.cleaned_data.get(name)
         yours = getattr(yours, "pk", yours)
-        states[name] = (base[attname] if base else yours, getattr(current, attname), yours)
+        states[name] = (base[attname] if base else None, getattr(current, attname), yours)
     show = _shown_values(states)
     conflicts, data = [], {"version": current.version}
     for name, (before, now, yours) in states.items():
-        you_changed = base is None or yours != before
-        if now != before or (base is None and now != yours):
+        they_changed = now != before if base else now != yours
+        you_changed = yours != before if base else True
+        if they_changed:
             conflicts.append(
                 FieldConflict(
-                    label=form.fields[name].label or capfirst(name),
-                    before=show(name, before) if base else None,
+                    label=capfirst(Task._meta.get_field(name).verbose_name),
+                    before=show(name, before),
                     theirs=show(name, now),
                     yours=show(name, yours),
                     you_changed=you_changed and yours != now,

@@ -153,3 +153,13 @@ def test_a_conflict_from_a_status_change_lists_no_field(editors):
     response = member.post(task.get_absolute_url(), form_data(loaded, title="New title"))
     assert response.status_code == 409
     assert "They changed the status or the plan, not these fields." in response.content.decode()
+
+
+def test_the_conflict_names_fields_as_the_form_does(editors):
+    lead, member = editors
+    task = TaskFactory(title="Webinar program", estimate_hours=4, due_date="2030-01-01")
+    loaded = Task.objects.get(pk=task.pk)
+    lead.post(task.get_absolute_url(), form_data(loaded, estimate_hours="6", due_date="2031-03-31"))
+    response = member.post(task.get_absolute_url(), form_data(loaded, title="My title"))
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', response.content.decode())
+    assert rows == ["Due date", "Estimate hours"]

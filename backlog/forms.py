@@ -18,7 +18,7 @@ from backlog.models import (
     new_year_after,
     status_moves_refusal,
 )
-from mopsboard.forms import DateInput, date_ahead
+from mopsboard.forms import DateInput, LinesField, date_ahead
 from people.models import Person
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
@@ -74,6 +74,7 @@ class TaskForm(forms.ModelForm):
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"description": LinesField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 from backlog.models import Category
 from mopsboard.forms import (
     DateInput,
+    LinesField,
     date_ahead,
     no_control_characters,
     no_control_characters_but_lines,
@@ -42,7 +43,7 @@ class IntakeLinkForm(forms.Form):
 
 def _text(label: str, *, max_length: int, lines: bool = False, required=True, **options):
     """A text field with its size limit and the control characters it refuses."""
-    return forms.CharField(
+    return (LinesField if lines else forms.CharField)(
         label=label,
         max_length=max_length,
         required=required,

@@ -139,7 +139,15 @@ class StatusForm(VersionedForm):
     """The status menu: the task's status, selected, and the moves allowed from it
     (STATUS_MOVES)."""
 
-    status = forms.TypedChoiceField(choices=Status.choices, coerce=Status)
+    # Without a task (the API's schema): every status some move leads to.
+    status = forms.TypedChoiceField(
+        choices=[
+            (status.value, status.label)
+            for status in Status
+            if any(status in moves for moves in STATUS_MOVES.values())
+        ],
+        coerce=Status,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,7 +49,7 @@ TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partia
 CellIn = form_schema(CellForm(), "CellIn", exclude={"task", "person", "page_tasks"})
 # The page actions the API offers, each at POST /tasks/{id}/<name> with its form's fields.
 API_ACTIONS = {
-    "status": "Set the status: backlog, in progress or done",
+    "status": "Set the status: backlog, in progress or done, as the task's own allows",
     "plan": "Plan into an ISO week (409 over capacity unless allow_over)",
     "unplan": "Take out of its week, back to the backlog",
     "defer": "Defer until a date, when it comes back to triage",

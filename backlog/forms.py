@@ -8,8 +8,24 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from backlog.models import SCORE_RANGE, Category, Quadrant, Status, Task, new_year_after
-from mopsboard.forms import DateField, DateInput, TitleField, date_ahead, no_control_characters
+from backlog.models import (
+    SCORE_RANGE,
+    STATUS_MOVES,
+    Category,
+    Quadrant,
+    Status,
+    Task,
+    new_year_after,
+    status_moves_refusal,
+)
+from mopsboard.forms import (
+    DateField,
+    DateInput,
+    LinesField,
+    TitleField,
+    date_ahead,
+    no_control_characters,
+)
 from people.models import Person
 
 SCORE_CHOICES = [(score, str(score)) for score in SCORE_RANGE]
@@ -70,7 +86,7 @@ class TaskForm(forms.ModelForm):
             "effort",
             "estimate_hours",
         ]
-        field_classes = {"title": TitleField, "due_date": DateField}
+        field_classes = {"title": TitleField, "description": LinesField, "due_date": DateField}
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -135,19 +151,37 @@ class MoveForm(VersionedForm):
     )
 
 
-# The statuses a person sets directly; planning needs a week, deferring a date,
-# declining a reason, so each has a form of its own.
-MANUAL_STATUSES = [Status.BACKLOG, Status.IN_PROGRESS, Status.DONE]
-
-
 class StatusForm(VersionedForm):
+    """The status menu: the task's status, selected, and the moves allowed from it
+    (STATUS_MOVES)."""
+
+    # Without a task (the API's schema): every status some move leads to.
     status = forms.TypedChoiceField(
-        choices=[(status.value, status.label) for status in MANUAL_STATUSES], coerce=Status
+        choices=[
+            (status.value, status.label)
+            for status in Status
+            if any(status in moves for moves in STATUS_MOVES.values())
+        ],
+        coerce=Status,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None:
+            current = Status(self.task.status)
+            field = self.fields["status"]
+            field.choices = [
+                (status.value, status.label) for status in (current, *STATUS_MOVES[current])
+            ]
+            field.error_messages["invalid_choice"] = status_moves_refusal(current)
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        if self.task is not None and self.task.impact is None:
+        if self.task is None:
+            return status
+        if status == self.task.status:
+            raise ValidationError(f"It is {status.label.lower()} already.")
+        if self.task.impact is None:
             raise ValidationError("Score impact and effort first: unscored work stays in triage.")
         return status
 
@@ -217,26 +251,29 @@ def edit_conflict(
 ) -> tuple[list[FieldConflict], dict]:
     """Compare a refused edit with the task as it now is and as the editor loaded it.
 
-    Returns the fields someone else changed, and the data to show the editor again: what
-    they typed in the fields they changed, the newer value everywhere else, so saving
-    again overwrites nothing they did not see. Without the loaded state (`base`, from the
-    history), every field where theirs and yours differ counts as changed by both.
+    Their changes are the saved task against what the editor loaded (`base`, from the
+    history); the editor's are what they typed against it. Returns the fields the other
+    person changed, and the data to show the editor again: what they typed in the fields
+    they changed, the newer value everywhere else, so saving again overwrites nothing
+    they did not see. Without `base` neither side's changes are known: every field where
+    the saved task and the input differ is shown, as changed by both.
     """
     states = {}
     for name in TaskForm.Meta.fields:
         attname = Task._meta.get_field(name).attname
         yours = form.cleaned_data.get(name)
         yours = getattr(yours, "pk", yours)
-        states[name] = (base[attname] if base else yours, getattr(current, attname), yours)
+        states[name] = (base[attname] if base else None, getattr(current, attname), yours)
     show = _shown_values(states)
     conflicts, data = [], {"version": current.version}
     for name, (before, now, yours) in states.items():
-        you_changed = base is None or yours != before
-        if now != before or (base is None and now != yours):
+        they_changed = now != before if base else now != yours
+        you_changed = yours != before if base else True
+        if they_changed:
             conflicts.append(
                 FieldConflict(
-                    label=form.fields[name].label or capfirst(name),
-                    before=show(name, before) if base else None,
+                    label=capfirst(Task._meta.get_field(name).verbose_name),
+                    before=show(name, before),
                     theirs=show(name, now),
                     yours=show(name, yours),
                     you_changed=you_changed and yours != now,

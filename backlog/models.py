@@ -172,6 +172,30 @@ class Status(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# The status menu's moves, the domain's rule read by the menu, its form and its service:
+# from each status, the ones a person may set directly. Planning needs a week, deferring
+# a date and declining a reason, so each has a form of its own; scoring takes a request
+# out of triage.
+STATUS_MOVES: dict[Status, tuple[Status, ...]] = {
+    Status.NEW: (),
+    Status.BACKLOG: (Status.IN_PROGRESS, Status.DONE),
+    Status.PLANNED: (Status.BACKLOG, Status.IN_PROGRESS, Status.DONE),
+    Status.IN_PROGRESS: (Status.BACKLOG, Status.DONE),
+    Status.DONE: (Status.BACKLOG, Status.IN_PROGRESS),
+    Status.DEFERRED: (Status.BACKLOG,),
+    Status.DECLINED: (Status.BACKLOG,),
+}
+
+
+def status_moves_refusal(status: Status) -> str:
+    """Why the status menu refuses a move from `status`, and what it allows instead."""
+    moves = STATUS_MOVES[Status(status)]
+    if not moves:
+        return "Score impact and effort first: unscored work stays in triage."
+    allowed = " or ".join(move.label.lower() for move in moves)
+    return f"From {Status(status).label.lower()} it can go to {allowed}."
+
+
 # The most requests waiting in triage the inbox counts one by one (TaskManager.triage_waiting).
 TRIAGE_COUNTED = 1000
 

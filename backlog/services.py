@@ -12,9 +12,16 @@ from django.db import transaction
 from django.db.models import DecimalField, F
 from django.utils import timezone
 
-from backlog.models import Quadrant, Status, Task, scores_for_quadrant
+from backlog.models import (
+    STATUS_MOVES,
+    Quadrant,
+    Status,
+    Task,
+    scores_for_quadrant,
+    status_moves_refusal,
+)
 from backlog.signals import send_task_changed, tasks_created
-from mopsboard.errors import Conflict, NotFound
+from mopsboard.errors import Conflict, DomainError, NotFound
 from mopsboard.history import history_context
 
 
@@ -149,7 +156,17 @@ def task_move_to_quadrant(*, task: Task, version: int, quadrant: Quadrant, by, v
     return task_rescore(task=task, version=version, impact=impact, effort=effort, by=by, via=via)
 
 
+class StatusMoveRefused(DomainError):
+    """A status the task cannot go to from its own (STATUS_MOVES)."""
+
+    def __init__(self, task: Task):
+        super().__init__(f"“{task.title}”: {status_moves_refusal(task.status)}")
+
+
 def task_set_status(*, task: Task, version: int, status: Status, by, via: str) -> Task:
+    """Move a task to a status the status menu allows from its own."""
+    if status not in STATUS_MOVES[task.status]:
+        raise StatusMoveRefused(task)
     return task_update(task=task, version=version, by=by, via=via, status=status)
 
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services
@@ -33,7 +33,8 @@ from mopsboard.counts import count_label
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
-from mopsboard.rendering import render_page
+from mopsboard.rendering import get_goes_to, render_page
+from mopsboard.reversing import reverse_ids
 from mopsboard.weeks import plan_shortcuts
 
 can_view = permission_required("backlog.view_task", raise_exception=True)
@@ -138,8 +139,9 @@ def scatter(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("backlog:board")
 @can_change
 def board_action(request):
     """Act on a card from the board: move it to a quadrant (drag, Shift+arrows or its
@@ -202,8 +204,9 @@ def _triage_context(request, **context) -> dict:
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("backlog:triage")
 @can_change
 def triage_action(request, pk, action):
     """Score, defer or decline a request in the inbox; its row leaves the list."""
@@ -321,21 +324,23 @@ def _task_form_response(request, task, form, *, status, conflicts=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to(lambda pk, action: reverse_ids("backlog:task-detail", pk))
 @can_change
 def task_action(request, pk, action):
     """Change status, defer, decline, plan or unplan from the task page.
 
-    Done (or refused because someone else changed the task), the page is shown again
-    with a message. Invalid input, or planning that would put someone over their hours,
-    shows the form again with what to fix or the "plan anyway" choice.
+    Done or refused, a plain POST goes back to the task's page with a message, so the
+    address bar holds the task's address, not the action's. Over htmx, invalid input, or
+    planning that would put someone over their hours, shows the form again with what to
+    fix or the "plan anyway" choice.
     """
     if action not in TASK_PAGE_ACTIONS:
         raise Http404(f"The task page offers {', '.join(TASK_PAGE_ACTIONS)}.")
     task = _get_task(pk)
     outcome = task_act(name=action, task=task, data=request.POST, by=request.user, via="task")
-    if outcome.status == 422 or getattr(outcome.refusal, "overloads", None):
+    if request.htmx and (outcome.status == 422 or getattr(outcome.refusal, "overloads", None)):
         # Unplan has no fields to show again: the Plan panel keeps its own form.
         shown = {} if action == "unplan" else {f"{action}_form": outcome.form}
         context = _task_page_context(task, **shown, refusal=outcome.refusal)

@@ -212,7 +212,7 @@ def review_agenda(
         ("rescored", "Re-scored, same quadrant", _rescored_detail),
         ("overdue", "Past their due date", _overdue_detail),
         ("slipped", "Planned for a past week, not done", _slipped_detail),
-        ("finished", "Finished", lambda task: f"done, {task.estimate_label}"),
+        ("finished", "Finished", lambda task: task.estimate_label),
         ("returned", "Back from deferral", _returned_detail),
         ("raci", "Planned this week or next with RACI gaps", _raci_detail),
     ]
@@ -225,7 +225,12 @@ def review_agenda(
             title,
             counts[key],
             [
-                {"title": task.title, "url": task.get_absolute_url(), "detail": detail(task)}
+                {
+                    "title": task.title,
+                    "url": task.get_absolute_url(),
+                    "state": _state(task),
+                    "detail": detail(task),
+                }
                 for task in found[key]
             ],
         )
@@ -326,10 +331,15 @@ def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:
     }
 
 
+def _state(task: Task) -> str:
+    """Where a task stands as the agenda is read: "declined", "done, Quick win",
+    "in triage". Kept in a recorded review's figures, so it says that day's."""
+    status = "in triage" if task.status == Status.NEW else task.get_status_display().lower()
+    return f"{status}, {task.quadrant.label}" if task.quadrant else status
+
+
 def _new_detail(task: Task) -> str:
-    quadrant = task.quadrant
-    where = quadrant.label if quadrant else "in triage"
-    return f"from {task.requester}, {where}" if task.requester else where
+    return f"from {task.requester}" if task.requester else ""
 
 
 def _over_sla_detail(task: Task, today: datetime.date) -> str:
@@ -351,19 +361,17 @@ def _rescored_detail(task: Task) -> str:
 
 
 def _overdue_detail(task: Task) -> str:
-    return f"due {task.due_date:%-d %b}, {task.get_status_display().lower()}"
+    return f"due {task.due_date:%-d %b}"
 
 
 def _slipped_detail(task: Task) -> str:
-    return f"planned for {week_label(task.planned_week)}, {task.get_status_display().lower()}"
+    return f"planned for {week_label(task.planned_week)}"
 
 
 def _returned_detail(task: Task) -> str:
     if task.status == Status.DEFERRED:
         return f"comes back {task.deferred_until:%-d %b}"
-    if task.status == Status.NEW:
-        return "back in the triage inbox"
-    return f"back, now {task.get_status_display().lower()}"
+    return ""
 
 
 def _raci_detail(task: Task) -> str:

@@ -16,8 +16,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.lookups import IsNull
 
-from backlog.models import OPEN_STATUSES, Status, Task, estimate_expression
+from backlog.models import Status, Task, estimate_expression
 from capacity.models import TimeOff
 from mopsboard.counts import CappedCount, count_label
 from people.models import Person
@@ -212,17 +213,21 @@ def ownership(people: list[Person]) -> dict[int, Owned]:
     PostgreSQL gathered all of a role's tasks before it counted any; joined to the tasks,
     it sometimes walked the whole backlog down from the newest task to meet them
     (bench/README.md). The newest tasks are also the ones most likely open.
+    "Open" is Task.objects.open(), as in the list the People page links to: asked as "the
+    task, if open, IS NOT NULL", a subquery for each row, as an EXISTS would be joined.
     """
 
     def open_tasks_as(role):
         return CappedCount(
             Assignment.objects.filter(person=OuterRef("pk"), role=role)
-            .alias(
-                status=Subquery(
-                    Task.objects.filter(pk=OuterRef("task_id")).order_by().values("status")
+            .filter(
+                IsNull(
+                    Subquery(
+                        Task.objects.open().filter(pk=OuterRef("task_id")).order_by().values("pk")
+                    ),
+                    False,
                 )
             )
-            .filter(status__in=[Status.NEW, *OPEN_STATUSES])
             .order_by("-task_id")
             .values("pk")[: OWNED_CAP + 1]
         )

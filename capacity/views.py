@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from backlog.actions import chosen_task_act
@@ -26,7 +26,7 @@ from capacity.models import Review, TimeOff
 from capacity.year import year_in_review
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
-from mopsboard.rendering import render_page, varies_on_htmx
+from mopsboard.rendering import get_goes_to, render_page, varies_on_htmx
 from mopsboard.reversing import reverse_ids
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import this_and_next_week, week_label, week_of
@@ -94,8 +94,9 @@ def people(request):
     return render(request, "capacity/people.html", _people_context(request))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("capacity:people")
 @can_change_people
 def person_capacity(request, pk):
     person = get_object_or_404(Person, pk=pk)
@@ -112,8 +113,9 @@ def person_capacity(request, pk):
     return _people_table(request, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("capacity:people")
 @can_change_people
 def time_off(request):
     form = TimeOffForm(request.POST)
@@ -205,8 +207,9 @@ def review_bar(request, person, index):
     return varies_on_htmx(render(request, "capacity/review.html#bar-tasks", context))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("capacity:review")
 @permission_required("capacity.add_review", raise_exception=True)
 def review_record(request):
     form = ReviewForm(request.POST)
@@ -265,8 +268,9 @@ def _act_on_task(request) -> tuple[int, dict | None]:
     return outcome.status, None
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("capacity:review")
 @permission_required("backlog.change_task", raise_exception=True)
 def review_task_action(request):
     """Act on a task from the review's bars; the bars redraw with its person still open."""

@@ -7,6 +7,7 @@ from backlog.models import Category, Task
 from mopsboard.forms import (
     DateField,
     DateInput,
+    LinesField,
     TitleField,
     date_ahead,
     no_control_characters,
@@ -44,7 +45,7 @@ class IntakeLinkForm(forms.Form):
 
 def _text(label: str, *, max_length: int, lines: bool = False, required=True, **options):
     """A text field with its size limit and the control characters it refuses."""
-    return forms.CharField(
+    return (LinesField if lines else forms.CharField)(
         label=label,
         max_length=max_length,
         required=required,

@@ -96,7 +96,10 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
     wait = task.triage_wait(today)
     headline, explanation = standing(task, wait=wait)
     page = RequestPage(task=task, headline=headline, explanation=explanation, wait=wait)
-    if task.quadrant:
+    # What the quadrant means is a promise about work to come ("we will plan it as a
+    # project"): said only while the work waits in the backlog, not once it is planned,
+    # under way, done, deferred or declined.
+    if task.quadrant and task.status == Status.BACKLOG:
         page.quadrant_meaning = task.quadrant.meaning
     if task.planned_week and task.status in (Status.PLANNED, Status.IN_PROGRESS, Status.DONE):
         page.week = f"{week_label(task.planned_week)}, from {_date(task.planned_week)}"

@@ -6,6 +6,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 
 from mopsboard.validators import date_in_range
 from mopsboard.weeks import week_from_input, week_label
@@ -34,6 +35,15 @@ class TitleField(forms.CharField):
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
         return attrs
+
+
+class LinesField(forms.CharField):
+    """Text of several lines, its line breaks kept as LF whatever a browser posts (a
+    textarea sends CRLF), so the same text saved from a page, the intake form or the API
+    is the same text, and saving a page again changes nothing nobody typed."""
+
+    def to_python(self, value):
+        return normalize_newlines(super().to_python(value))
 
 
 def date_ahead(value: datetime.date, *, after_today: bool) -> datetime.date:

@@ -1,6 +1,9 @@
-"""How a view answers: the whole page, or one named partial of it for htmx."""
+"""How a view answers: the whole page, or one named partial of it for htmx; an action's
+address opened as a page."""
 
-from django.shortcuts import render
+import functools
+
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 
@@ -46,3 +49,23 @@ def too_many_requests(request, refused):
     )
     response["Retry-After"] = str(refused.retry_after)
     return private_page(response)
+
+
+def get_goes_to(page):
+    """For a view that acts on a POST: a GET of its address (the address bar after the
+    action, a reload, a bookmark) goes to the page the action belongs to, not the
+    browser's bare 405. `page` is that page's URL name, or a function of the view's URL
+    arguments that gives its address. Put it below login_required and above the
+    permission check: the page checks its own, and the redirect tells nothing.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "GET":
+                return redirect(page(*args, **kwargs) if callable(page) else page)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -12,7 +12,12 @@ REQUESTER_NEWS = frozenset(News) - {News.RACI}
 
 
 def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> list:
-    """[(News, sentence)] for one change; empty when nothing in it is news to anyone."""
+    """[(News, sentence)] for one change; empty when nothing in it is news to anyone.
+
+    News about a person (made Informed) adds what that person reads instead, as a third
+    item {"person": their id, "text": the sentence to them}: they are told "You are now
+    Informed about …", everyone else "On …, Sam Carter is now Informed."
+    """
     title = f"“{task.title}”"
     if Change.CREATED in changes:
         if via != "intake":
@@ -28,10 +33,20 @@ def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> 
     told = []
     if Change.RACI_CHANGED in changes:
         held = f"is now {Role(role).label}" if role else "is no longer on it"
-        told.append((News.RACI, f"On {title}, {person} {held}."))
+        if role == Role.INFORMED:
+            to_them = {"person": person.pk, "text": f"You are now Informed about {title}."}
+            told.append((News.RACI, f"On {title}, {person} {held}.", to_them))
+        else:
+            told.append((News.RACI, f"On {title}, {person} {held}."))
     if Change.SCORED in changes and before.status == Status.NEW and task.quadrant:
         quadrant = task.quadrant
-        told.append((News.TRIAGED, f"{title} is a {quadrant.label.lower()}. {quadrant.meaning}"))
+        triaged = f"{title} is a {quadrant.label.lower()}. {quadrant.meaning}"
+        if task.due_date:
+            triaged += (
+                f" You asked for it by {task.due_date:%A %-d %B %Y}: we will tell you the "
+                "week it is planned for."
+            )
+        told.append((News.TRIAGED, triaged))
     if Change.PLANNED in changes:
         moved = "moved to" if before.planned_week else "planned for"
         week = f"the week of {task.planned_week:%-d %B %Y}"

@@ -57,7 +57,8 @@ def task_news_tell(
     *, task_id: int, version: int, moment: str, news: list, by_id: int | None
 ) -> None:
     """Write one change's news (news_of's [(News, sentence)], worked out when the change
-    was made) for everyone who follows the task now, and queue an email to each who wants
+    was made, with the sentence to the person a piece of news is about, if it has one)
+    for everyone who follows the task now, and queue an email to each who wants
     it at once; all or nothing, in one transaction. Told already (the job run again after
     a crash), nobody is told twice. A task deleted since has nobody left to tell.
 
@@ -68,13 +69,19 @@ def task_news_tell(
         task = Task.objects.select_related("requester").filter(pk=task_id).first()
         if task is None:
             return
-        told = [(News(kind), text) for kind, text in news]
-        keys = {kind: f"{task_id}:{version}{moment}:{kind}" for kind, _ in told}
+        told = [(News(kind), text, *to_them) for kind, text, *to_them in news]
+        keys = {kind: f"{task_id}:{version}{moment}:{kind}" for kind, *_ in told}
         Notification.objects.bulk_create(
             [
-                Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
+                Notification(
+                    person=person,
+                    task=task,
+                    news=kind,
+                    text=_said_to(person, text, *to_them),
+                    key=keys[kind],
+                )
                 for person, hears in followers(task, by_id=by_id).items()
-                for kind, text in told
+                for kind, text, *to_them in told
                 if kind in hears
             ],
             # Told already (the same change seen twice): the unique key keeps it to once.
@@ -88,6 +95,11 @@ def task_news_tell(
         )
         for person, items in itertools.groupby(at_once, key=lambda n: n.person):
             _email(person, list(items), task=task)
+
+
+def _said_to(person: Person, text: str, to_them: dict | None = None) -> str:
+    """The news as `person` reads it: in the second person when it is about them."""
+    return to_them["text"] if to_them and to_them["person"] == person.pk else text
 
 
 def digests_send() -> int:
@@ -119,7 +131,8 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
         # An email about one change is about its `task`: its news are not read with theirs.
         tasks.setdefault(task or item.task, []).append(item)
     if task is not None:
-        subject = f"{task.title}: {', '.join(n.get_news_display().lower() for n in news)}"
+        # The news as its label writes it: "RACI changed", not "raci changed".
+        subject = f"{task.title}: {', '.join(n.get_news_display() for n in news)}"
         event = news[0].get_news_display()
     else:
         count = len(news)

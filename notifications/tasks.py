@@ -33,12 +33,12 @@ def news_queue(*, task, before, changes, by, via: str, **details) -> int | None:
     if not told:
         return None
     # A RACI change leaves the task's version alone, so its key carries the moment too.
-    moment = f":{time.time_ns()}" if News.RACI in dict(told) else ""
+    moment = f":{time.time_ns()}" if any(kind == News.RACI for kind, *_ in told) else ""
     return tell.defer(
         task_id=task.pk,
         version=task.version,
         moment=moment,
-        news=[[kind.value, text] for kind, text in told],
+        news=[[kind.value, *said] for kind, *said in told],
         by_id=by.pk if by is not None else None,
     )
 

@@ -1,4 +1,5 @@
-"""The RACI matrix's filters: the backlog's, plus quadrant, person and "has problems"."""
+"""The RACI matrix's filters: the backlog's, plus quadrant, person (in a role), open work
+and "has problems"."""
 
 import django_filters
 from django import forms
@@ -6,7 +7,14 @@ from django import forms
 from backlog.filters import TaskFilter
 from backlog.models import Quadrant, Status
 from people.models import Person
-from raci.models import annotate_raci_checks, problem_conditions
+from raci.models import (
+    ACCOUNTABLE_ROLES,
+    RESPONSIBLE_ROLES,
+    annotate_raci_checks,
+    problem_conditions,
+)
+
+ROLES_BY_NAME = {"responsible": RESPONSIBLE_ROLES, "accountable": ACCOUNTABLE_ROLES}
 
 
 class MatrixFilter(TaskFilter):
@@ -31,6 +39,20 @@ class MatrixFilter(TaskFilter):
         empty_label="Anyone",
         label="Person on the task",
     )
+    role = django_filters.ChoiceFilter(
+        choices=[
+            ("responsible", "Responsible (R or A/R)"),
+            ("accountable", "Accountable (A or A/R)"),
+        ],
+        method="filter_role",
+        empty_label="Any role",
+        label="In the role",
+    )
+    open = django_filters.BooleanFilter(
+        method="filter_open",
+        widget=forms.CheckboxInput,
+        label="Only open work (backlog, planned, in progress)",
+    )
     has_problems = django_filters.BooleanFilter(
         method="filter_has_problems",
         widget=forms.CheckboxInput,
@@ -38,13 +60,24 @@ class MatrixFilter(TaskFilter):
     )
 
     class Meta(TaskFilter.Meta):
-        fields = [*TaskFilter.Meta.fields, "quadrant", "person", "has_problems"]
+        fields = [*TaskFilter.Meta.fields, "quadrant", "person", "role", "open", "has_problems"]
 
     def filter_quadrant(self, queryset, name, value):
         return queryset.in_quadrant(Quadrant(value))
 
     def filter_person(self, queryset, name, value):
+        # The role is the person's: both in one filter(), so one assignment matches both.
+        roles = ROLES_BY_NAME.get(self.form.cleaned_data.get("role"))
+        if roles:
+            return queryset.filter(assignments__person=value, assignments__role__in=roles)
         return queryset.filter(assignments__person=value)
+
+    def filter_role(self, queryset, name, value):
+        # Applied with the person (filter_person): a role is someone's.
+        return queryset
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value else queryset
 
     def filter_has_problems(self, queryset, name, value):
         if not value:

@@ -8,14 +8,14 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
 from backlog.models import Task
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.links import link_revoke_page, links_page
-from mopsboard.rendering import private_page, render_page, varies_on_htmx
+from mopsboard.rendering import get_goes_to, private_page, render_page, varies_on_htmx
 from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
@@ -91,8 +91,9 @@ def team_hints_view(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("raci:matrix")
 @can_edit_raci
 def cell_update(request):
     """Set one cell; answer with the cell, its row's health and the summary."""
@@ -204,8 +205,9 @@ def _share_links_page(request, form, *, status: int = 200):
     return links_page(request, "raci/share_links.html", links, form, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@get_goes_to("raci:share-links")
 @can_share
 def share_link_create(request):
     form = ShareLinkForm(request.POST)

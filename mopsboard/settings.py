@@ -11,7 +11,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mopsboard.database import database_config
+from mopsboard.database import data_dir, database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A checkout has templates/ and static/ at its top. A copy installed from the wheel runs
@@ -20,14 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CHECKOUT = (BASE_DIR / "manage.py").is_file()
 SITE_DIR = BASE_DIR if CHECKOUT else BASE_DIR / "mopsboard" / "site"
 # Where the embedded database (.pgdata/), collected static files and backups go.
-if os.environ.get("MOPSBOARD_DATA_DIR"):
-    DATA_DIR = Path(os.environ["MOPSBOARD_DATA_DIR"])
-elif CHECKOUT:
-    DATA_DIR = BASE_DIR
-else:
-    raise ImproperlyConfigured(
-        "Set MOPSBOARD_DATA_DIR: the folder an installed mopsboard keeps its files in."
-    )
+DATA_DIR = data_dir()
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
@@ -132,7 +125,10 @@ TEMPLATES = [
 # one of Django's widget templates (the select: see its comment).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {"default": database_config(DATA_DIR)}
+# From DATABASE_URL alone: the commands that run mopsboard set it to the embedded server
+# when it is unset (mopsboard.database.use_embedded_database), so importing the settings
+# starts nothing.
+DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from mopsboard.database import use_embedded_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mopsboard.settings")
+use_embedded_database()  # `make serve` in a checkout without DATABASE_URL
 application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 # imports every app's URLs and views now
 gc.freeze()

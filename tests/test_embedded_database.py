@@ -1,5 +1,6 @@
-"""The embedded PostgreSQL: two processes starting at once share one server safely, and a
-process killed outright does not keep it running for ever."""
+"""The embedded PostgreSQL: started by the commands that need it, not by importing the
+settings; two processes starting at once share one server safely, and a process killed
+outright does not keep it running for ever."""
 
 import json
 import os
@@ -8,33 +9,46 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 START_AND_QUERY = """
-import sys
-from pathlib import Path
 import psycopg
-from mopsboard.database import database_config
-config = database_config(Path(sys.argv[1]))
+from mopsboard.database import database_config, use_embedded_database
+use_embedded_database()
+config = database_config()
 with psycopg.connect(dbname=config["NAME"], host=config["HOST"], user=config["USER"]) as db:
     print(db.execute("SELECT current_database()").fetchone()[0])
 """
 
 HOLD = """
-import sys, time
-from pathlib import Path
-from mopsboard.database import database_config
-database_config(Path(sys.argv[1]))
+import time
+from mopsboard.database import use_embedded_database
+use_embedded_database()
 print("up", flush=True)
 time.sleep(600)
 """
 
 
-def test_two_processes_starting_at_once_share_one_embedded_server(tmp_path, monkeypatch):
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A data directory of the test's own, and no DATABASE_URL: the embedded server starts
+    in it (and the processes the test starts inherit both)."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MOPSBOARD_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_importing_the_settings_starts_no_server(data_dir):
+    subprocess.run([sys.executable, "-c", "import mopsboard.settings"], cwd=PROJECT, check=True)
+    assert not (data_dir / ".pgdata").exists()
+
+
+def test_two_processes_starting_at_once_share_one_embedded_server(data_dir):
     starts = [
         subprocess.Popen(
-            [sys.executable, "-c", START_AND_QUERY, str(tmp_path)],
+            [sys.executable, "-c", START_AND_QUERY],
             cwd=PROJECT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -46,15 +60,14 @@ def test_two_processes_starting_at_once_share_one_embedded_server(tmp_path, monk
     for process, (stdout, stderr) in zip(starts, outputs, strict=True):
         assert process.returncode == 0, stderr
         assert stdout.strip() == "mopsboard"
-    assert (tmp_path / ".pgdata" / "PG_VERSION").exists()
+    assert (data_dir / ".pgdata" / "PG_VERSION").exists()
 
 
-def test_a_killed_user_is_forgotten_and_the_last_one_left_stops_the_server(tmp_path, monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    pgdata = tmp_path / ".pgdata"
+def test_a_killed_user_is_forgotten_and_the_last_one_left_stops_the_server(data_dir):
+    pgdata = data_dir / ".pgdata"
     users = pgdata / ".handle_pids.json"
     killed = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(tmp_path)], cwd=PROJECT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD], cwd=PROJECT, stdout=subprocess.PIPE, text=True
     )
     try:
         assert killed.stdout.readline() == "up\n"
@@ -64,7 +77,7 @@ def test_a_killed_user_is_forgotten_and_the_last_one_left_stops_the_server(tmp_p
     assert killed.pid in json.loads(users.read_text())
     try:
         last = subprocess.run(
-            [sys.executable, "-c", START_AND_QUERY, str(tmp_path)],
+            [sys.executable, "-c", START_AND_QUERY],
             cwd=PROJECT,
             capture_output=True,
             text=True,

@@ -84,9 +84,11 @@ async def supervise(worker_app, worker_options, *, database: dict, outage_limit:
             error = await _run_worker(worker_app, worker_options, stop)
             if stop.is_set():
                 return
+            # procrastinate's ConnectorException says only "Database error": psycopg's says why.
+            reason = (error.__cause__ or error) if error else None
             logger.warning(
                 "The queue worker stopped (%s); starting another once the database answers.",
-                error or "its listener or heartbeat lost the database",
+                str(reason).strip() if reason else "its listener or heartbeat lost the database",
             )
             if time.monotonic() - started > HEALTHY_RUN:
                 trouble_since, pause = None, FIRST_PAUSE

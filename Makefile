@@ -19,19 +19,22 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 install: $(BIN)/.installed
 
 ## Serve the app with demo data on http://$(HOST):$(PORT), and one worker for the
-## task queue (notifications, email, scheduled jobs) beside it; Ctrl-C stops both.
+## task queue (notifications, email, scheduled jobs) beside it. Ctrl-C, SIGTERM and closing
+## the terminal stop both (the trap); the server stopping stops the worker.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py intake_links
-	$(BIN)/python manage.py procrastinate worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py worker & worker=$$!; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' HUP INT TERM; \
+	wait $$server; kill $$worker 2>/dev/null; wait
 
 ## One worker for the task queue: notifications, email delivery, retries and the daily jobs. Run as
-## many as you like against one database, each as its own process.
+## many as you like against one database, each as its own process. It waits out a database
+## restart, and exits 1 if the database stays away (MOPSBOARD_QUEUE_OUTAGE_LIMIT).
 worker: install
-	$(BIN)/python manage.py procrastinate worker
+	$(BIN)/python manage.py worker
 
 ## The production stack on $(HOST):$(PORT): migrate, collect static files, gunicorn.
 ## Needs DJANGO_DEBUG=0, DJANGO_SECRET_KEY and the other DJANGO_* settings (README).

@@ -1,9 +1,11 @@
 """Every refusal the API gives, as application/problem+json (RFC 9457): the status, a
 sentence a person can act on, and for wrong input each field's message."""
 
+import logging
 from http import HTTPStatus
 
 import pydantic
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -13,11 +15,14 @@ from backlog.models import Task
 from backlog.services import StaleEdit
 from capacity.services import OverCapacity
 from mopsboard.errors import DomainError
+from mopsboard.views import RETRY_AFTER
 from raci.services import AccountableTaken, CellChanged
 
 PROBLEM = "application/problem+json"
 # Where the 401 says which scheme to use.
 WWW_AUTHENTICATE = 'Bearer realm="mopsboard"'
+
+logger = logging.getLogger(__name__)
 
 
 class ApiProblem(Exception):
@@ -111,6 +116,18 @@ def _domain_problem(error: DomainError) -> ApiProblem:
     return ApiProblem(error.status, error.message, headers=headers, **extensions)
 
 
+def _database_away(error: Exception) -> ApiProblem:
+    """503, as the pages answer while the database is away; its traceback is logged once
+    per outage (mopsboard.logs.OncePerOutage), as theirs is."""
+    logger.error("The database is unavailable", exc_info=error)
+    return ApiProblem(
+        503,
+        "The database is not answering; it usually comes back within a minute: try again. "
+        "Nothing you sent was saved.",
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
 def install(api) -> None:
     """Answer every error `api` can meet with a problem."""
     handlers = {
@@ -125,6 +142,8 @@ def install(api) -> None:
         ),
         Http404: lambda error: ApiProblem(404, str(error) or "Not found."),
         HttpError: lambda error: ApiProblem(error.status_code, str(error)),
+        OperationalError: _database_away,
+        InterfaceError: _database_away,
     }
     for exception, handler in handlers.items():
         api.add_exception_handler(

@@ -21,7 +21,7 @@ from bench.database import BASE_DIR, BENCH_DATABASE, Server
 from bench.server import PRODUCTION_ENV, collect_static
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
-# `procrastinate worker --concurrency` for the mail delivery (see bench/README.md).
+# `manage.py worker --concurrency` for the mail delivery (see bench/README.md).
 DEFAULT_CONCURRENCY = 1
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 from psycopg import conninfo, sql
 
-from mopsboard.database import database_config
+from mopsboard.database import database_config, use_embedded_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "mopsboard_bench"
@@ -21,7 +21,8 @@ class Server:
     def __init__(self) -> None:
         # Starts the embedded server when DATABASE_URL is unset; pgserver keeps it running
         # until this process exits, so the gunicorn started later finds it up.
-        config = database_config(BASE_DIR)
+        use_embedded_database()
+        config = database_config()
         self.app_database: str = config["NAME"]
         params = {
             "host": config["HOST"],

@@ -227,7 +227,6 @@ def _start_worker(env: dict, concurrency: int, output) -> subprocess.Popen:
         [
             sys.executable,
             "manage.py",
-            "procrastinate",
             "worker",
             f"--concurrency={concurrency}",
         ],

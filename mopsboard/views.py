@@ -1,7 +1,8 @@
-"""The answers that belong to no app: the login page, health checks for a load balancer,
-and the error page, which tells a database outage (503, try again) from a fault (500,
-logged)."""
+"""The answers that belong to no app: the login page, health checks for a load balancer
+and for the task queue's workers, and the error page, which tells a database outage (503,
+try again) from a fault (500, logged)."""
 
+import datetime
 import sys
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from procrastinate.contrib.django.models import ProcrastinateWorker
 
 
 def login(request):
@@ -44,6 +47,22 @@ def readyz(request):
     if pending:
         return _unavailable(f"{len(pending)} migrations not applied")
     return HttpResponse("ready", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def worker_health(request):
+    """For a monitor, not the load balancer (an app server serves pages without workers): a
+    queue worker has sent a heartbeat within MOPSBOARD_QUEUE["stalled_after"] seconds."""
+    silent_after = settings.MOPSBOARD_QUEUE["stalled_after"]
+    since = timezone.now() - datetime.timedelta(seconds=silent_after)
+    try:
+        reporting = ProcrastinateWorker.objects.filter(last_heartbeat__gte=since).count()
+    except (OperationalError, InterfaceError):
+        return _unavailable("database unreachable")
+    if not reporting:
+        return _unavailable(f"no queue worker has reported in for {silent_after:.0f} s")
+    return HttpResponse(f"{reporting} queue workers reporting", content_type="text/plain")
 
 
 def _unavailable(reason: str) -> HttpResponse:

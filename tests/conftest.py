@@ -2,12 +2,14 @@
 waiting notification jobs run as a worker would."""
 
 import functools
+import logging
 import os
 
 import pytest
 from django.test import Client
 
 from mopsboard.jobs import jobs_run
+from mopsboard.logs import OncePerOutage
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
@@ -40,6 +42,16 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def new_outage(monkeypatch):
+    """The log's once-per-outage filter, as if no outage had been logged yet: the test's is
+    the first (an earlier test's would otherwise keep it quiet)."""
+    for handler in logging.getLogger().handlers:
+        for log_filter in handler.filters:
+            if isinstance(log_filter, OncePerOutage):
+                monkeypatch.setattr(log_filter, "last_reported", 0.0)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""A real SMTP server (aiosmtpd) and real queue workers (`manage.py procrastinate
-worker` processes) for the tests that follow an email all the way out."""
+"""A real SMTP server (aiosmtpd) and real queue workers (`manage.py worker` processes)
+for the tests that follow an email all the way out."""
 
 import asyncio
 import email as email_parser
@@ -116,7 +116,7 @@ def workers(smtp):
 
     def start() -> subprocess.Popen:
         worker = subprocess.Popen(  # nosec B603 # our own manage.py, fixed arguments
-            [sys.executable, "manage.py", "procrastinate", "worker"],
+            [sys.executable, "manage.py", "worker"],
             cwd=PROJECT,
             env={**env, "MOPSBOARD_SITE_URL": settings.MOPSBOARD_SITE_URL},
             stdout=subprocess.DEVNULL,

@@ -92,6 +92,7 @@ ACCESS = {
     "password_change_done": Access(get=READERS, post=None),
     "healthz": Access(get=ANYONE, post=None),
     "readyz": Access(get=ANYONE, post=None),
+    "healthz-worker": Access(get=ANYONE, post=None),
     "backlog:home": Access(get=ANYONE, post=ANYONE),
     "backlog:board": Access(get=READERS, post=None),
     "backlog:scatter": Access(get=READERS, post=None),

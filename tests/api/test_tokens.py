@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -101,6 +102,26 @@ def test_past_the_rate_limit_a_token_waits(lead, settings):
     assert 1 <= int(response["Retry-After"]) <= 60
     # Another token of the same person counts on its own.
     assert ApiClient(ApiTokenFactory(user=lead)).get("/api/v1/people").status_code == 200
+
+
+def test_while_the_database_is_away_the_api_answers_a_problem_to_try_again(
+    lead, monkeypatch, new_outage, capfd
+):
+    def database_gone(key):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    api = ApiClient(ApiTokenFactory(user=lead))
+    monkeypatch.setattr(ApiToken.objects, "holding", database_gone)
+    for _ in range(3):
+        response = api.get("/api/v1/tasks")
+        assert response.status_code == 503
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["Retry-After"] == "30"
+        assert response.json()["status"] == 503
+    # Logged once for the outage, with its traceback, not once a request.
+    err = capfd.readouterr().err
+    assert err.count(" ERROR ") == 1
+    assert err.count("Traceback (most recent call last)") == 1
 
 
 def test_the_api_token_command_prints_a_working_token(lead):

@@ -1,4 +1,4 @@
-"""An import run by real queue workers (`manage.py procrastinate worker` processes): the
+"""An import run by real queue workers (`manage.py worker` processes): the
 check and the write happen on the worker, whoever is watching, and the rows written show
 while the tasks wait to commit together."""
 

@@ -1,4 +1,4 @@
-"""Delivery by real queue workers (`manage.py procrastinate worker` processes) to a real
+"""Delivery by real queue workers (`manage.py worker` processes) to a real
 SMTP server (aiosmtpd) in the test: nothing lost while the server is down or when a
 worker is killed, nothing sent twice, counted at the SMTP server."""
 

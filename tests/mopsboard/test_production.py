@@ -124,6 +124,39 @@ def test_a_database_outage_is_a_503_to_try_again(capfd):
     assert capfd.readouterr().err.count("Traceback (most recent call last)") == 1
 
 
+def test_readyz_says_the_database_is_away_and_logs_it_once_for_the_outage(
+    client, monkeypatch, new_outage, capfd
+):
+    def database_gone(connection):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("mopsboard.views.MigrationExecutor", database_gone)
+    for _ in range(3):
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.content == b"database unreachable"
+    assert capfd.readouterr().err.count("ERROR") == 1
+
+
+def test_the_worker_check_says_when_no_queue_worker_has_reported_in(client):
+    assert client.get("/healthz/worker").status_code == 503
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM procrastinate_register_worker_v1()")
+        worker_id = cursor.fetchone()[0]
+    response = client.get("/healthz/worker")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '31 s' "
+            "WHERE id = %s",
+            [worker_id],
+        )
+    response = client.get("/healthz/worker")
+    assert response.status_code == 503
+    assert response.content == b"no queue worker has reported in for 30 s"
+
+
 def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(db):
     """What CONN_HEALTH_CHECKS does between requests: Django's own check replaces it."""
     kept = connections.create_connection(DEFAULT_DB_ALIAS)

@@ -1,4 +1,4 @@
-"""Webhooks delivered by real queue workers (`manage.py procrastinate worker` processes)
+"""Webhooks delivered by real queue workers (`manage.py worker` processes)
 to a real receiver that verifies each signature: every event arrives once, a receiver
 that fails its first three requests still gets everything, and the command line
 registers an endpoint."""

@@ -83,13 +83,17 @@ def test_a_task_edit_refuses_a_date_or_title_out_of_range(lead_client, field, va
 @pytest.mark.parametrize(
     ("action", "field", "value"), [("defer", "until", YEAR_ONE), ("plan", "week", WEEK_ONE)]
 )
-def test_deferring_or_planning_refuses_a_date_out_of_range(lead_client, action, field, value):
+def test_deferring_or_planning_refuses_a_date_out_of_range(
+    lead_client, htmx_client, action, field, value
+):
     task = TaskFactory(impact=4, effort=2)
-    response = lead_client.post(
-        reverse("backlog:task-action", args=[task.pk, action]),
-        {field: value, "version": task.version},
-    )
+    address = reverse("backlog:task-action", args=[task.pk, action])
+    response = htmx_client.post(address, {field: value, "version": task.version})
     _refused_beside(response, field, OUT_OF_RANGE)
+    # Without htmx the page comes back at the task's own address, with the message.
+    response = lead_client.post(address, {field: value, "version": task.version}, follow=True)
+    assert response.redirect_chain == [(task.get_absolute_url(), 302)]
+    assert OUT_OF_RANGE in response.content.decode()
     task.refresh_from_db()
     assert task.status == Status.BACKLOG and task.version == 1
 

@@ -82,9 +82,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Timings and query counts at 1,000 / 10,000 / 100,000 tasks (see bench/README.md)
+## Timings and query counts at 1,000 / 10,000 / 100,000 tasks (see bench/README.md);
+## a quicker run at the sizes given: make bench SIZES=1000 (or SIZES=1000,10000)
+comma := ,
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(SIZES),--sizes $(subst $(comma), ,$(SIZES)))
 
 ## 20 clients for 60 s against gunicorn on a PostgreSQL server stopped in the middle
 soak: install /usr/bin/pg_ctlcluster

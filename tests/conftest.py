@@ -89,6 +89,14 @@ def lead_client(lead):
 
 
 @pytest.fixture
+def lead_admin_client(lead):
+    """The lead signed in to the admin (staff, with the lead's permissions only)."""
+    lead.is_staff = True
+    lead.save()
+    return _logged_in(lead)
+
+
+@pytest.fixture
 def member_client(member):
     return _logged_in(member)
 

@@ -23,15 +23,6 @@ MINE = "/requests/mine/"
 
 
 @pytest.fixture
-def staff_lead_client(lead):
-    lead.is_staff = True
-    lead.save()
-    client = Client()
-    client.force_login(lead)
-    return client
-
-
-@pytest.fixture
 def superuser_client():
     client = Client()
     client.force_login(
@@ -73,7 +64,7 @@ def _ask_for_reset_and_request_links():
     return member, Email.objects.get(to="member@example.com"), Email.objects.get(to=dana.email)
 
 
-@pytest.mark.parametrize("reader", ["staff_lead_client", "superuser_client"])
+@pytest.mark.parametrize("reader", ["lead_admin_client", "superuser_client"])
 def test_no_mail_or_admin_page_shows_a_private_link(request, reader):
     client = request.getfixturevalue(reader)
     _, reset, requests_link = _ask_for_reset_and_request_links()

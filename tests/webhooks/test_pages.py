@@ -3,7 +3,6 @@ odd addresses, the delivery log with "send again", enable, disable, delete; HTML
 the lead typed is shown as text; the log costs the same queries at any length."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -78,25 +77,16 @@ def test_a_public_server_behind_nat64_is_accepted(lead_client, resolver):
     assert Endpoint.objects.get().url == "https://hooks.example.com/hooks"
 
 
-@pytest.fixture
-def admin_client(lead):
-    lead.is_staff = True
-    lead.save()
-    client = Client()
-    client.force_login(lead)
-    return client
-
-
 @pytest.mark.parametrize("address", [*HIDDEN_PRIVATE, "127.0.0.1", "169.254.169.254"])
-def test_the_admin_refuses_what_the_page_refuses(admin_client, resolver, address):
+def test_the_admin_refuses_what_the_page_refuses(lead_admin_client, resolver, address):
     resolver["hooks.example.com"] = address
     endpoint = EndpointFactory(url="https://hooks0.example.com/mopsboard")
     resolver["hooks0.example.com"] = "2606:4700::1111"
     unsafe = {"url": "https://hooks.example.com/hooks", "events": ["task.created"]}
-    response = admin_client.post(reverse("admin:webhooks_endpoint_add"), unsafe)
+    response = lead_admin_client.post(reverse("admin:webhooks_endpoint_add"), unsafe)
     assert response.status_code == 200
     assert "private, loopback" in response.content.decode()
-    response = admin_client.post(
+    response = lead_admin_client.post(
         reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]), unsafe
     )
     assert response.status_code == 200
@@ -104,10 +94,10 @@ def test_the_admin_refuses_what_the_page_refuses(admin_client, resolver, address
     assert list(Endpoint.objects.values_list("url", flat=True)) == [endpoint.url]
 
 
-def test_the_admin_saves_a_public_address(admin_client, resolver):
+def test_the_admin_saves_a_public_address(lead_admin_client, resolver):
     resolver["hooks.example.com"] = "2606:4700::1111"
     form = {"url": "https://hooks.example.com/hooks", "description": "CRM"}
-    response = admin_client.post(
+    response = lead_admin_client.post(
         reverse("admin:webhooks_endpoint_add"), {**form, "events": ["task.created"]}
     )
     assert response.status_code == 302
@@ -115,7 +105,7 @@ def test_the_admin_saves_a_public_address(admin_client, resolver):
     assert (endpoint.url, endpoint.events) == ("https://hooks.example.com/hooks", ["task.created"])
     assert (
         endpoint.secret
-        not in admin_client.get(
+        not in lead_admin_client.get(
             reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
         ).content.decode()
     )

@@ -11,35 +11,43 @@ from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db.models import QuerySet
-from ninja import Field, Schema
-from pydantic import create_model
+from ninja import Field
+from pydantic import BaseModel, create_model
 
 # PostgreSQL's bigint: a larger id is refused as input rather than sent to the database.
 ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-def form_schema(form: forms.Form, name: str, *, exclude=(), partial: bool = False) -> type[Schema]:
+def form_schema(
+    form: forms.Form, name: str, *, exclude=(), partial: bool = False, required=()
+) -> type[BaseModel]:
     """A schema with `form`'s fields (less `exclude`). With `partial`, every field may be
-    left out: a PATCH sends only what it changes."""
+    left out: a PATCH sends only what it changes. The fields in `required` must be sent
+    even where the form takes them empty: null says "empty" on purpose, where leaving
+    it out could be a typo that empties it by mistake.
+
+    Plain pydantic, not ninja's Schema: that reads any object's attributes, so it took a
+    body of "x" or [1, 2] for one that sent no fields at all."""
     fields: dict[str, Any] = {}
     for field_name, field in form.fields.items():
         if field_name in exclude:
             continue
         annotation = _annotation(field)
-        if partial or not field.required:
+        optional = partial or not field.required
+        if optional:
             annotation = annotation | None
         fields[field_name] = (
             annotation,
             Field(
-                None if partial or not field.required else ...,
+                None if optional and field_name not in required else ...,
                 title=str(field.label or field_name.replace("_", " ").capitalize()),
                 description=str(field.help_text) or None,
             ),
         )
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, **fields)
 
 
-def form_data(payload: Schema) -> dict:
+def form_data(payload: BaseModel) -> dict:
     """The fields a payload sent, as a form's data: JSON values, and null as the empty
     input it stands for."""
     data = payload.model_dump(mode="json", exclude_unset=True)

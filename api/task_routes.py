@@ -46,7 +46,9 @@ TaskFilterQuery = form_schema(TaskFilter(queryset=Task.objects.none()).form, "Ta
 # A request comes in as it does through the intake form, less its honeypot.
 RequestIn = form_schema(RequestForm(), "RequestIn", exclude={RequestForm.HONEYPOT})
 TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partial=True)
-CellIn = form_schema(CellForm(), "CellIn", exclude={"task", "person", "page_tasks"})
+CellIn = form_schema(
+    CellForm(), "CellIn", exclude={"task", "person", "page_tasks"}, required={"role"}
+)
 # The page actions the API offers, each at POST /tasks/{id}/<name> with its form's fields.
 API_ACTIONS = {
     "status": "Set the status: backlog, in progress or done",
@@ -248,8 +250,9 @@ def task_raci(request, task_id: ID):
     response=answers({200: RaciOut}, 403, 404, 409, 422),
     url_name="task-raci-person",
     summary="Set one person's role on a task",
-    description="`role` null takes them off the task. A task has one Accountable: giving A "
-    "or A/R while someone else holds it answers 409 naming them, unless `move_accountable`. "
+    description="`role` is required; null takes them off the task. A task has one Accountable: "
+    "giving A or A/R while someone else holds it answers 409 naming them, unless "
+    "`move_accountable`. "
     "With `expected` (the role you saw), a cell changed meanwhile answers 409.",
 )
 def set_role(request, task_id: ID, person_id: ID, payload: CellIn):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Header, Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
-from api.auth import require
+from api.auth import BearerToken
 from api.inputs import ID, form_data, form_schema
 from api.problems import ApiProblem, form_problem
 from api.schemas import (
@@ -114,10 +114,10 @@ def _version(task: Task, if_match: str | None) -> int:
     summary="List tasks, filtered like the board",
     description="Newest first, a page at a time: follow `next` until it is null. "
     "Without a status, the open work (backlog, planned, in progress), as on the board.",
+    auth=BearerToken(permission="backlog.view_task"),
 )
 @paginate(TaskPages, ordering=("-pk",), page_size=50, max_page_size=200)
 def list_tasks(request, filters: Query[TaskFilterQuery]):
-    require(request, "backlog.view_task")
     task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all())
     if not task_filter.is_valid():
         raise form_problem(task_filter.form, where="parameter")
@@ -131,9 +131,9 @@ def list_tasks(request, filters: Query[TaskFilterQuery]):
     summary="Create a request, as the intake form does",
     description="It waits in the triage inbox. Its requester is the person with that email "
     "address, or a new stakeholder; they are told it came in.",
+    auth=BearerToken(permission="backlog.add_task"),
 )
 def create_task(request, payload: RequestIn, response: HttpResponse):
-    require(request, "backlog.add_task")
     form = RequestForm(form_data(payload))
     if not form.is_valid():
         raise form_problem(form)
@@ -153,9 +153,9 @@ def create_task(request, payload: RequestIn, response: HttpResponse):
     response=answers({200: TaskOut}, 403, 404),
     url_name="task",
     summary="One task, with its quadrant, RACI and planned week",
+    auth=BearerToken(permission="backlog.view_task"),
 )
 def get_task(request, task_id: ID, response: HttpResponse):
-    require(request, "backlog.view_task")
     task = _task(task_id)
     response["ETag"] = etag(task)
     return tasks_data([task])[0]
@@ -167,11 +167,11 @@ def get_task(request, task_id: ID, response: HttpResponse):
     url_name="task",
     summary="Edit a task: its fields and scores",
     description="Send only what changes. Scoring a request in triage moves it to the backlog.",
+    auth=BearerToken(permission="backlog.change_task"),
 )
 def update_task(
     request, task_id: ID, payload: TaskPatch, response: HttpResponse, if_match: str = IF_MATCH
 ):
-    require(request, "backlog.change_task")
     task = _task(task_id)
     version = _version(task, if_match)
     sent = form_data(payload)
@@ -199,7 +199,6 @@ def _action_endpoint(name: str, summary: str) -> None:
         response: HttpResponse,
         if_match: str = IF_MATCH,
     ):
-        require(request, "backlog.change_task")
         task = _task(task_id)
         data = {**form_data(payload), "version": _version(task, if_match)}
         outcome = task_act(name=name, task=task, data=data, by=request.user, via="api")
@@ -215,6 +214,7 @@ def _action_endpoint(name: str, summary: str) -> None:
         url_name=f"task-{name}",
         operation_id=f"task_{name}",
         summary=summary,
+        auth=BearerToken(permission="backlog.change_task"),
     )(act)
 
 
@@ -239,9 +239,9 @@ def _raci(task: Task) -> dict:
     response=answers({200: RaciOut}, 403, 404),
     url_name="task-raci",
     summary="A task's RACI, and what its rules find wrong",
+    auth=BearerToken(permission="raci.view_assignment"),
 )
 def task_raci(request, task_id: ID):
-    require(request, "raci.view_assignment")
     return _raci(_task(task_id))
 
 
@@ -254,9 +254,9 @@ def task_raci(request, task_id: ID):
     "giving A or A/R while someone else holds it answers 409 naming them, unless "
     "`move_accountable`. "
     "With `expected` (the role you saw), a cell changed meanwhile answers 409.",
+    auth=BearerToken(permission="raci.change_assignment"),
 )
 def set_role(request, task_id: ID, person_id: ID, payload: CellIn):
-    require(request, "raci.change_assignment")
     task = _task(task_id)
     person = get_object_or_404(Person, pk=person_id)
     data = {"task": task.pk, "person": person.pk, **form_data(payload)}

@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from ninja import Field
 from pydantic import BaseModel, create_model
 
+from mopsboard.forms import WEEK_PATTERN, no_control_characters, no_control_characters_but_lines
+
 # PostgreSQL's bigint: a larger id is refused as input rather than sent to the database.
 ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
@@ -73,11 +75,55 @@ def _annotation(field: forms.Field):
     if isinstance(field, forms.IntegerField):
         return Annotated[int, Field(ge=field.min_value, le=field.max_value)]
     if isinstance(field, forms.CharField):
-        pattern = field.widget.attrs.get("pattern")
         return Annotated[
-            str, Field(max_length=field.max_length, pattern=pattern and f"^{pattern}$")
+            str,
+            Field(
+                min_length=1 if field.required else None,
+                max_length=field.max_length,
+                pattern=_text_pattern(field),
+                json_schema_extra={"format": "email"}
+                if isinstance(field, forms.EmailField)
+                else None,
+            ),
         ]
     raise TypeError(f"No schema for {type(field).__name__}: add it here.")
+
+
+# What a text field lets through: one line (no control characters), several lines (line
+# breaks and tabs too), anything but the null character (which every CharField refuses);
+# and the character a required field needs besides blanks, which the form strips first.
+ONE_LINE = r"[^\x00-\x1f\x7f]"
+LINES = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+NOT_NULL = r"[^\x00]"
+NOT_BLANK = r"[^\s\x00-\x1f\x7f]"
+# The text patterns in words, for the reference page.
+TEXT_PATTERNS = {
+    f"^{WEEK_PATTERN}$": "an ISO week like 2026-W48",
+    **{
+        pattern: words
+        for allowed, kind in ((ONE_LINE, "one line"), (LINES, "lines"), (NOT_NULL, "text"))
+        for pattern, words in (
+            (f"^{allowed}*$", kind),
+            (f"^{allowed}*{NOT_BLANK}{allowed}*$", f"{kind}, not blank"),
+        )
+    },
+}
+
+
+def _text_pattern(field: forms.CharField) -> str:
+    """The form's rules for a text, as a pattern: its widget's, or the characters it
+    refuses and, when required, not only blanks."""
+    if pattern := field.widget.attrs.get("pattern"):
+        return f"^{pattern}$"
+    if no_control_characters in field.validators:
+        allowed = ONE_LINE
+    elif no_control_characters_but_lines in field.validators:
+        allowed = LINES
+    else:
+        allowed = NOT_NULL
+    if field.required and field.strip:
+        return f"^{allowed}*{NOT_BLANK}{allowed}*$"
+    return f"^{allowed}*$"
 
 
 def _number(limit) -> float | None:

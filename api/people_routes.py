@@ -21,7 +21,7 @@ LoadQuery = form_schema(LoadForm(), "LoadQuery")
 
 @router.get(
     "/people",
-    response=answers({200: list[PersonOut]}, 403, 422),
+    response=answers({200: list[PersonOut]}, 403),
     url_name="people",
     summary="People: the team with their weekly hours, and stakeholders",
     auth=BearerToken(permission="people.view_person"),
@@ -44,7 +44,7 @@ def get_person(request, person_id: ID):
 
 @router.get(
     "/load",
-    response=answers({200: LoadOut}, 403, 422),
+    response=answers({200: LoadOut}, 403),
     url_name="load",
     summary="Each team member's load in a week, against their hours",
     description="Load: the planned, unfinished work a person is Responsible for, each task's "

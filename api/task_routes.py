@@ -60,6 +60,7 @@ API_ACTIONS = {
 IF_MATCH = Header(
     None,
     alias="If-Match",
+    min_length=1,
     description='The task\'s ETag as you read it, e.g. "7". Required: 428 without it.',
 )
 
@@ -109,7 +110,7 @@ def _version(task: Task, if_match: str | None) -> int:
 
 @router.get(
     "/tasks",
-    response=answers({200: list[TaskOut]}, 403, 422),
+    response=answers({200: list[TaskOut]}, 403),
     url_name="tasks",
     summary="List tasks, filtered like the board",
     description="Newest first, a page at a time: follow `next` until it is null. "
@@ -126,7 +127,7 @@ def list_tasks(request, filters: Query[TaskFilterQuery]):
 
 @router.post(
     "/tasks",
-    response=answers({201: TaskOut}, 403, 422),
+    response=answers({201: TaskOut}, 400, 403),
     url_name="tasks",
     summary="Create a request, as the intake form does",
     description="It waits in the triage inbox. Its requester is the person with that email "
@@ -163,7 +164,7 @@ def get_task(request, task_id: ID, response: HttpResponse):
 
 @router.patch(
     "/tasks/{task_id}",
-    response=answers({200: TaskOut}, 403, 404, 412, 422, 428),
+    response=answers({200: TaskOut}, 400, 403, 404, 412, 428),
     url_name="task",
     summary="Edit a task: its fields and scores",
     description="Send only what changes. Scoring a request in triage moves it to the backlog.",
@@ -210,7 +211,7 @@ def _action_endpoint(name: str, summary: str) -> None:
 
     router.post(
         f"/tasks/{{task_id}}/{name}",
-        response=answers({200: TaskOut}, 403, 404, 409, 412, 422, 428),
+        response=answers({200: TaskOut}, 400, 403, 404, 409, 412, 428),
         url_name=f"task-{name}",
         operation_id=f"task_{name}",
         summary=summary,
@@ -247,7 +248,7 @@ def task_raci(request, task_id: ID):
 
 @router.put(
     "/tasks/{task_id}/raci/{person_id}",
-    response=answers({200: RaciOut}, 403, 404, 409, 422),
+    response=answers({200: RaciOut}, 400, 403, 404, 409),
     url_name="task-raci-person",
     summary="Set one person's role on a task",
     description="`role` is required; null takes them off the task. A task has one Accountable: "

@@ -16,6 +16,14 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class BearerToken(HttpBearer):
+    """A known token, allowed to write if the call writes, whose person holds
+    `permission`. Checked before the call's input is read, so a token that may not do
+    a thing is told so (403), whatever it sent, rather than how to send it right (422)."""
+
+    def __init__(self, *, permission: str | None = None):
+        super().__init__()
+        self.permission = permission
+
     def authenticate(self, request, key: str) -> ApiToken:
         token = ApiToken.objects.holding(key)
         if token is None:
@@ -33,13 +41,9 @@ class BearerToken(HttpBearer):
         )
         if request.method not in SAFE_METHODS and not token.can_write:
             raise ApiProblem(403, f"“{token.name}” is a read-only token: it cannot change data.")
+        if self.permission and not token.user.has_perm(self.permission):
+            raise ApiProblem(403, "Your role does not allow this.")
         token_used(token=token)
         # Django's permission checks and the history's "who" read request.user.
         request.user = token.user
         return token
-
-
-def require(request, permission: str) -> None:
-    """Refuse (403) unless the token's person has `permission`, as the pages do."""
-    if not request.user.has_perm(permission):
-        raise ApiProblem(403, "Your role does not allow this.")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import CursorPagination, paginate
 
-from api.auth import require
+from api.auth import BearerToken
 from api.forms import LoadForm
 from api.inputs import ID, form_data, form_schema
 from api.problems import form_problem
@@ -21,13 +21,13 @@ LoadQuery = form_schema(LoadForm(), "LoadQuery")
 
 @router.get(
     "/people",
-    response=answers({200: list[PersonOut]}, 403, 422),
+    response=answers({200: list[PersonOut]}, 403),
     url_name="people",
     summary="People: the team with their weekly hours, and stakeholders",
+    auth=BearerToken(permission="people.view_person"),
 )
 @paginate(CursorPagination, ordering=("pk",), page_size=100, max_page_size=200)
 def list_people(request):
-    require(request, "people.view_person")
     return Person.objects.all()
 
 
@@ -36,22 +36,22 @@ def list_people(request):
     response=answers({200: PersonOut}, 403, 404),
     url_name="person",
     summary="One person",
+    auth=BearerToken(permission="people.view_person"),
 )
 def get_person(request, person_id: ID):
-    require(request, "people.view_person")
     return get_object_or_404(Person, pk=person_id)
 
 
 @router.get(
     "/load",
-    response=answers({200: LoadOut}, 403, 422),
+    response=answers({200: LoadOut}, 403),
     url_name="load",
     summary="Each team member's load in a week, against their hours",
     description="Load: the planned, unfinished work a person is Responsible for, each task's "
     "estimate shared among its Responsible people. Capacity: their hours less time off.",
+    auth=BearerToken(permission="people.view_person"),
 )
 def week_load(request, query: Query[LoadQuery]):
-    require(request, "people.view_person")
     form = LoadForm(form_data(query))
     if not form.is_valid():
         raise form_problem(form, where="parameter")

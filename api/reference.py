@@ -3,6 +3,8 @@ parameters, body fields and answers, then the shapes of what comes back."""
 
 from dataclasses import dataclass, field
 
+from api.inputs import TEXT_PATTERNS
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -146,5 +148,6 @@ def type_text(schema: dict) -> str:
     if "maxLength" in schema:
         limits.append(f"at most {schema['maxLength']} characters")
     if "pattern" in schema:
-        limits.append(f"like {schema['pattern'].strip('^$')}")
+        pattern = schema["pattern"]
+        limits.append(TEXT_PATTERNS.get(pattern) or f"like {pattern.strip('^$')}")
     return f"{kind} ({', '.join(limits)})" if limits else kind

@@ -241,5 +241,6 @@ class LoadOut(Schema):
 
 def answers(ok: dict, *refusals: int) -> dict:
     """An operation's responses: `ok`, the given refusals, and what any call can meet
-    (no or a bad token, too many requests) as problems."""
-    return {**ok, **dict.fromkeys((401, 429, *refusals), Problem)}
+    (no or a bad token, a parameter that is not what its schema says, too many requests)
+    as problems."""
+    return {**ok, **dict.fromkeys((401, *refusals, 422, 429), Problem)}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Header, Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
-from api.auth import require
+from api.auth import BearerToken
 from api.inputs import ID, form_data, form_schema
 from api.problems import ApiProblem, form_problem
 from api.schemas import (
@@ -46,7 +46,9 @@ TaskFilterQuery = form_schema(TaskFilter(queryset=Task.objects.none()).form, "Ta
 # A request comes in as it does through the intake form, less its honeypot.
 RequestIn = form_schema(RequestForm(), "RequestIn", exclude={RequestForm.HONEYPOT})
 TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partial=True)
-CellIn = form_schema(CellForm(), "CellIn", exclude={"task", "person", "page_tasks"})
+CellIn = form_schema(
+    CellForm(), "CellIn", exclude={"task", "person", "page_tasks"}, required={"role"}
+)
 # The page actions the API offers, each at POST /tasks/{id}/<name> with its form's fields.
 API_ACTIONS = {
     "status": "Set the status: backlog, in progress or done, as the task's own allows",
@@ -58,6 +60,7 @@ API_ACTIONS = {
 IF_MATCH = Header(
     None,
     alias="If-Match",
+    min_length=1,
     description='The task\'s ETag as you read it, e.g. "7". Required: 428 without it.',
 )
 
@@ -107,15 +110,15 @@ def _version(task: Task, if_match: str | None) -> int:
 
 @router.get(
     "/tasks",
-    response=answers({200: list[TaskOut]}, 403, 422),
+    response=answers({200: list[TaskOut]}, 403),
     url_name="tasks",
     summary="List tasks, filtered like the board",
     description="Newest first, a page at a time: follow `next` until it is null. "
     "Without a status, the open work (backlog, planned, in progress), as on the board.",
+    auth=BearerToken(permission="backlog.view_task"),
 )
 @paginate(TaskPages, ordering=("-pk",), page_size=50, max_page_size=200)
 def list_tasks(request, filters: Query[TaskFilterQuery]):
-    require(request, "backlog.view_task")
     task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all())
     if not task_filter.is_valid():
         raise form_problem(task_filter.form, where="parameter")
@@ -124,14 +127,14 @@ def list_tasks(request, filters: Query[TaskFilterQuery]):
 
 @router.post(
     "/tasks",
-    response=answers({201: TaskOut}, 403, 422),
+    response=answers({201: TaskOut}, 400, 403),
     url_name="tasks",
     summary="Create a request, as the intake form does",
     description="It waits in the triage inbox. Its requester is the person with that email "
     "address, or a new stakeholder; they are told it came in.",
+    auth=BearerToken(permission="backlog.add_task"),
 )
 def create_task(request, payload: RequestIn, response: HttpResponse):
-    require(request, "backlog.add_task")
     form = RequestForm(form_data(payload))
     if not form.is_valid():
         raise form_problem(form)
@@ -151,9 +154,9 @@ def create_task(request, payload: RequestIn, response: HttpResponse):
     response=answers({200: TaskOut}, 403, 404),
     url_name="task",
     summary="One task, with its quadrant, RACI and planned week",
+    auth=BearerToken(permission="backlog.view_task"),
 )
 def get_task(request, task_id: ID, response: HttpResponse):
-    require(request, "backlog.view_task")
     task = _task(task_id)
     response["ETag"] = etag(task)
     return tasks_data([task])[0]
@@ -161,15 +164,15 @@ def get_task(request, task_id: ID, response: HttpResponse):
 
 @router.patch(
     "/tasks/{task_id}",
-    response=answers({200: TaskOut}, 403, 404, 412, 422, 428),
+    response=answers({200: TaskOut}, 400, 403, 404, 412, 428),
     url_name="task",
     summary="Edit a task: its fields and scores",
     description="Send only what changes. Scoring a request in triage moves it to the backlog.",
+    auth=BearerToken(permission="backlog.change_task"),
 )
 def update_task(
     request, task_id: ID, payload: TaskPatch, response: HttpResponse, if_match: str = IF_MATCH
 ):
-    require(request, "backlog.change_task")
     task = _task(task_id)
     version = _version(task, if_match)
     sent = form_data(payload)
@@ -197,7 +200,6 @@ def _action_endpoint(name: str, summary: str) -> None:
         response: HttpResponse,
         if_match: str = IF_MATCH,
     ):
-        require(request, "backlog.change_task")
         task = _task(task_id)
         data = {**form_data(payload), "version": _version(task, if_match)}
         outcome = task_act(name=name, task=task, data=data, by=request.user, via="api")
@@ -209,10 +211,11 @@ def _action_endpoint(name: str, summary: str) -> None:
 
     router.post(
         f"/tasks/{{task_id}}/{name}",
-        response=answers({200: TaskOut}, 403, 404, 409, 412, 422, 428),
+        response=answers({200: TaskOut}, 400, 403, 404, 409, 412, 428),
         url_name=f"task-{name}",
         operation_id=f"task_{name}",
         summary=summary,
+        auth=BearerToken(permission="backlog.change_task"),
     )(act)
 
 
@@ -237,23 +240,24 @@ def _raci(task: Task) -> dict:
     response=answers({200: RaciOut}, 403, 404),
     url_name="task-raci",
     summary="A task's RACI, and what its rules find wrong",
+    auth=BearerToken(permission="raci.view_assignment"),
 )
 def task_raci(request, task_id: ID):
-    require(request, "raci.view_assignment")
     return _raci(_task(task_id))
 
 
 @router.put(
     "/tasks/{task_id}/raci/{person_id}",
-    response=answers({200: RaciOut}, 403, 404, 409, 422),
+    response=answers({200: RaciOut}, 400, 403, 404, 409),
     url_name="task-raci-person",
     summary="Set one person's role on a task",
-    description="`role` null takes them off the task. A task has one Accountable: giving A "
-    "or A/R while someone else holds it answers 409 naming them, unless `move_accountable`. "
+    description="`role` is required; null takes them off the task. A task has one Accountable: "
+    "giving A or A/R while someone else holds it answers 409 naming them, unless "
+    "`move_accountable`. "
     "With `expected` (the role you saw), a cell changed meanwhile answers 409.",
+    auth=BearerToken(permission="raci.change_assignment"),
 )
 def set_role(request, task_id: ID, person_id: ID, payload: CellIn):
-    require(request, "raci.change_assignment")
     task = _task(task_id)
     person = get_object_or_404(Person, pk=person_id)
     data = {"task": task.pk, "person": person.pk, **form_data(payload)}

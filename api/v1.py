@@ -58,11 +58,16 @@ class MopsboardApi(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    # Read as optional, so that leaving it out is a 428 rather than 422.
+                    if parameter["name"] == IF_MATCH:
+                        parameter["required"] = True
                 for status, answer in operation["responses"].items():
                     _describe_answer(int(status), answer)
         return schema
 
 
+IF_MATCH = "If-Match"
 HEADER = {"required": True, "schema": {"type": "string"}}
 
 

@@ -99,10 +99,14 @@ def errors_text(form) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
+# Weeks 01 to 53 of the years a plan holds (date_in_range; only some years have a week 53).
+WEEK_PATTERN = r"(20\d\d|2100)-W(0[1-9]|[1-4]\d|5[0-3])"
+
+
 class WeekField(forms.CharField):
     """An ISO week, typed or picked as "2026-W48", cleaned to its Monday."""
 
-    widget = forms.TextInput(attrs={"type": "week", "pattern": r"\d{4}-W\d{2}"})
+    widget = forms.TextInput(attrs={"type": "week", "pattern": WEEK_PATTERN})
     default_validators = [date_in_range]
 
     def to_python(self, value):

@@ -28,3 +28,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["event", "endpoint", "status", "attempts", "response_status", "created_at"]
     list_filter = ["status", "event"]
     readonly_fields = [field.name for field in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        # A delivery is the app's record of an event sent; with every field read-only,
+        # an add form saved an empty row and failed on the database's constraints.
+        return False

@@ -99,3 +99,25 @@ def test_two_clients_giving_a_to_different_people_at_once_one_wins_one_gets_409(
     winner = Assignment.objects.get(task=task)
     loser = next(answer for answer in answers.values() if answer.status_code == 409)
     assert loser.json()["holder"]["person"]["id"] == winner.person_id
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [({}, "#/role"), ({"rol": "A"}, "#/role"), ("x", "#/"), ([1, 2], "#/")],
+    ids=["empty", "misspelt-role", "a-string", "a-list"],
+)
+def test_a_body_without_role_is_refused_and_the_role_stays(lead_api, body, pointer):
+    cell = AssignmentFactory(role="C")
+    response = lead_api.send("put", _cell(cell.task, cell.person), body)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert pointer in [error.get("pointer") for error in response.json()["errors"]]
+    assert Assignment.objects.get().role == "C"
+
+
+@pytest.mark.parametrize(("role", "left"), [(None, []), ("A", ["A"])], ids=["null", "A"])
+def test_a_role_sent_explicitly_is_set_and_null_takes_the_person_off(lead_api, role, left):
+    cell = AssignmentFactory(role="C")
+    response = lead_api.send("put", _cell(cell.task, cell.person), {"role": role})
+    assert response.status_code == 200, response.content
+    assert list(Assignment.objects.values_list("role", flat=True)) == left

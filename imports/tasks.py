@@ -133,9 +133,12 @@ def _read_columns(imp: Import) -> list:
 
 
 def import_check(*, import_id: int) -> None:
-    """Check every row as the task form would, and keep the report: the problems (line,
-    column, message), the first rows as they will be written, the people and categories
-    to be made. Run by the worker; nothing is written but the Import."""
+    """Check every row as the task form would, and keep the report: how each column of
+    dates and hours reads, the problems (line, column, value, message), the first rows as
+    they will be written, the people and categories to be made. A column of dates that
+    reads two ways stops it first, back at its columns for the lead to say which. Run by
+    the worker; nothing is written but the Import. Reading the columns takes one more pass
+    over the file (about 1.5 s for 100,000 rows)."""
     imp = Import.objects.filter(pk=import_id, state=Import.State.CHECKING).first()
     if imp is None:
         return

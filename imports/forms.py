@@ -1,16 +1,16 @@
 """The import's forms: the upload, the columns, and one row of the spreadsheet as a task,
 checked by the task form's own rules."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
 
 from backlog.forms import TaskForm
 from backlog.models import Category, Status, Task, default_estimate_hours
-from imports.reading import FIELDS
+from imports import dates, numbers
+from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
 from mopsboard.forms import DateField, no_control_characters
 from mopsboard.weeks import week_from_input, week_of
@@ -39,33 +39,84 @@ class UploadForm(forms.Form):
         return upload
 
 
-class MappingForm(forms.Form):
-    """Which task field each column holds, one choice a column; the title is needed."""
+def _read(field: str, value: str, reading: str) -> str:
+    if field in DATE_FIELDS:
+        day = dates.parse(value, reading)
+        return date_format(day, "j M Y") if day else "not a date"
+    hours = numbers.parse(value, reading)
+    return "not a number" if hours is None else f"{hours} h"
 
-    def __init__(self, *args, headers: list[str], mapping: list[str], **kwargs):
+
+def reading_label(field: str, reading: str, examples: list[str]) -> str:
+    """One way a column may read, with what its example values are that way:
+    "Month first (12/31/2026): 2/3/2027 is 3 Feb 2027"."""
+    example = (dates.EXAMPLES if field in DATE_FIELDS else numbers.EXAMPLES)[reading]
+    label = f"{readings_of(field)[reading].capitalize()} ({example})"
+    read = "; ".join(f"{value} is {_read(field, value, reading)}" for value in examples)
+    return f"{label}: {read}" if read else label
+
+
+class MappingForm(forms.Form):
+    """Which task field each column holds, one choice a column; the title is needed. A
+    column of dates or hours the check has read also says how it reads (imports.dates,
+    imports.numbers): found from its values, or asked where its dates read two ways."""
+
+    def __init__(self, *args, headers: list[str], mapping: list[str], readings: list, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Leave out"), *((field, label) for field, (label, _) in FIELDS.items())]
+        self.columns, self.ways = [], {}
         for index, (header, field) in enumerate(zip(headers, mapping, strict=True)):
+            name = header or f"Column {index + 1} (no name)"
+            self.columns.append(f"column_{index}")
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header or f"Column {index + 1} (no name)",
-                choices=choices,
-                required=False,
-                initial=field,
+                label=name, choices=choices, required=False, initial=field
             )
+            entry = readings[index] if index < len(readings) else None
+            if entry and readings_of(field):
+                self.ways[index] = readings_of(field)
+                self.fields[f"reading_{index}"] = forms.ChoiceField(
+                    label=f"How “{name}” reads",
+                    choices=[
+                        (way, reading_label(field, way, entry["examples"]))
+                        for way in readings_of(field)
+                    ],
+                    widget=forms.RadioSelect,
+                    required=False,
+                    initial=entry["reading"] or None,
+                )
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [cleaned.get(name, "") for name in self.fields]
+        chosen = [cleaned.get(name, "") for name in self.columns]
         if "title" not in chosen:
             raise ValidationError("Choose the column that holds each task's title.")
         twice = sorted({FIELDS[f][0] for f in chosen if f and chosen.count(f) > 1})
         if twice:
             raise ValidationError(f"Choose one column for each field: {', '.join(twice)}.")
+        for index, ways in self.ways.items():
+            if readings_of(chosen[index]) == ways and not cleaned.get(f"reading_{index}"):
+                self.add_error(f"reading_{index}", "Choose how this column reads.")
         return cleaned
+
+    def bound_columns(self) -> list:
+        """Each column's field, with its reading's field or None."""
+        return [
+            (self[name], self[f"reading_{index}"] if index in self.ways else None)
+            for index, name in enumerate(self.columns)
+        ]
 
     @property
     def mapping(self) -> list[str]:
-        return [self.cleaned_data.get(name, "") for name in self.fields]
+        return [self.cleaned_data.get(name, "") for name in self.columns]
+
+    @property
+    def readings(self) -> dict[int, str]:
+        """The lead's reading of each column still holding the same kind of values."""
+        return {
+            index: self.cleaned_data[f"reading_{index}"]
+            for index in self.ways
+            if self.cleaned_data.get(f"reading_{index}") in readings_of(self.mapping[index])
+        }
 
 
 class Names:
@@ -108,17 +159,67 @@ STATUS_NAMES = {
 }
 
 
-class PlannedWeekField(DateField):
+class SheetDateField(DateField):
+    """A date as its column writes it (imports.dates), the day or the month first as the
+    column reads."""
+
+    order = dates.DAY_FIRST
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        day = dates.parse(value, self.order)
+        if day is None:
+            other = dates.other(self.order)
+            if dates.parse(value, other):
+                raise ValidationError(
+                    f"The column reads {dates.ORDERS[self.order]}; choose {dates.ORDERS[other]}?"
+                )
+            raise ValidationError(
+                f"Expected a date such as {dates.EXAMPLES[self.order]} (the column reads "
+                f"{dates.ORDERS[self.order]}), 2026-12-31 or 31 Dec 2026."
+            )
+        return day
+
+
+class PlannedWeekField(SheetDateField):
     """A week as a date in it (cleaned to its Monday) or as "2026-W48"."""
 
     def to_python(self, value):
-        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-W\d{2}\s*", value):
+        if value and dates.ISO_WEEK.fullmatch(value.strip()):
             try:
                 return week_from_input(value.strip())
             except ValueError as error:
                 raise ValidationError("That year has no such week.") from error
         day = super().to_python(value)
         return day and week_of(day)
+
+
+class HoursField(forms.DecimalField):
+    """Hours as their column writes them (imports.numbers), with a decimal point or comma
+    as the column reads."""
+
+    def __init__(self, *, mark: str, **kwargs):
+        super().__init__(**kwargs)
+        self.mark = mark
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        hours = numbers.parse(value, self.mark)
+        if hours is None:
+            other = numbers.other(self.mark)
+            if numbers.parse(value, other) is not None:
+                raise ValidationError(
+                    f"The column reads a {numbers.MARKS[self.mark]}; choose {numbers.MARKS[other]}?"
+                )
+            raise ValidationError(
+                f"Expected a number of hours such as {numbers.EXAMPLES[self.mark]} (the "
+                f"column reads a {numbers.MARKS[self.mark]}), with or without “h”."
+            )
+        return hours
 
 
 def _remembered(clean):
@@ -165,8 +266,9 @@ class TaskRowForm(TaskForm):
         validators=[no_control_characters],
     )
     status = forms.CharField(required=False)
+    due_date = SheetDateField(required=False)
     planned_week = PlannedWeekField(required=False)
-    deferred_until = DateField(required=False)
+    deferred_until = SheetDateField(required=False)
     declined_reason = forms.CharField(
         required=False, max_length=Task._meta.get_field("declined_reason").max_length
     )
@@ -180,9 +282,20 @@ class TaskRowForm(TaskForm):
             "declined_reason",
         ]
 
-    def __init__(self, *, names: Names):
+    def __init__(self, *, names: Names, readings: dict[str, str]):
+        """`readings`: how each field's column reads (Import.field_readings)."""
         super().__init__()
         self.names = names
+        for name in DATE_FIELDS:
+            self.fields[name].order = readings.get(name, dates.DAY_FIRST)
+        hours = self.fields["estimate_hours"]
+        self.fields["estimate_hours"] = HoursField(
+            mark=readings.get("estimate_hours", numbers.POINT),
+            required=False,
+            min_value=hours.min_value,
+            max_value=hours.max_value,
+            decimal_places=hours.decimal_places,
+        )
         for name in REPEATING:
             self.fields[name].clean = _remembered(self.fields[name].clean)
 

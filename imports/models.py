@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from imports import dates, numbers
+
 ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (with a byte-order mark)",
@@ -33,6 +35,11 @@ class Import(models.Model):
     headers = models.JSONField(default=list)
     # One task field name per column, "" for a column left out.
     mapping = models.JSONField(default=list)
+    # How each column of dates or hours reads, None for the others: {"reading": a key of
+    # imports.dates.ORDERS or imports.numbers.MARKS, "" while the lead is asked; "chosen":
+    # whether the lead chose it, else the check found it from the values; "examples":
+    # values that show the difference}.
+    readings = models.JSONField(default=list)
     state = models.CharField(max_length=10, choices=State.choices, default=State.MAPPING)
     # About this many rows (lines, counted at upload); exact once checked.
     rows_total = models.PositiveIntegerField(default=0)
@@ -96,3 +103,30 @@ class Import(models.Model):
     def label(self) -> str:
         """What the history and the lists call it."""
         return f"Import #{self.pk} ({self.filename})"
+
+    def _read(self):
+        return [
+            (header, field, entry)
+            for header, field, entry in zip(self.headers, self.mapping, self.readings, strict=False)
+            if field and entry
+        ]
+
+    @property
+    def field_readings(self) -> dict[str, str]:
+        """How the rows' fields read: {"due_date": "month-first", "estimate_hours": …}."""
+        return {field: entry["reading"] for _, field, entry in self._read()}
+
+    @property
+    def questions(self) -> list[str]:
+        """The columns of dates that read two ways, until the lead says which."""
+        return [header for header, _, entry in self._read() if not entry["reading"]]
+
+    @property
+    def read_as(self) -> list[dict]:
+        """How each column of dates or hours was read, for the report."""
+        labels = dates.ORDERS | numbers.MARKS
+        return [
+            {"column": header, "reading": labels[entry["reading"]], "chosen": entry["chosen"]}
+            for header, _, entry in self._read()
+            if entry["reading"]
+        ]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from imports import dates, numbers
 from mopsboard.errors import DomainError
 
 # A task's fields an import fills, with the headers a spreadsheet may give each: the
@@ -43,6 +44,10 @@ FIELDS = {
         ["declined reason", "reason declined", "decline reason", "reason for declining"],
     ),
 }
+# The fields whose column writes its cells its own way: dates with the day or the month
+# first (imports.dates), hours with a decimal point or comma (imports.numbers).
+DATE_FIELDS = ("planned_week", "due_date", "deferred_until")
+HOURS_FIELDS = ("estimate_hours",)
 # Columns of the export that an import leaves out: the database gives a new task its own
 # id and creation time, and the quadrant follows from the scores.
 EXPORT_ONLY = {"id", "quadrant", "created at"}
@@ -139,6 +144,15 @@ def guess_mapping(headers: list[str]) -> tuple[list[str], bool]:
         mapping.append(field)
         taken.add(field)
     return mapping, recognised
+
+
+def readings_of(field: str) -> dict[str, str]:
+    """The ways a column of this field may read ({} for a field read one way)."""
+    if field in DATE_FIELDS:
+        return dates.ORDERS
+    if field in HOURS_FIELDS:
+        return numbers.MARKS
+    return {}
 
 
 @dataclass(frozen=True)

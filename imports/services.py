@@ -47,9 +47,26 @@ def import_start(*, upload, by) -> Import:
     return imp
 
 
-def import_map(*, imp: Import, mapping: list[str]) -> Import:
-    """Take the lead's choice of columns and check the rows again with it."""
-    return _queue(imp, Import.State.CHECKING, step="have its columns changed", mapping=mapping)
+def import_map(*, imp: Import, mapping: list[str], readings: dict[int, str]) -> Import:
+    """Take the lead's choice of columns, and of how the columns of dates and hours the
+    check read read (`readings`, by column), and check the rows again with them; any other
+    column of dates or hours is read from its values again."""
+    chosen = [None] * len(mapping)
+    for index, reading in readings.items():
+        found = imp.readings[index]
+        # A reading left as the check found it stays found, and is found again.
+        chosen[index] = {
+            **found,
+            "reading": reading,
+            "chosen": found["chosen"] or reading != found["reading"],
+        }
+    return _queue(
+        imp,
+        Import.State.CHECKING,
+        step="have its columns changed",
+        mapping=mapping,
+        readings=chosen,
+    )
 
 
 def import_commit(*, imp: Import) -> Import:

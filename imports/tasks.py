@@ -36,14 +36,18 @@ from procrastinate.contrib.django import app
 
 from backlog.models import Category
 from backlog.services import tasks_create
+from imports import dates, numbers
 from imports.forms import Names, TaskRowForm
 from imports.models import Import
-from imports.reading import FIELDS, decode, rows
+from imports.reading import DATE_FIELDS, FIELDS, decode, readings_of, rows
 from people.models import Person
 
 logger = logging.getLogger(__name__)
 VIA = "import"
 SAMPLE_ROWS = 10
+# Values of a column shown to say how it reads, and the length of a value in a problem.
+SHOWN_VALUES = 3
+PROBLEM_VALUE_LENGTH = 100
 # The advisory lock a write holds, with the import's id: "mops" as a number.
 WRITE_LOCK = 0x6D6F7073
 
@@ -60,11 +64,15 @@ def write(import_id: int):
 
 def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[dict], list[dict]]]:
     """The file's rows, a batch at a time: how many, the valid rows as a task's fields,
-    the problems."""
+    the problems, each with the value as written; one in a column of dates or hours also
+    with the column's index, as changing how the column reads may fix it."""
     text, _ = decode(bytes(imp.content))
-    columns = {field: header for header, field in zip(imp.headers, imp.mapping, strict=True)}
+    columns = {
+        field: (header, index)
+        for index, (header, field) in enumerate(zip(imp.headers, imp.mapping, strict=True))
+    }
     all_rows = rows(text, delimiter=imp.delimiter, mapping=imp.mapping)
-    form = TaskRowForm(names=names)
+    form = TaskRowForm(names=names, readings=imp.field_readings)
     while batch := list(itertools.islice(all_rows, settings.MOPSBOARD_IMPORT_BATCH_ROWS)):
         valid, problems = [], []
         for row in batch:
@@ -76,19 +84,61 @@ def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[dict], list[
                 valid.append(fields)
                 continue
             for field, errors in form.errors.items():
-                column = columns.get(field) or (
-                    f"{FIELDS[field][0]} (no column)" if field in FIELDS else ""
+                header, index = columns.get(field) or (
+                    f"{FIELDS[field][0]} (no column)" if field in FIELDS else "",
+                    None,
                 )
-                problems.extend(
-                    {"line": row.line, "column": column, "message": message} for message in errors
-                )
+                where = {"line": row.line, "column": header}
+                if field in row.values:
+                    where["value"] = row.values[field][:PROBLEM_VALUE_LENGTH]
+                if index is not None and readings_of(field):
+                    where["column_index"] = index
+                problems.extend({**where, "message": message} for message in errors)
         yield len(batch), valid, problems
 
 
+def _read_columns(imp: Import) -> list:
+    """How each column of dates or hours reads: as the lead chose, else as all its values
+    tell (imports.dates, imports.numbers), with a few of them to show; a column of dates
+    that reads two ways waits for the lead ("reading": "")."""
+    readings = [
+        entry if entry and entry["chosen"] and entry["reading"] in readings_of(field) else None
+        for field, entry in itertools.zip_longest(imp.mapping, imp.readings[: len(imp.mapping)])
+    ]
+    unread = {
+        field: index
+        for index, field in enumerate(imp.mapping)
+        if readings_of(field) and readings[index] is None
+    }
+    if not unread:
+        return readings
+    values = {field: {} for field in unread}
+    text, _ = decode(bytes(imp.content))
+    for row in rows(text, delimiter=imp.delimiter, mapping=imp.mapping):
+        for field, seen in values.items():
+            if value := row.values.get(field, "").strip():
+                seen[value] = None
+    for field, index in unread.items():
+        seen = list(values[field])
+        if field in DATE_FIELDS:
+            seen = [value for value in seen if not dates.ISO_WEEK.fullmatch(value)]
+            reading = dates.column_order(seen) or ""
+            differ = dates.ambiguous_values(seen)
+        else:
+            reading = numbers.column_mark(seen, delimiter=imp.delimiter)
+            differ = numbers.ambiguous_values(seen)
+        examples = (differ or seen)[:SHOWN_VALUES]
+        readings[index] = {"reading": reading, "chosen": False, "examples": examples}
+    return readings
+
+
 def import_check(*, import_id: int) -> None:
-    """Check every row as the task form would, and keep the report: the problems (line,
-    column, message), the first rows as they will be written, the people and categories
-    to be made. Run by the worker; nothing is written but the Import."""
+    """Check every row as the task form would, and keep the report: how each column of
+    dates and hours reads, the problems (line, column, value, message), the first rows as
+    they will be written, the people and categories to be made. A column of dates that
+    reads two ways stops it first, back at its columns for the lead to say which. Run by
+    the worker; nothing is written but the Import. Reading the columns takes one more pass
+    over the file (about 1.5 s for 100,000 rows)."""
     imp = Import.objects.filter(pk=import_id, state=Import.State.CHECKING).first()
     if imp is None:
         return
@@ -103,6 +153,14 @@ def import_check(*, import_id: int) -> None:
 
 
 def _check(imp: Import) -> None:
+    imp.readings = _read_columns(imp)
+    if imp.questions:
+        # Never a guess: the lead says how the column reads, and the rows are checked then.
+        Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
+            state=Import.State.MAPPING, readings=imp.readings
+        )
+        return
+    Import.objects.filter(pk=imp.pk).update(readings=imp.readings)
     names, checked, problems, sample = Names(), 0, [], []
     for count, valid, batch_problems in _batches(imp, names):
         checked += count

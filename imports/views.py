@@ -33,7 +33,7 @@ def _imports():
 
 def _listed():
     """Imports as a list shows them: not their reports either."""
-    return _imports().defer("headers", "mapping", "problems", "sample")
+    return _imports().defer("headers", "mapping", "readings", "problems", "sample")
 
 
 @csrf_exempt
@@ -121,10 +121,12 @@ def import_mapping(request, pk):
     # The first values of each column come from the start of the file alone.
     head = Substr("content", 1, FIRST_BYTES, output_field=BinaryField())
     imp = get_object_or_404(_imports().annotate(head=head), pk=pk)
-    form = MappingForm(request.POST or None, headers=imp.headers, mapping=imp.mapping)
+    form = MappingForm(
+        request.POST or None, headers=imp.headers, mapping=imp.mapping, readings=imp.readings
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            imp = services.import_map(imp=imp, mapping=form.mapping)
+            imp = services.import_map(imp=imp, mapping=form.mapping, readings=form.readings)
         except services.NotReady as refused:
             messages.error(request, refused.message)
             return _detail_page(request, imp, status=refused.status)
@@ -136,7 +138,7 @@ def import_mapping(request, pk):
             "import": imp,
             "form": form,
             "columns": zip(
-                form,
+                form.bound_columns(),
                 first_values(bytes(imp.head), encoding=imp.encoding, delimiter=imp.delimiter),
                 strict=False,
             ),

@@ -163,27 +163,45 @@ def write_report(results):
 
 
 def _imports() -> dict:
-    """An import in each state a page shows differently: its columns to choose (and its
-    check under way, the progress bar), ready to write, with problems to fix."""
+    """An import in each state a page shows differently: its columns to choose (with a
+    column of dates that reads two ways, and its check under way, the progress bar), ready
+    to write, with problems to fix."""
+    asked = {"reading": "", "chosen": False, "examples": ["2/3/2027"]}
     made = {}
     for name, state, fields in [
-        ("import_waiting", Import.State.CHECKING, {"rows_checked": 1}),
-        ("import_ready", Import.State.CHECKED, {"sample": [{"title": "Audit the programs"}]}),
+        ("import_waiting", Import.State.CHECKING, {"rows_checked": 1, "readings": [None, asked]}),
+        (
+            "import_ready",
+            Import.State.CHECKED,
+            {
+                "sample": [{"title": "Audit the programs"}],
+                "readings": [None, {**asked, "reading": "month-first", "chosen": True}],
+            },
+        ),
         (
             "import_problems",
             Import.State.CHECKED,
             {
                 "problem_count": 1,
-                "problems": [{"line": 2, "column": "Hrs", "message": "Enter a number."}],
+                "readings": [None, {**asked, "reading": "day-first"}],
+                "problems": [
+                    {
+                        "line": 2,
+                        "column": "Due",
+                        "value": "12/31/2026",
+                        "column_index": 1,
+                        "message": "The column reads day first; choose month first?",
+                    }
+                ],
             },
         ),
     ]:
         made[name] = Import.objects.create(
             filename="backlog.csv",
-            content=b"Title,Hrs\nAudit the programs,2\n",
+            content=b"Title,Due\nAudit the programs,2/3/2027\n",
             encoding="utf-8",
-            headers=["Title", "Hrs"],
-            mapping=["title", ""],
+            headers=["Title", "Due"],
+            mapping=["title", "due_date"],
             rows_total=2,
             state=state,
             **fields,

@@ -198,6 +198,14 @@ def test_a_spreadsheet_with_an_unknown_column_asks_what_it_holds(lead_client):
     assert done.url == imp.get_absolute_url()
     run_import_jobs()
     imp.refresh_from_db()
+    # 01/02/2027 is a date either way round: the lead says which.
+    assert imp.state == Import.State.MAPPING and imp.questions == ["Deadline"]
+    chosen["column_6"] = "estimate_hours"
+    lead_client.post(
+        response.url, {**chosen, "reading_5": "day-first", "reading_6": "decimal-point"}
+    )
+    run_import_jobs()
+    imp.refresh_from_db()
     assert imp.state == Import.State.CHECKED and imp.problem_count == 0
     assert imp.sample[0]["estimate"] == "12" and imp.sample[0]["due"] == "2027-02-01"
 

@@ -99,8 +99,9 @@ def errors_text(form) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-# Weeks 01 to 53 of the years a plan holds (date_in_range; only some years have a week 53).
-WEEK_PATTERN = r"(20\d\d|2100)-W(0[1-9]|[1-4]\d|5[0-3])"
+# Weeks 01 to 53 of the years 0001 to 9999 (only some years have a week 53): the form of a
+# week; which years a plan holds is date_in_range's to say, with its own message.
+WEEK_PATTERN = r"(000[1-9]|00[1-9]\d|0[1-9]\d\d|[1-9]\d{3})-W(0[1-9]|[1-4]\d|5[0-3])"
 
 
 class WeekField(forms.CharField):

@@ -63,21 +63,34 @@ def _holding_fields() -> tuple[list[str], list[str]]:
 
 @functools.cache
 def _holding_query() -> str:
+    """The query `holding` runs, its tables and columns named from the models."""
+    person = get_user_model()
+
     def columns(alias, model):
         return sql.SQL(", ").join(
             sql.Identifier(alias, field.column) for field in model._meta.concrete_fields
         )
 
+    def column(alias, model, name):
+        return sql.Identifier(alias, model._meta.get_field(name).column)
+
     return (
         sql.SQL(
-            "SELECT {token}, {person}, {permissions} FROM api_apitoken token "
-            "JOIN auth_user person ON person.id = token.user_id "
-            "WHERE token.digest = %s AND token.revoked_at IS NULL AND person.is_active"
+            "SELECT {token}, {person}, {permissions} FROM {token_table} token "
+            "JOIN {person_table} person ON {person_id} = {token_user} "
+            "WHERE {digest} = %s AND {revoked_at} IS NULL AND {is_active}"
         )
         .format(
             token=columns("token", ApiToken),
-            person=columns("person", get_user_model()),
-            permissions=sql.SQL(permission_names_sql("person.id")),
+            person=columns("person", person),
+            permissions=sql.SQL(permission_names_sql(f"person.{person._meta.pk.column}")),
+            token_table=sql.Identifier(ApiToken._meta.db_table),
+            person_table=sql.Identifier(person._meta.db_table),
+            person_id=column("person", person, person._meta.pk.name),
+            token_user=column("token", ApiToken, "user"),
+            digest=column("token", ApiToken, "digest"),
+            revoked_at=column("token", ApiToken, "revoked_at"),
+            is_active=column("person", person, "is_active"),
         )
         .as_string()
     )

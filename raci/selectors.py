@@ -86,6 +86,18 @@ class PageProblems:
         )
 
 
+def raci_of(task_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """Each task's RACI as (person id, name, role), people by name, in one query."""
+    raci = defaultdict(list)
+    for task_id, person_id, name, role in (
+        Assignment.objects.filter(task__any_of=task_ids)
+        .order_by("person__name", "pk")
+        .values_list("task_id", "person_id", "person__name", "role")
+    ):
+        raci[task_id].append((person_id, name, role))
+    return raci
+
+
 def page_problems(matrix: Matrix) -> PageProblems:
     """Counted from the rows already built: no query."""
     return _count_problems([row.problems for row in matrix.rows])

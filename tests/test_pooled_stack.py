@@ -76,9 +76,16 @@ def stack(pooled, tmp_path_factory):
         stdout, stderr = process.communicate()
         return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
-    finished(manage("migrate", "--noinput")).check_returncode()
+    migrating = manage("migrate", "--noinput")
     collect_static()
-    finished(manage("seed_demo")).check_returncode()
+    finished(migrating).check_returncode()
+    seeding = manage("seed_demo")
+    # Queued twice at once, as two workers' schedules both would; no worker runs yet.
+    deferring = [
+        manage("procrastinate", "defer", RETURN_DEFERRED, '{"timestamp": 0}') for _ in (1, 2)
+    ]
+    deferred = [finished(process) for process in deferring]
+    finished(seeding).check_returncode()
     with psycopg.connect(cluster.url) as db:
         due_back = [
             row[0]
@@ -89,37 +96,42 @@ def stack(pooled, tmp_path_factory):
                 [DUE_BACK],
             )
         ]
-    # Queued twice at once, as two workers' schedules both would.
-    deferring = [
-        manage("procrastinate", "defer", RETURN_DEFERRED, '{"timestamp": 0}') for _ in (1, 2)
-    ]
-    links = manage("intake_links")
-    intake_path = re.search(r"Intake link: http://[^/]+(/request/\S+/)", finished(links).stdout)[1]
-    deferred = [finished(process) for process in deferring]
 
     smtp = SmtpServer(Inbox())
     smtp.start()
     logs = tmp_path_factory.mktemp("pooled")
-    workers = [
-        subprocess.Popen(  # nosec B603 # our own manage.py, fixed arguments
-            [sys.executable, "manage.py", "procrastinate", "worker"],
-            cwd=BASE_DIR,
-            env={**env, "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(smtp.port)},
-            stdout=(logs / f"worker{n}.log").open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        for n in (1, 2)
-    ]
-    servers = [
-        Gunicorn(
-            database_url=pooler.url,
-            log=logs / f"app{n}.log",
-            workers=2,
-            extra_env={"DATABASE_POOLER": "transaction"},
-        )
-        for n in (1, 2)
-    ]
+    workers, servers = [], []
     try:
+        for n in (1, 2):
+            with (logs / f"worker{n}.log").open("ab") as log:
+                workers.append(
+                    subprocess.Popen(  # nosec B603 # our own manage.py, fixed arguments
+                        [sys.executable, "manage.py", "worker"],
+                        cwd=BASE_DIR,
+                        env={
+                            **env,
+                            "DJANGO_EMAIL_HOST": "127.0.0.1",
+                            "DJANGO_EMAIL_PORT": str(smtp.port),
+                        },
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        for n in (1, 2):
+            servers.append(
+                Gunicorn(
+                    database_url=pooler.url,
+                    log=logs / f"app{n}.log",
+                    workers=2,
+                    extra_env={"DATABASE_POOLER": "transaction"},
+                )
+            )
+        # The intake link as the lead copies it from the list.
+        lead = Browser(servers[0].port)
+        lead.log_in("lead", DEMO_PASSWORD)
+        intake_path = re.search(
+            r'value="http://[^/"]+(/request/[^/"]+/)"', lead.get("/intake-links/").body.decode()
+        )[1]
         yield {
             "cluster": cluster,
             "servers": servers,
@@ -129,10 +141,11 @@ def stack(pooled, tmp_path_factory):
             "inbox": smtp.inbox,
         }
     finally:
-        for server in servers:
-            server.stop()
+        # The workers finish their jobs while the app servers stop.
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.stop()
         for worker in workers:
             try:
                 worker.wait(timeout=15)

@@ -54,7 +54,7 @@ restore: install
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(JOBS),--jobs=$(JOBS))
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
-test: install /usr/bin/chromium /usr/bin/pg_ctlcluster
+test: install /usr/bin/chromium /usr/bin/pg_ctlcluster /usr/sbin/pgbouncer
 	$(BIN)/pytest
 
 ## The inner loop: the suite less the browser journeys and the production-stack tests, on a
@@ -107,6 +107,15 @@ lock:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else \
 	  echo "The production-stack test needs Debian's PostgreSQL: sudo apt-get install postgresql"; exit 1; \
+	fi
+
+# The pooled-stack test runs the app servers and queue workers through Debian's pgbouncer
+# in transaction mode (tests/test_pooled_stack.py).
+/usr/sbin/pgbouncer:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; \
+	else \
+	  echo "The pooled-stack test needs Debian's pgbouncer: sudo apt-get install pgbouncer"; exit 1; \
 	fi
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).

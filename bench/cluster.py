@@ -1,17 +1,21 @@
 """A throwaway PostgreSQL *server* cluster (Debian's `postgresql` package, not the
 embedded one) on a free loopback port, that can be stopped and started again: what the
-production-stack test and `make soak` run the app against."""
+production-stack test and `make soak` run the app against; and Debian's pgbouncer in
+front of one, for the pooled-stack test."""
 
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 POSTGRES_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+PGBOUNCER = Path("/usr/sbin/pgbouncer")
 
 
 class Cluster:
@@ -50,3 +54,70 @@ class Cluster:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.data, ignore_errors=True)
+
+
+class PgBouncer:
+    """Debian's pgbouncer in transaction pooling mode in front of `cluster`, on a free
+    loopback port, at most `pool_size` server connections for however many clients. A
+    client logs in with `password` (SCRAM, checked against the cluster's own secret for
+    the role), as an operator's pgbouncer does."""
+
+    def __init__(self, cluster: Cluster, *, password: str, pool_size: int = 5) -> None:
+        if not PGBOUNCER.is_file():
+            raise RuntimeError("Debian's pgbouncer is missing: apt-get install pgbouncer")
+        with psycopg.connect(cluster.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("ALTER ROLE mopsboard PASSWORD {}").format(sql.Literal(password)))
+            secret = admin.execute(
+                "SELECT rolpassword FROM pg_authid WHERE rolname = 'mopsboard'"
+            ).fetchone()[0]
+        self.files = Path(tempfile.mkdtemp(prefix="mopsboard-pgbouncer-"))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        (self.files / "userlist.txt").write_text(f'"mopsboard" "{secret}"\n')
+        (self.files / "pgbouncer.ini").write_text(
+            f"""[databases]
+mopsboard = host=127.0.0.1 port={cluster.port} dbname=mopsboard
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = {self.files / "userlist.txt"}
+pool_mode = transaction
+default_pool_size = {pool_size}
+max_client_conn = 200
+logfile = {self.files / "pgbouncer.log"}
+"""
+        )
+        as_owner = []
+        if os.geteuid() == 0:
+            # pgbouncer, like PostgreSQL, refuses to run as root.
+            shutil.chown(self.files, "postgres")
+            for name in ("userlist.txt", "pgbouncer.ini"):
+                shutil.chown(self.files / name, "postgres")
+            as_owner = ["runuser", "-u", "postgres", "--"]
+        self.process = subprocess.Popen(
+            [*as_owner, str(PGBOUNCER), "--quiet", str(self.files / "pgbouncer.ini")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"postgresql://mopsboard:{password}@127.0.0.1:{self.port}/mopsboard"
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        for _ in range(100):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited: see {self.files / 'pgbouncer.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"pgbouncer did not listen on port {self.port} within 10 s")
+
+    def remove(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.files, ignore_errors=True)

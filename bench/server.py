@@ -42,9 +42,12 @@ def collect_static() -> None:
 
 
 class Gunicorn:
-    """gunicorn with gunicorn.conf.py, sync workers (one unless told), a free loopback port."""
+    """gunicorn with gunicorn.conf.py, sync workers (one unless told), a free loopback port;
+    `extra_env` adds to (or overrides) the production settings."""
 
-    def __init__(self, *, database_url: str, log: Path, workers: int = 1) -> None:
+    def __init__(
+        self, *, database_url: str, log: Path, workers: int = 1, extra_env: dict | None = None
+    ) -> None:
         self.port = _free_port()
         env = {
             **os.environ,
@@ -55,6 +58,7 @@ class Gunicorn:
             # count is written and read on each, but never reached.
             "MOPSBOARD_INTAKE_PER_IP_HOUR": "1000000",
             "MOPSBOARD_INTAKE_PER_LINK_HOUR": "1000000",
+            **(extra_env or {}),
         }
         self._log = log.open("ab")
         self.process = subprocess.Popen(

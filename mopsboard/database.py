@@ -57,10 +57,17 @@ def embedded_database() -> bool:
     return os.environ.get("DATABASE_URL") == os.environ.get(EMBEDDED_DATABASE_URL)
 
 
-def database_config() -> dict:
+def database_config(*, pooler: str = "") -> dict:
     """Django's DATABASES["default"] for DATABASE_URL. Without it, none: Django's dummy
     backend, which refuses every query (an editor or a linter importing the settings
-    needs no database)."""
+    needs no database).
+
+    `pooler` "transaction": DATABASE_URL is a pooler (pgbouncer) in transaction mode, which
+    lends each transaction whichever server connection is free, so nothing may outlive a
+    transaction on the server, such as a cursor kept open between statements. Prepared
+    statements would not survive either (pgbouncer before 1.21, Debian 12's 1.18, cannot
+    pass them on); Django leaves psycopg's off, and tests/mopsboard/test_pooler.py checks.
+    """
     url = os.environ.get("DATABASE_URL")
     if not url:
         return {}
@@ -75,6 +82,9 @@ def database_config() -> dict:
         "OPTIONS": params,
         "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
+        # A streamed CSV export then reads its rows on the client, not from a server-side
+        # cursor another transaction's server connection would not know.
+        "DISABLE_SERVER_SIDE_CURSORS": pooler == "transaction",
     }
 
 

@@ -127,8 +127,16 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # From DATABASE_URL alone: the commands that run mopsboard set it to the embedded server
 # when it is unset (mopsboard.database.use_embedded_database), so importing the settings
-# starts nothing.
-DATABASES = {"default": database_config()}
+# starts nothing. DATABASE_POOLER is "transaction" when DATABASE_URL is a connection pooler
+# in transaction mode (pgbouncer's `pool_mode = transaction`): README, "Running on several
+# machines".
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "session", "transaction"):
+    raise ImproperlyConfigured(
+        "DATABASE_POOLER is `transaction` or `session`, the pooler's pool_mode, or unset "
+        "(none); a pooler in statement mode cannot run mopsboard's transactions."
+    )
+DATABASES = {"default": database_config(pooler=DATABASE_POOLER)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -264,6 +272,12 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": MOPSBOARD_QUEUE["heartbeat"],
     "stalled_worker_timeout": MOPSBOARD_QUEUE["stalled_after"],
 }
+if DATABASE_POOLER == "transaction":
+    # A worker hears of new jobs by LISTEN, which needs a server connection of its own for
+    # good: a pooler in transaction mode lends one per transaction. Through one, workers
+    # ask for new jobs every second instead, rather than need a second, direct address to
+    # the database.
+    PROCRASTINATE_WORKER_DEFAULTS |= {"listen_notify": False, "fetch_job_polling_interval": 1.0}
 # Where people reach mopsboard, for the links in emails (sent by a worker, with no request
 # to take the host from).
 MOPSBOARD_SITE_URL = os.environ.get("MOPSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

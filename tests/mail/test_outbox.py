@@ -79,6 +79,26 @@ def test_a_queued_email_is_delivered_once():
     assert (email.status, email.attempts, email.sent_at is not None) == ("sent", 1, True)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_delivery_changes_database_settings_only_inside_its_own_transactions():
+    """Through a pooler in transaction mode (DATABASE_POOLER) the server session is another
+    process's once a transaction ends: a setting changed between transactions would stay on
+    a stranger's session (every commit of theirs then unsafe) and miss the delivery's own."""
+    email = _queue()
+    changed = []
+
+    def record(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("SET ", "RESET ")):
+            changed.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        job_deliver(email.job_id, last_try=False)
+
+    assert len(django_mail.outbox) == 1
+    assert changed == [("SET LOCAL synchronous_commit TO off", True)]
+
+
 def _message_ids() -> list[str]:
     return [message.extra_headers["Message-ID"] for message in django_mail.outbox]
 

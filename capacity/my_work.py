@@ -75,17 +75,14 @@ class Change:
 
 @dataclass
 class MyWork:
-    person: Person
     weeks: list[MyWeek]
+    # Work of these weeks beyond the SECTION_ITEMS listed.
+    weeks_more: int
     # Overdue, due soon, in progress, the rest: each task in the first that fits it.
     sections: list[Section]
     consulted: Section
     since: datetime.datetime
     changes: list[Change]
-
-    @property
-    def weeks_count(self) -> int:
-        return sum(len(week.tasks) for week in self.weeks)
 
 
 def _with_role(tasks: QuerySet, person: Person, roles) -> QuerySet:
@@ -164,8 +161,8 @@ def my_work(
         Task.objects.filter(pk__in={entry.task_id for entry in entries}).values_list("pk", "title")
     )
     return MyWork(
-        person=person,
         weeks=my_weeks,
+        weeks_more=max(counts["weeks"] - len(found["weeks"]), 0),
         sections=sections,
         consulted=Section("consulted", "Consulted on", counts["consulted"], found["consulted"]),
         since=since,

@@ -308,3 +308,17 @@ def test_my_work_as_each_role_with_a_person(client: Client, role):
     PersonFactory(user=user)
     client.force_login(user)
     assert client.get(MY_WORK).status_code == 200
+
+
+def test_a_long_list_shows_its_first_tasks_and_says_how_many_more(member_client, tom, monkeypatch):
+    monkeypatch.setattr("capacity.my_work.SECTION_ITEMS", 2)
+    for n in range(3):
+        mine(tom, title=f"Backlog task {n}")
+        mine(tom, Role.CONSULTED, title=f"Consulted task {n}")
+    body = member_client.get(MY_WORK).content.decode()
+    rest, consulted = section(body, "rest"), section(body, "consulted")
+    assert rest.count('">Backlog task') == 2
+    assert "The rest <small>3</small>" in rest
+    assert 'And 1 more: the <a href="/board/?responsible=me">board</a>' in rest
+    assert consulted.count('">Consulted task') == 2
+    assert f"?person={tom.pk}&amp;open=on" in consulted

@@ -119,7 +119,7 @@ def _version(task: Task, if_match: str | None) -> int:
 )
 @paginate(TaskPages, ordering=("-pk",), page_size=50, max_page_size=200)
 def list_tasks(request, filters: Query[TaskFilterQuery]):
-    task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all())
+    task_filter = TaskFilter(form_data(filters), queryset=Task.objects.all(), request=request)
     if not task_filter.is_valid():
         raise form_problem(task_filter.form, where="parameter")
     return represented(task_filter.qs)

@@ -1,12 +1,20 @@
 """The backlog's filters, shared by the board, the scatter view and the CSV export."""
 
+from collections.abc import Callable
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from backlog.forms import DateInput
 from backlog.models import OPEN_STATUSES, Category, Status, Task
 from people.models import Person
+
+# Who is Responsible for a task is RACI's to say, an app above the backlog: raci gives
+# the rule for each choice of the Responsible filter at start-up (RaciConfig.ready), as
+# capacity adds its task actions, so the board filters by it without importing raci.
+# Each takes the tasks and the signed-in user (None without a request).
+RESPONSIBLE_FILTERS: dict[str, Callable[[QuerySet, object], QuerySet]] = {}
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -19,6 +27,12 @@ class TaskFilter(django_filters.FilterSet):
     )
     requester = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(), empty_label="Anyone"
+    )
+    responsible = django_filters.ChoiceFilter(
+        choices=[("me", "Me"), ("nobody", "Nobody")],
+        method="filter_responsible",
+        empty_label="Anyone",
+        label="Responsible",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
@@ -35,10 +49,13 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["q", "category", "requester", "status", "due_before"]
+        fields = ["q", "category", "requester", "responsible", "status", "due_before"]
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_responsible(self, queryset, name, value):
+        return RESPONSIBLE_FILTERS[value](queryset, getattr(self.request, "user", None))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status__in=value)

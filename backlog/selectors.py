@@ -147,6 +147,9 @@ class HistoryEntry:
     who: str
     label: str
     changes: list[tuple[str, object, object]]
+    task_id: int | None = None
+    # The user who made the change; None for the system or a requester without an account.
+    user_id: int | None = None
 
 
 HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
@@ -190,7 +193,22 @@ def _raci_change(event, names) -> tuple[str, list]:
 
 def task_history(task: Task) -> list[HistoryEntry]:
     """Every recorded change to `task` and its RACI, newest first, with who and old → new."""
-    events = list(Events.objects.references(task).order_by("-pgh_created_at", "-pgh_id"))
+    return _history_entries(Events.objects.references(task).order_by("-pgh_created_at", "-pgh_id"))
+
+
+def tasks_changed_since(tasks: QuerySet, since, *, limit: int) -> list[HistoryEntry]:
+    """The changes to `tasks` and their RACI recorded after `since`, newest first, at
+    most `limit`: what a person has not seen yet. Each entry names its task (`task_id`).
+    A constant number of queries, however many tasks and changes."""
+    return _history_entries(
+        Events.objects.references(tasks)
+        .filter(pgh_created_at__gt=since)
+        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+    )
+
+
+def _history_entries(events) -> list[HistoryEntry]:
+    events = list(events)
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     names = _related_names(events)
@@ -220,9 +238,18 @@ def task_history(task: Task) -> list[HistoryEntry]:
                 who=usernames.get(context.get("user")) or context.get("requester") or "system",
                 label=label,
                 changes=changes,
+                task_id=_task_of(event),
+                user_id=context.get("user"),
             )
         )
     return entries
+
+
+def _task_of(event) -> int:
+    """The task an event is about: a RACI event's assignment names it in its data."""
+    if event.pgh_model == RACI_EVENTS:
+        return event.pgh_data["task_id"]
+    return int(event.pgh_obj_id)
 
 
 def task_at_version(task: Task, version: int, *, fields: list[str]) -> dict | None:

@@ -58,6 +58,8 @@ def _board_context(request, task_filter: TaskFilter, *, moved: Task | None = Non
     return {
         "filter": task_filter,
         "quadrants": quadrants,
+        # Every card on the page, for what is read for all of them at once (who is Responsible).
+        "cards": [task for column in quadrants for task in column.cards],
         "moved_id": moved and moved.pk,
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
@@ -73,7 +75,7 @@ def _filter_status(task_filter: TaskFilter) -> int:
 
 
 def _board(request, *, status: int | None = None, moved: Task | None = None):
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
     return render_page(
         request,
         "backlog/board.html",
@@ -96,7 +98,7 @@ def board(request):
 def quadrant(request, slug):
     """One quadrant's cards a page at a time: the board's "show more"."""
     quadrant = Quadrant(slug)
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
     cards = task_filter.qs.filter(impact__isnull=False).in_quadrant(quadrant)
     page = Paginator(
         cards.for_cards().by_priority(), settings.MOPSBOARD_QUADRANT_PAGE_SIZE
@@ -116,7 +118,7 @@ def quadrant(request, slug):
 @login_required
 @can_view
 def scatter(request):
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
     points, total = scatter_points(task_filter.qs, limit=SCATTER_LIMIT)
     axes = scatter_axes()
     # The links come quadrant by quadrant, so the template walks the points once.
@@ -411,7 +413,7 @@ CSV_COLUMNS = [
 @can_view
 def task_export(request):
     """The filtered tasks as CSV, streamed so a large backlog doesn't sit in memory."""
-    task_filter = TaskFilter(request.GET, queryset=Task.objects.all())
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
     if not task_filter.is_valid():
         return HttpResponse(
             f"Invalid filter: {errors_text(task_filter.form)}",

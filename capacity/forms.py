@@ -16,6 +16,13 @@ class PlanForm(VersionedForm):
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class SeenForm(forms.Form):
+    """My work's "Mark as seen": the moment the page was read, so a change made after it
+    stays new."""
+
+    until = forms.DateTimeField(widget=forms.HiddenInput)
+
+
 class CapacityForm(forms.Form):
     weekly_capacity_hours = forms.IntegerField(
         label="Hours a week",

@@ -1,9 +1,10 @@
 """Writes to capacity: planning a task into a week, a person's hours and time off, a
-recorded review."""
+recorded review, what a person has seen on My work."""
 
 import datetime
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backlog.models import Status, Task
@@ -81,6 +82,17 @@ def time_off_set(*, person: Person, week: datetime.date, hours: int, note: str =
     TimeOff.objects.update_or_create(
         person=person, week=week, defaults={"hours": hours, "note": note}
     )
+
+
+def work_seen(*, person: Person, until: datetime.datetime) -> None:
+    """Mark the changes to `person`'s tasks up to `until` (when their My work page was
+    read) as seen. Never later than now, and never back: an older page's button, pressed
+    after a newer one's, does not bring back what was seen."""
+    until = min(until, timezone.now())
+    Person.objects.filter(
+        Q(work_seen_at__isnull=True) | Q(work_seen_at__lt=until), pk=person.pk
+    ).update(work_seen_at=until)
+    person.refresh_from_db(fields=["work_seen_at"])
 
 
 # The advisory lock's key: "mopsrevw" read as one 64-bit number.

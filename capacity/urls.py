@@ -5,6 +5,9 @@ from capacity import views
 app_name = "capacity"
 
 urlpatterns = [
+    path("my/", views.my_work_page, name="my-work"),
+    path("my/act/", views.my_work_action, name="my-work-action"),
+    path("my/seen/", views.my_work_seen, name="my-work-seen"),
     path("people/", views.people, name="people"),
     path("people/this-week/", views.week_capacity, name="week-capacity"),
     path("people/<int:pk>/capacity/", views.person_capacity, name="person-capacity"),

@@ -20,9 +20,10 @@ from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
 from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
-from capacity.forms import CapacityForm, ReviewForm, TimeOffForm
+from capacity.forms import CapacityForm, ReviewForm, SeenForm, TimeOffForm
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
+from capacity.my_work import my_work
 from capacity.year import year_in_review
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
@@ -34,6 +35,8 @@ from people.models import Person
 
 # What the review's bars offer to do to a task.
 REVIEW_ACTIONS = ["plan", "unplan", "defer", "decline"]
+# What My work offers: moving a task along (in progress, done, back to the backlog).
+MY_WORK_ACTIONS = ["status"]
 PAST_REVIEWS_PAGE_SIZE = 10
 can_change_people = permission_required("people.change_person", raise_exception=True)
 
@@ -335,3 +338,71 @@ def year_export(request, year):
         ["breakdown", "name", "received", "done", "hours_done"],
         [[*row[:4], hours_text(row[4])] for row in [totals, *rows]],
     )
+
+
+def _my_person(request) -> Person | None:
+    """The Person linked to the signed-in user, if any (people.Person.user)."""
+    return Person.objects.filter(user=request.user).first()
+
+
+def _my_work_context(request, person: Person | None) -> dict:
+    if person is None:
+        return {"person": None}
+    now = timezone.now()
+    work = my_work(person, today=timezone.localdate(), now=now, user_id=request.user.pk)
+    return {
+        "person": person,
+        "work": work,
+        "seen_form": SeenForm(initial={"until": now.isoformat()}),
+        "can_change": request.user.has_perm("backlog.change_task"),
+    }
+
+
+@require_GET
+@login_required
+@permission_required("backlog.view_task", raise_exception=True)
+def my_work_page(request):
+    """My work: what the signed-in person owns and is consulted on, and what changed."""
+    return render(request, "capacity/my_work.html", _my_work_context(request, _my_person(request)))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:my-work")
+@permission_required("backlog.change_task", raise_exception=True)
+def my_work_action(request):
+    """Move one of my tasks along from My work, through the task actions' dispatcher;
+    the lists redraw."""
+    outcome = chosen_task_act(
+        data=request.POST, actions=MY_WORK_ACTIONS, by=request.user, via="my-work"
+    )
+    (messages.success if outcome.done else messages.error)(request, outcome.message)
+    if not request.htmx:
+        return redirect("capacity:my-work")
+    return render_page(
+        request,
+        "capacity/my_work.html",
+        _my_work_context(request, _my_person(request)),
+        partial="my-work-tasks",
+        status=outcome.status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:my-work")
+@permission_required("backlog.view_task", raise_exception=True)
+def my_work_seen(request):
+    """Mark the changes on My work as seen, up to when the page was read."""
+    person = _my_person(request)
+    form = SeenForm(request.POST)
+    if person is None:
+        messages.error(
+            request, "No team member is linked to your login, so there is nothing to mark."
+        )
+    elif form.is_valid():
+        services.work_seen(person=person, until=form.cleaned_data["until"])
+        messages.success(request, "Marked as seen: only newer changes will show.")
+    else:
+        messages.error(request, f"Not marked: {errors_text(form)} Reload the page and try again.")
+    return redirect("capacity:my-work")

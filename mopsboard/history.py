@@ -4,7 +4,19 @@ record (django-pghistory)."""
 import pghistory
 
 # The doors a change comes through, as the history records them.
-VIA = ("board", "triage", "task", "review", "raci", "system", "demo", "intake", "api", "import")
+VIA = (
+    "board",
+    "triage",
+    "task",
+    "review",
+    "my-work",
+    "raci",
+    "system",
+    "demo",
+    "intake",
+    "api",
+    "import",
+)
 
 
 def history_context(by, *, via: str, **metadata):

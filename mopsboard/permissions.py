@@ -90,11 +90,24 @@ def permission_names_sql(user_id: str) -> str:
 
 @functools.cache
 def _user_with_permissions() -> str:
+    """The user, their permissions, and as `person_id` the id of the team's Person linked
+    to them (NULL when none): the menu offers My work to a user with a person, and asks
+    no query of its own on every page. The Person is reached through the user's own
+    reverse relation, so this module names no app above it."""
     user = get_user_model()
+    person = user._meta.get_field("person")
     return (
-        sql.SQL("SELECT person.*, {} AS permission_names FROM {} person WHERE person.{} = %s")
+        sql.SQL(
+            "SELECT person.*, {} AS permission_names, "
+            "(SELECT linked.{} FROM {} linked WHERE linked.{} = person.{}) AS person_id "
+            "FROM {} person WHERE person.{} = %s"
+        )
         .format(
             sql.SQL(permission_names_sql(f"person.{user._meta.pk.column}")),
+            sql.Identifier(person.related_model._meta.pk.column),
+            _table(person.related_model),
+            sql.Identifier(person.field.column),
+            sql.Identifier(user._meta.pk.column),
             _table(user),
             sql.Identifier(user._meta.pk.column),
         )

@@ -41,6 +41,13 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Changes to their tasks recorded after it are new to them (capacity's My work).
+    work_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this person last marked the changes on My work as seen.",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -17,6 +17,18 @@ from raci.models import (
 ROLES_BY_NAME = {"responsible": RESPONSIBLE_ROLES, "accountable": ACCOUNTABLE_ROLES}
 
 
+def responsible_is_me(tasks, user):
+    """The tasks `user`'s person is Responsible for (R or A/R); none for a user without one."""
+    if user is None or not user.is_authenticated:
+        return tasks.none()
+    return tasks.filter(assignments__person__user=user, assignments__role__in=RESPONSIBLE_ROLES)
+
+
+def responsible_is_nobody(tasks, user):
+    """The tasks with no Responsible person."""
+    return tasks.exclude(assignments__role__in=RESPONSIBLE_ROLES)
+
+
 class MatrixFilter(TaskFilter):
     # Everyone's roles matter until the work is done or declined.
     default_statuses = (

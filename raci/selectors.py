@@ -66,6 +66,21 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
     return Matrix(people=people, rows=rows)
 
 
+def responsible_names(tasks) -> dict[int, str]:
+    """Each task's Responsible people (R or A/R) by name, "Ana Lima, Tom Becker", for the
+    cards of a page: one query whatever the number of tasks."""
+    names = defaultdict(list)
+    for task_id, name in (
+        Assignment.objects.filter(
+            task__any_of=[task.pk for task in tasks], role__in=RESPONSIBLE_ROLES
+        )
+        .order_by("person__name")
+        .values_list("task_id", "person__name")
+    ):
+        names[task_id].append(name)
+    return {task_id: ", ".join(people) for task_id, people in names.items()}
+
+
 @dataclass
 class PageProblems:
     """How many of the tasks on a page of the matrix have each problem."""

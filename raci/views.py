@@ -42,7 +42,7 @@ def _matrix_tasks(matrix_filter: MatrixFilter):
 
 def _matrix_page(request) -> dict:
     """The filtered, paged matrix a request asks for (the page and a cell update share it)."""
-    matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
+    matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all(), request=request)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in PAGE_SIZES else settings.MOPSBOARD_RACI_PAGE_SIZE
     page = Paginator(_matrix_tasks(matrix_filter), per_page).get_page(request.GET.get("page"))
@@ -189,7 +189,7 @@ def _matrix_csv(filename: str, grid: Matrix):
 @can_view_raci
 def export(request):
     """The filtered matrix as CSV: one row per task, one column per person."""
-    matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all())
+    matrix_filter = MatrixFilter(request.GET, queryset=Task.objects.all(), request=request)
     return _matrix_csv("mopsboard-raci.csv", raci_matrix(list(_matrix_tasks(matrix_filter))))
 
 

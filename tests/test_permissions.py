@@ -151,6 +151,21 @@ ACCESS = {
         post=LEAD,
         body=lambda d: {"person": d["person"].pk, "week": NEXT_WEEK, "hours": 8},
     ),
+    # Everyone's own work; a login with no person linked gets a page saying so.
+    "capacity:my-work": Access(get=READERS, post=None),
+    "capacity:my-work-action": Access(
+        get=READERS,
+        post=EDITORS,
+        body=lambda d: {
+            **TASK_ACTION_BODIES["status"](d),
+            "task": d["task"].pk,
+            "action": "status",
+        },
+    ),
+    # What a person has seen is theirs to mark, whatever their role.
+    "capacity:my-work-seen": Access(
+        get=READERS, post=READERS, body=lambda d: {"until": datetime.datetime.now(datetime.UTC)}
+    ),
     "capacity:review": Access(get=READERS, post=None),
     "capacity:review-bar": Access(get=READERS, post=None, args=lambda d: [d["person"].pk, 0]),
     "capacity:review-record": Access(

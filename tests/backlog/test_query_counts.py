@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import CategoryFactory, PersonFactory, TaskFactory
+from raci.models import Role
+from tests.factories import AssignmentFactory, CategoryFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,12 @@ def make_backlog(size):
     for n in range(size):
         kwargs = {"requester": people[n % 5], "category": categories[n % 4]}
         if n % 5 == 0:
-            TaskFactory(unscored=True, **kwargs)
+            task = TaskFactory(unscored=True, **kwargs)
         else:
-            TaskFactory(impact=n % 5 + 1, effort=(n * 3) % 5 + 1, **kwargs)
+            task = TaskFactory(impact=n % 5 + 1, effort=(n * 3) % 5 + 1, **kwargs)
+        # Cards name their Responsible people: most tasks have one, some two, some none.
+        for person in people[: n % 3]:
+            AssignmentFactory(task=task, person=person, role=Role.RESPONSIBLE)
 
 
 def count_queries(client, url):

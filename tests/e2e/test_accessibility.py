@@ -84,6 +84,7 @@ class Case:
 
 
 SIGNED_IN = [
+    ("my-work", "/my/", None),
     ("board", "/board/", None),
     ("board-move-menu", "/board/", open_move_menu),
     ("scatter", "/board/scatter/", None),

@@ -1,0 +1,324 @@
+"""My work from outside: a person's own tasks in their sections with their hours, moving
+one along from the page, what changed since they last looked, and a login with no person."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from backlog import services
+from backlog.models import Status, Task, TaskEvent
+from mopsboard.roles import LEAD, MEMBER, VIEWER
+from mopsboard.weeks import week_of
+from people.models import Person
+from raci.models import AssignmentEvent, Role
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+THIS_WEEK = week_of(TODAY)
+NEXT_WEEK = THIS_WEEK + datetime.timedelta(weeks=1)
+HTMX = {"HX-Request": "true"}
+MY_WORK = reverse("capacity:my-work")
+ACT = reverse("capacity:my-work-action")
+SEEN = reverse("capacity:my-work-seen")
+
+
+@pytest.fixture
+def tom(member):
+    return PersonFactory(
+        name="Tom Becker", kind=Person.Kind.TEAM, weekly_capacity_hours=32, user=member
+    )
+
+
+def mine(person, role=Role.RESPONSIBLE, **fields):
+    task = TaskFactory(**fields)
+    AssignmentFactory(task=task, person=person, role=role)
+    return task
+
+
+def section(body: str, key: str) -> str:
+    """The HTML of one section of the page."""
+    match = re.search(rf'data-section="{key}">(.*?)</section>', body, re.S)
+    assert match, key
+    return match.group(1)
+
+
+def test_my_work_puts_each_task_in_its_section(member_client, tom):
+    mine(tom, title="Bounce campaign", status=Status.PLANNED, planned_week=THIS_WEEK)
+    mine(
+        tom,
+        Role.ACCOUNTABLE,
+        title="EMEA routing",
+        status=Status.PLANNED,
+        planned_week=NEXT_WEEK,
+        due_date=TODAY - datetime.timedelta(days=3),
+    )
+    mine(tom, title="Fix sync errors", due_date=TODAY - datetime.timedelta(days=1))
+    mine(tom, Role.ACCOUNTABLE_RESPONSIBLE, title="UTM capture", due_date=TODAY)
+    mine(tom, title="Lifecycle documentation", status=Status.IN_PROGRESS)
+    mine(tom, title="Preference centre")
+    mine(tom, Role.CONSULTED, title="Attribution dashboard")
+    mine(tom, Role.INFORMED, title="Consent program")
+    mine(tom, title="Finished already", status=Status.DONE)
+    TaskFactory(title="Someone else's")
+
+    response = member_client.get(MY_WORK)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    expected = {
+        "weeks": ["Bounce campaign", "EMEA routing"],
+        "overdue": ["Fix sync errors"],
+        "due_soon": ["UTM capture"],
+        "in_progress": ["Lifecycle documentation"],
+        "rest": ["Preference centre"],
+        "consulted": ["Attribution dashboard"],
+    }
+    for key, titles in expected.items():
+        listed = re.findall(r'<a href="/tasks/\d+/">([^<]+)</a>', section(body, key))
+        assert listed == titles, key
+    lists = body.split('data-section="changes"')[0]
+    for absent in ("Consent program", "Finished already", "Someone else&#x27;s"):
+        assert absent not in lists
+
+
+def test_my_hours_this_week_and_next_are_against_my_capacity(member_client, tom):
+    shared = mine(tom, status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=10)
+    AssignmentFactory(task=shared, person=PersonFactory(), role=Role.RESPONSIBLE)
+    mine(tom, status=Status.PLANNED, planned_week=NEXT_WEEK, estimate_hours=40)
+
+    weeks = section(member_client.get(MY_WORK).content.decode(), "weeks")
+
+    this_week, next_week = weeks.split("Next week")
+    assert "Your hours: 5 of 32 h" in this_week
+    assert "5 h yours" in this_week
+    assert "Your hours: 40 of 32 h — <strong>over capacity</strong>" in next_week
+
+
+def test_a_login_without_a_person_gets_a_clear_page_and_no_menu_entry(member_client):
+    response = member_client.get(MY_WORK)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "No team member is linked to your login" in body
+    assert ">My work</a>" not in member_client.get(reverse("backlog:board")).content.decode()
+
+
+def test_the_menu_offers_my_work_to_a_login_with_a_person(member_client, tom):
+    body = member_client.get(reverse("backlog:board")).content.decode()
+    assert f'<a href="{MY_WORK}" >My work</a>' in body
+
+
+def test_the_menu_costs_no_query_of_its_own(client: Client, django_assert_num_queries):
+    PersonFactory(user=(user := UserFactory(role=LEAD)))
+    client.force_login(user)
+    # The session, and the user with their permissions and their person's id.
+    with django_assert_num_queries(2):
+        body = client.get("/accounts/login/").content.decode()
+    assert ">My work</a>" in body
+
+
+def test_moving_my_task_along_over_htmx_redraws_the_lists(member, tom):
+    task = mine(tom, title="Bounce campaign", status=Status.PLANNED, planned_week=THIS_WEEK)
+    client = Client(headers=HTMX)
+    client.force_login(member)
+
+    response = client.post(
+        ACT,
+        {"task": task.pk, "version": task.version, "action": "status", "status": "in_progress"},
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="my-work-tasks">')
+    assert "“Bounce campaign” is now in progress." in body
+    assert "HX-Request" in response["Vary"]
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS
+    event = TaskEvent.objects.filter(pgh_obj=task).latest("pgh_id")
+    assert (event.pgh_context.metadata["via"], event.pgh_context.metadata["user"]) == (
+        "my-work",
+        member.pk,
+    )
+
+
+def test_ticking_work_done_without_htmx_goes_back_to_my_work(member_client, tom):
+    task = mine(tom, title="Bounce campaign", status=Status.IN_PROGRESS)
+
+    response = member_client.post(
+        ACT, {"task": task.pk, "version": task.version, "action": "status", "status": "done"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == MY_WORK
+    task.refresh_from_db()
+    assert task.status == Status.DONE
+    body = member_client.get(MY_WORK).content.decode()
+    assert "“Bounce campaign” is now done." in body
+    assert "Bounce campaign</a>" not in section(body, "in_progress")
+
+
+def test_a_stale_move_is_refused_and_says_why(member, tom):
+    task = mine(tom, title="Bounce campaign", status=Status.PLANNED, planned_week=THIS_WEEK)
+    client = Client(headers=HTMX)
+    client.force_login(member)
+    stale = task.version
+    services.task_set_status(
+        task=task, version=stale, status=Status.IN_PROGRESS, by=None, via="system"
+    )
+
+    response = client.post(
+        ACT, {"task": task.pk, "version": stale, "action": "status", "status": "done"}
+    )
+
+    assert response.status_code == 409
+    assert "message-error" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS
+
+
+def test_my_work_offers_only_status_moves(member_client, tom):
+    task = mine(tom, status=Status.PLANNED, planned_week=THIS_WEEK)
+    response = member_client.post(
+        ACT, {"task": task.pk, "version": task.version, "action": "decline", "reason": "No"}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Status.PLANNED
+
+
+def test_a_viewer_sees_their_work_without_buttons(viewer, viewer_client):
+    olivia = PersonFactory(user=viewer)
+    mine(olivia, title="Consent program", status=Status.PLANNED, planned_week=THIS_WEEK)
+    body = viewer_client.get(MY_WORK).content.decode()
+    assert "Consent program" in body
+    assert ACT not in body
+
+
+def recorded_at(moment, *tasks):
+    """Date what the history holds so far about `tasks` at `moment`: inside a test, every
+    change carries the test transaction's start time."""
+    TaskEvent.objects.filter(pgh_obj__in=tasks).update(pgh_created_at=moment)
+    AssignmentEvent.objects.filter(task__in=tasks).update(pgh_created_at=moment)
+
+
+def latest_change_at(moment, task):
+    TaskEvent.objects.filter(pk=TaskEvent.objects.filter(pgh_obj=task).latest("pgh_id").pk).update(
+        pgh_created_at=moment
+    )
+
+
+def until_on(page: str) -> str:
+    """The moment the page was read, as its "Mark as seen" button sends it."""
+    return re.search(r'name="until" value="([^"]+)"', page).group(1)
+
+
+def test_changes_by_others_show_until_marked_as_seen(member, member_client, tom, lead):
+    looked = timezone.now() - datetime.timedelta(hours=1)
+    task = mine(tom, title="Bounce campaign", status=Status.PLANNED, planned_week=THIS_WEEK)
+    own = mine(tom, title="My own change")
+    recorded_at(looked - datetime.timedelta(minutes=1), task, own)
+    member_client.post(SEEN, {"until": looked.isoformat()})
+    services.task_edit(task=task, version=task.version, by=lead, via="task", due_date=TODAY)
+    latest_change_at(looked + datetime.timedelta(minutes=1), task)
+    services.task_edit(task=own, version=own.version, by=member, via="task", impact=5)
+    latest_change_at(looked + datetime.timedelta(minutes=1), own)
+
+    page = member_client.get(MY_WORK).content.decode()
+
+    changes = section(page, "changes")
+    assert "Bounce campaign</a>: Changed by <strong>lead</strong>" in changes
+    assert "Due date: <ins>" in changes
+    assert "My own change" not in changes
+    response = member_client.post(SEEN, {"until": until_on(page)})
+    assert response.status_code == 302
+    changes = section(member_client.get(MY_WORK).content.decode(), "changes")
+    assert "Bounce campaign" not in changes
+    assert "Nothing new." in changes
+
+
+def test_a_change_made_after_the_page_was_read_stays_new(member_client, tom, lead):
+    task = mine(tom, title="Bounce campaign")
+    page = member_client.get(MY_WORK).content.decode()
+    services.task_edit(task=task, version=task.version, by=lead, via="task", due_date=TODAY)
+    latest_change_at(timezone.now() + datetime.timedelta(seconds=1), task)
+
+    member_client.post(SEEN, {"until": until_on(page)})
+
+    assert "Bounce campaign</a>: Changed" in section(
+        member_client.get(MY_WORK).content.decode(), "changes"
+    )
+
+
+def test_seen_is_never_later_than_now_nor_moved_back(member_client, tom):
+    member_client.post(SEEN, {"until": (timezone.now() + datetime.timedelta(days=30)).isoformat()})
+    tom.refresh_from_db()
+    seen = tom.work_seen_at
+    assert seen <= timezone.now()
+    member_client.post(SEEN, {"until": (seen - datetime.timedelta(days=1)).isoformat()})
+    tom.refresh_from_db()
+    assert tom.work_seen_at == seen
+
+
+def test_marking_as_seen_without_a_person_says_so(member_client):
+    response = member_client.post(SEEN, {"until": timezone.now().isoformat()}, follow=True)
+    assert "No team member is linked to your login" in response.content.decode()
+
+
+def make_my_tasks(person, numbers):
+    for n in numbers:
+        role = (Role.RESPONSIBLE, Role.ACCOUNTABLE, Role.CONSULTED)[n % 3]
+        fields = [
+            {"status": Status.PLANNED, "planned_week": THIS_WEEK, "estimate_hours": 1},
+            {"due_date": TODAY - datetime.timedelta(days=n % 9 + 1)},
+            {"due_date": TODAY + datetime.timedelta(days=n % 5)},
+            {"status": Status.IN_PROGRESS},
+            {},
+        ][n % 5]
+        task = mine(person, role, **fields)
+        AssignmentFactory(task=task, role=Role.RESPONSIBLE)  # someone beside them
+        services.task_edit(
+            task=task, version=task.version, by=None, via="system", title=f"Renamed {n}"
+        )
+
+
+def test_my_work_asks_as_many_queries_for_200_open_tasks_as_for_10(
+    member_client, tom, django_assert_max_num_queries
+):
+    make_my_tasks(tom, range(10))
+    with CaptureQueriesContext(connection) as small:
+        assert member_client.get(MY_WORK).status_code == 200
+    make_my_tasks(tom, range(10, 200))
+    assert Task.objects.open().count() >= 200
+    with django_assert_max_num_queries(len(small)):
+        body = member_client.get(MY_WORK).content.decode()
+    assert "Renamed 199" in body
+
+
+@pytest.mark.parametrize("role", [MEMBER, VIEWER])
+def test_my_work_as_each_role_with_a_person(client: Client, role):
+    user = UserFactory(role=role)
+    PersonFactory(user=user)
+    client.force_login(user)
+    assert client.get(MY_WORK).status_code == 200
+
+
+def test_a_long_list_shows_its_first_tasks_and_says_how_many_more(member_client, tom, monkeypatch):
+    monkeypatch.setattr("capacity.my_work.SECTION_ITEMS", 2)
+    for n in range(3):
+        mine(tom, title=f"Backlog task {n}")
+        mine(tom, Role.CONSULTED, title=f"Consulted task {n}")
+    body = member_client.get(MY_WORK).content.decode()
+    rest, consulted = section(body, "rest"), section(body, "consulted")
+    assert rest.count('">Backlog task') == 2
+    assert "The rest <small>3</small>" in rest
+    assert 'And 1 more: the <a href="/board/?responsible=me">board</a>' in rest
+    assert consulted.count('">Consulted task') == 2
+    assert f"?person={tom.pk}&amp;open=on" in consulted

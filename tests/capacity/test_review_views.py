@@ -422,3 +422,15 @@ def test_the_team_bar_is_red_only_when_the_team_is_over_capacity(lead_client, ov
     team = team_total(text(lead_client.get(reverse("capacity:review"))), 0)
     assert team.startswith('class="load-bar over">'), team
     assert "57 of 50 h · <strong>7 h over</strong>" in team
+
+
+def test_the_review_offers_a_presentation_mode_and_a_way_back(lead_client, overloaded):
+    page = text(lead_client.get(reverse("capacity:review")))
+    assert 'class="review-page"' in page
+    assert f'<a class="button" href="{reverse("capacity:review")}?present=1">Present</a>' in page
+    assert "presenting" not in page
+
+    presenting = text(lead_client.get(reverse("capacity:review"), {"present": "1"}))
+    assert 'class="review-page presenting"' in presenting
+    assert f'href="{reverse("capacity:review")}" data-leave-presentation>' in presenting
+    assert "<kbd>Esc</kbd>" in presenting and "<kbd>J</kbd>" in presenting

@@ -4,6 +4,7 @@ stakeholder's legend, as Chromium prints them to PDF (read back with poppler's p
 import re
 import subprocess
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -78,16 +79,19 @@ def test_the_leads_raci_matrix_prints_landscape_whole_and_headed_on_every_sheet(
     assert "Click a cell" not in text and "Search" not in text
 
 
-def test_the_weekly_review_prints_without_buttons_or_forms(page):
+@pytest.mark.parametrize("mode", ["", "present=1"])
+def test_the_weekly_review_prints_without_buttons_or_forms(page, mode):
+    """Printed from the meeting's projector too, in presentation mode's stead."""
+    name = f"review-print{'-presenting' if mode else ''}"
     log_in(page)
-    page.goto("/review/")
-    sheets = printed(page, "review-print")
+    page.goto(f"/review/?{mode}")
+    sheets = printed(page, name)
     assert len(sheets) <= 3, f"the review took {len(sheets)} sheets"
-    assert all(width < height for width, height in sheet_sizes("review-print"))
+    assert all(width < height for width, height in sheet_sizes(name))
     text = "\n".join(sheets)
     for shown in ("Next week", "Tom Becker", "Over capacity", "Decided from this page"):
         assert shown in text, shown
-    for hidden in ("Present", "Record the review", "Past reviews", "Board"):
+    for hidden in ("Present", "Record the review", "Past reviews", "Board", "Esc"):
         assert hidden not in text, hidden
 
 

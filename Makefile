@@ -54,7 +54,7 @@ restore: install
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(JOBS),--jobs=$(JOBS))
 
 ## The whole suite: model, view and browser tests against the embedded PostgreSQL
-test: install /usr/bin/chromium /usr/bin/pg_ctlcluster /usr/sbin/pgbouncer
+test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_ctlcluster /usr/sbin/pgbouncer
 	$(BIN)/pytest
 
 ## The inner loop: the suite less the browser journeys and the production-stack tests, on a
@@ -68,7 +68,7 @@ fuzz: install
 	HYPOTHESIS_PROFILE=fuzz MOPSBOARD_API_EXAMPLES=200 $(BIN)/pytest tests/test_fuzz.py tests/api/test_schema_conformance.py
 
 ## Only the browser journeys
-e2e: install /usr/bin/chromium
+e2e: install /usr/bin/chromium /usr/bin/pdftotext
 	$(BIN)/pytest -m e2e
 
 ## Style, the apps' import layers (a back-import fails here), and bandit's security checks
@@ -124,4 +124,12 @@ lock:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 	  echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
+	fi
+
+# The print journeys read Chromium's PDFs back with poppler's pdftotext and pdfinfo.
+/usr/bin/pdftotext:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	else \
+	  echo "The print journeys need poppler-utils: sudo apt-get install poppler-utils"; exit 1; \
 	fi

@@ -183,6 +183,8 @@ def review(request):
             }
         ),
         past_reviews=past_reviews,
+        # Presentation mode, for the projector: large type, keys to step through the page.
+        present=request.GET.get("present") == "1",
     )
     return varies_on_htmx(render(request, "capacity/review.html", context), target=True)
 

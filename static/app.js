@@ -344,6 +344,36 @@
     if (event.target.closest("[data-close-dialog]")) event.target.closest("dialog").close();
   });
 
+  // --- Weekly review, presentation mode: step through the people and the agenda -----
+  // J/K, the arrow keys or a presenter's clicker (PageDown/PageUp) move the keyboard from
+  // one person's bar or agenda section to the next; Escape leaves presentation mode.
+  const REVIEW_STEPS = { j: 1, ArrowDown: 1, PageDown: 1, k: -1, ArrowUp: -1, PageUp: -1 };
+
+  document.addEventListener("keydown", (event) => {
+    if (!document.body.classList.contains("presenting")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "Escape") {
+      const leave = document.querySelector("[data-leave-presentation]");
+      if (leave) leave.click();
+      return;
+    }
+    const offset = REVIEW_STEPS[event.key];
+    if (!offset) return;
+    event.preventDefault();
+    const stops = Array.from(document.querySelectorAll("[data-review-stop]")).filter(
+      (stop) => stop.getClientRects().length,
+    );
+    // Where the keyboard is: the last stop at or before the focused element.
+    const focused = document.activeElement;
+    const here = stops.findLastIndex(
+      (stop) => stop === focused || stop.compareDocumentPosition(focused) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    const next = stops[Math.min(Math.max(here + offset, 0), stops.length - 1)];
+    if (!next) return;
+    next.focus({ preventScroll: true });
+    next.scrollIntoView({ block: "nearest" });
+  });
+
   // Errors htmx does not swap (403, 404, 500) still tell the person what happened.
   document.addEventListener("htmx:responseError", (event) => {
     const box = document.getElementById("messages");

@@ -403,3 +403,34 @@ def test_planning_over_capacity_without_htmx_says_why(lead_client, overloaded):
     assert response.url == f"{reverse('capacity:review')}?open=x%26y%3D1"
     page = text(lead_client.get(response.url))
     assert "“Email template refresh” is not planned" in page
+
+
+def team_total(body: str, index: int) -> str:
+    """The team's bar for this week (0) or next (1): its cell's opening tag and figures."""
+    totals = body.split('<tr id="team-totals">')[1].split("</tr>")[0]
+    return totals.split("<td ")[index + 1]
+
+
+def test_the_team_bar_is_red_only_when_the_team_is_over_capacity(lead_client, overloaded):
+    """Tom is 2 h over; Ana's 40 free hours keep the team well under its 50."""
+    PersonFactory(name="Ana Free", kind=Person.Kind.TEAM, weekly_capacity_hours=40)
+    team = team_total(text(lead_client.get(reverse("capacity:review"))), 0)
+    assert team.startswith('class="load-bar">'), team
+    assert "12 of 50 h" in team and "40 h free · <strong>2 h over</strong>" in team
+
+    TaskFactory(status=Status.PLANNED, planned_week=THIS_WEEK, estimate_hours=45)
+    team = team_total(text(lead_client.get(reverse("capacity:review"))), 0)
+    assert team.startswith('class="load-bar over">'), team
+    assert "57 of 50 h · <strong>7 h over</strong>" in team
+
+
+def test_the_review_offers_a_presentation_mode_and_a_way_back(lead_client, overloaded):
+    page = text(lead_client.get(reverse("capacity:review")))
+    assert 'class="review-page"' in page
+    assert f'<a class="button" href="{reverse("capacity:review")}?present=1">Present</a>' in page
+    assert "presenting" not in page
+
+    presenting = text(lead_client.get(reverse("capacity:review"), {"present": "1"}))
+    assert 'class="review-page presenting"' in presenting
+    assert f'href="{reverse("capacity:review")}" data-leave-presentation>' in presenting
+    assert "<kbd>Esc</kbd>" in presenting and "<kbd>J</kbd>" in presenting

@@ -101,6 +101,7 @@ SIGNED_IN = [
     ("people", "/people/", None),
     ("review", "/review/", None),
     ("review-bar-open", "/review/", open_load_bar),
+    ("review-presenting", "/review/?present=1", None),
     ("review-recorded", "/review/{review}/", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),

@@ -1,6 +1,7 @@
 """Capacity journey: the lead sees someone over their hours and plans work into next week."""
 
 import datetime
+import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -9,7 +10,7 @@ from backlog.models import Status
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 
@@ -131,3 +132,60 @@ def test_lead_plans_a_card_from_the_board_menu(page):
     page.locator("#card-move").get_by_role("button", name="Unplan").click()
     expect(page.locator(f"#task-{task_id}")).not_to_contain_text("Planned")
     expect(page.locator("#messages")).to_contain_text("back in the backlog")
+
+
+def font_px(locator) -> float:
+    return locator.evaluate("(element) => parseFloat(getComputedStyle(element).fontSize)")
+
+
+def test_the_review_on_the_projector_steps_through_people_and_agenda_by_keyboard(page, screenshot):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    log_in(page)
+    page.goto("/review/")
+    page.get_by_role("link", name="Present").click()
+    page.wait_for_url("**/review/?present=1")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.locator("#review-keys")).to_contain_text("Esc leaves presentation mode")
+    for text in (
+        page.locator("[data-agenda] li").first,
+        page.get_by_role("rowheader", name="Tom Becker"),
+        page.locator(".bar-figure").first,
+        page.locator("#review-keys"),
+    ):
+        assert font_px(text) >= 20, text
+    screenshot("review-presenting")
+
+    people = page.locator("tbody [data-review-stop]")
+    page.keyboard.press("j")
+    expect(people.nth(0)).to_be_focused()
+    outline = people.nth(0).evaluate("(bar) => parseFloat(getComputedStyle(bar).outlineWidth)")
+    assert outline >= 3, "the focused person has no visible outline"
+    page.keyboard.press("ArrowDown")
+    expect(people.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(people.nth(0)).to_be_focused()
+
+    columns = page.locator(".review-bars thead th")
+    widths = columns.evaluate_all("(cells) => cells.map((cell) => cell.offsetWidth)")
+    page.keyboard.press("Enter")  # the person's tasks, with what the room can do to them
+    tasks = page.locator("details.load-bar[open] .bar-tasks li[data-task-id]")
+    expect(tasks.first).to_be_visible()
+    assert columns.evaluate_all("(cells) => cells.map((cell) => cell.offsetWidth)") == widths
+    for button in tasks.first.get_by_role("button").all():
+        assert button.bounding_box()["height"] >= 44, button.inner_text()
+    screenshot("review-presenting-bar-open")
+
+    for _ in range(people.count()):
+        page.keyboard.press("j")
+    agenda = page.locator("[data-agenda]")
+    expect(agenda.first).to_be_focused()
+    expect(agenda.first).to_be_in_viewport()
+    page.keyboard.press("PageDown")
+    expect(agenda.nth(1)).to_be_focused()
+    assert font_px(agenda.nth(1).locator("h3")) >= 24
+    page.screenshot(path=ARTIFACTS / "review-presenting-agenda.png")
+
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"/review/$"))
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("link", name="Present")).to_be_visible()

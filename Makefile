@@ -71,12 +71,18 @@ fuzz: install
 e2e: install /usr/bin/chromium /usr/bin/pdftotext
 	$(BIN)/pytest -m e2e
 
-## Style, the apps' import layers (a back-import fails here), and bandit's security checks
-lint: install
+## Style, the apps' import layers (a back-import fails here), bandit's security checks, and
+## stylelint on the stylesheet (logical properties only: stylelint.config.mjs)
+lint: install node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci capacity imports mail intake notifications api webhooks demo --exclude "*/migrations/*"
+	npx --no-install stylelint "static/**/*.css" --ignore-pattern "static/vendor/**"
+
+# stylelint, pinned in package-lock.json; npm ci installs exactly that into node_modules/.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 format: install
 	$(BIN)/ruff check --fix .

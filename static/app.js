@@ -4,6 +4,33 @@
 
   const typing = (el) => el.closest("input, textarea, select, [contenteditable]");
 
+  // --- The menu on a narrow screen: a button opens it, Escape closes it -----------------
+  const menuButton = document.querySelector(".menu-button");
+  if (menuButton) {
+    const menu = document.getElementById(menuButton.getAttribute("aria-controls"));
+    const setMenu = (open) => menuButton.setAttribute("aria-expanded", String(open));
+    menuButton.hidden = false;
+    setMenu(false);
+    menuButton.addEventListener("click", () => setMenu(menuButton.getAttribute("aria-expanded") !== "true"));
+    document.addEventListener("keydown", (event) => {
+      const account = document.activeElement.closest("details.account[open]");
+      if (event.key === "Escape" && account) {
+        account.open = false;
+        account.querySelector("summary").focus();
+        return;
+      }
+      if (event.key !== "Escape" || menuButton.getAttribute("aria-expanded") !== "true") return;
+      if (!menu.contains(document.activeElement) && document.activeElement !== menuButton) return;
+      setMenu(false);
+      menuButton.focus();
+    });
+  }
+
+  // --- Filters fold away on a narrow screen, unless some are in use --------------------
+  if (window.matchMedia("(max-width: 47.99rem)").matches && !window.location.search) {
+    document.querySelectorAll("details.filter-fold").forEach((fold) => (fold.open = false));
+  }
+
   // --- "?" and other dialogs ---------------------------------------------------------
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-open-dialog]");
@@ -212,8 +239,8 @@
       window.Sortable.create(list, {
         group: "board",
         draggable: ".card",
-        filter: "a, button, summary, input",
-        preventOnFilter: false,
+        // Only the grip starts a drag, so a finger on the rest of a card scrolls the page.
+        handle: ".card-handle",
         // Pointer events instead of native HTML5 drag-and-drop: the same on touch
         // screens, and what browser automation (our journey tests) can drive.
         forceFallback: true,

@@ -157,3 +157,9 @@ def test_the_schema_and_the_reference_page_are_open_to_read(client):
     page = client.get("/api/v1/").content.decode()
     assert "PATCH /api/v1/tasks/{task_id}" in page
     assert "If-Match" in page
+
+
+def test_the_reference_page_shows_code_in_descriptions_as_code_not_backticks(client):
+    page = client.get("/api/v1/").content.decode()
+    assert "follow <code>next</code> until it is null" in page
+    assert "`" not in page

@@ -164,6 +164,32 @@ def write_report(results):
     )
 
 
+def page_ids() -> dict:
+    """The demo's objects each case's path names, after `seed_demo`."""
+    # A scored request from intake, with Accountable and Responsible named.
+    intake_request = (
+        Task.objects.filter(impact__isnull=False, description__contains="Sent by")
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "task": Task.objects.filter(impact__isnull=False, assignments__isnull=False)
+        .order_by("pk")
+        .first()
+        .pk,
+        "review": Review.objects.first().pk,
+        "token": ShareLink.objects.first().token,
+        "year": timezone.localdate().year,
+        "intake": IntakeLink.objects.first().token,
+        "tracking": tracking_token(intake_request),
+        "mine": requester_token(intake_request.requester),
+        "email": Email.objects.first().pk,
+        "person": person_token(Person.objects.exclude(email="").first()),
+        **_imports(),
+        "webhook": _webhook_with_a_log().pk,
+    }
+
+
 def _imports() -> dict:
     """An import in each state a page shows differently: its columns to choose (with a
     column of dates that reads two ways, and its check under way, the progress bar), ready
@@ -223,28 +249,7 @@ def axe_audit(browser, live_server, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
         try:
-            # A scored request from intake, with Accountable and Responsible named.
-            intake_request = (
-                Task.objects.filter(impact__isnull=False, description__contains="Sent by")
-                .order_by("pk")
-                .first()
-            )
-            ids = {
-                "task": Task.objects.filter(impact__isnull=False, assignments__isnull=False)
-                .order_by("pk")
-                .first()
-                .pk,
-                "review": Review.objects.first().pk,
-                "token": ShareLink.objects.first().token,
-                "year": timezone.localdate().year,
-                "intake": IntakeLink.objects.first().token,
-                "tracking": tracking_token(intake_request),
-                "mine": requester_token(intake_request.requester),
-                "email": Email.objects.first().pk,
-                "person": person_token(Person.objects.exclude(email="").first()),
-                **_imports(),
-                "webhook": _webhook_with_a_log().pk,
-            }
+            ids = page_ids()
             for role, cases in groupby(CASES, key=lambda case: case.role):
                 context = browser.new_context(
                     base_url=live_server.url, viewport={"width": 1400, "height": 1000}

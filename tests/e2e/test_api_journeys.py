@@ -8,6 +8,7 @@ from tests.e2e.conftest import log_in
 
 def test_a_member_makes_a_token_copies_it_uses_it_and_revokes_it(page, screenshot):
     log_in(page, "member")
+    page.get_by_text("member: account").click()
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your API tokens")
     page.get_by_label("Name").fill("CRM sync")

@@ -36,6 +36,7 @@ def test_lead_connects_mopsboard_to_the_teams_tools(page, receiver, workers, set
     log_in(page)
 
     # A token for the automation platform, shown once.
+    page.get_by_text("lead: account").click()
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("Workato")
     page.get_by_label("Read and write").check()
@@ -120,12 +121,14 @@ def test_lead_connects_mopsboard_to_the_teams_tools(page, receiver, workers, set
     expect(row).to_contain_text("none yet")
     assert secret not in page.content()
 
+    # Every quadrant in sight: each shows all its cards, so the board is taller than a laptop.
+    page.set_viewport_size({"width": 1400, "height": 2600})
     page.goto("/board/")
     money_pit = page.locator("section[data-quadrant=money-pit]")
     card = money_pit.locator(".card").first
     task_id = int(card.get_attribute("data-task-id"))
     title = card.locator(".card-title").inner_text()
-    source = card.locator(".card-meta").bounding_box()
+    source = card.locator(".card-handle").bounding_box()
     target = page.locator("section[data-quadrant=quick-win] ol.cards").bounding_box()
     page.mouse.move(source["x"] + 10, source["y"] + 5)
     page.mouse.down()

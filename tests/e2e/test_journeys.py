@@ -53,6 +53,8 @@ def test_lead_triages_three_requests_with_the_keyboard_only(page, screenshot):
 
 
 def test_lead_drags_a_card_from_defer_to_do_now_and_it_stays(page, screenshot):
+    # Every quadrant in sight: each shows all its cards, so the board is taller than a laptop.
+    page.set_viewport_size({"width": 1400, "height": 2600})
     log_in(page)
     money_pit = page.locator("section[data-quadrant=money-pit]")
     quick_win = page.locator("section[data-quadrant=quick-win]")
@@ -60,7 +62,7 @@ def test_lead_drags_a_card_from_defer_to_do_now_and_it_stays(page, screenshot):
     title = card.locator(".card-title").inner_text()
     screenshot("board")
 
-    source = card.locator(".card-meta").bounding_box()
+    source = card.locator(".card-handle").bounding_box()
     target = quick_win.locator("ol.cards").bounding_box()
     page.mouse.move(source["x"] + 10, source["y"] + 5)
     page.mouse.down()

@@ -8,11 +8,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from bench.server import wait_until_listening
 
 POSTGRES_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
@@ -104,18 +105,8 @@ logfile = {self.files / "pgbouncer.log"}
             stderr=subprocess.DEVNULL,
         )
         self.url = f"postgresql://mopsboard:{password}@127.0.0.1:{self.port}/mopsboard"
-        self._wait_until_up()
-
-    def _wait_until_up(self) -> None:
-        for _ in range(100):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"pgbouncer exited: see {self.files / 'pgbouncer.log'}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"pgbouncer did not listen on port {self.port} within 10 s")
+        # Its log is in self.files / "pgbouncer.log".
+        wait_until_listening(self.process, self.port, name="pgbouncer", timeout=10)
 
     def remove(self) -> None:
         self.process.terminate()

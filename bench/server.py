@@ -41,6 +41,21 @@ def collect_static() -> None:
     )
 
 
+def wait_until_listening(process: subprocess.Popen, port: int, *, name: str, timeout: float):
+    """Wait until `process` accepts connections on `port` of loopback; raise if it exits
+    first or does not listen within `timeout` seconds (its log says why)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}; see its log")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{name} did not listen on port {port} within {timeout}s")
+
+
 class Gunicorn:
     """gunicorn with gunicorn.conf.py, sync workers (one unless told), a free loopback port;
     `extra_env` adds to (or overrides) the production settings."""
@@ -75,19 +90,7 @@ class Gunicorn:
             stdout=self._log,
             stderr=self._log,
         )
-        self._wait_until_up()
-
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see its log")
-            try:
-                with socket.create_connection((HOST, self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not listen on port {self.port} within {STARTUP_TIMEOUT}s")
+        wait_until_listening(self.process, self.port, name="gunicorn", timeout=STARTUP_TIMEOUT)
 
     def stop(self) -> None:
         self.process.terminate()

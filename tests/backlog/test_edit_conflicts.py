@@ -14,6 +14,9 @@ from tests.factories import CategoryFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
+# The conflict table's caption: its rows follow.
+THEIR_CHANGES = "<caption>What they changed</caption>"
+
 HTMX = {"HX-Request": "true"}
 
 
@@ -117,7 +120,7 @@ def test_every_field_the_other_person_changed_is_shown_and_kept(editors, field):
     response = member.post(task.get_absolute_url(), form_data(loaded, **mine))
     body = response.content.decode()
     assert response.status_code == 409
-    rows = re.findall(r'<th scope="row">([^<]+)</th>', body.split("What they changed")[1])
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', body.split(THEIR_CHANGES)[1])
     assert len(rows) == 1, rows
     assert field_value(body, field) == str(theirs)
     for name, value in mine.items():
@@ -181,6 +184,6 @@ def test_a_field_only_you_changed_is_not_listed_as_theirs(editors):
     )
     body = response.content.decode()
     assert response.status_code == 409
-    rows = re.findall(r'<th scope="row">([^<]+)</th>', body.split("What they changed")[1])
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', body.split(THEIR_CHANGES)[1])
     assert rows == ["Title"]
     assert field_value(body, "description") == "Audience: partners and sales"

@@ -102,6 +102,7 @@ def test_lead_connects_mopsboard_to_the_teams_tools(page, receiver, workers, set
     assert (answer.json()["title"], answer.json()["quadrant"]) == (task.title, "quick-win")
 
     # The webhook for the team chat.
+    page.get_by_text("lead: account").click()
     page.get_by_role("link", name="Webhooks").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
     page.get_by_label("URL").fill(receiver.url)

@@ -91,6 +91,18 @@ def keyboard_reaches_log_out(page) -> str | None:
     return "Tab never reached the menu that holds Log out"
 
 
+def keyboard_reaches_leave_presentation(page) -> str | None:
+    """On the projector the menu is away: None when Tab reaches "Leave presentation",
+    on screen; else what went wrong."""
+    leave = page.get_by_role("link", name="Leave presentation")
+    page.get_by_role("link", name="Skip to content").focus()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if leave.evaluate("element => element === document.activeElement"):
+            return None if leave.is_visible() else "Leave presentation is hidden"
+    return "Tab never reached Leave presentation"
+
+
 @pytest.fixture(scope="module")
 def screens(request, browser, live_server, django_db_setup, django_db_blocker):
     """Walk every page once per role and scheme, resizing the one tab through the sizes.
@@ -135,7 +147,12 @@ def screens(request, browser, live_server, django_db_setup, django_db_blocker):
                                     f"{width} px: the page is {overflow['wider']} px wider"
                                     f" ({overflow['name']} sticks out)"
                                 )
-                            if role != "anonymous" and (trouble := keyboard_reaches_log_out(tab)):
+                            way_out = (
+                                keyboard_reaches_leave_presentation
+                                if "present=1" in screen.path
+                                else keyboard_reaches_log_out
+                            )
+                            if role != "anonymous" and (trouble := way_out(tab)):
                                 found.append(f"{width} px: {trouble}")
                             if width in AXE_WIDTHS:
                                 violations = axe.run(tab).response["violations"]

@@ -57,10 +57,10 @@ restore: install
 test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_ctlcluster /usr/sbin/pgbouncer
 	$(BIN)/pytest
 
-## The inner loop: the suite less the browser journeys and the production-stack tests, on a
-## test database kept between runs (new migrations are applied to it)
+## The inner loop: the suite less the browser journeys and the production-stack tests, in two
+## processes (pytest-xdist), on test databases kept between runs (new migrations are applied)
 test-fast: install
-	$(BIN)/pytest -m "not e2e and not stack" --reuse-db
+	$(BIN)/pytest -m "not e2e and not stack" --reuse-db -n 2
 
 ## Every form endpoint fed random input as every role, and every API operation by
 ## schemathesis, at length: never a 500, every answer as the API's schema says

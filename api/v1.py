@@ -1,5 +1,7 @@
 """The API, version 1: its operations, its OpenAPI schema and the reference page."""
 
+import copy
+
 import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -54,8 +56,24 @@ class OrjsonRenderer(JSONRenderer):
 
 
 class MopsboardApi(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
-        schema = super().get_openapi_schema(**kwargs)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The schema follows from the code alone, and ninja builds it anew on every call
+        # (the reference page, /openapi.json): built once a process for each address.
+        self._schemas: dict[str, dict] = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = self._described(
+                super().get_openapi_schema(path_prefix=path_prefix)
+            )
+        # A copy: whoever reads it may change theirs.
+        return copy.deepcopy(self._schemas[path_prefix])
+
+    @staticmethod
+    def _described(schema: dict) -> dict:
         for operations in schema["paths"].values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []):

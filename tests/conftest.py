@@ -32,11 +32,14 @@ pytest_plugins = ["tests.mailserver", "tests.webhooks.receiver"]
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
     """Each test run gets a database of its own, so two runs at once can't collide; with
-    --reuse-db (`make test-fast`) one kept database, migrated only when migrations change."""
+    --reuse-db (`make test-fast`) kept ones, migrated only when migrations change."""
     from django.conf import settings
 
     name = "fast" if request.config.getoption("reuse_db") else os.getpid()
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{name}"
+    # pytest-xdist's workers (`make test-fast` runs two) keep a database each.
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    suffix = f"_{worker}" if worker else ""
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{name}{suffix}"
 
 
 @pytest.fixture(autouse=True)

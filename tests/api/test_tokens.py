@@ -5,6 +5,7 @@ read or read-write, "last used" kept; revoked, a token opens nothing. Also the
 import datetime
 import io
 
+import ninja.main
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken, Scope, token_digest
+from api.v1 import api
 from tests.api.conftest import ApiClient
 from tests.factories import ApiTokenFactory, TaskFactory, UserFactory
 
@@ -157,6 +159,20 @@ def test_the_schema_and_the_reference_page_are_open_to_read(client):
     page = client.get("/api/v1/").content.decode()
     assert "PATCH /api/v1/tasks/{task_id}" in page
     assert "If-Match" in page
+
+
+def test_the_schema_is_built_once_a_process_and_each_reader_gets_its_own_copy(client, monkeypatch):
+    built = []
+    build = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: built.append(1) or build(**kw))
+    monkeypatch.setattr(api, "_schemas", {})
+    for _ in range(3):
+        assert client.get("/api/v1/openapi.json").status_code == 200
+        assert client.get("/api/v1/").status_code == 200
+    assert len(built) == 1
+    mine = api.get_openapi_schema()
+    mine["paths"].clear()
+    assert api.get_openapi_schema()["paths"]
 
 
 def test_the_reference_page_shows_code_in_descriptions_as_code_not_backticks(client):

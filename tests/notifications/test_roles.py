@@ -224,16 +224,24 @@ def test_a_daily_digest_gathers_role_news_into_one_email(lead, task, tom, inbox)
 def test_never_sends_nothing(lead, task, tom, inbox):
     tom.notify = Person.Notify.NEVER
     tom.save()
-    _api(lead, task, tom, Role.RESPONSIBLE)
-    _grid(lead, task, tom, "", expected=Role.RESPONSIBLE)
-    assert inbox().to(tom.email) == []
+    ana = PersonFactory(name="Ana Lima", email="ana@example.com")
+    for person in (tom, ana):
+        _api(lead, task, person, Role.CONSULTED)
+        _grid(lead, task, person, "", expected=Role.CONSULTED)
+    received = inbox()
+    assert received.to(tom.email) == []
     assert not Notification.objects.filter(person=tom).exists()
+    assert len(received.to(ana.email)) == 2
 
 
 def test_the_demo_hands_out_its_roles_without_telling_anyone(task, tom, lead, run_tell_jobs):
+    other = TaskFactory()
     assignment_set(task=task, person=tom, role=Role.RESPONSIBLE, expected="", by=lead, via="demo")
+    assignment_set(task=other, person=tom, role=Role.RESPONSIBLE, expected="", by=lead, via="raci")
     run_tell_jobs()
-    assert not Notification.objects.filter(person=tom).exists()
+    assert list(Notification.objects.filter(person=tom).values_list("task", flat=True)) == [
+        other.pk
+    ]
 
 
 # --- The link of someone on the RACI without an account ---------------------------------

@@ -5,7 +5,8 @@
 receiver writes (a queued job) commits or rolls back with it. Arguments:
 `task` (as it is now), `before` (as it was; None when just created), `changes` (a list
 of Change), `by` (the user, None for the system) and `via` (the door); a RACI change
-adds `person` and `role` (the role they now hold, "" for none).
+adds `person`, `role` (the role they now hold, "" for none) and `previous` (the role
+they held before); moving the Accountable sends one for each of the two people.
 
 `tasks_created` is sent once for tasks made together (an import's batch), inside the
 same transaction, in place of a `task_changed` for each: a receiver reads what it needs

@@ -120,6 +120,16 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
     return page
 
 
+def following_page(assignment_id: int, *, today: datetime.date) -> tuple[Assignment, RequestPage]:
+    """A request as someone on its RACI sees it from their own link: its cell (their role)
+    and the requester's page, of which the page shows what is not the requester's own.
+    NotFound once they are off the RACI."""
+    cell = Assignment.objects.select_related("person").filter(pk=assignment_id).first()
+    if cell is None:
+        raise NotFound("You are no longer on this request's RACI, so this link no longer opens it.")
+    return cell, request_page(cell.task_id, today=today)
+
+
 def requester_requests(person_id: int) -> tuple[Person, QuerySet]:
     """A requester and the requests they confirmed (or a team member sent for them),
     newest first; NotFound if they are gone. A request sent with their address by someone

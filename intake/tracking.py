@@ -1,7 +1,9 @@
 """The requester's links, which open without an account: one request's page (for good),
 the list of all of a requester's requests (for a few days), and the link that confirms a
-request from the public form is theirs (emailed to its address alone). Notifications puts
-them in its emails; nothing else about a token is needed outside intake.
+request from the public form is theirs (emailed to its address alone); and the link of
+someone on a request's RACI without an account to the request as they may see it (for a
+few weeks). Notifications puts them in its emails; nothing else about a token is needed
+outside intake.
 
 Each kind is signed with its own salt, distinct from share links' and intake links', so a
 token opens the one thing it was made for and nothing else.
@@ -20,6 +22,7 @@ from people.models import Person
 TRACKING_SALT = "intake.tracking"
 REQUESTER_SALT = "intake.requester"
 CONFIRM_SALT = "intake.confirm"
+FOLLOWING_SALT = "intake.following"
 
 
 def tracking_token(task: Task) -> str:
@@ -36,15 +39,13 @@ def task_id_from_tracking_token(token: str) -> int:
     )
 
 
-def _signed_id(signer, token: str, *, broken: str, **unsign) -> int:
-    """The id `token` carries, checked by `signer`; NotFound (saying `broken`) if not."""
+def _signed_id(signer, token: str, *, broken: str, expired: str = "", **unsign) -> int:
+    """The id `token` carries, checked by `signer`; NotFound (saying `broken`, or
+    `expired` for a timestamped token past its `max_age`) if not."""
     try:
         return int(signer.unsign(token, **unsign))
     except signing.SignatureExpired as error:
-        raise NotFound(
-            "This link to your requests has expired. Open the page of any of your requests "
-            "and ask for a new one."
-        ) from error
+        raise NotFound(expired) from error
     except (signing.BadSignature, ValueError) as error:
         raise NotFound(broken) from error
 
@@ -90,6 +91,8 @@ def person_id_from_requester_token(token: str) -> int:
         signing.TimestampSigner(salt=REQUESTER_SALT),
         token,
         broken="This link to your requests does not work: check it was copied whole.",
+        expired="This link to your requests has expired. Open the page of any of your "
+        "requests and ask for a new one.",
         max_age=datetime.timedelta(days=settings.MOPSBOARD_REQUESTS_LINK_DAYS),
     )
 
@@ -101,6 +104,34 @@ def requests_path(person: Person) -> str:
 def requests_url(person: Person) -> str:
     """The absolute address of the list of `person`'s requests, for emails."""
     return settings.MOPSBOARD_SITE_URL + requests_path(person)
+
+
+def following_token(assignment_id: int) -> str:
+    """The token of one person's view of one request: their RACI cell's id, signed with
+    the time, so it opens for MOPSBOARD_FOLLOWING_LINK_DAYS days (each email brings a
+    fresh one) and only while they are on the RACI."""
+    return signing.TimestampSigner(salt=FOLLOWING_SALT).sign(str(assignment_id))
+
+
+def assignment_id_from_following_token(token: str) -> int:
+    """The id of the RACI cell a following token opens; NotFound for a tampered or
+    expired one."""
+    days = settings.MOPSBOARD_FOLLOWING_LINK_DAYS
+    return _signed_id(
+        signing.TimestampSigner(salt=FOLLOWING_SALT),
+        token,
+        broken="This link to a request does not work: check it was copied whole.",
+        expired=f"This link to a request has expired: the links in our emails work for {days} "
+        "days. The next email about the request brings a new one, or ask the team for it.",
+        max_age=datetime.timedelta(days=days),
+    )
+
+
+def following_url(assignment_id: int) -> str:
+    """The absolute address of a request as someone on its RACI sees it, for emails."""
+    return settings.MOPSBOARD_SITE_URL + reverse(
+        "intake:following", args=[following_token(assignment_id)]
+    )
 
 
 def requests_link_context(ids: dict) -> dict:

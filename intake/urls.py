@@ -13,6 +13,7 @@ urlpatterns = [
     path("request/<str:token>/", views.link_form, name="link-form"),
     path("requests/mine/<str:token>/", views.mine, name="mine"),
     path("requests/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("requests/following/<str:token>/", views.following, name="following"),
     path("requests/<str:token>/", views.request_status, name="request"),
     path("requests/<str:token>/received/", views.receipt, name="receipt"),
     path("requests/<str:token>/email/", views.requests_email, name="requests-email"),

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intake import services
 from intake.forms import IntakeLinkForm, RequestForm
 from intake.models import IntakeLink
-from intake.selectors import request_page, requester_requests, standing
+from intake.selectors import following_page, request_page, requester_requests, standing
 from intake.tracking import (
+    assignment_id_from_following_token,
     person_id_from_requester_token,
     request_path,
     task_id_from_confirm_token,
@@ -219,6 +220,20 @@ def sent(request):
 def request_status(request, token):
     """One request, as its requester reads it: no account, only the link."""
     return _request_page(request, token, "intake/request.html")
+
+
+@require_GET
+def following(request, token):
+    """One request as someone on its RACI reads it from the link in their email, without
+    an account: where it stands and who does it, nothing of its requester's."""
+    try:
+        cell, page = following_page(
+            assignment_id_from_following_token(token), today=timezone.localdate()
+        )
+    except NotFound as missing:
+        return _gone(request, missing.message)
+    context = {"page": page, "task": page.task, "cell": cell}
+    return private_page(render(request, "intake/following.html", context))
 
 
 # No CSRF check: the request's page sends no referrer (it holds the secret link), so the

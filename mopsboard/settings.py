@@ -310,6 +310,9 @@ MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_H
 # requester is sent at most this many such emails an hour.
 MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))
 MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
+# The link in an email to someone on a request's RACI without an account opens their view
+# of it for this many days.
+MOPSBOARD_FOLLOWING_LINK_DAYS = int(os.environ.get("MOPSBOARD_FOLLOWING_LINK_DAYS", "30"))
 # Password resets one account is sent an hour, and one network may ask for, at most.
 MOPSBOARD_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("MOPSBOARD_PASSWORD_RESETS_PER_HOUR", "3"))
 MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR = int(

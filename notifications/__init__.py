@@ -1,9 +1,10 @@
-"""Word going back out: who hears about what happens to a task (its requester and the
-people Informed on it), how often (at once, a daily digest, never), and the emails that
-say it, queued through mail. A change's news is queued as one job in the change's own
-transaction; a worker writes who hears it and queues their emails (notifications.tasks).
+"""Word going back out: who hears about what happens to a task (its requester, the
+people Informed on it, and whoever is given or loses a role on it), how often (at once, a
+daily digest, never), and the emails that say it, queued through mail. A change's news
+is queued as one job in the change's own transaction; a worker writes who hears it and
+queues their emails (notifications.tasks).
 
 Its own app because it listens to every other one: it hears task changes from the
 backlog, capacity and RACI services (backlog.signals) and links to intake's requester
-page, so it sits above them all, below the demo only.
+and RACI pages, so it sits above them all, below the demo only.
 """

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 
 class News(models.TextChoices):
-    """What a requester or an Informed person hears about."""
+    """What a requester, an Informed person or someone given a role hears about."""
 
     RECEIVED = "received", "Received"
     TRIAGED = "triaged", "Triaged"
@@ -16,6 +16,8 @@ class News(models.TextChoices):
     RETURNED = "returned", "Back from deferral"
     DECLINED = "declined", "Declined"
     RACI = "raci", "RACI changed"
+    ROLE = "role", "Your role"
+    ROLE_ENDED = "role_ended", "Role ended"
 
 
 class NotificationQuerySet(models.QuerySet):

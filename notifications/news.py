@@ -5,18 +5,36 @@ from django.conf import settings
 from backlog.models import Status
 from backlog.signals import Change
 from notifications.models import News
+from people.models import Person
 from raci.models import Role
 
+# News told to the person it is about and nobody else: the role they were given or lost.
+PERSONAL_NEWS = frozenset({News.ROLE, News.ROLE_ENDED})
 # What the requester hears about; people Informed on a task also hear of RACI changes.
-REQUESTER_NEWS = frozenset(News) - {News.RACI}
+REQUESTER_NEWS = frozenset(News) - {News.RACI} - PERSONAL_NEWS
+INFORMED_NEWS = frozenset(News) - PERSONAL_NEWS
+# The parts of the work a person is told they are given or no longer have, as a cell
+# holds them (A/R is two); being made Informed is RACI news.
+PARTS = (Role.ACCOUNTABLE, Role.RESPONSIBLE, Role.CONSULTED)
 
 
-def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> list:
+def news_of(
+    task,
+    before,
+    changes,
+    *,
+    via: str,
+    by=None,
+    person=None,
+    role: str = "",
+    previous: str = "",
+) -> list:
     """[(News, sentence)] for one change; empty when nothing in it is news to anyone.
 
     News about a person (made Informed) adds what that person reads instead, as a third
     item {"person": their id, "text": the sentence to them}: they are told "You are now
-    Informed about …", everyone else "On …, Sam Carter is now Informed."
+    Informed about …", everyone else "On …, Sam Carter is now Informed." PERSONAL_NEWS
+    carries the same third item and is told to that person alone.
     """
     title = f"“{task.title}”"
     if Change.CREATED in changes:
@@ -38,6 +56,9 @@ def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> 
             told.append((News.RACI, f"On {title}, {person} {held}.", to_them))
         else:
             told.append((News.RACI, f"On {title}, {person} {held}."))
+        # The demo hands out its roles as it builds a past, not as news to anyone.
+        if via != "demo":
+            told.extend(_role_news(task, title, person=person, role=role, previous=previous, by=by))
     if Change.SCORED in changes and before.status == Status.NEW and task.quadrant:
         quadrant = task.quadrant
         triaged = f"{title} is a {quadrant.label.lower()}. {quadrant.meaning}"
@@ -54,6 +75,57 @@ def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> 
     if Change.STATUS_CHANGED in changes:
         told.extend(_status_news(task, before, title))
     return told
+
+
+def _role_news(task, title, *, person, role: str, previous: str, by) -> list:
+    """What `person` is told of their own part in the work: given one, with who gave it
+    and the task's quadrant, week and due date; or no longer theirs."""
+    now, before = _parts(role), _parts(previous)
+    gained = [part for part in now if part not in before]
+    lost = [part for part in before if part not in now]
+    giver = _giver(by)
+    if gained:
+        text = f"{giver} made you" if giver else "You are now"
+        text += f" {Role(role).label} {_about(now)} {title}."
+        if lost:
+            text += f" You are no longer {_named(lost)}."
+        quadrant = f"a {task.quadrant.label.lower()}" if task.quadrant else "not scored yet"
+        week = (
+            f"planned for the week of {task.planned_week:%-d %B %Y}"
+            if task.planned_week
+            else "not planned for a week yet"
+        )
+        due = f"due {task.due_date:%A %-d %B %Y}" if task.due_date else "with no due date"
+        text += f" It is {quadrant}, {week}, {due}."
+        return [(News.ROLE, text, {"person": person.pk, "text": text})]
+    if not lost:
+        return []
+    text = f"You are no longer {_named(lost)} {_about(lost)} {title}"
+    text += f", only {Role(role).label}." if role else "."
+    if giver:
+        text += f" {giver} made the change."
+    return [(News.ROLE_ENDED, text, {"person": person.pk, "text": text})]
+
+
+def _parts(role: str) -> list[Role]:
+    return [part for part in PARTS if part in role.split("/")]
+
+
+def _named(parts: list[Role]) -> str:
+    return " and ".join(part.label for part in parts)
+
+
+def _about(parts: list[Role]) -> str:
+    """Consulted on a task; Responsible or Accountable for it."""
+    return "on" if parts == [Role.CONSULTED] else "for"
+
+
+def _giver(by) -> str:
+    """The name of the user who gave a role, as the team knows them; "" for the system."""
+    if by is None:
+        return ""
+    name = Person.objects.filter(user=by).values_list("name", flat=True).first()
+    return name or by.get_full_name() or by.get_username()
 
 
 def _status_news(task, before, title) -> list:

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from backlog.models import Task
-from intake.tracking import confirm_url, request_url
+from intake.tracking import confirm_url, following_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
-from notifications.news import REQUESTER_NEWS
+from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS
 from people.models import Person
-from raci.models import Role
+from raci.models import Assignment, Role
 
 PERSON_SALT = "mopsboard.notifications.person"
 
@@ -35,22 +35,26 @@ def person_from_token(token: str) -> Person:
 
 def followers(task, *, by_id: int | None) -> dict[Person, frozenset]:
     """Who hears what about `task`: its requester the requester's news, everyone Informed
-    on it all news; not people who asked for no email, have no address, or made the
-    change themselves."""
+    on it all news but another person's own; not people who asked for no email, have no
+    address, or made the change themselves."""
     hears = {}
     if task.requester:
         hears[task.requester] = REQUESTER_NEWS
     for person in Person.objects.filter(
         assignments__task=task, assignments__role=Role.INFORMED
     ).exclude(notify=Person.Notify.NEVER):
-        hears[person] = frozenset(News)
-    return {
-        person: news
-        for person, news in hears.items()
-        if person.email
+        hears[person] = INFORMED_NEWS
+    return {person: news for person, news in hears.items() if _told(person, by_id=by_id)}
+
+
+def _told(person: Person, *, by_id: int | None) -> bool:
+    """Whether `person` hears news at all: an address, email wanted, and the change not
+    their own."""
+    return bool(
+        person.email
         and person.notify != Person.Notify.NEVER
         and not (by_id is not None and person.user_id == by_id)
-    }
+    )
 
 
 def task_news_tell(
@@ -71,18 +75,27 @@ def task_news_tell(
             return
         told = [(News(kind), text, *to_them) for kind, text, *to_them in news]
         keys = {kind: f"{task_id}:{version}{moment}:{kind}" for kind, *_ in told}
+        # Given or losing a role is told to that person alone, before the rest.
+        personal = {
+            to_them[0]["person"]: (kind, text)
+            for kind, text, *to_them in told
+            if kind in PERSONAL_NEWS
+        }
+        hearing = [
+            (person, *personal[person.pk])
+            for person in Person.objects.filter(pk__in=personal)
+            if _told(person, by_id=by_id)
+        ]
+        hearing += [
+            (person, kind, _said_to(person, text, *to_them))
+            for person, hears in followers(task, by_id=by_id).items()
+            for kind, text, *to_them in told
+            if kind in hears
+        ]
         Notification.objects.bulk_create(
             [
-                Notification(
-                    person=person,
-                    task=task,
-                    news=kind,
-                    text=_said_to(person, text, *to_them),
-                    key=keys[kind],
-                )
-                for person, hears in followers(task, by_id=by_id).items()
-                for kind, text, *to_them in told
-                if kind in hears
+                Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
+                for person, kind, text in hearing
             ],
             # Told already (the same change seen twice): the unique key keeps it to once.
             ignore_conflicts=True,
@@ -130,6 +143,7 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
     for item in news:
         # An email about one change is about its `task`: its news are not read with theirs.
         tasks.setdefault(task or item.task, []).append(item)
+    links = _links(person, list(tasks))
     if task is not None:
         # The news as its label writes it: "RACI changed", not "raci changed".
         subject = f"{task.title}: {', '.join(n.get_news_display() for n in news)}"
@@ -145,7 +159,7 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
         context={
             "person": person,
             "updates": [
-                (item, request_url(item), lines, _confirm_url(item, person))
+                (item, links[item.pk], lines, _confirm_url(item, person))
                 for item, lines in tasks.items()
             ],
             "preferences_url": settings.MOPSBOARD_SITE_URL
@@ -161,6 +175,24 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
         },
     )
     Notification.objects.filter(pk__in=[item.pk for item in news]).update(email=email)
+
+
+def _links(person: Person, tasks: list[Task]) -> dict[int, str]:
+    """Where `person` follows each task, by its id: its requester on the request's page, a
+    team member (who signs in) on the task's page, anyone else on the RACI on a page of
+    their own that shows nothing of the requester; nowhere once off the RACI."""
+    cells = dict(Assignment.objects.filter(person=person, task__in=tasks).values_list("task", "pk"))
+    links = {}
+    for task in tasks:
+        if task.requester_id == person.pk:
+            links[task.pk] = request_url(task)
+        elif person.user_id:
+            links[task.pk] = settings.MOPSBOARD_SITE_URL + task.get_absolute_url()
+        elif task.pk in cells:
+            links[task.pk] = following_url(cells[task.pk])
+        else:
+            links[task.pk] = ""
+    return links
 
 
 def _confirm_url(task: Task, person: Person) -> str:

@@ -29,7 +29,7 @@ def news_queue(*, task, before, changes, by, via: str, **details) -> int | None:
     """Queue the telling of one change, in the caller's transaction: the news is worked
     out now (it needs the task as it was), who hears it by the job. No news, no job.
     The job's id, or None."""
-    told = news_of(task, before, changes, via=via, **details)
+    told = news_of(task, before, changes, via=via, by=by, **details)
     if not told:
         return None
     # A RACI change leaves the task's version alone, so its key carries the moment too.

@@ -59,15 +59,24 @@ def assignment_set(
             elif cell is not None:
                 cell.role = role
                 cell.save(update_fields=["role"])
-            send_task_changed(
-                task=task,
-                before=task,
-                by=by,
-                via=via,
-                changes=[Change.RACI_CHANGED],
-                person=person,
-                role=role,
-            )
+            told = [(person, role, expected)]
+            if moved:
+                # The previous Accountable's cell changed too: A/R kept its R, A left.
+                holder, held = moved
+                told.append(
+                    (holder, held, Role.ACCOUNTABLE_RESPONSIBLE if held else Role.ACCOUNTABLE)
+                )
+            for changed, now, was in told:
+                send_task_changed(
+                    task=task,
+                    before=task,
+                    by=by,
+                    via=via,
+                    changes=[Change.RACI_CHANGED],
+                    person=changed,
+                    role=now,
+                    previous=was,
+                )
     except IntegrityError as race:
         # Another editor's transaction got there first: the whole change was rolled back.
         raise _lost_race(task, person, role) from race

@@ -26,7 +26,7 @@ from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
 from imports.models import Import
 from intake.models import IntakeLink
-from intake.tracking import confirm_token, requester_token, tracking_token
+from intake.tracking import confirm_token, following_token, requester_token, tracking_token
 from mail.models import Email
 from mopsboard.weeks import week_label, week_of
 from notifications.services import person_token
@@ -34,6 +34,7 @@ from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
     ApiTokenFactory,
+    AssignmentFactory,
     ImportFactory,
     UserFactory,
 )
@@ -266,6 +267,12 @@ ACCESS = {
     ),
     # The emailed link is the only credential: whoever holds it confirms the request.
     "intake:confirm": Access(get=ANYONE, post=ANYONE, args=lambda d: [confirm_token(d["request"])]),
+    # The link in an email to someone on the request's RACI: theirs, no account needed.
+    "intake:following": Access(
+        get=ANYONE,
+        post=None,
+        args=lambda d: [following_token(AssignmentFactory(task=d["request"]).pk)],
+    ),
     "intake:mine": Access(
         get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]
     ),

@@ -18,11 +18,11 @@ from backlog.models import Task
 from capacity.models import Review
 from imports.models import Import
 from intake.models import IntakeLink
-from intake.tracking import requester_token, tracking_token
+from intake.tracking import following_token, requester_token, tracking_token
 from mail.models import Email
 from notifications.services import person_token
 from people.models import Person
-from raci.models import ShareLink
+from raci.models import Assignment, ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import DeliveryFactory, EndpointFactory
 
@@ -74,7 +74,7 @@ class Case:
     name: str
     role: str  # a demo user, or "anonymous"
     # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking},
-    # {mine}, {webhook} and {import_…} (imports waiting for their columns, ready, with
+    # {mine}, {following}, {webhook} and {import_…} (imports waiting for their columns, ready, with
     # problems).
     path: str
     opener: Callable | None = None
@@ -140,6 +140,7 @@ CASES = [
     Case("request-receipt", "anonymous", "/requests/{tracking}/received/"),
     Case("request-page", "anonymous", "/requests/{tracking}/"),
     Case("my-requests", "anonymous", "/requests/mine/{mine}/"),
+    Case("request-following", "anonymous", "/requests/following/{following}/"),
     Case("password-reset", "anonymous", "/accounts/password_reset/"),
     Case("email-preferences", "anonymous", "/notifications/{person}/"),
     Case("unsubscribe", "anonymous", "/notifications/{person}/unsubscribe/"),
@@ -183,6 +184,10 @@ def page_ids() -> dict:
         "intake": IntakeLink.objects.first().token,
         "tracking": tracking_token(intake_request),
         "mine": requester_token(intake_request.requester),
+        # A stakeholder's place on a task's RACI, opened from their email.
+        "following": following_token(
+            Assignment.objects.filter(person__user__isnull=True).order_by("pk").first().pk
+        ),
         "email": Email.objects.first().pk,
         "person": person_token(Person.objects.exclude(email="").first()),
         **_imports(),

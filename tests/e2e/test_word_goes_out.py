@@ -111,3 +111,42 @@ def test_the_requester_and_an_informed_person_hear_of_each_decision(
     # Nobody heard of anything twice.
     ids = smtp.inbox.message_ids()
     assert len(ids) == len(set(ids))
+
+
+def test_a_member_given_a_role_on_the_task_page_is_emailed_a_link_to_it(
+    browser, lead, smtp, workers, live_server, settings
+):
+    settings.MOPSBOARD_SITE_URL = live_server.url
+    workers()
+    tom = Person.objects.get(user__username="member")
+    task = (
+        Task.objects.filter(status=Status.BACKLOG)
+        .exclude(assignments__person=tom)
+        .order_by("pk")
+        .first()
+    )
+
+    # The lead gives Tom R from the task's page, with the keyboard.
+    lead.goto(task.get_absolute_url())
+    cell = lead.locator(f"#raci-cell-{task.pk}-{tom.pk}")
+    cell.focus()
+    lead.keyboard.press("r")
+    expect(cell).to_have_text("R")
+
+    # Tom's email reaches the mail server: who gave it, the quadrant, and his link.
+    (email,) = smtp.inbox.wait_for(tom.email)
+    assert email["Subject"] == f"{task.title}: Your role"
+    body = email.get_body(("plain",)).get_content()
+    assert f"Priya Shah made you Responsible for “{task.title}”." in body
+    assert f"It is a {task.quadrant.label.lower()}" in body
+    link = next(word for word in body.split() if f"/tasks/{task.pk}/" in word)
+
+    # The link opens the task for Tom, once he has signed in.
+    member = new_page(browser, live_server.url)
+    member.goto(link)
+    member.get_by_label("Username").fill("member")
+    member.get_by_label("Password").fill("mopsboard-demo")
+    member.get_by_role("button", name="Log in").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text(task.title)
+    assert member.url == link
+    member.context.close()

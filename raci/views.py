@@ -205,8 +205,9 @@ def _task_raci(request, task, *, status: int = 200, **context):
 
 
 def _task_raci_refused(request, task, refusal, *, name: str, role: str):
-    """A letter not given: someone else is Accountable, or it would put the person over
-    their hours. Over htmx the panel asks whether to give it all the same."""
+    """A letter not given: someone changed it meanwhile, someone else is Accountable, or it
+    would put the person over their hours. Over htmx the panel asks, for the last two,
+    whether to give it all the same."""
     if isinstance(refusal, services.CellChanged):
         messages.error(request, _changed_meanwhile(task, name, refusal.current))
         return _task_raci(request, task, status=409)

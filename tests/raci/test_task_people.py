@@ -102,6 +102,19 @@ def test_people_with_a_letter_are_not_found_again(htmx_client):
     assert "Nobody else matches “ruth”" in response.content.decode()
 
 
+@pytest.mark.parametrize("text", ["ruth\x00", "r" * 121])
+def test_a_search_that_cannot_be_read_says_so(lead_client, htmx_client, text):
+    task = TaskFactory()
+    PersonFactory(name="Ruth Okafor")
+    response = search(htmx_client, task, text, headers=HTMX)
+    assert response.status_code == 422
+    assert 'class="field-error"' in response.content.decode()
+    assert found_names(response) == []
+    page = lead_client.get(task.get_absolute_url(), {"people": text})
+    assert page.status_code == 200
+    assert found_names(page) == []
+
+
 def test_a_search_works_as_a_plain_page(lead_client):
     task = TaskFactory()
     PersonFactory(name="Ruth Okafor")

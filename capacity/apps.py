@@ -9,7 +9,9 @@ class CapacityConfig(AppConfig):
         from backlog.forms import VersionedForm
         from capacity import services
         from capacity.forms import PlanForm
+        from capacity.load import overloads_if_responsible
         from mopsboard.weeks import week_label
+        from raci.services import RESPONSIBLE_CHECKS
 
         # Planning is a task action like scoring or deferring, offered on every page that
         # acts on tasks; it lives here, beside the load it checks.
@@ -29,3 +31,5 @@ class CapacityConfig(AppConfig):
                 lambda task: f"“{task.title}” is back in the backlog, unplanned.",
             ),
         )
+        # Whoever is made Responsible from a task's page is checked as planning checks.
+        RESPONSIBLE_CHECKS["capacity"] = overloads_if_responsible

@@ -12,6 +12,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -251,11 +252,18 @@ class Overload:
     capacity: Decimal
 
 
-def overloads_if_planned(task: Task, week: datetime.date) -> list[Overload]:
-    """The Responsible people `task` would push over their capacity if planned in `week`."""
+def overloads_if_planned(
+    task: Task, week: datetime.date, *, responsible_too: Person | None = None
+) -> list[Overload]:
+    """The Responsible people `task` would push over their capacity if planned in `week`
+    (with `responsible_too` made Responsible for it as well, sharing its hours)."""
     responsible = Person.objects.filter(
         assignments__task=task, assignments__role__in=RESPONSIBLE_ROLES
     )
+    if responsible_too is not None:
+        responsible = Person.objects.filter(
+            Q(pk__in=responsible.values("pk")) | Q(pk=responsible_too.pk)
+        )
     loads = team_load(weeks=[week], people=responsible, with_tasks=True)
     if not loads.people:
         return []
@@ -268,6 +276,16 @@ def overloads_if_planned(task: Task, week: datetime.date) -> list[Overload]:
         if after > week_load.capacity:
             overloads.append(Overload(person_load.person, after, week_load.capacity))
     return overloads
+
+
+def overloads_if_responsible(task: Task, person: Person) -> list[Overload]:
+    """Whether making `person` Responsible for `task` would put them over their hours in
+    the week it is planned for, by planning's rule: [] when it is in no week or takes no
+    hours there (done, declined)."""
+    if task.planned_week is None or task.status not in LOADED_STATUSES:
+        return []
+    overloads = overloads_if_planned(task, task.planned_week, responsible_too=person)
+    return [overload for overload in overloads if overload.person.pk == person.pk]
 
 
 @dataclass

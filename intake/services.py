@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import Category, Task
 from backlog.services import task_create, task_update
 from intake.models import IntakeLink
 from mopsboard.errors import NotFound
-from people.models import Person
+from people.services import person_for
 
 # The door a request comes through, as the task's history records it.
 VIA = "intake"
@@ -25,27 +25,6 @@ def intake_link_create(
 
 def intake_link_revoke(*, link: IntakeLink) -> None:
     IntakeLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-def requester_for(*, name: str, email: str, team: str) -> Person:
-    """The person with this email address (in any case), or a new stakeholder.
-
-    Two requests from a new address at the same moment must not make two people: a lock
-    on the address, held to the end of the caller's transaction, puts the second after
-    the first, which then finds the person the first made.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"person:{email.lower()}"])
-    person = Person.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
-    if person is None:
-        person = Person.objects.create(
-            name=name,
-            email=email,
-            title=team,
-            kind=Person.Kind.STAKEHOLDER,
-            weekly_capacity_hours=0,
-        )
-    return person
 
 
 def request_description(*, details: str, why: str, links: list[str], name: str, team: str) -> str:
@@ -98,7 +77,7 @@ def request_submit(
     # Named in the history when nobody is signed in: the requester sent it themselves.
     history["requester"] = name
     with transaction.atomic():
-        requester = requester_for(name=name, email=email, team=team)
+        requester = person_for(name=name, email=email, title=team)
         return task_create(
             by=by,
             via=via,

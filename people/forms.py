@@ -25,3 +25,14 @@ class PersonForm(forms.ModelForm):
 
     def clean_title(self):
         return no_control_characters(self.cleaned_data["title"])
+
+
+class StakeholderForm(PersonForm):
+    """Someone new, by name and email address, added where they are needed (a task's RACI)."""
+
+    class Meta(PersonForm.Meta):
+        fields = ["name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True

@@ -1,7 +1,38 @@
 """A person: a team member with weekly hours, or a stakeholder who asks for work."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
+from django.db.models.lookups import IContains
+
+
+def _accent_table() -> tuple[str, str]:
+    """Latin letters with accents (U+00C0 to U+024F), and the letter each is written on,
+    from Unicode's own decompositions: "é" is "e". Letters without one (ø, ł, ß) stay."""
+    accented, plain = [], []
+    for char in map(chr, range(0xC0, 0x250)):
+        base, *marks = unicodedata.normalize("NFD", char)
+        if marks and base.isascii() and all(unicodedata.combining(mark) for mark in marks):
+            accented.append(char)
+            plain.append(base)
+    return "".join(accented), "".join(plain)
+
+
+ACCENTED, PLAIN = _accent_table()
+WITHOUT_ACCENTS = str.maketrans(ACCENTED, PLAIN)
+
+
+def without_accents(expression) -> models.Func:
+    """PostgreSQL's translate() with the table above: the unaccent extension is not in every
+    server (the embedded one has none), translate() is."""
+    return models.Func(
+        expression,
+        models.Value(ACCENTED),
+        models.Value(PLAIN),
+        function="translate",
+        output_field=models.CharField(),
+    )
 
 
 class PersonQuerySet(models.QuerySet):
@@ -11,6 +42,14 @@ class PersonQuerySet(models.QuerySet):
     def team(self):
         """The active team: the people whose hours are planned and reviewed."""
         return self.filter(kind=Person.Kind.TEAM, is_active=True)
+
+    def matching(self, text: str):
+        """People whose name or email holds `text`, in any case and with or without
+        accents: "zoe" finds Zoë, "ZOË" finds zoe@example.com."""
+        text = text.translate(WITHOUT_ACCENTS)
+        return self.filter(
+            IContains(without_accents("name"), text) | IContains(without_accents("email"), text)
+        )
 
 
 class Person(models.Model):

@@ -1,4 +1,5 @@
-"""Inputs to the RACI: one cell, and a share link."""
+"""Inputs to the RACI: one cell, a task page's search for people and its new stakeholder,
+and a share link."""
 
 from django import forms
 from django.http import QueryDict
@@ -11,6 +12,7 @@ from mopsboard.forms import (
     has_control_characters,
     no_control_characters,
 )
+from people.forms import StakeholderForm
 from raci.filters import MatrixFilter
 from raci.models import Role
 
@@ -37,6 +39,49 @@ class CellForm(forms.Form):
         if len(ids) > 200 or not all(part.isdigit() for part in ids):
             raise forms.ValidationError("The page's tasks were not understood.")
         return [int(part) for part in ids]
+
+
+class TaskRoleForm(forms.Form):
+    """A person's letter on the task whose page it is, and the letter the editor saw; the
+    two checks to get past once the editor has read why they were asked."""
+
+    person = forms.IntegerField(min_value=1)
+    role = forms.ChoiceField(
+        choices=CELL_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Choose R, A, A/R, C, I or none."},
+    )
+    expected = forms.ChoiceField(choices=CELL_CHOICES, required=False)
+    move_accountable = forms.BooleanField(required=False)
+    allow_over = forms.BooleanField(required=False)
+
+
+class PeopleSearchForm(forms.Form):
+    people = forms.CharField(
+        label="Find someone by name or email", max_length=120, required=False, strip=True
+    )
+
+    def clean_people(self):
+        return no_control_characters(self.cleaned_data["people"])
+
+
+class StakeholderRoleForm(StakeholderForm):
+    """Someone new on a task's RACI: a stakeholder by name and email, with their letter."""
+
+    role = forms.ChoiceField(
+        label="Letter",
+        choices=[
+            ("", "Choose a letter"),
+            *((value, f"{value} — {label}") for value, label in Role.choices),
+        ],
+        error_messages={"required": "Choose the letter to give them."},
+    )
+    move_accountable = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # Ids of its own: the task page holds other forms.
+        super().__init__(*args, auto_id="new-person-%s", **kwargs)
 
 
 # The matrix's paging travels in its query string too; the shared page ignores it.

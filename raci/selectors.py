@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from backlog.models import Task
 from people.models import Person
@@ -66,6 +66,32 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
     return Matrix(people=people, rows=rows)
 
 
+def task_raci(task: Task) -> MatrixRow:
+    """`task`'s RACI for its page: the people with a letter on it, by name, and its health.
+    Two queries however many they are."""
+    return raci_matrix([task], people=Person.objects.filter(assignments__task=task)).rows[0]
+
+
+# People a search on a task's page lists at most; a longer list asks for more letters.
+PEOPLE_FOUND = 10
+
+
+def people_to_add(task: Task, text: str) -> list[Person]:
+    """Active people, team or stakeholders, whose name or email holds `text` and who have
+    no letter on `task` yet: its requester first, then by name. Up to PEOPLE_FOUND + 1,
+    so the page can say there are more."""
+    if not text:
+        return []
+    return list(
+        Person.objects.active()
+        .matching(text)
+        .exclude(assignments__task=task)
+        .order_by(Case(When(pk=task.requester_id, then=Value(0)), default=Value(1)), "name", "pk")[
+            : PEOPLE_FOUND + 1
+        ]
+    )
+
+
 def responsible_names(tasks) -> dict[int, str]:
     """Each task's Responsible people (R or A/R) by name, "Ana Lima, Tom Becker", for the
     cards of a page: one query whatever the number of tasks."""
@@ -121,7 +147,7 @@ def page_problems(matrix: Matrix) -> PageProblems:
 def cell_changed(task: Task, page_tasks: list[int]) -> tuple[MatrixRow, PageProblems | None]:
     """After a cell of `task` changes: its row alone, for the health badge, and the
     summary of the tasks the editor's page shows counted again (None when the page sent
-    none, as the task page does). One query: the roles of all of them."""
+    none). One query: the roles of all of them."""
     roles = defaultdict(list)
     for task_id, role in Assignment.objects.filter(
         task_id__any_of=[task.pk, *page_tasks]

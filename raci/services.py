@@ -1,15 +1,26 @@
 """Writes to the RACI: one cell at a time, never two Accountable, recorded in history."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backlog.models import Task
 from backlog.signals import Change, send_task_changed
 from mopsboard.errors import Conflict
 from mopsboard.history import history_context
+from mopsboard.templatetags.hours import hours_text
+from mopsboard.weeks import week_label
 from people.models import Person
-from raci.models import ACCOUNTABLE_ROLES, Assignment, Role, ShareLink
+from people.services import person_for
+from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Role, ShareLink
+
+# Who would be over their hours in a task's planned week if a person were made Responsible
+# for it too: capacity's rule, which capacity gives here at start-up (CapacityConfig.ready),
+# as it adds planning to the task actions; the RACI sits below capacity and cannot import
+# it. Each check answers a list of overloads (`person`, `load` and `capacity` in hours).
+RESPONSIBLE_CHECKS: dict[str, Callable[[Task, Person], list]] = {}
 
 
 class CellChanged(Conflict):
@@ -18,6 +29,18 @@ class CellChanged(Conflict):
     def __init__(self, current: str):
         super().__init__(f"The cell is {current or 'empty'} now.")
         self.current = current
+
+
+class OverCapacity(Conflict):
+    """Making the person Responsible would put them over their hours in the task's week."""
+
+    def __init__(self, task: Task, overloads: list):
+        over = ", ".join(
+            f"{o.person} would be at {hours_text(o.load)} of {hours_text(o.capacity)} h"
+            for o in overloads
+        )
+        super().__init__(f"{over} in {week_label(task.planned_week)}.")
+        self.overloads = overloads
 
 
 class AccountableTaken(Conflict):
@@ -29,12 +52,23 @@ class AccountableTaken(Conflict):
 
 
 def assignment_set(
-    *, task, person, role: str, expected: str, move_accountable: bool = False, by, via: str
+    *,
+    task,
+    person,
+    role: str,
+    expected: str,
+    move_accountable: bool = False,
+    check_capacity: bool = False,
+    by,
+    via: str,
 ) -> tuple[Person, str] | None:
     """Give `person` the `role` on `task` ("" takes them off it).
 
     `expected` is the role the editor saw; if the cell holds something else now the
-    change is refused (CellChanged) rather than written over. Giving A or A/R while
+    change is refused (CellChanged) rather than written over. With `check_capacity`,
+    making someone Responsible (R or A/R) who was not is refused (OverCapacity) when it
+    would put them over their hours in the task's planned week: the editor has seen the
+    warning when they ask again without it. Giving A or A/R while
     someone else holds it raises AccountableTaken, unless `move_accountable`: then, in
     the same transaction, the previous holder keeps only their R (from A/R) or leaves
     the task (from A); that person and their new role are returned. The database's
@@ -47,6 +81,10 @@ def assignment_set(
             cell = Assignment.objects.select_for_update().filter(task=task, person=person).first()
             if (cell.role if cell else "") != expected:
                 raise CellChanged(cell.role if cell else "")
+            if check_capacity and role in RESPONSIBLE_ROLES and expected not in RESPONSIBLE_ROLES:
+                checks = RESPONSIBLE_CHECKS.values()
+                if overloads := [o for check in checks for o in check(task, person)]:
+                    raise OverCapacity(task, overloads)
             moved = None
             if role in ACCOUNTABLE_ROLES:
                 moved = _make_room_for_accountable(task, person, move=move_accountable)
@@ -81,6 +119,37 @@ def assignment_set(
         # Another editor's transaction got there first: the whole change was rolled back.
         raise _lost_race(task, person, role) from race
     return moved
+
+
+def stakeholder_add(
+    *,
+    task,
+    name: str,
+    email: str,
+    role: str,
+    move_accountable: bool = False,
+    check_capacity: bool = False,
+    by,
+    via: str,
+) -> Person:
+    """Give `role` on `task` to the person with this email address, or to a new
+    stakeholder by that name and address. Refused as `assignment_set` refuses, and then
+    no person is added either; someone already on the task is refused (CellChanged with
+    their role) rather than given another.
+    """
+    with transaction.atomic():
+        person = person_for(name=name, email=email)
+        assignment_set(
+            task=task,
+            person=person,
+            role=role,
+            expected="",
+            move_accountable=move_accountable,
+            check_capacity=check_capacity,
+            by=by,
+            via=via,
+        )
+    return person
 
 
 def _lost_race(task, person, role: str) -> Conflict:

@@ -1,4 +1,5 @@
-"""RACI pages: the matrix editor, its cell updates, share links and the stakeholder page."""
+"""RACI pages: the matrix editor, its cell updates, a task page's RACI panel, share links
+and the stakeholder page."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,10 +17,11 @@ from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.links import link_revoke_page, links_page
 from mopsboard.rendering import get_goes_to, private_page, render_page, varies_on_htmx
+from mopsboard.reversing import reverse_ids
 from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
-from raci.forms import CellForm, ShareLinkForm
+from raci.forms import CellForm, ShareLinkForm, StakeholderRoleForm, TaskRoleForm
 from raci.models import Role, ShareLink
 from raci.selectors import (
     Matrix,
@@ -28,6 +30,7 @@ from raci.selectors import (
     raci_matrix,
     team_hints,
 )
+from raci.task_page import TaskRaciPanel
 
 can_view_raci = permission_required("raci.view_assignment", raise_exception=True)
 can_edit_raci = permission_required("raci.change_assignment", raise_exception=True)
@@ -117,14 +120,10 @@ def cell_update(request):
         )
     except services.CellChanged as changed:
         role, status = changed.current, 409
-        messages.error(
-            request,
-            f"Someone changed {person}'s role on “{task.title}” to "
-            f"{Role(role).label if role else 'none'} meanwhile; yours was not saved.",
-        )
+        messages.error(request, _changed_meanwhile(task, person, role))
     except services.AccountableTaken as taken:
         if not request.htmx:
-            messages.error(request, f"{taken.holder.person} is Accountable for “{task.title}”.")
+            messages.error(request, _accountable_taken(task, taken))
             return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
         response = render(
             request,
@@ -148,14 +147,156 @@ def cell_update(request):
             # The previous Accountable's cell changed too when the A moved.
             "moved": moved,
             "row": row,
-            # The matrix sends its page's tasks to count its summary again; the task
-            # page has no summary and sends none.
+            # The matrix sends its page's tasks to count its summary again.
             "problems": problems,
             "oob": True,
         },
         status=status,
     )
     return varies_on_htmx(response)
+
+
+def _changed_meanwhile(task, person, role: str) -> str:
+    return (
+        f"Someone changed {person}'s role on “{task.title}” to "
+        f"{Role(role).label if role else 'none'} meanwhile; yours was not saved."
+    )
+
+
+def _accountable_taken(task, taken: services.AccountableTaken) -> str:
+    return f"{taken.holder.person} is Accountable for “{task.title}”."
+
+
+def _task_for_raci(pk) -> Task:
+    return get_object_or_404(Task.objects.select_related("requester"), pk=pk)
+
+
+@require_GET
+@login_required
+@can_edit_raci
+def task_people(request, pk):
+    """People to give a letter on a task, found by name or email, for its page's search.
+    Opened as a page, the task's page with the search done."""
+    task = _task_for_raci(pk)
+    if not request.htmx:
+        return redirect(f"{task.get_absolute_url()}?{request.GET.urlencode()}#task-raci")
+    panel = TaskRaciPanel(task, request.GET)
+    response = render(
+        request,
+        "backlog/task_detail.html#people-found",
+        {"task": task, "raci": panel},
+        status=200 if panel.search.is_valid() else 422,
+    )
+    return varies_on_htmx(response)
+
+
+def _task_raci(request, task, *, status: int = 200, **context):
+    """The task page's RACI panel, as its forms' htmx requests are answered, or, for a
+    plain POST, the task's page again with the messages."""
+    if not request.htmx:
+        return redirect(f"{task.get_absolute_url()}#task-raci")
+    response = render(
+        request,
+        "backlog/task_detail.html#task-raci",
+        {"task": task, "answered": True, **context},
+        status=status,
+    )
+    return varies_on_htmx(response)
+
+
+def _task_raci_refused(request, task, refusal, *, name: str, role: str):
+    """A letter not given: someone changed it meanwhile, someone else is Accountable, or it
+    would put the person over their hours. Over htmx the panel asks, for the last two,
+    whether to give it all the same."""
+    if isinstance(refusal, services.CellChanged):
+        messages.error(request, _changed_meanwhile(task, name, refusal.current))
+        return _task_raci(request, task, status=409)
+    if not request.htmx:
+        taken = isinstance(refusal, services.AccountableTaken)
+        messages.error(request, _accountable_taken(task, refusal) if taken else refusal.message)
+        return _task_raci(request, task, status=409)
+    flag = "move_accountable" if isinstance(refusal, services.AccountableTaken) else "allow_over"
+    again = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    return _task_raci(
+        request,
+        task,
+        status=409,
+        raci_refusal=refusal,
+        raci_refused={
+            "name": name,
+            "role": role,
+            "action": request.path,
+            "data": {**again, flag: "on"},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to(lambda pk: reverse_ids("backlog:task-detail", pk))
+@can_edit_raci
+def task_role(request, pk):
+    """Give, change or take away a person's letter from the task's page. Making someone
+    Responsible checks their hours in the task's week, as planning does."""
+    task = _task_for_raci(pk)
+    form = TaskRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"That change was not understood: {errors_text(form)}")
+        return _task_raci(request, task, status=422)
+    person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+    role = form.cleaned_data["role"]
+    try:
+        services.assignment_set(
+            task=task,
+            person=person,
+            role=role,
+            expected=form.cleaned_data["expected"],
+            move_accountable=form.cleaned_data["move_accountable"],
+            check_capacity=not form.cleaned_data["allow_over"],
+            by=request.user,
+            via="task",
+        )
+    except (services.CellChanged, services.AccountableTaken, services.OverCapacity) as refusal:
+        return _task_raci_refused(request, task, refusal, name=person.name, role=role)
+    messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
+    return _task_raci(request, task, changed=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to(lambda pk: reverse_ids("backlog:task-detail", pk))
+@permission_required(["raci.change_assignment", "people.add_person"], raise_exception=True)
+def task_person_new(request, pk):
+    """Someone new on the task's RACI, by name and email, as a stakeholder; someone with
+    that address already is given the letter instead of being added twice."""
+    task = _task_for_raci(pk)
+    form = StakeholderRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Nobody was added: {errors_text(form)}")
+        return _task_raci(request, task, status=422, stakeholder_form=form)
+    name, role = form.cleaned_data["name"], form.cleaned_data["role"]
+    try:
+        person = services.stakeholder_add(
+            task=task,
+            name=name,
+            email=form.cleaned_data["email"],
+            role=role,
+            move_accountable=form.cleaned_data["move_accountable"],
+            check_capacity=not form.cleaned_data["allow_over"],
+            by=request.user,
+            via="task",
+        )
+    except services.CellChanged as already:
+        messages.error(
+            request,
+            f"Someone with that email address is already {already.current} on “{task.title}”: "
+            "change their letter in the list.",
+        )
+        return _task_raci(request, task, status=409, stakeholder_form=form)
+    except (services.AccountableTaken, services.OverCapacity) as refusal:
+        return _task_raci_refused(request, task, refusal, name=name, role=role)
+    messages.success(request, f"{person} is now {role} on “{task.title}”.")
+    return _task_raci(request, task, changed=person.pk)
 
 
 def _cell_problem(request, message: str, *, status: int):

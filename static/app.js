@@ -371,6 +371,43 @@
     if (event.target.closest("[data-close-dialog]")) event.target.closest("dialog").close();
   });
 
+  // --- A task page's RACI: the grid's letters on a person's row, arrows between people ---
+  function personLetter(row, role) {
+    const button = row.querySelector(`button[name=role][value="${role}"]`);
+    if (button) button.click();
+  }
+
+  function focusPerson(row) {
+    if (!row) return;
+    (row.querySelector("button[aria-pressed=true]") || row.querySelector("button[name=role]")).focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const search = event.target.closest && event.target.closest("#people-search input");
+    if (search && event.key === "ArrowDown") {
+      event.preventDefault();
+      focusPerson(document.querySelector("#people-found [data-raci-keys]"));
+      return;
+    }
+    const row = event.target.closest && event.target.closest("[data-raci-keys]");
+    if (!row || typing(event.target)) return;
+    const rows = Array.from(document.querySelectorAll("#task-raci [data-raci-keys]"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      focusPerson(rows[rows.indexOf(row) + (event.key === "ArrowDown" ? 1 : -1)]);
+    } else if (event.key === "Backspace" || event.key === "Delete") {
+      event.preventDefault();
+      personLetter(row, "");
+    } else if (event.key === "A" && event.shiftKey) {
+      event.preventDefault();
+      personLetter(row, "A/R");
+    } else if (ROLE_KEYS[event.key]) {
+      event.preventDefault();
+      personLetter(row, ROLE_KEYS[event.key]);
+    }
+  });
+
   // --- Weekly review, presentation mode: step through the people and the agenda -----
   // J/K, the arrow keys or a presenter's clicker (PageDown/PageUp) move the keyboard from
   // one person's bar or agenda section to the next; Escape leaves presentation mode.

@@ -11,7 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from raci.models import Role
-from raci.selectors import Matrix, MatrixRow, raci_matrix
+from raci.selectors import MatrixRow
+from raci.task_page import TaskRaciPanel
 
 register = template.Library()
 
@@ -47,10 +48,12 @@ def raci_cells(row: MatrixRow, *, editable: bool = True) -> SafeString:
     )
 
 
-@register.simple_tag
-def task_raci(task) -> Matrix:
-    """`task`'s row of the matrix, for the RACI panel of its page."""
-    return raci_matrix([task])
+@register.simple_tag(takes_context=True)
+def task_raci_panel(context, task) -> TaskRaciPanel:
+    """The RACI panel of `task`'s page, with what the page's address searches for."""
+    return TaskRaciPanel(
+        task, context["request"].GET, stakeholder_form=context.get("stakeholder_form")
+    )
 
 
 @register.simple_tag

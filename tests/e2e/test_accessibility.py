@@ -45,6 +45,12 @@ def open_cell_menu(page):
     expect(page.locator("#raci-cell-form")).to_be_visible()
 
 
+def search_people(page):
+    page.get_by_label("Find someone by name or email").fill("a")
+    expect(page.locator("#people-found [data-raci-keys]").first).to_be_visible()
+    page.locator(".raci-new > summary").click()
+
+
 def send_empty_request(page):
     page.get_by_role("button", name="Send request").click()
     expect(page.locator("#form-errors")).to_be_visible()
@@ -93,7 +99,7 @@ SIGNED_IN = [
     ("triage-keys", "/triage/", open_key_help),
     ("task-new", "/tasks/new/", None),
     ("task", "/tasks/{task}/", None),
-    ("task-cell-menu", "/tasks/{task}/", open_cell_menu),
+    ("task-people-search", "/tasks/{task}/", search_people),
     ("task-delete", "/tasks/{task}/delete/", None),
     ("raci", "/raci/", None),
     ("raci-cell-menu", "/raci/", open_cell_menu),
@@ -123,9 +129,9 @@ SIGNED_IN = [
     ("webhook", "/webhooks/{webhook}/", None),
     ("webhook-delete", "/webhooks/{webhook}/delete/", None),
 ]
-# A viewer has no move menu, no cell menu and no webhook form; the rest a viewer sees (or
-# is refused) as well.
-LEAD_ONLY = {"board-move-menu", "task-cell-menu", "raci-cell-menu", "webhook-made"}
+# A viewer has no move menu, no cell menu, no search for people and no webhook form; the
+# rest a viewer sees (or is refused) as well.
+LEAD_ONLY = {"board-move-menu", "task-people-search", "raci-cell-menu", "webhook-made"}
 CASES = [
     Case(name, role, path, opener)
     for role in ("lead", "viewer")

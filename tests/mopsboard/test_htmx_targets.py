@@ -61,10 +61,8 @@ def test_triage_score(lead_client):
     assert_targets_exist(page, fragment)
 
 
-@pytest.mark.parametrize("where", ["matrix", "task page"])
-def test_raci_cell_update(lead_client, task, where):
-    url = reverse("raci:matrix") if where == "matrix" else task.get_absolute_url()
-    page = lead_client.get(url).content.decode()
+def test_raci_cell_update(lead_client, task):
+    page = lead_client.get(reverse("raci:matrix")).content.decode()
     page_tasks = re.search(r'name="page_tasks" value="([^"]*)"', page).group(1)
     fragment = lead_client.post(
         reverse("raci:cell-update"),
@@ -75,6 +73,16 @@ def test_raci_cell_update(lead_client, task, where):
             "expected": "A",
             "page_tasks": page_tasks,
         },
+        headers=HTMX,
+    ).content.decode()
+    assert_targets_exist(page, fragment)
+
+
+def test_task_page_raci(lead_client, task):
+    page = lead_client.get(task.get_absolute_url()).content.decode()
+    fragment = lead_client.post(
+        reverse("raci:task-role", args=[task.pk]),
+        {"person": task.assignments.get().person_id, "role": "A/R", "expected": "A"},
         headers=HTMX,
     ).content.decode()
     assert_targets_exist(page, fragment)

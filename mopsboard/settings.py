@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "people",
     "backlog",
     "raci",
+    "conversation",
     "capacity",
     "imports",
     "mail",
@@ -310,6 +311,11 @@ MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_H
 # requester is sent at most this many such emails an hour.
 MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))
 MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAILS_PER_HOUR", "3"))
+# A requester's answers from their request's page: at most this many an hour on one request
+# (and, from one address, the intake form's MOPSBOARD_INTAKE_PER_IP_HOUR).
+MOPSBOARD_REPLIES_PER_REQUEST_HOUR = int(os.environ.get("MOPSBOARD_REPLIES_PER_REQUEST_HOUR", "10"))
+# A comment can be corrected by its author for this many minutes; then it stays as written.
+MOPSBOARD_COMMENT_EDIT_MINUTES = 15
 # Password resets one account is sent an hour, and one network may ask for, at most.
 MOPSBOARD_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("MOPSBOARD_PASSWORD_RESETS_PER_HOUR", "3"))
 MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR = int(

@@ -16,6 +16,8 @@ class News(models.TextChoices):
     RETURNED = "returned", "Back from deferral"
     DECLINED = "declined", "Declined"
     RACI = "raci", "RACI changed"
+    COMMENT = "comment", "New comment"
+    REPLY = "reply", "Reply from the requester"
 
 
 class NotificationQuerySet(models.QuerySet):

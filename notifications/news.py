@@ -7,8 +7,9 @@ from backlog.signals import Change
 from notifications.models import News
 from raci.models import Role
 
-# What the requester hears about; people Informed on a task also hear of RACI changes.
-REQUESTER_NEWS = frozenset(News) - {News.RACI}
+# What the requester hears about; people Informed on a task also hear of RACI changes. A
+# requester's reply goes to the task's Responsible and Accountable people alone.
+REQUESTER_NEWS = frozenset(News) - {News.RACI, News.REPLY}
 
 
 def news_of(task, before, changes, *, via: str, person=None, role: str = "") -> list:

@@ -24,6 +24,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from conversation.models import Comment
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, requester_token, tracking_token
@@ -34,6 +35,7 @@ from people.models import Person
 from raci.models import Assignment, ShareLink
 from tests.factories import (
     ApiTokenFactory,
+    CommentFactory,
     ImportFactory,
     UserFactory,
 )
@@ -125,6 +127,17 @@ ACCESS = {
     "backlog:task-delete": Access(get=LEAD, post=LEAD, args=_task),
     "backlog:task-export": Access(get=READERS, post=None),
     "backlog:deferred": Access(get=READERS, post=None),
+    # Opened with a GET, a comment's address goes to the task's page.
+    "conversation:comment-new": Access(
+        get=READERS, post=EDITORS, args=_task, body=lambda d: {"body": "Any news?"}
+    ),
+    # Only its author corrects a comment (409 for anyone else): tests/conversation.
+    "conversation:comment-edit": Access(
+        get=READERS,
+        post=EDITORS,
+        args=lambda d: [d["task"].pk, CommentFactory(task=d["task"]).pk],
+        body=lambda d: {"body": "Corrected"},
+    ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
         get=READERS,
@@ -264,6 +277,13 @@ ACCESS = {
     "intake:requests-email": Access(
         get=None, post=ANYONE, args=lambda d: [tracking_token(d["request"])]
     ),
+    # The requester's answer: the link is their key, as for the page it is on.
+    "intake:reply": Access(
+        get=ANYONE,
+        post=ANYONE,
+        args=lambda d: [tracking_token(d["request"])],
+        body=lambda d: {"body": "Yes, all of them."},
+    ),
     # The emailed link is the only credential: whoever holds it confirms the request.
     "intake:confirm": Access(get=ANYONE, post=ANYONE, args=lambda d: [confirm_token(d["request"])]),
     "intake:mine": Access(
@@ -344,6 +364,7 @@ def _state():
         list(Import.objects.order_by("pk").values_list("state", "mapping")),
         list(Endpoint.objects.order_by("pk").values_list("url", "disabled_at")),
         list(Delivery.objects.order_by("pk").values_list("status", flat=True)),
+        list(Comment.objects.order_by("pk").values_list("body", "shared")),
     )
 
 
@@ -395,6 +416,7 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
             "people",
             "backlog",
             "raci",
+            "conversation",
             "capacity",
             "mail",
             "intake",

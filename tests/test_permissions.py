@@ -229,6 +229,7 @@ ACCESS = {
         for action in ("status", "plan", "unplan", "defer", "decline")
     },
     "api-v1:task-raci": Access(get=NOBODY, post=None, args=_task, token=True),
+    "api-v1:task-comments": Access(get=NOBODY, post=None, args=_task, token=True),
     # PUT alone.
     "api-v1:task-raci-person": Access(
         get=None, post=None, args=lambda d: [d["task"].pk, d["person"].pk], token=True

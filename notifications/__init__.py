@@ -4,6 +4,7 @@ say it, queued through mail. A change's news is queued as one job in the change'
 transaction; a worker writes who hears it and queues their emails (notifications.tasks).
 
 Its own app because it listens to every other one: it hears task changes from the
-backlog, capacity and RACI services (backlog.signals) and links to intake's requester
+backlog, capacity and RACI services (backlog.signals), shared comments from the
+conversation (conversation.signals), and links to intake's requester
 page, so it sits above them all, below the demo only.
 """

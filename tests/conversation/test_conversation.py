@@ -23,6 +23,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
+from tests.mopsboard.test_htmx_targets import assert_targets_exist
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,7 @@ def test_a_comment_is_plain_text_with_its_links_made_clickable(lead_client, task
 
 
 def test_over_htmx_the_section_answers_with_the_comment_and_the_history(htmx_client, task):
+    page = htmx_client.get(task.get_absolute_url()).content.decode()
     response = htmx_client.post(_new(task), {"body": "Draft is in the shared drive."})
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
@@ -88,6 +90,7 @@ def test_over_htmx_the_section_answers_with_the_comment_and_the_history(htmx_cli
     # The history, swapped out of band, has the comment in it.
     assert 'id="task-history"' in html and "Internal comment" in html
     assert "<html" not in html
+    assert_targets_exist(page, html)
 
 
 @pytest.mark.parametrize(

@@ -42,14 +42,14 @@ def comment_post(
     return comment
 
 
-def comment_edit(*, comment: Comment, body: str, by) -> Comment:
+def comment_edit(*, comment: Comment, body: str, by, via: str) -> Comment:
     """Correct a comment: its author only, within its edit window (CommentLocked after).
     Told to nobody again: the email went with the first words."""
     now = timezone.now()
     if not comment.editable_by(by, now=now):
         raise CommentLocked()
     comment.body, comment.edited_at = body, now
-    with history_context(by, via="task"):
+    with history_context(by, via=via):
         comment.save(update_fields=["body", "edited_at"])
     return comment
 

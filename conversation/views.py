@@ -77,7 +77,7 @@ def comment_edit(request, pk, comment_pk):
     )
     if form.is_valid():
         try:
-            services.comment_edit(comment=comment, by=request.user, **form.cleaned_data)
+            services.comment_edit(comment=comment, by=request.user, via="task", **form.cleaned_data)
         except DomainError as refusal:
             messages.error(request, refusal.message)
             return _section(request, task, status=refusal.status)

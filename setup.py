@@ -9,8 +9,8 @@ setup(
     packages=[
         *find_namespace_packages(
             include=[
-                *("mopsboard*", "people*", "backlog*", "raci*", "capacity*", "imports*"),
-                *("mail*", "intake*", "notifications*", "api*", "webhooks*", "demo*"),
+                *("mopsboard*", "people*", "backlog*", "raci*", "conversation*", "capacity*"),
+                *("imports*", "mail*", "intake*", "notifications*", "api*", "webhooks*", "demo*"),
             ]
         ),
         "mopsboard.site.templates",

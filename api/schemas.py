@@ -186,6 +186,28 @@ class Problem(Schema):
     )
 
 
+class CommentOut(Schema):
+    id: int
+    writer: str = Field(description="The team member's name, or the requester's.")
+    from_requester: bool = Field(description="An answer from the requester's page.")
+    shared: bool = Field(description="Read by the requester and the people Informed too.")
+    body: str = Field(description="Plain text, as written.")
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None = Field(description="When its author corrected it.")
+
+
+def comment_data(comment) -> dict:
+    return {
+        "id": comment.pk,
+        "writer": comment.writer,
+        "from_requester": comment.requester_id is not None,
+        "shared": comment.shared,
+        "body": comment.body,
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+    }
+
+
 class RaciProblem(Schema):
     level: Literal["hint", "warning", "error"]
     code: str = Field(description="e.g. no-accountable, no-responsible, many-consulted.")

@@ -19,9 +19,11 @@ from api.inputs import ID, form_data, form_schema
 from api.problems import ApiProblem, form_problem
 from api.schemas import (
     RACI_ORDER,
+    CommentOut,
     RaciOut,
     TaskOut,
     answers,
+    comment_data,
     etag,
     raci_data,
     represented,
@@ -33,6 +35,7 @@ from backlog.actions import ACTIONS, task_act
 from backlog.filters import TaskFilter
 from backlog.forms import TaskEditForm, TaskForm
 from backlog.models import Task
+from conversation.selectors import shared_comments, task_comments
 from intake.forms import RequestForm
 from intake.services import request_submit
 from people.models import Person
@@ -277,3 +280,19 @@ def set_role(request, task_id: ID, person_id: ID, payload: CellIn):
         via="api",
     )
     return _raci(_task(task_id))
+
+
+@router.get(
+    "/tasks/{task_id}/comments",
+    response=answers({200: list[CommentOut]}, 403, 404),
+    url_name="task-comments",
+    summary="A task's comments, oldest first",
+    description="The team's comments, internal and shared, and the requester's answers. "
+    "With `shared=true`, only what the requester and the people Informed read (for a tool "
+    "that shows it to them): never an internal comment.",
+    auth=BearerToken(permission="conversation.view_comment"),
+)
+def task_comments_list(request, task_id: ID, shared: bool = False):
+    task = _task(task_id)
+    comments = shared_comments(task) if shared else task_comments(task, user=request.user)
+    return [comment_data(comment) for comment in comments]

@@ -1,6 +1,7 @@
 """Reads that assemble a whole backlog page: the board, the scatter, a task's history."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -156,6 +157,11 @@ HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
 
 
 RACI_EVENTS = "raci.AssignmentEvent"
+TASK_EVENTS = "backlog.TaskEvent"
+# Other records about a task whose history it shows, by their event model: each reads its
+# event as the entry's label and changes. Apps above the backlog add theirs at start-up
+# (conversation adds its comments).
+HISTORY_EVENTS: dict[str, Callable[[object], tuple[str, list]]] = {}
 EVENT_LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 
 
@@ -218,6 +224,8 @@ def _history_entries(events) -> list[HistoryEntry]:
         context = event.pgh_context or {}
         if event.pgh_model == RACI_EVENTS:
             label, changes = _raci_change(event, names)
+        elif event.pgh_model in HISTORY_EVENTS:
+            label, changes = HISTORY_EVENTS[event.pgh_model](event)
         else:
             label = context.get("reason") or EVENT_LABELS[event.pgh_label]
             changes = [
@@ -246,8 +254,9 @@ def _history_entries(events) -> list[HistoryEntry]:
 
 
 def _task_of(event) -> int:
-    """The task an event is about: a RACI event's assignment names it in its data."""
-    if event.pgh_model == RACI_EVENTS:
+    """The task an event is about: a RACI event's assignment (or a comment) names it in
+    its data."""
+    if event.pgh_model != TASK_EVENTS:
         return event.pgh_data["task_id"]
     return int(event.pgh_obj_id)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from backlog.models import Status, Task, TriageWait
+from conversation.models import Comment
+from conversation.selectors import shared_comments
 from mopsboard.errors import NotFound
 from mopsboard.weeks import week_label, working_days_label
 from people.models import Person
@@ -41,6 +43,8 @@ class RequestPage:
     accountable: list[Person] = field(default_factory=list)
     responsible: list[Person] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
+    # The conversation shared with the requester: the team's shared comments, their replies.
+    comments: list[Comment] = field(default_factory=list)
 
 
 def _date(day: datetime.date) -> str:
@@ -84,7 +88,7 @@ def standing(task: Task, *, wait: TriageWait | None) -> tuple[str, str]:
 
 
 def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
-    """The requester's page of one request. Two queries; NotFound once it is deleted."""
+    """The requester's page of one request. Three queries; NotFound once it is deleted."""
     task = (
         Task.objects.with_triage_history()
         .select_related("requester", "category")
@@ -117,6 +121,7 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
             {"label": label, "done": index < reached, "current": index == reached}
             for index, (_, label) in enumerate(STEPS)
         ]
+    page.comments = shared_comments(task)
     return page
 
 

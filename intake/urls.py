@@ -16,5 +16,6 @@ urlpatterns = [
     path("requests/following/<str:token>/", views.following, name="following"),
     path("requests/<str:token>/", views.request_status, name="request"),
     path("requests/<str:token>/received/", views.receipt, name="receipt"),
+    path("requests/<str:token>/reply/", views.reply, name="reply"),
     path("requests/<str:token>/email/", views.requests_email, name="requests-email"),
 ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conversation.forms import ReplyForm
+from conversation.services import reply_post
 from intake import services
 from intake.forms import IntakeLinkForm, RequestForm
 from intake.models import IntakeLink
@@ -28,7 +30,7 @@ from mopsboard.errors import NotFound
 from mopsboard.links import link_revoke_page, links_page
 from mopsboard.middleware import client_ip
 from mopsboard.ratelimit import RateLimited, rate_limit
-from mopsboard.rendering import private_page, too_many_requests
+from mopsboard.rendering import get_goes_to, private_page, too_many_requests
 from people.models import Person
 
 can_manage_links = permission_required("intake.add_intakelink", raise_exception=True)
@@ -171,14 +173,15 @@ def _see_other(name: str, *args):
 # --- The requester's pages ------------------------------------------------------------
 
 
-def _request_page(request, token: str, template: str):
+def _request_page(
+    request, token: str, template: str, *, status: int = 200, referrer="no-referrer", **context
+):
     try:
         page = request_page(task_id_from_tracking_token(token), today=timezone.localdate())
     except NotFound as missing:
         return _gone(request, missing.message)
-    return private_page(
-        render(request, template, {"page": page, "task": page.task, "token": token})
-    )
+    context = {"page": page, "task": page.task, "token": token, **context}
+    return private_page(render(request, template, context, status=status), referrer=referrer)
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,8 +221,58 @@ def sent(request):
 
 @require_GET
 def request_status(request, token):
-    """One request, as its requester reads it: no account, only the link."""
-    return _request_page(request, token, "intake/request.html")
+    """One request, as its requester reads it: no account, only the link. Its answer form
+    keeps CSRF, so the page keeps a same-origin referrer (private_page)."""
+    return _request_page(
+        request, token, "intake/request.html", reply_form=ReplyForm(), referrer="same-origin"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@get_goes_to(lambda token: reverse("intake:request", args=[token]))
+def reply(request, token):
+    """The requester's answer to the team, from their request's page: the link is their
+    key, and every POST counts against the intake form's limits, refused or not."""
+    try:
+        task_id = task_id_from_tracking_token(token)
+    except NotFound as missing:
+        return _gone(request, missing.message)
+    try:
+        _count_reply(request, task_id)
+    except RateLimited as refused:
+        return too_many_requests(request, refused)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _request_page(
+            request,
+            token,
+            "intake/request.html",
+            reply_form=form,
+            status=422,
+            referrer="same-origin",
+        )
+    try:
+        reply_post(task_id=task_id, **form.cleaned_data)
+    except NotFound as missing:
+        return _gone(request, missing.message)
+    messages.success(request, "Thank you: your answer is with the team.")
+    return _see_other("intake:request", token)
+
+
+def _count_reply(request, task_id: int) -> None:
+    rate_limit(
+        f"reply:ip:{client_ip(request)}",
+        limit=settings.MOPSBOARD_INTAKE_PER_IP_HOUR,
+        seconds=HOUR,
+        message="You have sent a lot from this network in the last hour, more than the "
+        "team's pages take.",
+    )
+    rate_limit(
+        f"reply:request:{task_id}",
+        limit=settings.MOPSBOARD_REPLIES_PER_REQUEST_HOUR,
+        seconds=HOUR,
+        message="This request has had as many answers as it takes in an hour.",
+    )
 
 
 @require_GET

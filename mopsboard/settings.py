@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "people",
     "backlog",
     "raci",
+    "conversation",
     "capacity",
     "imports",
     "mail",
@@ -313,6 +314,11 @@ MOPSBOARD_REQUESTS_EMAILS_PER_HOUR = int(os.environ.get("MOPSBOARD_REQUESTS_EMAI
 # The link in an email to someone on a request's RACI without an account opens their view
 # of it for this many days.
 MOPSBOARD_FOLLOWING_LINK_DAYS = int(os.environ.get("MOPSBOARD_FOLLOWING_LINK_DAYS", "30"))
+# A requester's answers from their request's page: at most this many an hour on one request
+# (and, from one address, the intake form's MOPSBOARD_INTAKE_PER_IP_HOUR).
+MOPSBOARD_REPLIES_PER_REQUEST_HOUR = int(os.environ.get("MOPSBOARD_REPLIES_PER_REQUEST_HOUR", "10"))
+# A comment can be corrected by its author for this many minutes; then it stays as written.
+MOPSBOARD_COMMENT_EDIT_MINUTES = 15
 # Password resets one account is sent an hour, and one network may ask for, at most.
 MOPSBOARD_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("MOPSBOARD_PASSWORD_RESETS_PER_HOUR", "3"))
 MOPSBOARD_PASSWORD_RESETS_PER_IP_HOUR = int(

@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("backlog.urls")),
     path("raci/", include("raci.urls")),
+    path("", include("conversation.urls")),
     path("", include("capacity.urls")),
     path("", include("imports.urls")),
     path("mail/", include("mail.urls")),

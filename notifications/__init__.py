@@ -5,6 +5,7 @@ is queued as one job in the change's own transaction; a worker writes who hears 
 queues their emails (notifications.tasks).
 
 Its own app because it listens to every other one: it hears task changes from the
-backlog, capacity and RACI services (backlog.signals) and links to intake's requester
-and RACI pages, so it sits above them all, below the demo only.
+backlog, capacity and RACI services (backlog.signals), shared comments from the
+conversation (conversation.signals), and links to intake's requester and RACI pages,
+so it sits above them all, below the demo only.
 """

@@ -6,7 +6,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from backlog.signals import task_changed
-        from notifications.tasks import news_queue
+        from conversation.signals import comment_shared
+        from notifications.tasks import news_queue, tell_comment
 
         def tell(sender, signal, **change):
             news_queue(**change)
@@ -14,3 +15,9 @@ class NotificationsConfig(AppConfig):
         # The backlog, capacity and RACI services send this inside their transaction, so
         # the job that tells the news commits or rolls back with the change.
         task_changed.connect(tell, weak=False, dispatch_uid="notifications.tell")
+
+        def tell_shared(sender, signal, comment, **kwargs):
+            tell_comment.defer(comment_id=comment.pk)
+
+        # Likewise a shared comment, sent in the transaction that writes it.
+        comment_shared.connect(tell_shared, weak=False, dispatch_uid="notifications.comment")

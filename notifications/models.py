@@ -18,6 +18,8 @@ class News(models.TextChoices):
     RACI = "raci", "RACI changed"
     ROLE = "role", "Your role"
     ROLE_ENDED = "role_ended", "Role ended"
+    COMMENT = "comment", "New comment"
+    REPLY = "reply", "Reply from the requester"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """Telling people: the news of a change, worked out in the change's own transaction and
 queued as one `tell` job (notifications.tasks), written by the job for each follower of
-the task, emailed at once or gathered into the daily digest."""
+the task, emailed at once or gathered into the daily digest; a shared comment the same
+way (`tell_comment`), to the other side of the conversation."""
 
 import itertools
 
@@ -8,14 +9,16 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from backlog.models import Task
+from conversation.models import Comment
 from intake.tracking import confirm_url, following_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
 from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS
 from people.models import Person
-from raci.models import Assignment, Role
+from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Role
 
 PERSON_SALT = "mopsboard.notifications.person"
 
@@ -92,22 +95,81 @@ def task_news_tell(
             for kind, text, *to_them in told
             if kind in hears
         ]
-        Notification.objects.bulk_create(
+        _record(
+            task,
             [
                 Notification(person=person, task=task, news=kind, text=text, key=keys[kind])
                 for person, kind, text in hearing
             ],
-            # Told already (the same change seen twice): the unique key keeps it to once.
-            ignore_conflicts=True,
+            keys=keys.values(),
         )
-        at_once = (
-            Notification.objects.for_digest()
-            .filter(task=task, key__in=keys.values(), person__notify=Person.Notify.AT_ONCE)
-            .select_related("person")
-            .order_by("person", "id")
+
+
+def _record(task: Task, notifications: list[Notification], *, keys) -> None:
+    """Write `notifications` about `task` and email at once those who want it so."""
+    # Told already (the same change seen twice): the unique key keeps it to once.
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    at_once = (
+        Notification.objects.for_digest()
+        .filter(task=task, key__in=keys, person__notify=Person.Notify.AT_ONCE)
+        .select_related("person")
+        .order_by("person", "id")
+    )
+    for person, items in itertools.groupby(at_once, key=lambda n: n.person):
+        _email(person, list(items), task=task)
+
+
+# How much of a comment its email quotes; the rest is on the page it links to.
+COMMENT_QUOTED = 300
+
+
+def comment_tell(*, comment_id: int) -> None:
+    """Email a shared comment to the other side: a team member's to the requester and the
+    people Informed (not to its writer), a requester's reply to the task's Responsible and
+    Accountable people; at once or in the digest, as each chose. An internal comment, or
+    one gone with its task, tells nobody. Told once, however often the job runs."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_related("task__requester", "author__person", "requester")
+            .filter(pk=comment_id, shared=True)
+            .first()
         )
-        for person, items in itertools.groupby(at_once, key=lambda n: n.person):
-            _email(person, list(items), task=task)
+        if comment is None:
+            return
+        task = comment.task
+        if comment.requester_id:
+            kind, hearing = News.REPLY, owners(task)
+        else:
+            kind = News.COMMENT
+            hearing = [
+                person
+                for person, hears in followers(task, by_id=comment.author_id).items()
+                if kind in hears
+            ]
+        quoted = Truncator(comment.body).chars(COMMENT_QUOTED)
+        text = Truncator(f"{comment.writer} wrote about “{task.title}”: {quoted}").chars(
+            Notification._meta.get_field("text").max_length
+        )
+        key = f"comment:{comment.pk}"
+        _record(
+            task,
+            [Notification(person=p, task=task, news=kind, text=text, key=key) for p in hearing],
+            keys=[key],
+        )
+
+
+def owners(task: Task) -> list[Person]:
+    """The task's Responsible and Accountable people who take email: who hears a reply."""
+    return list(
+        Person.objects.filter(
+            assignments__task=task,
+            assignments__role__in=[*RESPONSIBLE_ROLES, *ACCOUNTABLE_ROLES],
+            is_active=True,
+        )
+        .exclude(email="")
+        .exclude(notify=Person.Notify.NEVER)
+        .distinct()
+    )
 
 
 def _said_to(person: Person, text: str, to_them: dict | None = None) -> str:

@@ -13,7 +13,7 @@ from mail.tasks import RETRY
 from mopsboard.retry import ForADay
 from notifications.models import News
 from notifications.news import news_of
-from notifications.services import digests_send, task_news_tell
+from notifications.services import comment_tell, digests_send, task_news_tell
 
 QUEUE = "notifications"
 
@@ -41,6 +41,12 @@ def news_queue(*, task, before, changes, by, via: str, **details) -> int | None:
         news=[[kind.value, *said] for kind, *said in told],
         by_id=by.pk if by is not None else None,
     )
+
+
+@app.task(queue=QUEUE, retry=ForADay(failure=OperationalError, setting=RETRY))
+def tell_comment(*, comment_id: int):
+    """Tell a shared comment to the other side, retried as `tell` is."""
+    comment_tell(comment_id=comment_id)
 
 
 @app.periodic(cron="0 7 * * *")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
+from conversation.models import Comment
 from imports.models import Import
 from intake.models import IntakeLink
 from mail.models import Email
@@ -214,3 +215,14 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     event = Event.TASK_CREATED
     webhook_id = factory.LazyFunction(new_webhook_id)
     payload = factory.LazyAttribute(lambda o: {"type": o.event, "timestamp": "", "data": {}})
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A team member's internal comment; `shared=True` for the requester to read too."""
+
+    class Meta:
+        model = Comment
+
+    task = factory.SubFactory(TaskFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Do we have the partner list yet?"

@@ -24,6 +24,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from capacity.models import Review, TimeOff
+from conversation.models import Comment
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
@@ -35,6 +36,7 @@ from raci.models import Assignment, ShareLink
 from tests.factories import (
     ApiTokenFactory,
     AssignmentFactory,
+    CommentFactory,
     ImportFactory,
     UserFactory,
 )
@@ -126,6 +128,17 @@ ACCESS = {
     "backlog:task-delete": Access(get=LEAD, post=LEAD, args=_task),
     "backlog:task-export": Access(get=READERS, post=None),
     "backlog:deferred": Access(get=READERS, post=None),
+    # Opened with a GET, a comment's address goes to the task's page.
+    "conversation:comment-new": Access(
+        get=READERS, post=EDITORS, args=_task, body=lambda d: {"body": "Any news?"}
+    ),
+    # Only its author corrects a comment (409 for anyone else): tests/conversation.
+    "conversation:comment-edit": Access(
+        get=READERS,
+        post=EDITORS,
+        args=lambda d: [d["task"].pk, CommentFactory(task=d["task"]).pk],
+        body=lambda d: {"body": "Corrected"},
+    ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
         get=READERS,
@@ -231,6 +244,7 @@ ACCESS = {
         for action in ("status", "plan", "unplan", "defer", "decline")
     },
     "api-v1:task-raci": Access(get=NOBODY, post=None, args=_task, token=True),
+    "api-v1:task-comments": Access(get=NOBODY, post=None, args=_task, token=True),
     # PUT alone.
     "api-v1:task-raci-person": Access(
         get=None, post=None, args=lambda d: [d["task"].pk, d["person"].pk], token=True
@@ -278,6 +292,13 @@ ACCESS = {
     "intake:receipt": Access(get=ANYONE, post=None, args=lambda d: [tracking_token(d["request"])]),
     "intake:requests-email": Access(
         get=None, post=ANYONE, args=lambda d: [tracking_token(d["request"])]
+    ),
+    # The requester's answer: the link is their key, as for the page it is on.
+    "intake:reply": Access(
+        get=ANYONE,
+        post=ANYONE,
+        args=lambda d: [tracking_token(d["request"])],
+        body=lambda d: {"body": "Yes, all of them."},
     ),
     # The emailed link is the only credential: whoever holds it confirms the request.
     "intake:confirm": Access(get=ANYONE, post=ANYONE, args=lambda d: [confirm_token(d["request"])]),
@@ -365,6 +386,7 @@ def _state():
         list(Import.objects.order_by("pk").values_list("state", "mapping")),
         list(Endpoint.objects.order_by("pk").values_list("url", "disabled_at")),
         list(Delivery.objects.order_by("pk").values_list("status", flat=True)),
+        list(Comment.objects.order_by("pk").values_list("body", "shared")),
     )
 
 
@@ -416,6 +438,7 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
             "people",
             "backlog",
             "raci",
+            "conversation",
             "capacity",
             "mail",
             "intake",

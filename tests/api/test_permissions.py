@@ -42,6 +42,7 @@ READS = [
     "/api/v1/tasks",
     "/api/v1/tasks/{task}",
     "/api/v1/tasks/{task}/raci",
+    "/api/v1/tasks/{task}/comments",
     "/api/v1/people",
     "/api/v1/people/{person}",
     "/api/v1/load",

@@ -14,11 +14,11 @@ from tests.test_permissions import ACCESS, _client
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("backlog:", "raci:", "capacity:")
+APPS = ("backlog:", "raci:", "conversation:", "capacity:")
 
 
 def _addresses(world):
-    """Every address of the backlog, RACI and capacity apps, walked from the URLconf
+    """Every address of the backlog, RACI, conversation and capacity apps, walked from the URLconf
     (test_permissions checks every named URL has an entry in ACCESS)."""
     for name, access in ACCESS.items():
         if name.startswith(APPS):

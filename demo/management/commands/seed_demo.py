@@ -16,8 +16,9 @@ from backlog.models import Category, Quadrant, Status, Task, TaskEvent, new_year
 from capacity.agenda import review_figures
 from capacity.models import Review
 from capacity.services import time_off_set
+from conversation.services import comment_post, reply_post
 from intake.models import IntakeLink
-from intake.services import request_submit
+from intake.services import request_confirm, request_submit
 from mopsboard.jobs import jobs_run
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from mopsboard.weeks import week_of, working_days_after
@@ -287,6 +288,16 @@ INTAKE_REQUESTS = [
         None,
     ),
 ]
+# The conversation on the first request from intake: the lead's question shared with the
+# requester, their answer from their page, and a note for the team alone.
+CONVERSATION = {
+    "Book-a-demo button on the pricing page form": (
+        "Should the form open with the plan filled in for every plan, or only the paid ones? "
+        "The current form is at https://example.com/demo",
+        "Every plan, please: the free plan's visitors are the ones sales wants to call.",
+        "Marco's team owns the pricing page copy; check with them before we ship.",
+    )
+}
 DECLINED = {
     "Rebuild every legacy nurture program": "Most of these programs have no active members; "
     "we will retire them instead. Ask for the two you still need.",
@@ -407,6 +418,13 @@ class Command(BaseCommand):
                 TaskEvent.objects.filter(pgh_obj=task, pgh_label="update").update(
                     pgh_created_at=min(scored, now)
                 )
+            if title in CONVERSATION:
+                question, answer, note = CONVERSATION[title]
+                comment_post(task=task, body=question, shared=True, by=lead, via=DEMO)
+                # Their answer follows the link in the email, which confirms it is theirs.
+                request_confirm(task_id=task.pk)
+                reply_post(task_id=task.pk, body=answer)
+                comment_post(task=task, body=note, shared=False, by=lead, via=DEMO)
 
     def _users(self, password):
         users = {}

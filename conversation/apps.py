@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ConversationConfig(AppConfig):
+    name = "conversation"
+
+    def ready(self):
+        from backlog.selectors import HISTORY_EVENTS
+        from conversation.models import comment_history
+
+        # Comments are in the task's history, told as what was written, not as fields.
+        HISTORY_EVENTS["conversation.CommentEvent"] = comment_history

@@ -1,6 +1,8 @@
 """The import's forms: the upload, the columns, and one row of the spreadsheet as a task,
 checked by the task form's own rules."""
 
+from collections.abc import Collection
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from backlog.models import Category, Status, Task, default_estimate_hours
 from imports import dates, numbers
 from imports.mapping import STATUS_NAMES as STATUS_VALUES
 from imports.mapping import VALUE_FIELDS, value_choices
-from imports.people import name_and_email, names_in, person_key, roles_of
+from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
 from mopsboard.forms import DateField, no_control_characters
@@ -370,10 +372,15 @@ class TaskRowForm(TaskForm):
             "declined_reason",
         ]
 
-    def __init__(self, *, names: Names, readings: dict[str, str]):
-        """`readings`: how each field's column reads (Import.field_readings)."""
+    def __init__(self, *, names: Names, readings: dict[str, str], mapped: Collection[str] = ()):
+        """`readings`: how each field's column reads (Import.field_readings); `mapped`: the
+        fields the file's columns fill."""
         super().__init__()
         self.names = names
+        # A RACI field without a column is left out: every field costs each of the rows.
+        for name in ROLE_FIELDS:
+            if name not in mapped:
+                del self.fields[name]
         for name in DATE_FIELDS:
             self.fields[name].order = readings.get(name, dates.DAY_FIRST)
         hours = self.fields["estimate_hours"]
@@ -421,7 +428,9 @@ class TaskRowForm(TaskForm):
 
     def roles(self) -> list[tuple]:
         """The checked row's RACI: (person, role) for raci.services.assignments_create."""
-        return roles_of(self.cleaned_data["responsible"], self.cleaned_data["accountable"])
+        return roles_of(
+            self.cleaned_data.get("responsible", []), self.cleaned_data.get("accountable", [])
+        )
 
     def clean_category(self):
         name = " ".join(self.cleaned_data["category"].split())

@@ -80,7 +80,7 @@ def _batches(
         for index, (header, field) in enumerate(zip(imp.headers, imp.mapping, strict=True))
     }
     all_rows = rows(text, delimiter=imp.delimiter, mapping=imp.mapping)
-    form = TaskRowForm(names=names, readings=imp.field_readings)
+    form = TaskRowForm(names=names, readings=imp.field_readings, mapped=imp.mapping)
     meanings = tables(imp.mapping, imp.values)
     while batch := list(itertools.islice(all_rows, settings.MOPSBOARD_IMPORT_BATCH_ROWS)):
         valid, raci, problems = [], [], []
@@ -116,6 +116,8 @@ def _listed(imp: Import, index: int) -> bool:
 
 def _meant(values: dict, meanings: dict[str, dict[str, str]]) -> dict:
     """A row's cells with each listed value as what it becomes (imports.mapping)."""
+    if not meanings:
+        return values
     meant = dict(values)
     for field, table in meanings.items():
         if field in meant:
@@ -354,16 +356,13 @@ def _write(imp: Import, tally: _Tally) -> int:
                 via=VIA,
                 history=history,
             )
-            assignments_create(
-                roles=[
-                    (task, person, role)
-                    for task, roles in zip(made, raci, strict=True)
-                    for person, role in roles
-                ],
-                by=imp.created_by,
-                via=VIA,
-                history=history,
-            )
+            roles = [
+                (task, person, role)
+                for task, roles in zip(made, raci, strict=True)
+                for person, role in roles
+            ]
+            if roles:
+                assignments_create(roles=roles, by=imp.created_by, via=VIA, history=history)
             written += len(valid)
         tally(written)
     if problems:

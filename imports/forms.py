@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from backlog.forms import TaskForm
 from backlog.models import Category, Status, Task, default_estimate_hours
 from imports import dates, numbers
+from imports.mapping import SCORES_UNPAIRED, VALUE_FIELDS, scores_unpaired, value_choices
 from imports.mapping import STATUS_NAMES as STATUS_VALUES
-from imports.mapping import VALUE_FIELDS, value_choices
 from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
@@ -142,11 +142,8 @@ class MappingForm(forms.Form):
         for index, ways in self.ways.items():
             if readings_of(chosen[index]) == ways and not cleaned.get(f"reading_{index}"):
                 self.add_error(f"reading_{index}", "Choose how this column reads.")
-        if ("impact" in chosen) != ("effort" in chosen):
-            raise ValidationError(
-                "Impact and effort are scored together: choose a column for each, or "
-                "leave both out (the tasks then wait in triage)."
-            )
+        if scores_unpaired(chosen):
+            raise ValidationError(SCORES_UNPAIRED)
         raci_columns = {"responsible", "accountable"} & set(chosen)
         if self.new_people and raci_columns and not cleaned.get("add_people"):
             self.add_error("add_people", "Tick to add them, or leave their columns out.")
@@ -184,6 +181,11 @@ class MappingForm(forms.Form):
             for index, entries in self.listed.items()
             if self.cleaned_data.get(self.columns[index]) == self.old_mapping[index]
         }
+
+    @property
+    def scores_unpaired(self) -> str:
+        """Why the file waits, when its columns fill impact or effort without the other."""
+        return SCORES_UNPAIRED if scores_unpaired(self.old_mapping) else ""
 
     @property
     def people_confirmed(self) -> list[str]:

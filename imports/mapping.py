@@ -64,6 +64,15 @@ SUGGESTED = {
 }
 # Story points grow as Fibonacci's numbers do: suggested onto effort's 1 to 5.
 STORY_POINTS = {"1": "1", "2": "2", "3": "3", "5": "4", "8": "5", "13": "5", "20": "5", "21": "5"}
+SCORES_UNPAIRED = (
+    "Impact and effort are scored together: choose a column for each, or leave both out "
+    "(the tasks then wait in triage)."
+)
+
+
+def scores_unpaired(mapping: list[str]) -> bool:
+    """Whether a file's columns fill impact or effort without the other."""
+    return ("impact" in mapping) != ("effort" in mapping)
 
 
 def value_key(value: str) -> str:

@@ -40,6 +40,7 @@ PRESETS = [
             "Issue Type": "category",
             "Priority": "impact",
             "Custom field (Story Points)": "effort",
+            "Custom field (Story point estimate)": "effort",
             "Status": "status",
             "Assignee": "responsible",
             "Due date": "due_date",

@@ -9,7 +9,7 @@ The page polls the Import for its progress.
 from django.db import transaction
 from django.db.models import Q
 
-from imports.mapping import values_remember
+from imports.mapping import scores_unpaired, values_remember
 from imports.models import Import
 from imports.presets import recognise, tool_of
 from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
@@ -48,7 +48,7 @@ def import_start(*, upload, by) -> Import:
         created_by=by,
     )
     # Impact and effort are scored together: a file with one of them waits for the lead.
-    if recognised and "title" in mapping and ("impact" in mapping) == ("effort" in mapping):
+    if recognised and "title" in mapping and not scores_unpaired(mapping):
         _queue(imp, Import.State.CHECKING, step="be checked")
     return imp
 

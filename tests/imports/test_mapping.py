@@ -137,6 +137,8 @@ def test_a_category_column_lists_its_values_and_can_rename_them(lead_client):
 def test_impact_without_effort_waits_for_the_columns(lead_client):
     imp = uploaded(lead_client, csv_bytes([["Title", "Priority"], ["Spring webinar", "3"]]))
     assert imp.state == Import.State.MAPPING and imp.rows_checked == 0
+    page = lead_client.get(reverse("imports:mapping", args=[imp.pk])).content.decode()
+    assert "Impact and effort are scored together" in page
     response = lead_client.post(
         reverse("imports:mapping", args=[imp.pk]), _columns(lead_client, imp)
     )

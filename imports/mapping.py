@@ -2,8 +2,9 @@
 to 5, a status, a category's name. Known without a question when the value says it
 itself ("4", "In progress", a category's name), when the tool's preset knows it (Jira's
 "Highest"), or when the lead said it before for the same tool (ValueMapping); else
-suggested ("High" is impact 5) or left blank, and asked on the columns page. Never a
-guess: a value asked about is not read until the lead answers."""
+suggested ("High" is impact 5) and asked on the columns page, or, with no suggestion, left
+as it is: each row with it is then a problem naming the value, until the lead says what
+it becomes. Never a guess: a suggestion is not read until the lead confirms it."""
 
 from backlog.models import Status
 from imports.models import ValueMapping

@@ -20,9 +20,10 @@ import's tasks deleted again on a failure.
 
 A planned week is written with its task, as the export recorded it, not through
 capacity.services.task_plan: that refuses weeks gone by and finished work, and weighs the
-Responsible people's hours, where an imported task may record work done months ago. Its
-RACI (the columns of Responsible and Accountable people) is written with it, through
-raci.services.assignments_create. The app sits directly above capacity in the layers all the same.
+Responsible people's hours, where an imported task may record work done months ago. The
+app sits directly above capacity in the layers all the same. Its RACI (the columns of
+Responsible and Accountable people) is written with it, through
+raci.services.assignments_create, in the same transaction.
 """
 
 import datetime

@@ -17,7 +17,7 @@ from imports.mapping import STATUS_NAMES as STATUS_VALUES
 from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
-from mopsboard.forms import DateField, no_control_characters
+from mopsboard.forms import DateField, no_control_characters, no_control_characters_but_lines
 from mopsboard.weeks import week_from_input, week_of
 from people.models import Person
 
@@ -355,9 +355,10 @@ class TaskRowForm(TaskForm):
         validators=[no_control_characters],
     )
     status = forms.CharField(required=False)
-    # The task's RACI people by name or email, several to a cell (imports.people).
-    responsible = forms.CharField(required=False, validators=[no_control_characters])
-    accountable = forms.CharField(required=False, validators=[no_control_characters])
+    # The task's RACI people by name or email, several to a cell, a line each if need be
+    # (imports.people).
+    responsible = forms.CharField(required=False, validators=[no_control_characters_but_lines])
+    accountable = forms.CharField(required=False, validators=[no_control_characters_but_lines])
     due_date = SheetDateField(required=False)
     planned_week = PlannedWeekField(required=False)
     deferred_until = SheetDateField(required=False)

@@ -149,7 +149,10 @@ def known_values(tool: str, field: str, preset_values: dict[str, str]) -> dict[s
 
 def values_remember(*, tool: str, answers: dict[str, list[dict]]) -> None:
     """Keep what the lead said each value of a column becomes ({field: entries}), for
-    the next import from the same tool."""
+    the next import from the same tool (an import from before tools were told apart has
+    none)."""
+    if not tool:
+        return
     ValueMapping.objects.bulk_create(
         [
             ValueMapping(

@@ -46,7 +46,11 @@ def roles_of(responsible: list, accountable: list) -> list[tuple]:
     is Accountable and responsible."""
     # By identity: a person to be added has no id yet, and imports.forms.Names gives one
     # object a name.
-    roles = [(person, Role.RESPONSIBLE) for person in responsible]
+    roles = []
+    for person in responsible:
+        # Named twice, by name and by email: one role still.
+        if not any(named is person for named, _ in roles):
+            roles.append((person, Role.RESPONSIBLE))
     for person in accountable:
         both = any(named is person for named, _ in roles)
         roles = [(named, role) for named, role in roles if named is not person]

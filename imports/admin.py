@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from imports.models import Import
+from imports.models import Import, ValueMapping
 
 
 @admin.register(Import)
@@ -9,3 +9,12 @@ class ImportAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     exclude = ["content"]
     readonly_fields = [field.name for field in Import._meta.fields if field.name != "content"]
+
+
+@admin.register(ValueMapping)
+class ValueMappingAdmin(admin.ModelAdmin):
+    """What the lead said values mean, per tool: deleting one asks again next time."""
+
+    list_display = ["tool", "field", "value", "becomes", "updated_at"]
+    list_filter = ["field"]
+    search_fields = ["tool", "value", "becomes"]

@@ -37,8 +37,10 @@ WEEKDAYS = {
     for day in ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     for name in (day, day[:3])
 }
-# A time of day after a date, as spreadsheets write a date-and-time cell: left aside.
-TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# A time of day after a date, as spreadsheets and tools write a date-and-time cell (Jira's
+# "12:00 AM", Trello's "T17:00:00.000Z"): left aside.
+TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
+CLOCK = re.compile(rf"{TIME}$")
 YEAR_FIRST = re.compile(rf"(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){TIME}")
 YEAR_LAST = re.compile(rf"(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){TIME}")
 WORDS = re.compile(r"(\d+)(?:st|nd|rd|th)?|([a-z]+)")
@@ -89,7 +91,7 @@ def parse(value: str, order: str) -> datetime.date | None:
     if match := SERIAL.fullmatch(value):
         serial = int(match[1])
         return SERIAL_ZERO + datetime.timedelta(days=serial) if serial in SERIALS else None
-    return _named_month(value)
+    return _named_month(CLOCK.sub("", value))
 
 
 def candidate_orders(values: Iterable[str]) -> list[str]:

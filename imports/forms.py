@@ -1,6 +1,8 @@
 """The import's forms: the upload, the columns, and one row of the spreadsheet as a task,
 checked by the task form's own rules."""
 
+from collections.abc import Collection
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,9 +12,12 @@ from django.utils.formats import date_format
 from backlog.forms import TaskForm
 from backlog.models import Category, Status, Task, default_estimate_hours
 from imports import dates, numbers
+from imports.mapping import SCORES_UNPAIRED, VALUE_FIELDS, scores_unpaired, value_choices
+from imports.mapping import STATUS_NAMES as STATUS_VALUES
+from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
-from mopsboard.forms import DateField, no_control_characters
+from mopsboard.forms import DateField, no_control_characters, no_control_characters_but_lines
 from mopsboard.weeks import week_from_input, week_of
 from people.models import Person
 
@@ -59,10 +64,23 @@ def reading_label(field: str, reading: str, examples: list[str]) -> str:
 class MappingForm(forms.Form):
     """Which task field each column holds, one choice a column; the title is needed. A
     column of dates or hours the check has read also says how it reads (imports.dates,
-    imports.numbers): found from its values, or asked where its dates read two ways."""
+    imports.numbers): found from its values, or asked where its dates read two ways. A
+    column of scores, statuses or categories lists its values and what each becomes
+    (imports.mapping). New people named in the columns of RACI roles (`new_people`) are
+    added only if the lead ticks to agree."""
 
-    def __init__(self, *args, headers: list[str], mapping: list[str], readings: list, **kwargs):
+    def __init__(
+        self,
+        *args,
+        headers: list[str],
+        mapping: list[str],
+        readings: list,
+        values: list,
+        new_people: list[str],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.old_mapping, self.listed, self.new_people = mapping, {}, new_people
         choices = [("", "Leave out"), *((field, label) for field, (label, _) in FIELDS.items())]
         self.columns, self.ways = [], {}
         for index, (header, field) in enumerate(zip(headers, mapping, strict=True)):
@@ -84,6 +102,34 @@ class MappingForm(forms.Form):
                     required=False,
                     initial=entry["reading"] or None,
                 )
+            entries = values[index] if index < len(values) else None
+            if entries and field in VALUE_FIELDS:
+                self.listed[index] = entries
+                for number, value in enumerate(entries):
+                    self.fields[f"value_{index}_{number}"] = self._value_field(field, value)
+        if new_people:
+            self.fields["add_people"] = forms.BooleanField(
+                label="Add them as stakeholders",
+                required=False,
+            )
+
+    @staticmethod
+    def _value_field(field: str, entry: dict) -> forms.Field:
+        label = f"“{entry['value']}” becomes"
+        if field == "category":
+            return forms.CharField(
+                label=label,
+                required=False,
+                initial=entry["becomes"],
+                max_length=Category._meta.get_field("name").max_length,
+                validators=[no_control_characters],
+            )
+        return forms.ChoiceField(
+            label=label,
+            choices=[("", "Choose…"), *value_choices(field)],
+            required=False,
+            initial=entry["becomes"],
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -96,14 +142,55 @@ class MappingForm(forms.Form):
         for index, ways in self.ways.items():
             if readings_of(chosen[index]) == ways and not cleaned.get(f"reading_{index}"):
                 self.add_error(f"reading_{index}", "Choose how this column reads.")
+        if scores_unpaired(chosen):
+            raise ValidationError(SCORES_UNPAIRED)
+        raci_columns = {"responsible", "accountable"} & set(chosen)
+        if self.new_people and raci_columns and not cleaned.get("add_people"):
+            self.add_error("add_people", "Tick to add them, or leave their columns out.")
         return cleaned
 
     def bound_columns(self) -> list:
-        """Each column's field, with its reading's field or None."""
+        """Each column's field, with its reading's field or None, and its values' fields."""
         return [
-            (self[name], self[f"reading_{index}"] if index in self.ways else None)
+            (
+                self[name],
+                self[f"reading_{index}"] if index in self.ways else None,
+                [
+                    self[f"value_{index}_{number}"]
+                    for number in range(len(self.listed.get(index, [])))
+                ],
+            )
             for index, name in enumerate(self.columns)
         ]
+
+    @property
+    def values(self) -> dict[int, list[dict]]:
+        """What the lead says each value becomes, in each column still holding the field
+        its values were listed for."""
+        return {
+            index: [
+                {
+                    "value": entry["value"],
+                    "becomes": " ".join(
+                        (self.cleaned_data.get(f"value_{index}_{number}") or "").split()
+                    ),
+                    "asked": False,
+                }
+                for number, entry in enumerate(entries)
+            ]
+            for index, entries in self.listed.items()
+            if self.cleaned_data.get(self.columns[index]) == self.old_mapping[index]
+        }
+
+    @property
+    def scores_unpaired(self) -> str:
+        """Why the file waits, when its columns fill impact or effort without the other."""
+        return SCORES_UNPAIRED if scores_unpaired(self.old_mapping) else ""
+
+    @property
+    def people_confirmed(self) -> list[str]:
+        """The new people the lead agreed to add."""
+        return self.new_people if self.cleaned_data.get("add_people") else []
 
     @property
     def mapping(self) -> list[str]:
@@ -120,26 +207,32 @@ class MappingForm(forms.Form):
 
 
 class Names:
-    """The people and categories the rows name, read once: an existing one by its name in
-    any case (an active person before an inactive one), else a new one, made once per
-    name and saved when the import writes (imports.services)."""
+    """The people and categories the rows name, read once: an existing person by their
+    email or their name in any case and with or without accents (imports.people; an
+    active person before an inactive one), a category by its name in any case, else a
+    new one, made once per name and saved when the import writes (imports.tasks)."""
 
     def __init__(self):
-        self.people, self.categories = {}, {}
+        self.people, self.emails, self.categories = {}, {}, {}
         for person in Person.objects.order_by("-is_active", "pk"):
-            self.people.setdefault(person.name.strip().lower(), person)
+            self.people.setdefault(person_key(person.name), person)
+            if person.email:
+                self.emails.setdefault(person.email.casefold(), person)
         for category in Category.objects.order_by("pk"):
             self.categories.setdefault(category.name.strip().lower(), category)
         self.new_people: dict[str, Person] = {}
         self.new_categories: dict[str, Category] = {}
 
-    def person(self, name: str) -> Person:
-        key = name.lower()
+    def person(self, text: str) -> Person:
+        name, email = name_and_email(text)
+        if email and email.casefold() in self.emails:
+            return self.emails[email.casefold()]
+        key = person_key(name)
         if key in self.people:
             return self.people[key]
         if key not in self.new_people:
             self.new_people[key] = Person(
-                name=name, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0
+                name=name, email=email, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0
             )
         return self.new_people[key]
 
@@ -152,11 +245,7 @@ class Names:
         return self.new_categories[key]
 
 
-STATUS_NAMES = {
-    **{status.value: status for status in Status},
-    **{status.label.lower(): status for status in Status},
-    **{status.value.replace("_", " "): status for status in Status},
-}
+STATUS_NAMES = {name: Status(value) for name, value in STATUS_VALUES.items()}
 
 
 class SheetDateField(DateField):
@@ -266,6 +355,10 @@ class TaskRowForm(TaskForm):
         validators=[no_control_characters],
     )
     status = forms.CharField(required=False)
+    # The task's RACI people by name or email, several to a cell, a line each if need be
+    # (imports.people).
+    responsible = forms.CharField(required=False, validators=[no_control_characters_but_lines])
+    accountable = forms.CharField(required=False, validators=[no_control_characters_but_lines])
     due_date = SheetDateField(required=False)
     planned_week = PlannedWeekField(required=False)
     deferred_until = SheetDateField(required=False)
@@ -282,10 +375,15 @@ class TaskRowForm(TaskForm):
             "declined_reason",
         ]
 
-    def __init__(self, *, names: Names, readings: dict[str, str]):
-        """`readings`: how each field's column reads (Import.field_readings)."""
+    def __init__(self, *, names: Names, readings: dict[str, str], mapped: Collection[str] = ()):
+        """`readings`: how each field's column reads (Import.field_readings); `mapped`: the
+        fields the file's columns fill."""
         super().__init__()
         self.names = names
+        # A RACI field without a column is left out: every field costs each of the rows.
+        for name in ROLE_FIELDS:
+            if name not in mapped:
+                del self.fields[name]
         for name in DATE_FIELDS:
             self.fields[name].order = readings.get(name, dates.DAY_FIRST)
         hours = self.fields["estimate_hours"]
@@ -310,6 +408,32 @@ class TaskRowForm(TaskForm):
     def clean_requester(self):
         name = " ".join(self.cleaned_data["requester"].split())
         return self.names.person(name) if name else None
+
+    def _people(self, field: str) -> list[Person]:
+        names = names_in(self.cleaned_data[field])
+        longest = Person._meta.get_field("name").max_length
+        if too_long := [name for name in names if len(name_and_email(name)[0]) > longest]:
+            raise ValidationError(
+                f"A name is at most {longest} characters: “{too_long[0][:40]}…” is longer."
+            )
+        return [self.names.person(name) for name in names]
+
+    def clean_responsible(self):
+        return self._people("responsible")
+
+    def clean_accountable(self):
+        people = self._people("accountable")
+        if len(people) > 1:
+            raise ValidationError(
+                f"A task has one Accountable person; this cell names {len(people)}."
+            )
+        return people
+
+    def roles(self) -> list[tuple]:
+        """The checked row's RACI: (person, role) for raci.services.assignments_create."""
+        return roles_of(
+            self.cleaned_data.get("responsible", []), self.cleaned_data.get("accountable", [])
+        )
 
     def clean_category(self):
         name = " ".join(self.cleaned_data["category"].split())

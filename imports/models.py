@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from imports import dates, numbers
+from imports import dates, numbers, presets
 
 ENCODINGS = {
     "utf-8": "UTF-8",
@@ -40,6 +40,15 @@ class Import(models.Model):
     # whether the lead chose it, else the check found it from the values; "examples":
     # values that show the difference}.
     readings = models.JSONField(default=list)
+    # What each value of a column of scores, statuses or categories becomes, None for the
+    # other columns: [{"value", "becomes", "asked"}] (imports.mapping); "asked" while the
+    # lead is asked to say or confirm it.
+    values = models.JSONField(default=list)
+    # The tool the file comes from (imports.presets), else its columns: what the meaning of
+    # its values is remembered under (ValueMapping).
+    tool = models.CharField(max_length=100, blank=True)
+    # The new people named in the columns of RACI roles that the lead agreed to add.
+    people_confirmed = models.JSONField(default=list)
     state = models.CharField(max_length=10, choices=State.choices, default=State.MAPPING)
     # About this many rows (lines, counted at upload); exact once checked.
     rows_total = models.PositiveIntegerField(default=0)
@@ -122,6 +131,34 @@ class Import(models.Model):
         return [header for header, _, entry in self._read() if not entry["reading"]]
 
     @property
+    def tool_label(self) -> str:
+        """The tool the file was recognised as an export of, if any."""
+        preset = presets.preset_of(self.tool)
+        return preset.label if preset else ""
+
+    @property
+    def value_questions(self) -> list[str]:
+        """The columns with values whose meaning the lead is asked to say or confirm."""
+        return [
+            header
+            for header, entries in zip(self.headers, self.values, strict=False)
+            if entries and any(entry["asked"] for entry in entries)
+        ]
+
+    @property
+    def people_question(self) -> list[str]:
+        """The new people named in the columns of RACI roles, until the lead agrees to add
+        them (the check lists them in new_people before it stops)."""
+        if self.state != self.State.MAPPING:
+            return []
+        return [name for name in self.new_people if name not in self.people_confirmed]
+
+    @property
+    def asks(self) -> bool:
+        """Whether the import waits at its columns for the lead's word."""
+        return bool(self.questions or self.value_questions or self.people_question)
+
+    @property
     def read_as(self) -> list[dict]:
         """How each column of dates or hours was read, for the report."""
         labels = dates.ORDERS | numbers.MARKS
@@ -130,3 +167,25 @@ class Import(models.Model):
             for header, _, entry in self._read()
             if entry["reading"]
         ]
+
+
+class ValueMapping(models.Model):
+    """What a value in a tool's column becomes, as the lead said on an import's columns
+    page: the next import from the same tool reads it so without asking."""
+
+    tool = models.CharField(max_length=100)
+    field = models.CharField(max_length=20)
+    # As imports.mapping.value_key compares values: "High", "high " and "HIGH" are one.
+    value = models.CharField(max_length=200)
+    becomes = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "field", "value"], name="import_value_mapped_once_per_tool"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.value} → {self.becomes} ({self.field}, {self.tool})"

@@ -23,11 +23,34 @@ FIELDS = {
     ),
     "requester": (
         "Requester",
-        ["requester", "requestor", "requested by", "asked by", "submitted by", "stakeholder"],
+        [
+            "requester",
+            "requestor",
+            "requested by",
+            "asked by",
+            "submitted by",
+            "stakeholder",
+            "reporter",
+        ],
     ),
     "category": ("Category", ["category", "type", "work type", "kind", "area"]),
-    "impact": ("Impact (1 to 5)", ["impact", "impact score", "value", "business value"]),
-    "effort": ("Effort (1 to 5)", ["effort", "effort score", "size", "complexity"]),
+    "impact": (
+        "Impact (1 to 5)",
+        ["impact", "impact score", "value", "business value", "priority", "importance"],
+    ),
+    "effort": (
+        "Effort (1 to 5)",
+        [
+            "effort",
+            "effort score",
+            "size",
+            "complexity",
+            "story points",
+            "points",
+            "t shirt size",
+            "tshirt size",
+        ],
+    ),
     "status": ("Status", ["status", "state", "stage"]),
     "estimate_hours": (
         "Estimate (hours)",
@@ -39,6 +62,11 @@ FIELDS = {
         "Deferred until",
         ["deferred until", "defer until", "deferred to", "comes back", "return date"],
     ),
+    "responsible": (
+        "Responsible (R)",
+        ["responsible", "assignee", "assignees", "assigned to", "owner", "owners"],
+    ),
+    "accountable": ("Accountable (A)", ["accountable", "approver", "approved by"]),
     "declined_reason": (
         "Reason declined",
         ["declined reason", "reason declined", "decline reason", "reason for declining"],
@@ -130,16 +158,20 @@ def read_headers(text: str, delimiter: str) -> list[str]:
     return [header.strip() for header in headers]
 
 
-def guess_mapping(headers: list[str]) -> tuple[list[str], bool]:
+def guess_mapping(
+    headers: list[str], *, columns: dict[str, str] | None = None
+) -> tuple[list[str], bool]:
     """The field each column probably holds ("" for none), and whether every column was
-    recognised (a field is taken by its first column only)."""
+    recognised (a field is taken by its first column only). `columns`: a tool's own
+    headers and their fields (imports.presets), read first; given them, a column that
+    is neither theirs nor a synonym is the tool's own business, left out."""
     mapping, taken, recognised = [], set(), True
     for header in headers:
         key = header_key(header)
-        field = SYNONYMS.get(key, "")
+        field = (columns or {}).get(key) or SYNONYMS.get(key, "")
         if field in taken:
             field = ""
-        if not field and key not in EXPORT_ONLY:
+        if not field and key not in EXPORT_ONLY and columns is None:
             recognised = False
         mapping.append(field)
         taken.add(field)

@@ -9,7 +9,9 @@ The page polls the Import for its progress.
 from django.db import transaction
 from django.db.models import Q
 
+from imports.mapping import scores_unpaired, values_remember
 from imports.models import Import
+from imports.presets import recognise, tool_of
 from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
 from imports.tasks import check, write
 from mopsboard.errors import Conflict
@@ -31,8 +33,11 @@ def import_start(*, upload, by) -> Import:
     text, encoding = decode(content)
     delimiter = delimiter_of(text)
     headers = read_headers(text, delimiter)
-    mapping, recognised = guess_mapping(headers)
+    preset = recognise(headers, encoding=encoding)
+    own_columns = preset.column_keys if preset and not preset.by_mark else None
+    mapping, recognised = guess_mapping(headers, columns=own_columns)
     imp = Import.objects.create(
+        tool=tool_of(headers, preset),
         filename=upload.name[:255],
         content=content,
         encoding=encoding,
@@ -42,15 +47,26 @@ def import_start(*, upload, by) -> Import:
         rows_total=line_count(content),
         created_by=by,
     )
-    if recognised and "title" in mapping:
+    # Impact and effort are scored together: a file with one of them waits for the lead.
+    if recognised and "title" in mapping and not scores_unpaired(mapping):
         _queue(imp, Import.State.CHECKING, step="be checked")
     return imp
 
 
-def import_map(*, imp: Import, mapping: list[str], readings: dict[int, str]) -> Import:
-    """Take the lead's choice of columns, and of how the columns of dates and hours the
-    check read read (`readings`, by column), and check the rows again with them; any other
-    column of dates or hours is read from its values again."""
+def import_map(
+    *,
+    imp: Import,
+    mapping: list[str],
+    readings: dict[int, str],
+    values: dict[int, list[dict]] | None = None,
+    people_confirmed: list[str] | None = None,
+) -> Import:
+    """Take the lead's choice of columns, of how the columns of dates and hours the check
+    read read (`readings`, by column), of what the values of the columns of scores,
+    statuses and categories become (`values`, by column: remembered for the next import
+    from the same tool) and of the new people to add (`people_confirmed`), and check the
+    rows again with them; any other column is read from its values again."""
+    values = values or {}
     chosen = [None] * len(mapping)
     for index, reading in readings.items():
         found = imp.readings[index]
@@ -60,13 +76,21 @@ def import_map(*, imp: Import, mapping: list[str], readings: dict[int, str]) -> 
             "reading": reading,
             "chosen": found["chosen"] or reading != found["reading"],
         }
-    return _queue(
-        imp,
-        Import.State.CHECKING,
-        step="have its columns changed",
-        mapping=mapping,
-        readings=chosen,
-    )
+    with transaction.atomic():
+        imp = _queue(
+            imp,
+            Import.State.CHECKING,
+            step="have its columns changed",
+            mapping=mapping,
+            readings=chosen,
+            values=[values.get(index) for index in range(len(mapping))],
+            # Agreed once, for this file: a later change of its columns does not ask again.
+            people_confirmed=[*imp.people_confirmed, *(people_confirmed or [])],
+        )
+        values_remember(
+            tool=imp.tool, answers={mapping[index]: entries for index, entries in values.items()}
+        )
+    return imp
 
 
 def import_commit(*, imp: Import) -> Import:

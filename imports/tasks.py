@@ -20,8 +20,10 @@ import's tasks deleted again on a failure.
 
 A planned week is written with its task, as the export recorded it, not through
 capacity.services.task_plan: that refuses weeks gone by and finished work, and weighs the
-Responsible people's hours, where an imported task has no RACI yet and may record work
-done months ago. The app sits directly above capacity in the layers all the same.
+Responsible people's hours, where an imported task may record work done months ago. The
+app sits directly above capacity in the layers all the same. Its RACI (the columns of
+Responsible and Accountable people) is written with it, through
+raci.services.assignments_create, in the same transaction.
 """
 
 import datetime
@@ -38,9 +40,13 @@ from backlog.models import Category
 from backlog.services import tasks_create
 from imports import dates, numbers
 from imports.forms import Names, TaskRowForm
+from imports.mapping import VALUE_FIELDS, entries_of, known_values, tables, value_key
 from imports.models import Import
-from imports.reading import DATE_FIELDS, FIELDS, decode, readings_of, rows
+from imports.people import ROLE_FIELDS, names_in, person_key
+from imports.presets import preset_of
+from imports.reading import DATE_FIELDS, FIELDS, decode, header_key, readings_of, rows
 from people.models import Person
+from raci.services import assignments_create
 
 logger = logging.getLogger(__name__)
 VIA = "import"
@@ -62,26 +68,31 @@ def write(import_id: int):
     import_write(import_id=import_id)
 
 
-def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[dict], list[dict]]]:
-    """The file's rows, a batch at a time: how many, the valid rows as a task's fields,
-    the problems, each with the value as written; one in a column of dates or hours also
-    with the column's index, as changing how the column reads may fix it."""
+def _batches(
+    imp: Import, names: Names
+) -> Iterator[tuple[int, list[dict], list[list[tuple]], list[dict]]]:
+    """The file's rows, a batch at a time: how many, the valid rows as a task's fields and
+    their RACI, the problems, each with the value as written; one in a column of dates or
+    hours, or of listed values, also with the column's index, as changing how the column
+    reads or what its values become may fix it."""
     text, _ = decode(bytes(imp.content))
     columns = {
         field: (header, index)
         for index, (header, field) in enumerate(zip(imp.headers, imp.mapping, strict=True))
     }
     all_rows = rows(text, delimiter=imp.delimiter, mapping=imp.mapping)
-    form = TaskRowForm(names=names, readings=imp.field_readings)
+    form = TaskRowForm(names=names, readings=imp.field_readings, mapped=imp.mapping)
+    meanings = tables(imp.mapping, imp.values)
     while batch := list(itertools.islice(all_rows, settings.MOPSBOARD_IMPORT_BATCH_ROWS)):
-        valid, problems = [], []
+        valid, raci, problems = [], [], []
         for row in batch:
             if row.problem:
                 problems.append({"line": row.line, "column": "", "message": row.problem})
                 continue
-            fields = form.check(row.values)
+            fields = form.check(_meant(row.values, meanings))
             if fields is not None:
                 valid.append(fields)
+                raci.append(form.roles())
                 continue
             for field, errors in form.errors.items():
                 header, index = columns.get(field) or (
@@ -93,14 +104,39 @@ def _batches(imp: Import, names: Names) -> Iterator[tuple[int, list[dict], list[
                     where["value"] = row.values[field][:PROBLEM_VALUE_LENGTH]
                 if index is not None and readings_of(field):
                     where["column_index"] = index
+                if index is not None and field in VALUE_FIELDS and _listed(imp, index):
+                    where["values_index"] = index
                 problems.extend({**where, "message": message} for message in errors)
-        yield len(batch), valid, problems
+        yield len(batch), valid, raci, problems
 
 
-def _read_columns(imp: Import) -> list:
-    """How each column of dates or hours reads: as the lead chose, else as all its values
-    tell (imports.dates, imports.numbers), with a few of them to show; a column of dates
-    that reads two ways waits for the lead ("reading": "")."""
+def _listed(imp: Import, index: int) -> bool:
+    """Whether the columns page lists the values of the column."""
+    return index < len(imp.values) and bool(imp.values[index])
+
+
+def _meant(values: dict, meanings: dict[str, dict[str, str]]) -> dict:
+    """A row's cells with each listed value as what it becomes (imports.mapping)."""
+    if not meanings:
+        return values
+    meant = dict(values)
+    for field, table in meanings.items():
+        if field in meant:
+            meant[field] = table.get(value_key(meant[field]), meant[field])
+    return meant
+
+
+def _read_columns(imp: Import) -> tuple[list, list, list[str]]:
+    """What the check asks the lead about before it reads a row, in one pass over the file
+    when anything is to be read:
+
+    - how each column of dates or hours reads: as the lead chose, else as all its values
+      tell (imports.dates, imports.numbers), with a few of them to show; a column of dates
+      that reads two ways waits for the lead ("reading": "");
+    - what the values of each column of scores, statuses or categories become
+      (imports.mapping), a value the lead is to say or confirm "asked";
+    - the new people the columns of RACI roles name.
+    """
     readings = [
         entry if entry and entry["chosen"] and entry["reading"] in readings_of(field) else None
         for field, entry in itertools.zip_longest(imp.mapping, imp.readings[: len(imp.mapping)])
@@ -110,14 +146,15 @@ def _read_columns(imp: Import) -> list:
         for index, field in enumerate(imp.mapping)
         if readings_of(field) and readings[index] is None
     }
-    if not unread:
-        return readings
-    values = {field: {} for field in unread}
-    text, _ = decode(bytes(imp.content))
-    for row in rows(text, delimiter=imp.delimiter, mapping=imp.mapping):
-        for field, seen in values.items():
-            if value := row.values.get(field, "").strip():
-                seen[value] = None
+    listed = {field: index for index, field in enumerate(imp.mapping) if field in VALUE_FIELDS}
+    raci = [field for field in imp.mapping if field in ROLE_FIELDS]
+    values = {field: {} for field in [*unread, *listed, *raci]}
+    if values:
+        text, _ = decode(bytes(imp.content))
+        for row in rows(text, delimiter=imp.delimiter, mapping=imp.mapping):
+            for field, seen in values.items():
+                if value := row.values.get(field, "").strip():
+                    seen[value] = None
     for field, index in unread.items():
         seen = list(values[field])
         if field in DATE_FIELDS:
@@ -129,7 +166,38 @@ def _read_columns(imp: Import) -> list:
             differ = numbers.ambiguous_values(seen)
         examples = (differ or seen)[:SHOWN_VALUES]
         readings[index] = {"reading": reading, "chosen": False, "examples": examples}
-    return readings
+    return readings, _listed_values(imp, listed, values), _new_people(raci, values)
+
+
+def _listed_values(imp: Import, listed: dict[str, int], values: dict) -> list:
+    preset = preset_of(imp.tool)
+    entries = [None] * len(imp.mapping)
+    for field, index in listed.items():
+        before = imp.values[index] if index < len(imp.values) else None
+        spellings = {}
+        for value in values[field]:
+            spellings.setdefault(value_key(value), value)
+        entries[index] = entries_of(
+            field,
+            list(spellings.values()),
+            header_key=header_key(imp.headers[index]),
+            known=known_values(imp.tool, field, preset.values.get(field, {}) if preset else {}),
+            chosen={
+                value_key(entry["value"]): entry["becomes"]
+                for entry in before or []
+                if not entry["asked"]
+            },
+        )
+    return entries
+
+
+def _new_people(raci: list[str], values: dict) -> list[str]:
+    names = Names()
+    for field in raci:
+        for cell in values[field]:
+            for name in names_in(cell):
+                names.person(name)
+    return sorted(person.name for person in names.new_people.values())
 
 
 def import_check(*, import_id: int) -> None:
@@ -153,19 +221,28 @@ def import_check(*, import_id: int) -> None:
 
 
 def _check(imp: Import) -> None:
-    imp.readings = _read_columns(imp)
-    if imp.questions:
-        # Never a guess: the lead says how the column reads, and the rows are checked then.
+    imp.readings, imp.values, new_people = _read_columns(imp)
+    confirmed = {person_key(name) for name in imp.people_confirmed}
+    asked_people = [name for name in new_people if person_key(name) not in confirmed]
+    if imp.questions or imp.value_questions or asked_people:
+        # Never a guess: the lead says how a column reads, what its values become and
+        # whether its new people are added, and the rows are checked then.
         Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
-            state=Import.State.MAPPING, readings=imp.readings
+            state=Import.State.MAPPING,
+            readings=imp.readings,
+            values=imp.values,
+            new_people=asked_people,
         )
         return
-    Import.objects.filter(pk=imp.pk).update(readings=imp.readings)
+    Import.objects.filter(pk=imp.pk).update(readings=imp.readings, values=imp.values)
     names, checked, problems, sample = Names(), 0, [], []
-    for count, valid, batch_problems in _batches(imp, names):
+    for count, valid, raci, batch_problems in _batches(imp, names):
         checked += count
         problems.extend(batch_problems)
-        sample.extend(_shown(fields) for fields in valid[: SAMPLE_ROWS - len(sample)])
+        sample.extend(
+            _shown(fields, roles)
+            for fields, roles in zip(valid[: SAMPLE_ROWS - len(sample)], raci, strict=False)
+        )
         Import.objects.filter(pk=imp.pk).update(rows_checked=checked, reported_at=timezone.now())
     Import.objects.filter(pk=imp.pk, state=Import.State.CHECKING).update(
         state=Import.State.CHECKED,
@@ -192,12 +269,13 @@ def _report(problems: list[dict]) -> dict:
     }
 
 
-def _shown(fields: dict) -> dict:
+def _shown(fields: dict, roles: list[tuple]) -> dict:
     """A row as the preview shows it."""
     status = fields["status"]
     return {
         "title": fields["title"],
         "requester": str(fields["requester"] or ""),
+        "raci": ", ".join(f"{person} ({role})" for person, role in roles),
         "category": str(fields["category"] or ""),
         "scores": f"{fields['impact']} / {fields['effort']}" if fields["impact"] else "",
         "status": status.label if status else "",
@@ -267,18 +345,25 @@ def import_write(*, import_id: int) -> None:
 def _write(imp: Import, tally: _Tally) -> int:
     names, checked, written, problems = Names(), 0, 0, []
     history = {"reason": imp.label, "import_id": imp.pk}
-    for count, valid, batch_problems in _batches(imp, names):
+    for count, valid, raci, batch_problems in _batches(imp, names):
         checked += count
         problems.extend(batch_problems)
         # After a problem nothing more is written; the rest is checked for the report.
         if not problems:
             _save_new(names)
-            tasks_create(
+            made = tasks_create(
                 tasks=valid,
                 by=imp.created_by,
                 via=VIA,
                 history=history,
             )
+            roles = [
+                (task, person, role)
+                for task, roles in zip(made, raci, strict=True)
+                for person, role in roles
+            ]
+            if roles:
+                assignments_create(roles=roles, by=imp.created_by, via=VIA, history=history)
             written += len(valid)
         tally(written)
     if problems:

@@ -33,7 +33,7 @@ def _imports():
 
 def _listed():
     """Imports as a list shows them: not their reports either."""
-    return _imports().defer("headers", "mapping", "readings", "problems", "sample")
+    return _imports().defer("headers", "mapping", "readings", "values", "problems", "sample")
 
 
 @csrf_exempt
@@ -122,11 +122,22 @@ def import_mapping(request, pk):
     head = Substr("content", 1, FIRST_BYTES, output_field=BinaryField())
     imp = get_object_or_404(_imports().annotate(head=head), pk=pk)
     form = MappingForm(
-        request.POST or None, headers=imp.headers, mapping=imp.mapping, readings=imp.readings
+        request.POST or None,
+        headers=imp.headers,
+        mapping=imp.mapping,
+        readings=imp.readings,
+        values=imp.values,
+        new_people=imp.people_question,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            imp = services.import_map(imp=imp, mapping=form.mapping, readings=form.readings)
+            imp = services.import_map(
+                imp=imp,
+                mapping=form.mapping,
+                readings=form.readings,
+                values=form.values,
+                people_confirmed=form.people_confirmed,
+            )
         except services.NotReady as refused:
             messages.error(request, refused.message)
             return _detail_page(request, imp, status=refused.status)

@@ -152,6 +152,19 @@ def stakeholder_add(
     return person
 
 
+def assignments_create(
+    *, roles: list[tuple], by, via: str, history: dict | None = None
+) -> list[Assignment]:
+    """The RACI of new tasks (an import) in one INSERT: (task, person, role) each, recorded
+    in the history as made by `by` through `via`. Callers give a task one Accountable at
+    most (the rows are checked first); the database's one-Accountable constraint refuses
+    the whole INSERT otherwise, as it refuses a person twice on one task."""
+    with transaction.atomic(), history_context(by, via=via, **(history or {})):
+        return Assignment.objects.bulk_create(
+            [Assignment(task=task, person=person, role=role) for task, person, role in roles]
+        )
+
+
 def _lost_race(task, person, role: str) -> Conflict:
     """What beat a change to the cell: someone else made Accountable, or the cell set."""
     holder = (

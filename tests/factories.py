@@ -11,7 +11,7 @@ from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
 from conversation.models import Comment
-from imports.models import Import
+from imports.models import Import, ValueMapping
 from intake.models import IntakeLink
 from mail.models import Email
 from mopsboard.models import RateCount
@@ -189,6 +189,18 @@ class ImportFactory(factory.django.DjangoModelFactory):
     mapping = ["title", ""]
     rows_total = 1
     created_by = factory.SubFactory(UserFactory)
+
+
+class ValueMappingFactory(factory.django.DjangoModelFactory):
+    """What "High" in a spreadsheet's Priority column became, remembered for its tool."""
+
+    class Meta:
+        model = ValueMapping
+
+    tool = "asana"
+    field = "impact"
+    value = factory.Sequence(lambda n: f"level {n}")
+    becomes = "3"
 
 
 class EndpointFactory(factory.django.DjangoModelFactory):

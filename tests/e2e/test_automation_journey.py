@@ -67,7 +67,7 @@ def test_lead_connects_mopsboard_to_the_teams_tools(page, receiver, workers, set
     sample = page.locator("#import-sample")
     expect(sample).to_contain_text("Rebuild the EMEA nurture stream")
     expect(sample.locator("tr").nth(1)).to_contain_text("6")
-    new_people = page.get_by_text("1 new requester will be added as stakeholders")
+    new_people = page.get_by_text("1 new person will be added as a stakeholder")
     expect(new_people).to_contain_text(REQUESTER)
     expect(page.get_by_text("read as Windows-1252")).to_be_visible()
     assert not Task.objects.filter(title__in=TITLES).exists()

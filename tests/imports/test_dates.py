@@ -32,6 +32,10 @@ FORMATS = [
     ("%a %d-%b-%y", None),
     ("%A, %B %d, %Y", None),
     ("%Y-%m-%d %H:%M:%S", None),
+    # Jira's "03/Feb/27 12:00 AM", Trello's "2027-02-03T17:00:00.000Z".
+    ("%d/%b/%y %I:%M %p", None),
+    ("%Y-%m-%dT%H:%M:%S.000Z", None),
+    ("%m/%d/%Y %I:%M %p", MONTH_FIRST),
 ]
 # Two-digit years are this century's; mopsboard takes dates from 2000 to 2100.
 DAYS = st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))

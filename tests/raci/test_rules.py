@@ -68,6 +68,29 @@ def test_the_database_refuses_a_second_accountable_by_bulk_create():
         )
 
 
+def test_roles_of_new_tasks_are_written_together_and_recorded_as_the_import(lead):
+    tasks, ana, tom = TaskFactory.create_batch(2), PersonFactory(), PersonFactory()
+    roles = [(tasks[0], ana, AR), (tasks[0], tom, R), (tasks[1], tom, A)]
+    services.assignments_create(roles=roles, by=lead, via="import", history={"import_id": 7})
+    assert set(Assignment.objects.values_list("task", "person", "role")) == {
+        (tasks[0].pk, ana.pk, AR),
+        (tasks[0].pk, tom.pk, R),
+        (tasks[1].pk, tom.pk, A),
+    }
+    contexts = {
+        event.pgh_context.metadata["import_id"]
+        for event in Assignment.pgh_event_model.objects.all()
+    }
+    assert contexts == {7}
+
+
+def test_roles_of_new_tasks_with_two_accountable_write_nothing(lead):
+    task, ana, tom = TaskFactory(), PersonFactory(), PersonFactory()
+    with pytest.raises(IntegrityError):
+        services.assignments_create(roles=[(task, ana, A), (task, tom, A)], by=lead, via="import")
+    assert not Assignment.objects.exists()
+
+
 def test_giving_a_to_a_second_person_asks_first_then_moves_it_atomically():
     task = TaskFactory()
     priya, tom = PersonFactory(name="Priya"), PersonFactory(name="Tom")

@@ -21,7 +21,7 @@ from backlog.forms import (
     StatusForm,
     TaskChoiceForm,
 )
-from backlog.models import Task
+from backlog.models import Task, default_estimate_hours
 from mopsboard.errors import DomainError
 from mopsboard.forms import errors_text
 
@@ -34,6 +34,17 @@ class TaskAction:
 
 
 ACTIONS: dict[str, TaskAction] = {}
+
+
+def estimate_kept(task: Task) -> str:
+    """What a move did to the hours: nothing, said where the effort suggests others."""
+    suggested = default_estimate_hours(task.effort)
+    if suggested is None or task.estimate == suggested:
+        return f"Its estimate stays {task.estimate_label}."
+    return (
+        f"Its estimate stays {task.estimate_label}, so nobody's load changes; effort "
+        f"{task.effort} usually takes {suggested} h: change the estimate on the task if it does."
+    )
 
 
 def register(name: str, action: TaskAction) -> None:
@@ -55,7 +66,7 @@ register(
         services.task_move_to_quadrant,
         lambda task: (
             f"“{task.title}” is now a {task.quadrant.label.lower()} "
-            f"(impact {task.impact}, effort {task.effort})."
+            f"(impact {task.impact}, effort {task.effort}). {estimate_kept(task)}"
         ),
     ),
 )

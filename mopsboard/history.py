@@ -21,7 +21,18 @@ VIA = (
 
 def history_context(by, *, via: str, **metadata):
     """Attribute the writes inside the block to the user `by` (None: the system),
-    coming through `via` (one of VIA)."""
+    coming through `via` (one of VIA).
+
+    Entered, it gives the change the block belongs to: its `id` is on every history
+    event written inside the outermost block (a request's, under pghistory's middleware),
+    which is how an undo finds what one change did."""
     if via not in VIA:
         raise ValueError(f"Unknown door {via!r}: one of {', '.join(VIA)}.")
     return pghistory.context(user=by.pk if by else None, via=via, **metadata)
+
+
+def current_change():
+    """The change the writes around are recorded under (id and metadata): pghistory
+    groups everything inside the outermost `pghistory.context` under one."""
+    with pghistory.context() as change:
+        return change

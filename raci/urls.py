@@ -7,6 +7,7 @@ app_name = "raci"
 urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("cell/", views.cell_update, name="cell-update"),
+    path("changes/<uuid:change>/undo/", views.change_undo, name="change-undo"),
     path("team-hints/", views.team_hints_view, name="team-hints"),
     path("export.csv", views.export, name="export"),
     path("share-links/", views.share_links, name="share-links"),

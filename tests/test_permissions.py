@@ -23,11 +23,13 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
+from backlog.services import task_rescore
 from capacity.models import Review, TimeOff
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, requester_token, tracking_token
 from mail.models import Email
+from mopsboard.history import history_context
 from mopsboard.weeks import week_label, week_of
 from notifications.services import person_token
 from people.models import Person
@@ -85,6 +87,16 @@ def _task(data):
     return [data["task"].pk]
 
 
+def _a_change(data):
+    """Someone's change to the task, for the undo to name: its maker alone may undo it."""
+    maker, task = UserFactory(username="maker", role="lead"), data["task"]
+    with history_context(maker, via="board") as change:
+        data["task"] = task_rescore(
+            task=task, version=task.version, impact=4, effort=2, by=maker, via="board"
+        )
+    return [change.id]
+
+
 ACCESS = {
     "login": Access(get=ANYONE, post=ANYONE),
     "logout": Access(get=None, post=ANYONE),
@@ -131,6 +143,7 @@ ACCESS = {
         post=LEAD,
         body=lambda d: {"task": d["task"].pk, "person": d["person"].pk, "role": "A"},
     ),
+    "raci:change-undo": Access(get=READERS, post=EDITORS, args=_a_change, refusal=403),
     "raci:team-hints": Access(get=READERS, post=None),
     "raci:export": Access(get=READERS, post=None),
     "raci:share-links": Access(get=LEAD, post=None),

@@ -17,6 +17,9 @@ VIA = (
     "api",
     "import",
 )
+# The doors whose pages offer to undo a change just made (the message that says it was
+# done): only a change through them can be undone, and only its news waits for that.
+UNDO_DOORS = ("board", "triage", "task", "raci")
 
 
 def history_context(by, *, via: str, **metadata):

@@ -16,6 +16,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.tasks import RETRY
 from mopsboard.errors import Conflict
+from mopsboard.history import UNDO_DOORS
 from mopsboard.retry import ForADay
 from notifications.models import News
 from notifications.news import news_of
@@ -46,9 +47,10 @@ def news_queue(
     out now (it needs the task as it was), who hears it by the job. No news, no job.
     The job's id, or None.
 
-    A person's change is told once they can no longer undo it. An undo cancels the news
-    of the change it undoes (news_cancel), and is news to nobody itself: nobody heard of
-    what it takes back."""
+    A person's change through a page that offers to undo it is told once they can no
+    longer undo it (MOPSBOARD_UNDO_SECONDS); the demo's, the API's or an import's at
+    once. An undo cancels the news of the change it undoes (news_cancel), and is news to
+    nobody itself: nobody heard of what it takes back."""
     if undoes:
         news_cancel(change=undoes)
         return None
@@ -57,7 +59,7 @@ def news_queue(
         return None
     # A RACI change leaves the task's version alone, so its key carries the moment too.
     moment = f":{time.time_ns()}" if any(kind == News.RACI for kind, *_ in told) else ""
-    wait = settings.MOPSBOARD_UNDO_SECONDS if by is not None else 0
+    wait = settings.MOPSBOARD_UNDO_SECONDS if by is not None and via in UNDO_DOORS else 0
     return (tell.configure(schedule_in={"seconds": wait}) if wait else tell).defer(
         task_id=task.pk,
         version=task.version,

@@ -12,7 +12,7 @@ from backlog.models import Task, TaskEvent
 from backlog.services import task_update
 from backlog.signals import Change, send_task_changed
 from mopsboard.errors import Conflict, NotFound
-from mopsboard.history import history_context
+from mopsboard.history import UNDO_DOORS, history_context
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, Assignment, AssignmentEvent, Role, ShareLink
 
@@ -153,7 +153,12 @@ def task_change_undo(*, change: str, by) -> Task:
     cell_events = list(AssignmentEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     made = Context.objects.filter(pk=change).first()
     tasks = {event.pgh_obj_id for event in task_events} | {e.task_id for e in cell_events}
-    if made is None or len(tasks) != 1 or any(e.pgh_label != "update" for e in task_events):
+    if (
+        made is None
+        or made.metadata.get("via") not in UNDO_DOORS
+        or len(tasks) != 1
+        or any(event.pgh_label != "update" for event in task_events)
+    ):
         raise NothingToUndo()
     if made.metadata.get("user") != by.pk:
         raise UndoRefused("Only the person who made a change can undo it.")

@@ -12,8 +12,10 @@ from django.urls import reverse
 from pghistory.models import Context
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from backlog import services
 from backlog.models import Status, Task, new_year_after
 from mail.models import Email
+from mopsboard.history import history_context
 from notifications.models import Notification
 from notifications.tasks import tell
 from people.models import Person
@@ -289,3 +291,20 @@ def test_without_a_window_there_is_no_undo_and_the_news_goes_at_once(
     assert "Undo" not in response.content.decode()
     assert run_tell_jobs() == 1
     assert Email.objects.count() == 1
+
+
+def test_a_change_no_page_offers_to_undo_is_told_at_once_and_cannot_be_undone(
+    lead, htmx_client, requester
+):
+    """The API's, an import's or the demo's changes: nobody is offered an undo, so their
+    news does not wait."""
+    task = TaskFactory(unscored=True, requester=requester)
+    with history_context(lead, via="api") as change:
+        services.task_decline(task=task, version=task.version, reason="No", by=lead, via="api")
+    (job,) = ProcrastinateJob.objects.filter(task_name=tell.name)
+    assert job.scheduled_at is None
+
+    response = htmx_client.post(reverse("raci:change-undo", args=[change.id]), headers=HTMX)
+
+    assert response.status_code == 404
+    assert state(task)["status"] == Status.DECLINED

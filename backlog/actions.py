@@ -21,9 +21,10 @@ from backlog.forms import (
     StatusForm,
     TaskChoiceForm,
 )
-from backlog.models import Task
+from backlog.models import Task, default_estimate_hours
 from mopsboard.errors import DomainError
 from mopsboard.forms import errors_text
+from mopsboard.history import history_context
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,22 @@ class TaskAction:
     form_class: type[forms.Form]
     service: Callable[..., Task]
     done: Callable[[Task], str]
+    # Its maker may take it back for a few seconds (raci.services.task_change_undo).
+    undoable: bool = False
 
 
 ACTIONS: dict[str, TaskAction] = {}
+
+
+def estimate_kept(task: Task) -> str:
+    """What a move did to the hours: nothing, said where the effort suggests others."""
+    suggested = default_estimate_hours(task.effort)
+    if suggested is None or task.estimate == suggested:
+        return f"Its estimate stays {task.estimate_label}."
+    return (
+        f"Its estimate stays {task.estimate_label}, so nobody's load changes; effort "
+        f"{task.effort} usually takes {suggested} h: change the estimate on the task if it does."
+    )
 
 
 def register(name: str, action: TaskAction) -> None:
@@ -46,6 +60,7 @@ register(
         ScoreForm,
         services.task_rescore,
         lambda task: f"“{task.title}” scored: {task.quadrant.label} — {task.quadrant.action}.",
+        undoable=True,
     ),
 )
 register(
@@ -55,8 +70,9 @@ register(
         services.task_move_to_quadrant,
         lambda task: (
             f"“{task.title}” is now a {task.quadrant.label.lower()} "
-            f"(impact {task.impact}, effort {task.effort})."
+            f"(impact {task.impact}, effort {task.effort}). {estimate_kept(task)}"
         ),
+        undoable=True,
     ),
 )
 register(
@@ -73,11 +89,17 @@ register(
         DeferForm,
         services.task_defer,
         lambda task: f"“{task.title}” deferred until {task.deferred_until:%-d %B %Y}.",
+        undoable=True,
     ),
 )
 register(
     "decline",
-    TaskAction(DeclineForm, services.task_decline, lambda task: f"“{task.title}” declined."),
+    TaskAction(
+        DeclineForm,
+        services.task_decline,
+        lambda task: f"“{task.title}” declined.",
+        undoable=True,
+    ),
 )
 
 
@@ -85,13 +107,15 @@ register(
 class Outcome:
     """How an action went: the task as it now is, the bound form, the status a page
     answers with (200, or the refusal's 404 / 409 / 422), what to tell the person, and
-    the domain error that refused it, if one did."""
+    the domain error that refused it, if one did; `change` names a done change its
+    maker may undo (its history context's id), else it is empty."""
 
     task: Task | None
     form: forms.Form
     status: int
     message: str
     refusal: DomainError | None = None
+    change: str = ""
 
     @property
     def done(self) -> bool:
@@ -105,12 +129,14 @@ def task_act(*, name: str, task: Task, data, by, via: str) -> Outcome:
     if not form.is_valid():
         return Outcome(task, form, 422, f"“{task.title}”: {errors_text(form)}")
     try:
-        changed = action.service(task=task, by=by, via=via, **form.cleaned_data)
+        with history_context(by, via=via) as change:
+            changed = action.service(task=task, by=by, via=via, **form.cleaned_data)
     except DomainError as refusal:
         return Outcome(
             getattr(refusal, "current", task), form, refusal.status, refusal.message, refusal
         )
-    return Outcome(changed, form, 200, action.done(changed))
+    undo = str(change.id) if action.undoable else ""
+    return Outcome(changed, form, 200, action.done(changed), change=undo)
 
 
 def chosen_task_act(*, data, actions: list[str], by, via: str) -> Outcome:

@@ -151,9 +151,18 @@ def task_rescore(*, task: Task, version: int, impact: int, effort: int, by, via:
 
 
 def task_move_to_quadrant(*, task: Task, version: int, quadrant: Quadrant, by, via: str) -> Task:
-    """Re-score a task by the smallest change that puts it in `quadrant`."""
+    """Re-score a task by the smallest change that puts it in `quadrant`, keeping its hours.
+
+    A move says where the work sits, not how long it takes: an estimate that followed the
+    effort score is written down as it was, so nobody's load changes behind the lead's
+    back (they change the estimate on the task)."""
     impact, effort = scores_for_quadrant(task.impact, task.effort, quadrant)
-    return task_rescore(task=task, version=version, impact=impact, effort=effort, by=by, via=via)
+    kept = {}
+    if task.estimate_hours is None and effort != task.effort:
+        kept["estimate_hours"] = task.estimate
+    return task_edit(
+        task=task, version=version, by=by, via=via, impact=impact, effort=effort, **kept
+    )
 
 
 class StatusMoveRefused(DomainError):

@@ -6,7 +6,9 @@ receiver writes (a queued job) commits or rolls back with it. Arguments:
 `task` (as it is now), `before` (as it was; None when just created), `changes` (a list
 of Change), `by` (the user, None for the system) and `via` (the door); a RACI change
 adds `person`, `role` (the role they now hold, "" for none) and `previous` (the role
-they held before); moving the Accountable sends one for each of the two people.
+they held before); moving the Accountable sends one for each of the two people. `change`
+names the change (its history context's id, as a string) and `undoes` the change it
+undoes, if it does (backlog's and raci's undo), else None.
 
 `tasks_created` is sent once for tasks made together (an import's batch), inside the
 same transaction, in place of a `task_changed` for each: a receiver reads what it needs
@@ -17,6 +19,7 @@ from django.db import models
 from django.dispatch import Signal
 
 from backlog.models import Status
+from mopsboard.history import current_change
 
 task_changed = Signal()
 tasks_created = Signal()
@@ -57,6 +60,15 @@ def send_task_changed(
 ):
     changes = task_changes(before, task) if changes is None else changes
     if changes:
+        change = current_change()
         task_changed.send(
-            sender=type(task), task=task, before=before, changes=changes, by=by, via=via, **details
+            sender=type(task),
+            task=task,
+            before=before,
+            changes=changes,
+            by=by,
+            via=via,
+            change=str(change.id),
+            undoes=change.metadata.get("undoes"),
+            **details,
         )

@@ -33,7 +33,7 @@ from mopsboard.counts import count_label
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
-from mopsboard.rendering import get_goes_to, render_page
+from mopsboard.rendering import done_undoably, get_goes_to, render_page
 from mopsboard.reversing import reverse_ids
 from mopsboard.weeks import plan_shortcuts
 
@@ -161,6 +161,9 @@ def board_action(request):
 
 
 def _tell(request, outcome: Outcome) -> None:
+    if outcome.change:
+        done_undoably(request, outcome.message, change=outcome.change)
+        return
     (messages.success if outcome.done else messages.error)(request, outcome.message)
 
 

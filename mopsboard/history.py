@@ -17,11 +17,25 @@ VIA = (
     "api",
     "import",
 )
+# The doors whose pages offer to undo a change just made (the message that says it was
+# done): only a change through them can be undone, and only its news waits for that.
+UNDO_DOORS = ("board", "triage", "task", "raci")
 
 
 def history_context(by, *, via: str, **metadata):
     """Attribute the writes inside the block to the user `by` (None: the system),
-    coming through `via` (one of VIA)."""
+    coming through `via` (one of VIA).
+
+    Entered, it gives the change the block belongs to: its `id` is on every history
+    event written inside the outermost block (a request's, under pghistory's middleware),
+    which is how an undo finds what one change did."""
     if via not in VIA:
         raise ValueError(f"Unknown door {via!r}: one of {', '.join(VIA)}.")
     return pghistory.context(user=by.pk if by else None, via=via, **metadata)
+
+
+def current_change():
+    """The change the writes around are recorded under (id and metadata): pghistory
+    groups everything inside the outermost `pghistory.context` under one."""
+    with pghistory.context() as change:
+        return change

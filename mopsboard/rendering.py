@@ -3,6 +3,8 @@ address opened as a page."""
 
 import functools
 
+from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
@@ -69,3 +71,15 @@ def get_goes_to(page):
         return wrapped
 
     return decorator
+
+
+def done_undoably(request, message: str, *, change: str) -> None:
+    """Say `message` with an Undo button (base.html's messages; `z` presses it) for the
+    person's `change` (its history context's id), shown while it can be undone. The
+    session keeps the change for the message, which carries only text."""
+    seconds = settings.MOPSBOARD_UNDO_SECONDS
+    if not seconds:
+        messages.success(request, message)
+        return
+    request.session["undo"] = {"change": change, "seconds": seconds}
+    messages.success(request, message, extra_tags="undo")

@@ -259,6 +259,10 @@ MOPSBOARD_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
 # New requests are triaged within this many working days (the SLA the requester is told):
 # scored, deferred or declined, counting Monday to Friday (mopsboard.weeks).
 MOPSBOARD_TRIAGE_SLA_DAYS = int(os.environ.get("MOPSBOARD_TRIAGE_SLA_DAYS", "2"))
+# For this many seconds a person may undo a change they made (a triage, a move, a score, a
+# RACI cell); the news of it (emails included) waits as long, so an undone change tells
+# nobody. 0: no undo, and the news goes at once.
+MOPSBOARD_UNDO_SECONDS = int(os.environ.get("MOPSBOARD_UNDO_SECONDS", "10"))
 # The task queue (procrastinate): a worker proves it is alive every `heartbeat` seconds;
 # one silent for `stalled_after` is taken for dead and its jobs are queued again (the
 # check runs on `recovery_cron`, every minute by default). `manage.py worker` starts a new

@@ -1,20 +1,31 @@
-"""Writes to the RACI: one cell at a time, never two Accountable, recorded in history."""
+"""Writes to the RACI: one cell at a time, never two Accountable, recorded in history;
+and the undo of a change to a task or its RACI (it needs both)."""
 
 import datetime
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pghistory.models import Context
 
-from backlog.models import Task
+from backlog.models import Task, TaskEvent
+from backlog.services import task_update
 from backlog.signals import Change, send_task_changed
-from mopsboard.errors import Conflict
-from mopsboard.history import history_context
+from mopsboard.errors import Conflict, NotFound
+from mopsboard.history import UNDO_DOORS, history_context
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label
 from people.models import Person
 from people.services import person_for
-from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Role, ShareLink
+from raci.models import (
+    ACCOUNTABLE_ROLES,
+    RESPONSIBLE_ROLES,
+    Assignment,
+    AssignmentEvent,
+    Role,
+    ShareLink,
+)
 
 # Who would be over their hours in a task's planned week if a person were made Responsible
 # for it too: capacity's rule, which capacity gives here at start-up (CapacityConfig.ready),
@@ -205,3 +216,122 @@ def share_link_create(*, label: str, query: str, expires_on: datetime.date | Non
 
 def share_link_revoke(*, link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class NothingToUndo(NotFound):
+    def __init__(self):
+        super().__init__("There is no such change to undo.")
+
+
+class UndoRefused(Conflict):
+    """Not the undoer's own change, too late, or undone already."""
+
+
+# A task's fields an undo puts back: all its history keeps but its id and its version
+# (which moves on).
+RESTORED_FIELDS = [
+    field.attname
+    for field in TaskEvent._meta.concrete_fields
+    if not field.name.startswith("pgh_") and field.name not in ("id", "version")
+]
+
+
+def task_change_undo(*, change: str, by) -> Task:
+    """Take back `change` (the id of its history context: what one action did to one
+    task's fields and RACI cells), if `by` made it less than MOPSBOARD_UNDO_SECONDS ago and
+    it is not undone yet.
+
+    The state before it is read from the history and written back through the services,
+    through the change's own door, recorded as its undo (the history's "Undone"): the
+    version moves on, so a tab loaded before still conflicts; webhooks hear of the change
+    back as of any other; the news of the change, still waiting, is cancelled
+    (notifications). Anything changed since: StaleEdit or CellChanged, nothing undone."""
+    task_events = list(TaskEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
+    cell_events = list(AssignmentEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
+    made = Context.objects.filter(pk=change).first()
+    tasks = {event.pgh_obj_id for event in task_events} | {e.task_id for e in cell_events}
+    if (
+        made is None
+        or made.metadata.get("via") not in UNDO_DOORS
+        or len(tasks) != 1
+        or any(event.pgh_label != "update" for event in task_events)
+    ):
+        raise NothingToUndo()
+    if made.metadata.get("user") != by.pk:
+        raise UndoRefused("Only the person who made a change can undo it.")
+    seconds = settings.MOPSBOARD_UNDO_SECONDS
+    if made.created_at < timezone.now() - datetime.timedelta(seconds=seconds):
+        raise UndoRefused(f"Too late to undo: a change can be undone for {seconds} seconds.")
+    task = Task.objects.select_related("requester", "category").filter(pk=tasks.pop()).first()
+    if task is None:
+        raise NothingToUndo()
+    if _undone(task, change):
+        raise UndoRefused(f"That change to “{task.title}” is undone already.")
+    via = made.metadata["via"]
+    with (
+        transaction.atomic(),
+        history_context(by, via=via, reason="Undone", undoes=str(change)),
+    ):
+        if task_events:
+            task = _task_restore(task, task_events, by=by, via=via)
+        _cells_restore(task, cell_events, by=by, via=via)
+    return task
+
+
+def _undone(task: Task, change: str) -> bool:
+    undo = {"pgh_context__metadata__undoes": str(change)}
+    return (
+        TaskEvent.objects.filter(pgh_obj_id=task.pk, **undo).exists()
+        or AssignmentEvent.objects.filter(task_id=task.pk, **undo).exists()
+    )
+
+
+def _task_restore(task: Task, events: list, *, by, via: str) -> Task:
+    """The task's fields as its history has them before `events`, written back if it is
+    still as `events` left it."""
+    after = events[-1]
+    before = (
+        TaskEvent.objects.filter(pgh_obj_id=task.pk, pgh_id__lt=events[0].pgh_id)
+        .order_by("-pgh_id")
+        .first()
+    )
+    restored = {
+        name: getattr(before, name)
+        for name in RESTORED_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    }
+    return task_update(task=task, version=after.version, by=by, via=via, **restored)
+
+
+def _cells_restore(task: Task, events: list, *, by, via: str) -> None:
+    """Each RACI cell `events` touched, back to its role before them if it still holds
+    the one they left; an Accountable given back last, once the A is free."""
+    cells = {}
+    for event in events:
+        role = "" if event.pgh_label == "delete" else event.role
+        if event.person_id not in cells:
+            cells[event.person_id] = [_role_before(event), role]
+        cells[event.person_id][1] = role
+    people = Person.objects.in_bulk(cells)
+    for person_id, (before, after) in sorted(
+        cells.items(), key=lambda cell: cell[1][0] in ACCOUNTABLE_ROLES
+    ):
+        if before == after:
+            continue
+        assignment_set(
+            task=task, person=people[person_id], role=before, expected=after, by=by, via=via
+        )
+
+
+def _role_before(event) -> str:
+    """The role a cell held before `event` changed it ("" for none)."""
+    if event.pgh_label == "insert":
+        return ""
+    if event.pgh_label == "delete":
+        return event.role
+    previous = (
+        AssignmentEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id)
+        .order_by("-pgh_id")
+        .first()
+    )
+    return previous.role

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/<int:pk>/people/", views.task_people, name="task-people"),
     path("tasks/<int:pk>/people/new/", views.task_person_new, name="task-person-new"),
     path("tasks/<int:pk>/role/", views.task_role, name="task-role"),
+    path("changes/<uuid:change>/undo/", views.change_undo, name="change-undo"),
     path("team-hints/", views.team_hints_view, name="team-hints"),
     path("export.csv", views.export, name="export"),
     path("share-links/", views.share_links, name="share-links"),

@@ -9,14 +9,23 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from backlog.models import Task
+from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
+from mopsboard.history import history_context
 from mopsboard.links import link_revoke_page, links_page
-from mopsboard.rendering import get_goes_to, private_page, render_page, varies_on_htmx
+from mopsboard.rendering import (
+    done_undoably,
+    get_goes_to,
+    private_page,
+    render_page,
+    varies_on_htmx,
+)
 from mopsboard.reversing import reverse_ids
 from people.models import Person
 from raci import services
@@ -109,15 +118,16 @@ def cell_update(request):
     person = get_object_or_404(Person, pk=form.cleaned_data["person"])
     role, status, moved = form.cleaned_data["role"], 200, None
     try:
-        moved = services.assignment_set(
-            task=task,
-            person=person,
-            role=role,
-            expected=form.cleaned_data["expected"],
-            move_accountable=form.cleaned_data["move_accountable"],
-            by=request.user,
-            via="raci",
-        )
+        with history_context(request.user, via="raci") as change:
+            moved = services.assignment_set(
+                task=task,
+                person=person,
+                role=role,
+                expected=form.cleaned_data["expected"],
+                move_accountable=form.cleaned_data["move_accountable"],
+                by=request.user,
+                via="raci",
+            )
     except services.CellChanged as changed:
         role, status = changed.current, 409
         messages.error(request, _changed_meanwhile(task, person, role))
@@ -132,9 +142,10 @@ def cell_update(request):
             status=409,
         )
         return varies_on_htmx(reswap(retarget(response, "#raci-confirm"), "innerHTML"))
+    if status == 200:
+        held = f"now {Role(role).label}" if role else "off"
+        done_undoably(request, f"{person} is {held} on “{task.title}”.", change=str(change.id))
     if not request.htmx:
-        if status == 200:
-            messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
         return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
     row, problems = cell_changed(task, form.cleaned_data["page_tasks"])
     response = render(
@@ -297,6 +308,32 @@ def task_person_new(request, pk):
         return _task_raci_refused(request, task, refusal, name=name, role=role)
     messages.success(request, f"{person} is now {role} on “{task.title}”.")
     return _task_raci(request, task, changed=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("backlog:board")
+@permission_required("backlog.change_task", raise_exception=True)
+def change_undo(request, change):
+    """Undo one's own change from the message that offers it (board, triage, RACI): the
+    page it was made on loads again, as it now is; a refusal says why in the messages."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("backlog:board")
+    try:
+        task = services.task_change_undo(change=str(change), by=request.user)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        if not request.htmx:
+            return redirect(back)
+        response = render(request, "base.html#messages", {}, status=refusal.status)
+        return varies_on_htmx(reswap(retarget(response, "#messages"), "outerHTML"))
+    messages.success(request, f"Undone: “{task.title}” is as it was.")
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect(back)
 
 
 def _cell_problem(request, message: str, *, status: int):

@@ -438,6 +438,27 @@
     next.scrollIntoView({ block: "nearest" });
   });
 
+  // --- Undo: the message after a change offers it for a few seconds; z presses it -----
+  // The server refuses a late undo all the same; the button leaves when its time is up.
+  function armUndo() {
+    document.querySelectorAll("form.undo[data-undo-seconds]:not([data-armed])").forEach((form) => {
+      form.dataset.armed = "";
+      setTimeout(() => form.remove(), Number(form.dataset.undoSeconds) * 1000);
+    });
+  }
+  armUndo();
+  // htmx:load comes for every piece htmx puts in the page, the messages swapped in out of band too.
+  document.addEventListener("htmx:load", armUndo);
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "z" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) return;
+    const undo = document.querySelector("#messages form.undo button");
+    if (!undo) return;
+    event.preventDefault();
+    undo.click();
+  });
+
   // Errors htmx does not swap (403, 404, 500) still tell the person what happened.
   document.addEventListener("htmx:responseError", (event) => {
     const box = document.getElementById("messages");

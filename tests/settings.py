@@ -7,3 +7,7 @@ from mopsboard.database import use_embedded_database
 use_embedded_database()
 
 from mopsboard.settings import *  # noqa: E402, F403
+
+# The suite tells the news of a change at once (the tests run its job right after); the
+# tests of undo give themselves the window (tests/raci/test_undo.py).
+MOPSBOARD_UNDO_SECONDS = 0

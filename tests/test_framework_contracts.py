@@ -47,3 +47,23 @@ def test_model_backend_keeps_a_users_permissions_as_perm_cache():
 def test_procrastinate_has_the_queries_its_jobs_run_with(query, parameters):
     """mopsboard.jobs.jobs_run takes and finishes a job with procrastinate's own queries."""
     assert set(re.findall(r"%\((\w+)\)s", sql.queries[query])) == parameters
+
+
+@pytest.mark.django_db
+def test_a_pghistory_context_entered_gives_the_id_its_events_carry():
+    """mopsboard.history: `history_context` entered (and `current_change` inside it) gives
+    pghistory's context, whose `id` and `metadata` the undo (raci.services) and the news
+    it cancels (notifications.tasks) name a change by."""
+    from backlog.models import TaskEvent
+    from mopsboard.history import current_change, history_context
+    from tests.factories import TaskFactory
+
+    task = TaskFactory()
+    with history_context(None, via="system", undoes="earlier") as change:
+        task.title = "Renamed"
+        task.save()
+        assert current_change() == change
+    event = TaskEvent.objects.filter(pgh_obj_id=task.pk, pgh_label="update").get()
+    assert event.pgh_context_id == change.id
+    assert event.pgh_context.metadata == change.metadata
+    assert change.metadata["undoes"] == "earlier"

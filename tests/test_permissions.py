@@ -23,12 +23,14 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
+from backlog.services import task_rescore
 from capacity.models import Review, TimeOff
 from conversation.models import Comment
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
 from mail.models import Email
+from mopsboard.history import history_context
 from mopsboard.weeks import week_label, week_of
 from notifications.services import person_token
 from people.models import Person
@@ -88,6 +90,16 @@ def _task(data):
     return [data["task"].pk]
 
 
+def _a_change(data):
+    """Someone's change to the task, for the undo to name: its maker alone may undo it."""
+    maker, task = UserFactory(username="maker", role="lead"), data["task"]
+    with history_context(maker, via="board") as change:
+        data["task"] = task_rescore(
+            task=task, version=task.version, impact=4, effort=2, by=maker, via="board"
+        )
+    return [change.id]
+
+
 ACCESS = {
     "login": Access(get=ANYONE, post=ANYONE),
     "logout": Access(get=None, post=ANYONE),
@@ -145,6 +157,7 @@ ACCESS = {
         post=LEAD,
         body=lambda d: {"task": d["task"].pk, "person": d["person"].pk, "role": "A"},
     ),
+    "raci:change-undo": Access(get=READERS, post=EDITORS, args=_a_change, refusal=403),
     "raci:team-hints": Access(get=READERS, post=None),
     # The task page's RACI panel: its search and its changes are the lead's alone.
     "raci:task-people": Access(get=LEAD, post=None, args=_task),

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -153,6 +154,25 @@ def test_move_rescores_the_card_and_redraws_the_board(htmx_client):
     assert response.content.decode().lstrip().startswith('<div id="board-quadrants"')
     task.refresh_from_db()
     assert (task.impact, task.effort) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("estimate", "said"),
+    [
+        # Hours that followed effort 4 (16 h) stay 16 h at effort 2, and the lead is told.
+        (None, "Its estimate stays 16 h, so nobody&#x27;s load changes; effort 2 usually"),
+        (Decimal("6.5"), "Its estimate stays 6.5 h, so nobody&#x27;s load changes"),
+    ],
+)
+def test_a_move_keeps_the_hours_and_says_so(htmx_client, estimate, said):
+    task = TaskFactory(impact=2, effort=4, estimate_hours=estimate)
+    response = htmx_client.post(
+        reverse("backlog:board-action"),
+        {"task": task.pk, "action": "move", "quadrant": "quick-win", "version": 1},
+    )
+    task.refresh_from_db()
+    assert (task.effort, task.estimate) == (2, estimate or 16)
+    assert said in response.content.decode()
 
 
 def test_move_without_htmx_redirects_back_to_the_filtered_board(lead_client):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from backlog import services
-from backlog.models import Status
+from backlog.models import Status, TaskEvent
 from capacity.services import task_plan
 from mail.models import Email
 from mail.tasks import job_deliver
@@ -227,6 +227,8 @@ def test_a_committed_change_leaves_one_job_with_its_news_and_tells_nothing_yet(
                 ]
             ],
             "by_id": lead.pk,
+            # The change as its history names it, for an undo to find its news.
+            "change": str(TaskEvent.objects.get(version=2).pgh_context_id),
         },
     )
     assert not Notification.objects.exists() and not Email.objects.exists()

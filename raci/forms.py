@@ -19,10 +19,9 @@ from raci.models import Role
 CELL_CHOICES = [("", "None"), *Role.choices]
 
 
-class CellForm(forms.Form):
-    """A cell of the matrix: who, on what, the role now and the role the editor saw."""
+class LetterForm(forms.Form):
+    """A person's letter, the letter the editor saw, and whether to move the A to them."""
 
-    task = forms.IntegerField(min_value=1)
     person = forms.IntegerField(min_value=1)
     role = forms.ChoiceField(
         choices=CELL_CHOICES,
@@ -31,6 +30,12 @@ class CellForm(forms.Form):
     )
     expected = forms.ChoiceField(choices=CELL_CHOICES, required=False)
     move_accountable = forms.BooleanField(required=False)
+
+
+class CellForm(LetterForm):
+    """A cell of the matrix: who, on what, the role now and the role the editor saw."""
+
+    task = forms.IntegerField(min_value=1)
     # The tasks on the editor's page, so its summary can be counted again.
     page_tasks = forms.CharField(required=False, max_length=4000)
 
@@ -41,18 +46,10 @@ class CellForm(forms.Form):
         return [int(part) for part in ids]
 
 
-class TaskRoleForm(forms.Form):
+class TaskRoleForm(LetterForm):
     """A person's letter on the task whose page it is, and the letter the editor saw; the
     two checks to get past once the editor has read why they were asked."""
 
-    person = forms.IntegerField(min_value=1)
-    role = forms.ChoiceField(
-        choices=CELL_CHOICES,
-        required=False,
-        error_messages={"invalid_choice": "Choose R, A, A/R, C, I or none."},
-    )
-    expected = forms.ChoiceField(choices=CELL_CHOICES, required=False)
-    move_accountable = forms.BooleanField(required=False)
     allow_over = forms.BooleanField(required=False)
 
 

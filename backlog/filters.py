@@ -41,6 +41,7 @@ class TaskFilter(django_filters.FilterSet):
         choices=lambda: GOAL_FILTERS["choices"](),
         method="filter_goal",
         empty_label="Any goal",
+        label="Goal",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,

@@ -14,6 +14,7 @@ from goals.forms import CheckInForm, GoalForm, StepForm, TaskGoalsForm
 from goals.models import CheckIn, Goal, Step
 from goals.progress import goal_progress, goals_progress
 from goals.selectors import goal_history, task_goals
+from mopsboard.forms import errors_text
 from mopsboard.rendering import get_goes_to, render_page
 
 can_view = permission_required("goals.view_goal", raise_exception=True)
@@ -79,7 +80,7 @@ def _form_page(request, form, *, heading, back, status=200):
 def goal_new(request):
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        goal = services.goal_save(goal=form.instance, by=request.user)
+        goal = services.goal_save(goal=form.instance, by=request.user, via="goals")
         messages.success(request, f"Goal “{goal}” created.")
         return redirect(goal)
     return _form_page(
@@ -94,7 +95,7 @@ def goal_edit(request, pk):
     goal = _get_goal(pk)
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
-        goal = services.goal_save(goal=form.instance, by=request.user)
+        goal = services.goal_save(goal=form.instance, by=request.user, via="goals")
         messages.success(request, f"Goal “{goal}” saved.")
         return redirect(goal)
     # The heading names the goal as stored, not as the invalid form left it.
@@ -115,7 +116,7 @@ def step_new(request, pk):
     goal = _get_goal(pk)
     form = StepForm(request.POST or None, instance=Step(goal=goal))
     if request.method == "POST" and form.is_valid():
-        step = services.step_save(step=form.instance, by=request.user)
+        step = services.step_save(step=form.instance, by=request.user, via="goals")
         messages.success(request, f"Step “{step}” added.")
         return redirect(goal)
     return _form_page(
@@ -134,7 +135,7 @@ def step_edit(request, pk):
     step = get_object_or_404(Step.objects.select_related("goal"), pk=pk)
     form = StepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
-        step = services.step_save(step=form.instance, by=request.user)
+        step = services.step_save(step=form.instance, by=request.user, via="goals")
         messages.success(request, f"Step “{step}” saved.")
         return redirect(step.goal)
     return _form_page(
@@ -157,7 +158,7 @@ def check_in_new(request, pk):
     form = CheckInForm(request.POST, goal=goal, instance=CheckIn(goal=goal))
     if not form.is_valid():
         return _goal_page(request, goal, check_in_form=form, status=422)
-    check_in = services.check_in_save(check_in=form.instance, by=request.user)
+    check_in = services.check_in_save(check_in=form.instance, by=request.user, via="goals")
     messages.success(request, f"Check-in of {goal.format_value(check_in.value)} recorded.")
     return redirect(goal)
 
@@ -172,7 +173,7 @@ def check_in_edit(request, pk):
         raise PermissionDenied("Only the lead and the goal's Accountable person edit check-ins.")
     form = CheckInForm(request.POST or None, goal=goal, instance=check_in)
     if request.method == "POST" and form.is_valid():
-        services.check_in_save(check_in=form.instance, by=request.user)
+        services.check_in_save(check_in=form.instance, by=request.user, via="goals")
         messages.success(request, "Check-in corrected; the history keeps what it said before.")
         return redirect(goal)
     return _form_page(
@@ -198,10 +199,12 @@ def task_goals_update(request, pk):
             goals=form.cleaned_data["goals"],
             steps=form.cleaned_data["steps"],
             by=request.user,
+            via="task",
         )
         messages.success(request, f"“{task}” now serves the goals ticked.")
         status = 200
     else:
+        messages.error(request, f"Goals not saved: {errors_text(form)}")
         status = 422
     if not request.htmx:
         return redirect(task)

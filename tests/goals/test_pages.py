@@ -208,6 +208,7 @@ def test_a_card_names_its_goal_and_the_board_filters_by_goal(viewer_client):
     filtered = viewer_client.get(reverse("backlog:board"), {"goal": goal.pk}).content.decode()
 
     assert board.count("Goal: Leads +40%") == 2 and "Unrelated" in board
+    assert 'Goal <select name="goal"' in board
     assert "Welcome series" in filtered and "Lead magnet" in filtered
     assert "Unrelated" not in filtered
 

@@ -514,11 +514,13 @@ class Command(BaseCommand):
                     deadline=months_from(today, ahead),
                 ),
                 by=lead,
+                via=DEMO,
             )
             for month, value in enumerate(values, start=1):
                 check_in_save(
                     check_in=CheckIn(goal=goal, on=months_from(baseline_date, month), value=value),
                     by=lead,
+                    via=DEMO,
                 )
             if short == "Leads +40%":
                 self._leads_work(goal, lead, people, baseline_date)
@@ -533,7 +535,7 @@ class Command(BaseCommand):
                         effort=5,
                         estimate_hours=hours,
                     )
-                    task_goals_set(task=task, goals=[goal], steps=[], by=lead)
+                    task_goals_set(task=task, goals=[goal], steps=[], by=lead, via=DEMO)
 
     def _leads_work(self, goal, lead, people, baseline_date):
         steps = [
@@ -547,6 +549,7 @@ class Command(BaseCommand):
                     reached=556 if quarter == 1 else None,
                 ),
                 by=lead,
+                via=DEMO,
             )
             for quarter, owner in enumerate(
                 ["Tom Becker", "Tom Becker", "Ruth Okafor", "Kenji Mori"], start=1
@@ -558,9 +561,9 @@ class Command(BaseCommand):
             if task is None:
                 continue
             if status in OPEN_STATUSES:
-                task_goals_set(task=task, goals=[], steps=[steps[1]], by=lead)
+                task_goals_set(task=task, goals=[], steps=[steps[1]], by=lead, via=DEMO)
             else:
-                task_goals_set(task=task, goals=[goal], steps=[], by=lead)
+                task_goals_set(task=task, goals=[goal], steps=[], by=lead, via=DEMO)
 
     def _users(self, password):
         users = {}

@@ -93,17 +93,17 @@ def goal_new(request):
 @can_change
 def goal_edit(request, pk):
     goal = _get_goal(pk)
+    # The heading names the goal as stored, not as an invalid form leaves its instance.
+    heading = f"Edit “{goal}”"
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
         goal = services.goal_save(goal=form.instance, by=request.user, via="goals")
         messages.success(request, f"Goal “{goal}” saved.")
         return redirect(goal)
-    # The heading names the goal as stored, not as the invalid form left it.
-    stored = Goal.objects.only("title").get(pk=goal.pk)
     return _form_page(
         request,
         form,
-        heading=f"Edit “{stored}”",
+        heading=heading,
         back=goal,
         status=422 if form.is_bound else 200,
     )

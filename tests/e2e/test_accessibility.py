@@ -65,7 +65,9 @@ def open_load_bar(page):
 
 
 def add_a_check_in_tomorrow(page):
-    page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Date:", exact=True).fill(
+        (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    )
     page.get_by_role("button", name="Add check-in").click()
     expect(page.locator("#id_on_error")).to_be_visible()
 

@@ -65,7 +65,7 @@ def test_lead_sets_a_smart_goal_links_work_and_checks_in(page):
     expect(status).to_have_text("On track")
     expect(reasons).to_contain_text("No check-in since the baseline yet")
     expect(page.locator(".kpi-point")).to_have_count(1)
-    page.get_by_label("Date").fill(day(0))
+    page.get_by_label("Date:", exact=True).fill(day(0))
     page.get_by_label("Webinar sign-ups from email (count)").fill("205")
     page.get_by_label("Note").fill("March webinar")
     page.get_by_role("button", name="Add check-in").click()

@@ -77,7 +77,7 @@ lint: install node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci conversation capacity imports mail intake notifications api webhooks demo --exclude "*/migrations/*"
+	$(BIN)/bandit --quiet --recursive mopsboard people backlog raci conversation capacity goals imports mail intake notifications api webhooks demo --exclude "*/migrations/*"
 	npx --no-install stylelint "static/**/*.css" --ignore-pattern "static/vendor/**"
 
 # stylelint, pinned in package-lock.json; npm ci installs exactly that into node_modules/.

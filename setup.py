@@ -10,7 +10,8 @@ setup(
         *find_namespace_packages(
             include=[
                 *("mopsboard*", "people*", "backlog*", "raci*", "conversation*", "capacity*"),
-                *("imports*", "mail*", "intake*", "notifications*", "api*", "webhooks*", "demo*"),
+                *("goals*", "imports*", "mail*", "intake*", "notifications*"),
+                *("api*", "webhooks*", "demo*"),
             ]
         ),
         "mopsboard.site.templates",

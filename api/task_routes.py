@@ -45,7 +45,11 @@ from raci.services import assignment_set
 
 router = Router(tags=["Tasks"])
 
-TaskFilterQuery = form_schema(TaskFilter(queryset=Task.objects.none()).form, "TaskFilterQuery")
+# The board's goal filter comes to the API with the goals' own routes: its choices are
+# the goals of the day, not a list fixed at start-up.
+TaskFilterQuery = form_schema(
+    TaskFilter(queryset=Task.objects.none()).form, "TaskFilterQuery", exclude={"goal"}
+)
 # A request comes in as it does through the intake form, less its honeypot.
 RequestIn = form_schema(RequestForm(), "RequestIn", exclude={RequestForm.HONEYPOT})
 TaskPatch = form_schema(TaskEditForm(), "TaskPatch", exclude={"version"}, partial=True)

@@ -15,6 +15,9 @@ from people.models import Person
 # capacity adds its task actions, so the board filters by it without importing raci.
 # Each takes the tasks and the signed-in user (None without a request).
 RESPONSIBLE_FILTERS: dict[str, Callable[[QuerySet, object], QuerySet]] = {}
+# Goals sit above the backlog too: goals gives its "choices" (a goal's id and short name)
+# and the "tasks" serving a goal at start-up (GoalsConfig.ready).
+GOAL_FILTERS: dict[str, Callable] = {}
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -34,6 +37,12 @@ class TaskFilter(django_filters.FilterSet):
         empty_label="Anyone",
         label="Responsible",
     )
+    goal = django_filters.ChoiceFilter(
+        choices=lambda: GOAL_FILTERS["choices"](),
+        method="filter_goal",
+        empty_label="Any goal",
+        label="Goal",
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
         method="filter_status",
@@ -49,13 +58,16 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["q", "category", "requester", "responsible", "status", "due_before"]
+        fields = ["q", "category", "requester", "responsible", "goal", "status", "due_before"]
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def filter_responsible(self, queryset, name, value):
         return RESPONSIBLE_FILTERS[value](queryset, getattr(self.request, "user", None))
+
+    def filter_goal(self, queryset, name, value):
+        return GOAL_FILTERS["tasks"](queryset, value)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status__in=value)

@@ -10,6 +10,7 @@ VIA = (
     "task",
     "review",
     "my-work",
+    "goals",
     "raci",
     "system",
     "demo",

@@ -19,6 +19,7 @@ ROLE_PERMISSIONS = {
         "raci.*",
         "conversation.*",
         "capacity.*",
+        "goals.*",
         "imports.*",
         "mail.*",
         "intake.*",
@@ -38,6 +39,10 @@ ROLE_PERMISSIONS = {
         "conversation.change_comment",
         "capacity.view_timeoff",
         "capacity.view_review",
+        # Members check in on the goals they are Accountable for (goals.views).
+        "goals.view_goal",
+        "goals.add_checkin",
+        "goals.change_checkin",
         "api.use_api",
     ],
     VIEWER: [
@@ -48,6 +53,7 @@ ROLE_PERMISSIONS = {
         "conversation.view_comment",
         "capacity.view_timeoff",
         "capacity.view_review",
+        "goals.view_goal",
         "api.use_api",
     ],
 }

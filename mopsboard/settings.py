@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "raci",
     "conversation",
     "capacity",
+    "goals",
     "imports",
     "mail",
     "intake",

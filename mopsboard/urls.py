@@ -31,6 +31,7 @@ urlpatterns = [
     path("raci/", include("raci.urls")),
     path("", include("conversation.urls")),
     path("", include("capacity.urls")),
+    path("goals/", include("goals.urls")),
     path("", include("imports.urls")),
     path("mail/", include("mail.urls")),
     path("", include("intake.urls")),

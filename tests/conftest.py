@@ -14,12 +14,15 @@ from mopsboard.roles import LEAD, MEMBER, VIEWER
 from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
 from tests.factories import (
+    CheckInFactory,
     DeliveryFactory,
     EmailFactory,
+    GoalFactory,
     IntakeLinkFactory,
     PersonFactory,
     ReviewFactory,
     ShareLinkFactory,
+    StepFactory,
     TaskFactory,
     UserFactory,
 )
@@ -117,10 +120,14 @@ def htmx_client(lead):
 @pytest.fixture
 def world(db):
     """One of everything a URL can name: a task, a request in triage, a team member, a
-    share link, an intake link, a recorded review, a failed email and a failed webhook
-    delivery (its endpoint with it)."""
+    share link, an intake link, a recorded review, a failed email, a failed webhook
+    delivery (its endpoint with it), and a goal with a step and a check-in."""
     team = PersonFactory(kind=Person.Kind.TEAM)
+    goal = GoalFactory(owner=team)
     return {
+        "goal": goal,
+        "step": StepFactory(goal=goal, owner=team),
+        "check_in": CheckInFactory(goal=goal, on=goal.baseline_date),
         "task": TaskFactory(impact=5, effort=1),
         "request": TaskFactory(unscored=True),
         "person": team,

@@ -11,6 +11,7 @@ from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
 from capacity.models import Review, TimeOff
 from conversation.models import Comment
+from goals.models import CheckIn, Goal, Step, Unit
 from imports.models import Import, ValueMapping
 from intake.models import IntakeLink
 from mail.models import Email
@@ -76,6 +77,46 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     task = factory.SubFactory(TaskFactory)
     person = factory.SubFactory(PersonFactory)
     role = Role.RESPONSIBLE
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A SMART goal a quarter under way, three quarters to go; `GoalFactory(draft=True)`
+    lacks its KPI, target and deadline."""
+
+    class Meta:
+        model = Goal
+
+    class Params:
+        draft = factory.Trait(kpi_name="", unit="", baseline=None, target=None, deadline=None)
+
+    title = factory.Sequence(lambda n: f"Grow email-sourced leads, plan {n}")
+    short_name = factory.Sequence(lambda n: f"Leads {n}")
+    owner = factory.SubFactory(PersonFactory)
+    kpi_name = "Email-sourced leads"
+    unit = Unit.COUNT
+    baseline = 100
+    baseline_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(90))
+    target = 140
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(270))
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Quarter {n}: +10%")
+    owner = factory.SubFactory(PersonFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(60))
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    goal = factory.SubFactory(GoalFactory)
+    on = factory.LazyFunction(timezone.localdate)
+    value = 110
 
 
 class ShareLinkFactory(factory.django.DjangoModelFactory):

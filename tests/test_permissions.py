@@ -26,6 +26,7 @@ from backlog.models import Task, new_year_after
 from backlog.services import task_rescore
 from capacity.models import Review, TimeOff
 from conversation.models import Comment
+from goals.models import CheckIn, Goal, Step
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
@@ -100,6 +101,19 @@ def _a_change(data):
     return [change.id]
 
 
+def _goal_body(data):
+    return {
+        "title": "Sneaky",
+        "short_name": "Sneaky",
+        "owner": data["person"].pk,
+        "direction": "up",
+    }
+
+
+def _step_body(data):
+    return {"title": "Sneaky", "owner": data["person"].pk, "due_date": NEW_YEAR}
+
+
 ACCESS = {
     "login": Access(get=ANYONE, post=ANYONE),
     "logout": Access(get=None, post=ANYONE),
@@ -150,6 +164,34 @@ ACCESS = {
         post=EDITORS,
         args=lambda d: [d["task"].pk, CommentFactory(task=d["task"]).pk],
         body=lambda d: {"body": "Corrected"},
+    ),
+    "goals:list": Access(get=READERS, post=None),
+    "goals:new": Access(get=LEAD, post=LEAD, body=lambda d: _goal_body(d)),
+    "goals:detail": Access(get=READERS, post=None, args=lambda d: [d["goal"].pk]),
+    "goals:edit": Access(
+        get=LEAD, post=LEAD, args=lambda d: [d["goal"].pk], body=lambda d: _goal_body(d)
+    ),
+    "goals:step-new": Access(
+        get=LEAD, post=LEAD, args=lambda d: [d["goal"].pk], body=lambda d: _step_body(d)
+    ),
+    "goals:step-edit": Access(
+        get=LEAD, post=LEAD, args=lambda d: [d["step"].pk], body=lambda d: _step_body(d)
+    ),
+    # A member checks in on the goals they are Accountable for; the world's is not theirs.
+    "goals:check-in-new": Access(
+        get=READERS,
+        post=LEAD,
+        args=lambda d: [d["goal"].pk],
+        body=lambda d: {"on": datetime.date.today().isoformat(), "value": "7"},
+    ),
+    "goals:check-in-edit": Access(
+        get=LEAD,
+        post=LEAD,
+        args=lambda d: [d["check_in"].pk],
+        body=lambda d: {"on": d["check_in"].on.isoformat(), "value": "8"},
+    ),
+    "goals:task-goals": Access(
+        get=READERS, post=EDITORS, args=_task, body=lambda d: {"goals": [d["goal"].pk]}
     ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
@@ -400,6 +442,10 @@ def _state():
         list(Endpoint.objects.order_by("pk").values_list("url", "disabled_at")),
         list(Delivery.objects.order_by("pk").values_list("status", flat=True)),
         list(Comment.objects.order_by("pk").values_list("body", "shared")),
+        list(Goal.objects.order_by("pk").values_list("title", "status_override")),
+        list(Step.objects.order_by("pk").values_list("title", flat=True)),
+        list(CheckIn.objects.order_by("pk").values_list("on", "value")),
+        list(Goal.tasks.through.objects.values_list("goal", "task")),
     )
 
 
@@ -453,6 +499,7 @@ def test_roles_are_kept_in_step_with_the_permissions(db):
             "raci",
             "conversation",
             "capacity",
+            "goals",
             "mail",
             "intake",
             "api",

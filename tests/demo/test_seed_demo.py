@@ -64,3 +64,31 @@ def test_the_demo_has_intake_links_and_requests_that_came_through_them(settings)
     link = IntakeLink.objects.order_by("created_at", "pk").first()
     url = settings.MOPSBOARD_SITE_URL + link.get_absolute_url()
     assert lines[0] == f"Intake link: {url} ({link.label})"
+
+
+def test_the_demo_goals_are_on_track_at_risk_for_their_work_and_without_work():
+    from goals.models import Goal, Status
+    from goals.progress import goals_progress
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+
+    progress = {
+        row.goal.short_name: row
+        for row in goals_progress(list(Goal.objects.all()), today=timezone.localdate())
+    }
+    assert set(progress) == {"Leads +40%", "Clicks +25%", "Sync errors <50"}
+    leads, clicks, sync = (
+        progress["Leads +40%"],
+        progress["Clicks +25%"],
+        progress["Sync errors <50"],
+    )
+    assert leads.status == Status.ON_TRACK
+    assert leads.goal.steps.count() == 4 and len(leads.kpi.check_ins) == 5
+    assert {task.status for task in leads.work.tasks} == set(
+        Task.objects.values_list("status", flat=True)
+    )
+    assert clicks.status == Status.AT_RISK
+    assert [reason.split(";")[0] for reason in clicks.reasons] == ["Its open work needs 1100 h"]
+    assert sync.status == Status.AT_RISK and sync.reasons == ["No open work is linked to it."]
+    assert sync.goal.direction == "down"

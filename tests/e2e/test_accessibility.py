@@ -4,6 +4,7 @@ A serious or critical violation fails its page's test. Every count lands in
 test-artifacts/axe-report.md, a table to quote.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 
 from backlog.models import Task
 from capacity.models import Review
+from goals.models import Goal
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import following_token, requester_token, tracking_token
@@ -62,6 +64,14 @@ def open_load_bar(page):
     expect(bar.locator(".bar-tasks li[data-task-id]").first).to_be_visible()
 
 
+def add_a_check_in_tomorrow(page):
+    page.get_by_label("Date:", exact=True).fill(
+        (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    )
+    page.get_by_role("button", name="Add check-in").click()
+    expect(page.locator("#id_on_error")).to_be_visible()
+
+
 def make_token(page):
     page.get_by_label("Name").fill("Axe")
     page.get_by_role("button", name="Create token").click()
@@ -79,9 +89,9 @@ def make_webhook(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    # May name {task}, {review}, {token}, {year}, {email}, {person}, {intake}, {tracking},
-    # {mine}, {following}, {webhook} and {import_…} (imports waiting for their columns, ready, with
-    # problems).
+    # May name {task}, {goal}, {review}, {token}, {year}, {email}, {person}, {intake},
+    # {tracking}, {mine}, {following}, {webhook} and {import_…} (imports waiting for their
+    # columns, ready, with problems).
     path: str
     opener: Callable | None = None
 
@@ -109,6 +119,10 @@ SIGNED_IN = [
     ("review-bar-open", "/review/", open_load_bar),
     ("review-presenting", "/review/?present=1", None),
     ("review-recorded", "/review/{review}/", None),
+    ("goals", "/goals/", None),
+    ("goal", "/goals/{goal}/", None),
+    ("goal-new", "/goals/new/", None),
+    ("goal-check-in-refused", "/goals/{goal}/", add_a_check_in_tomorrow),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
     ("intake-links", "/intake-links/", None),
@@ -129,9 +143,15 @@ SIGNED_IN = [
     ("webhook", "/webhooks/{webhook}/", None),
     ("webhook-delete", "/webhooks/{webhook}/delete/", None),
 ]
-# A viewer has no move menu, no cell menu, no search for people and no webhook form; the
-# rest a viewer sees (or is refused) as well.
-LEAD_ONLY = {"board-move-menu", "task-people-search", "raci-cell-menu", "webhook-made"}
+# A viewer has no move menu, no cell menu, no search for people, no check-in form and no
+# webhook form; the rest a viewer sees (or is refused) as well.
+LEAD_ONLY = {
+    "goal-check-in-refused",
+    "board-move-menu",
+    "task-people-search",
+    "raci-cell-menu",
+    "webhook-made",
+}
 CASES = [
     Case(name, role, path, opener)
     for role in ("lead", "viewer")
@@ -185,6 +205,7 @@ def page_ids() -> dict:
         .first()
         .pk,
         "review": Review.objects.first().pk,
+        "goal": Goal.objects.get(short_name="Leads +40%").pk,
         "token": ShareLink.objects.first().token,
         "year": timezone.localdate().year,
         "intake": IntakeLink.objects.first().token,

@@ -1,5 +1,6 @@
-"""Pages people print: the lead's RACI matrix, the weekly review, the year in review, and the
-stakeholder's legend, as Chromium prints them to PDF (read back with poppler's pdftotext)."""
+"""Pages people print: the lead's RACI matrix, the weekly review, the year in review, the
+goals, and the stakeholder's legend, as Chromium prints them to PDF (read back with
+poppler's pdftotext)."""
 
 import re
 import subprocess
@@ -144,3 +145,18 @@ def test_the_stakeholders_matrix_prints_whole_like_the_leads(page):
     sheets = printed(page, "raci-shared-print-fifty")
     assert all("Zora" in sheet for sheet in sheets)
     assert len(sheets) <= 3
+
+
+@pytest.mark.parametrize("which", ["goals", "goal"])
+def test_the_goals_print_their_figures_without_forms(page, which):
+    from goals.models import Goal
+
+    log_in(page)
+    goal = Goal.objects.get(short_name="Leads +40%")
+    page.goto("/goals/" if which == "goals" else goal.get_absolute_url())
+    page.emulate_media(media="print")
+    assert page.evaluate(CONTROLS_SHOWN) == []
+    text = "\n".join(printed(page, f"{which}-print"))
+    for shown in ("Leads +40%", "On track", "Priya Shah"):
+        assert shown in text, shown
+    assert "Add check-in" not in text

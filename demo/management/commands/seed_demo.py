@@ -2,6 +2,7 @@
 
 import datetime
 import os
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,11 +13,21 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from backlog import services
-from backlog.models import Category, Quadrant, Status, Task, TaskEvent, new_year_after
+from backlog.models import (
+    OPEN_STATUSES,
+    Category,
+    Quadrant,
+    Status,
+    Task,
+    TaskEvent,
+    new_year_after,
+)
 from capacity.agenda import review_figures
 from capacity.models import Review
 from capacity.services import time_off_set
 from conversation.services import comment_post, reply_post
+from goals.models import CheckIn, Direction, Goal, Step, Unit
+from goals.services import check_in_save, goal_save, step_save, task_goals_set
 from intake.models import IntakeLink
 from intake.services import request_confirm, request_submit
 from mopsboard.jobs import jobs_run
@@ -304,6 +315,60 @@ DECLINED = {
 }
 
 
+# The goals the team is measured on: title, short name, owner, KPI, direction, baseline,
+# months since the baseline, target, months to the deadline, the monthly check-ins
+# since the baseline (oldest first). Leads are on track; clicks are at risk because the
+# big rebuild linked to them cannot fit before their deadline; sync errors have no work.
+GOALS = [
+    (
+        "Grow email-sourced leads 40% year on year",
+        "Leads +40%",
+        "Priya Shah",
+        "Email-sourced leads a month",
+        Direction.UP,
+        500,
+        5,
+        700,
+        7,
+        [520, 545, 560, 590, 610],
+    ),
+    (
+        "Email clicks +25% in a year",
+        "Clicks +25%",
+        "Tom Becker",
+        "Email clicks a month",
+        Direction.UP,
+        8000,
+        11,
+        10000,
+        1,
+        [8150, 8400, 8600, 8800, 9000, 9200, 9350, 9500, 9700, 9850, 9950],
+    ),
+    (
+        "CRM sync errors below 50 a week",
+        "Sync errors <50",
+        "Ana Lima",
+        "CRM sync errors a week",
+        Direction.DOWN,
+        180,
+        3,
+        50,
+        3,
+        [160, 130, 100],
+    ),
+]
+# The clicks goal's work: more hours than the team has free before its deadline.
+CLICKS_WORK = [
+    ("Rebuild every email template for mobile", "Campaign build", 600),
+    ("Send-time optimisation for all newsletters", "Platform admin", 500),
+]
+
+
+def months_from(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, 28))
+
+
 class Command(BaseCommand):
     help = "Load the demo marketing-ops team, its logins and ≥ 40 requests. Idempotent."
 
@@ -372,6 +437,7 @@ class Command(BaseCommand):
             self._last_weeks_review(lead, people, ids)
             self._this_week(lead, made_now)
         self._intake(lead, categories, now)
+        self._goals(lead, people, categories)
         # The demo's news told now, as a worker would: its mail is on the Mail page at once.
         jobs_run(queue=NOTIFICATIONS)
         if verbosity:
@@ -425,6 +491,79 @@ class Command(BaseCommand):
                 request_confirm(task_id=task.pk)
                 reply_post(task_id=task.pk, body=answer)
                 comment_post(task=task, body=note, shared=False, by=lead, via=DEMO)
+
+    def _goals(self, lead, people, categories):
+        """Three goals with their monthly check-ins, the leads goal's four quarterly steps,
+        and linked work in every state."""
+        today = timezone.localdate()
+        for title, short, owner, kpi, direction, base, ago, target, ahead, values in GOALS:
+            if Goal.objects.filter(title=title).exists():
+                continue
+            baseline_date = months_from(today, -ago)
+            goal = goal_save(
+                goal=Goal(
+                    title=title,
+                    short_name=short,
+                    owner=people[owner],
+                    kpi_name=kpi,
+                    unit=Unit.COUNT,
+                    direction=direction,
+                    baseline=base,
+                    baseline_date=baseline_date,
+                    target=target,
+                    deadline=months_from(today, ahead),
+                ),
+                by=lead,
+                via=DEMO,
+            )
+            for month, value in enumerate(values, start=1):
+                check_in_save(
+                    check_in=CheckIn(goal=goal, on=months_from(baseline_date, month), value=value),
+                    by=lead,
+                    via=DEMO,
+                )
+            if short == "Leads +40%":
+                self._leads_work(goal, lead, people, baseline_date)
+            elif short == "Clicks +25%":
+                for task_title, category, hours in CLICKS_WORK:
+                    task, _ = self._task(
+                        lead,
+                        title=task_title,
+                        category=categories[category],
+                        requester=people["Dana Whitfield"],
+                        impact=4,
+                        effort=5,
+                        estimate_hours=hours,
+                    )
+                    task_goals_set(task=task, goals=[goal], steps=[], by=lead, via=DEMO)
+
+    def _leads_work(self, goal, lead, people, baseline_date):
+        steps = [
+            step_save(
+                step=Step(
+                    goal=goal,
+                    title=f"Quarter {quarter}: leads +10%",
+                    owner=people[owner],
+                    due_date=months_from(baseline_date, 3 * quarter),
+                    target=goal.baseline * (1 + Decimal("0.1") * quarter),
+                    reached=556 if quarter == 1 else None,
+                ),
+                by=lead,
+                via=DEMO,
+            )
+            for quarter, owner in enumerate(
+                ["Tom Becker", "Tom Becker", "Ruth Okafor", "Kenji Mori"], start=1
+            )
+        ]
+        # One task of every state serves it, the open ones through this quarter's step.
+        for status in Status:
+            task = Task.objects.filter(status=status).order_by("title").first()
+            if task is None:
+                continue
+            if status in OPEN_STATUSES:
+                task_goals_set(task=task, goals=[], steps=[steps[1]], by=lead, via=DEMO)
+            else:
+                task_goals_set(task=task, goals=[goal], steps=[], by=lead, via=DEMO)
 
     def _users(self, password):
         users = {}

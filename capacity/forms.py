@@ -1,19 +1,74 @@
 """Inputs to capacity: weeks, hours, time off, planning a task into a week, a review."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from backlog.forms import VersionedForm
 from capacity.models import Review
+from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
+from mopsboard.templatetags.hours import hours_text
 from people.models import Person
 
 
 class PlanForm(VersionedForm):
+    """A week, or a span of weeks (`until` its last), with each week's hours if the lead
+    sets them; evenly spread (less where people are away) if not."""
+
     week = WeekField(label="Week")
+    until = WeekField(
+        label="Until",
+        required=False,
+        help_text="For work over several weeks: the last week. Empty for one week.",
+    )
+    hours = forms.CharField(
+        label="Hours per week",
+        required=False,
+        max_length=400,
+        help_text="Optional, one figure a week, e.g. 10, 10, 12, 8: they add up to the "
+        "estimate. Empty spreads the estimate evenly, less in weeks people are away.",
+    )
     # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"].replace(";", ",").strip(" ,")
+        if not hours:
+            return None
+        try:
+            return [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+        except InvalidOperation:
+            raise ValidationError(
+                "Write each week's hours as a number, separated by commas: 10, 10, 12, 8.",
+                code="hours",
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        week, until, hours = (cleaned.get(name) for name in ("week", "until", "hours"))
+        if not week:
+            return cleaned
+        if until and until < week:
+            self.add_error("until", "The span ends before it starts: pick a later last week.")
+            return cleaned
+        weeks = span_weeks(week, until)
+        if len(weeks) > MAX_SPAN_WEEKS:
+            self.add_error("until", f"A plan spans {MAX_SPAN_WEEKS} weeks at most.")
+        elif hours is not None:
+            if len(hours) != len(weeks) or any(figure < 0 for figure in hours):
+                self.add_error(
+                    "hours", f"Give {len(weeks)} figures, one for each week, none below 0."
+                )
+            elif self.task and sum(hours) != Decimal(self.task.estimate or 0):
+                self.add_error(
+                    "hours",
+                    f"These add up to {hours_text(sum(hours))} h; the estimate is "
+                    f"{self.task.estimate_label}. Make them add up, or change the estimate.",
+                )
+        return cleaned
 
 
 class SeenForm(forms.Form):

@@ -5,9 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from backlog.forms import VersionedForm
-from capacity.models import Review
+from capacity.models import PlannedHours, Review
 from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
 from mopsboard.templatetags.hours import hours_text
@@ -33,6 +34,18 @@ class PlanForm(VersionedForm):
     )
     # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task and self.task.planned_week and not self.is_bound:
+            weeks = self.plan
+            if len(weeks) > 1:
+                self.initial.setdefault("until", weeks[-1].week)
+
+    @cached_property
+    def plan(self) -> list[PlannedHours]:
+        """The task's plan as it stands, week by week."""
+        return list(self.task.planned_hours.order_by("week")) if self.task else []
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"].replace(";", ",").strip(" ,")

@@ -1,17 +1,22 @@
 """Inputs to capacity: weeks, hours, time off, planning a task into a week, a review."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 
 from backlog.forms import VersionedForm
+from backlog.models import Category
+from capacity.horizon import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS
 from capacity.models import PlannedHours, Review
 from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
 from mopsboard.templatetags.hours import hours_text
+from mopsboard.weeks import week_of
 from people.models import Person
 
 
@@ -32,6 +37,9 @@ class PlanForm(VersionedForm):
         help_text="Optional, one figure a week, e.g. 10, 10, 12, 8: they add up to the "
         "estimate. Empty spreads the estimate evenly, less in weeks people are away.",
     )
+    # Moving a planned task from the horizon: the span keeps its length, so its last
+    # week follows the first.
+    keep_span = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -64,6 +72,8 @@ class PlanForm(VersionedForm):
         week, until, hours = (cleaned.get(name) for name in ("week", "until", "hours"))
         if not week:
             return cleaned
+        if cleaned.pop("keep_span", False) and not until and self.plan:
+            until = cleaned["until"] = week + (self.plan[-1].week - self.plan[0].week)
         if until and until < week:
             self.add_error("until", "The span ends before it starts: pick a later last week.")
             return cleaned
@@ -162,3 +172,46 @@ class ReviewForm(forms.ModelForm):
         if held_on > timezone.localdate():
             raise ValidationError("A review can't be recorded before it happens.", code="future")
         return held_on
+
+
+class HorizonForm(forms.Form):
+    """The horizon's filters, read from the query string: which weeks, whose rows, which
+    work. A figure out of range falls back to the default, with a message beside it."""
+
+    WHO = [("team", "Team members"), ("all", "With stakeholders")]
+
+    start = WeekField(label="From week", required=False)
+    weeks = forms.IntegerField(
+        label="Weeks",
+        required=False,
+        min_value=MIN_WEEKS,
+        max_value=MAX_WEEKS,
+        error_messages={
+            "min_value": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+            "max_value": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+            "invalid": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+        },
+    )
+    who = forms.ChoiceField(label="People", choices=WHO, required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("name"),
+        required=False,
+        empty_label="Every category",
+        error_messages={"invalid_choice": "That category is gone: showing every category."},
+    )
+
+    def filters(self, *, today: datetime.date) -> dict:
+        """The filters to show: what was asked where it is valid, the defaults elsewhere."""
+        self.is_valid()
+        chosen = getattr(self, "cleaned_data", {})
+        return {
+            "start": chosen.get("start") or week_of(today),
+            "weeks": chosen.get("weeks") or DEFAULT_WEEKS,
+            "with_stakeholders": chosen.get("who") == "all",
+            "category": chosen.get("category"),
+        }
+
+    def query(self, **changes) -> str:
+        """The query string of these filters, as asked, with `changes`."""
+        data = {name: self.data.get(name, "") for name in self.fields} | changes
+        return urlencode({name: value for name, value in data.items() if value})

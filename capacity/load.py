@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
-from backlog.models import Status, Task, estimate_expression
+from backlog.models import Category, Status, Task, estimate_expression
 from capacity.models import PlannedHours, TimeOff
 from mopsboard.counts import CappedCount, count_label
 from mopsboard.weeks import week_of
@@ -31,6 +31,10 @@ from raci.models import RESPONSIBLE_ROLES, Assignment, Role
 
 # Work that takes hours in the week it is planned for; done work no longer does.
 LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+# Where a week's fill changes its word (and colour): a share of the hours there are.
+FULL_FROM, BUSY_FROM = 100, 80
 
 
 @dataclass
@@ -53,6 +57,18 @@ class WeekLoad:
         if not self.capacity:
             return 100 if self.load else 0
         return round(self.load / self.capacity * 100)
+
+    @property
+    def fill(self) -> str:
+        """How full the week is, in a word a colour-blind reader or a printout can read:
+        over, full, busy or free."""
+        if self.over:
+            return "over"
+        if self.percent >= FULL_FROM and self.load:
+            return "full"
+        if self.percent >= BUSY_FROM:
+            return "busy"
+        return "free"
 
 
 @dataclass
@@ -102,16 +118,20 @@ def team_load(
     people: QuerySet | None = None,
     with_tasks: bool = False,
     today: datetime.date | None = None,
+    category: Category | None = None,
 ) -> TeamLoad:
     """Capacity and load of every person (the active team by default) in each week.
 
     A person's load in a week is the sum, over the tasks whose plan has hours in that
     week and that are not done, of those hours (`planned_load`) divided by the task's
-    number of Responsible people (A/R counts). Capacity is their weekly hours less that
-    week's time off. Three queries whatever the number of people, weeks and tasks;
-    `with_tasks` keeps the tasks behind each person's load.
+    number of Responsible people (A/R counts); with a `category`, that category's work
+    only. Capacity is their weekly hours less that week's time off. Three queries
+    whatever the number of people, weeks and tasks; `with_tasks` keeps the tasks behind
+    each person's load.
     """
     plan = planned_load(weeks, today=today).select_related("task")
+    if category:
+        plan = plan.filter(task__category=category)
     whole_team = people is None
     if whole_team:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)

@@ -1,8 +1,10 @@
 """Plans that span weeks: a task's estimate spread over them, evenly (less where people
 are away) or by the lead's hours; moved, resized, re-estimated; refused when wrong."""
 
+import csv
 import datetime
 import importlib
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import Status, Task
-from backlog.services import task_edit
+from backlog.services import task_edit, tasks_create
 from capacity.load import team_load
 from capacity.models import PlannedHours
 from mopsboard.weeks import week_label, week_of
@@ -295,3 +297,45 @@ def test_existing_one_week_plans_migrate_with_their_hours():
         after[week] += hours
     assert PlannedHours.objects.count() == Task.objects.filter(planned_week__isnull=False).count()
     assert after == before == {WEEKS[0]: 52, WEEKS[1]: Decimal("2.5")}
+
+
+def test_the_task_csv_keeps_the_first_week_and_adds_the_span(lead_client, project):
+    lead_client.post(
+        _plan_url(project),
+        {"version": 1, "week": week_label(WEEKS[0]), "until": week_label(WEEKS[-1])},
+    )
+    single = TaskFactory(status=Status.PLANNED, planned_week=WEEKS[1], estimate_hours=6)
+    response = lead_client.get(reverse("backlog:task-export"))
+    rows = {
+        row["id"]: row
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
+    span = rows[str(project.pk)]
+    assert (span["planned_week"], span["planned_until"], span["planned_hours_by_week"]) == (
+        WEEKS[0].isoformat(),
+        WEEKS[-1].isoformat(),
+        "10.0; 10.0; 10.0; 10.0",
+    )
+    one = rows[str(single.pk)]
+    assert (one["planned_week"], one["planned_until"], one["planned_hours_by_week"]) == (
+        WEEKS[1].isoformat(),
+        WEEKS[1].isoformat(),
+        "6.0",
+    )
+
+
+def test_an_imported_planned_task_has_its_estimate_in_its_week(lead):
+    (task,) = tasks_create(
+        tasks=[
+            {
+                "title": "List upload",
+                "impact": 2,
+                "effort": 3,
+                "status": Status.PLANNED,
+                "planned_week": WEEKS[0],
+            }
+        ],
+        by=lead,
+        via="import",
+    )
+    assert _plan(task) == {WEEKS[0]: 8}

@@ -44,6 +44,8 @@ class PlanForm(VersionedForm):
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
+        # The task page has a defer form with an `until` too: ids of their own.
+        kwargs.setdefault("auto_id", "id_plan_%s")
         super().__init__(*args, **kwargs)
         if self.task and self.task.planned_week and not self.is_bound:
             weeks = self.plan

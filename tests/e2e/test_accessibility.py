@@ -56,6 +56,11 @@ def open_load_bar(page):
     expect(bar.locator(".bar-tasks li[data-task-id]").first).to_be_visible()
 
 
+def open_horizon_cell(page):
+    page.locator(".horizon td a").first.click()
+    expect(page.locator("#horizon-cell .cell-tasks")).to_be_visible()
+
+
 def make_token(page):
     page.get_by_label("Name").fill("Axe")
     page.get_by_role("button", name="Create token").click()
@@ -99,6 +104,8 @@ SIGNED_IN = [
     ("raci-cell-menu", "/raci/", open_cell_menu),
     ("share-links", "/raci/share-links/", None),
     ("people", "/people/", None),
+    ("plan", "/plan/", None),
+    ("plan-cell-open", "/plan/", open_horizon_cell),
     ("review", "/review/", None),
     ("review-bar-open", "/review/", open_load_bar),
     ("review-presenting", "/review/?present=1", None),

@@ -144,3 +144,16 @@ def test_the_stakeholders_matrix_prints_whole_like_the_leads(page):
     sheets = printed(page, "raci-shared-print-fifty")
     assert all("Zora" in sheet for sheet in sheets)
     assert len(sheets) <= 3
+
+
+def test_a_quarter_of_the_horizon_prints_on_one_landscape_sheet(page):
+    log_in(page)
+    page.goto("/plan/?weeks=13")
+    expect(page.locator(".horizon")).to_be_visible()
+    sheets = printed(page, "plan-print")
+    assert len(sheets) == 1
+    assert all(width > height for width, height in sheet_sizes("plan-print"))
+    # Every week's column and the team's totals are on it, each cell with its word.
+    assert "Team" in sheets[0]
+    assert len(re.findall(r"\d{4}-W\d{2}", sheets[0])) >= 13
+    assert "free" in sheets[0]

@@ -235,3 +235,13 @@ def test_the_horizon_reads_a_constant_number_of_queries(lead_client, ana):
         person = PersonFactory(kind=Person.Kind.TEAM)
         _planned(person, {WEEKS[n % 12]: 4, WEEKS[(n + 1) % 12]: 4}, category=CategoryFactory())
     assert queries() == few
+
+
+def test_filtering_over_htmx_redraws_only_the_grid(htmx_client, ana):
+    _planned(ana, {WEEKS[4]: 12})
+    response = htmx_client.get(URL, {"start": week_label(WEEKS[4]), "weeks": 4})
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="horizon-grid">')
+    assert f"Ana Ruiz, {week_label(WEEKS[4])}: 12 of 40 hours" in body

@@ -51,3 +51,13 @@ def test_lead_spreads_a_major_project_and_the_horizon_has_no_peak(page, screensh
         f"Pia Planner, {week_label(first + datetime.timedelta(weeks=2))}: 10 of 32 h"
     )
     expect(opened).to_contain_text("Lead scoring model rebuild 10 h this week")
+
+
+def test_the_boards_move_menu_plans_a_card_into_next_week(page):
+    """The menu's defer date (`until`) sits in the same form: the plan is one week still."""
+    log_in(page)
+    card = page.locator("section[data-quadrant=quick-win] .card").first
+    title = card.locator(".card-title").inner_text()
+    card.get_by_role("button", name="Move…").click()
+    page.locator("#card-move").get_by_role("button", name=re.compile("^Next week")).click()
+    expect(page.locator(".messages")).to_contain_text(f"“{title}” is planned for")

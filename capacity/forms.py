@@ -37,8 +37,8 @@ class PlanForm(VersionedForm):
         help_text="Optional, one figure a week, e.g. 10, 10, 12, 8: they add up to the "
         "estimate. Empty spreads the estimate evenly, less in weeks people are away.",
     )
-    # Moving a planned task from the horizon: the span keeps its length, so its last
-    # week follows the first.
+    # Moving a planned task (the horizon, the review, the board, the task page's week
+    # shortcuts) without a last week: the span keeps its length, its last week follows.
     keep_span = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -47,10 +47,6 @@ class PlanForm(VersionedForm):
         # The task page has a defer form with an `until` too: ids of their own.
         kwargs.setdefault("auto_id", "id_plan_%s")
         super().__init__(*args, **kwargs)
-        if self.task and self.task.planned_week and not self.is_bound:
-            weeks = self.plan
-            if len(weeks) > 1:
-                self.initial.setdefault("until", weeks[-1].week)
 
     @cached_property
     def plan(self) -> list[PlannedHours]:

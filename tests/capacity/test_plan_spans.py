@@ -339,3 +339,23 @@ def test_an_imported_planned_task_has_its_estimate_in_its_week(lead):
         via="import",
     )
     assert _plan(task) == {WEEKS[0]: 8}
+
+
+def test_the_task_pages_next_week_shortcut_moves_the_whole_span(lead_client, project):
+    lead_client.post(
+        _plan_url(project),
+        {
+            "version": 1,
+            "week": week_label(WEEKS[0]),
+            "until": week_label(WEEKS[1]),
+            "hours": "30, 10",
+        },
+    )
+    page = lead_client.get(project.get_absolute_url()).content.decode()
+    assert '<input type="hidden" name="keep_span" value="on">' in page
+    # The shortcut sends its week, the form's empty last week and keep_span.
+    lead_client.post(
+        _plan_url(project),
+        {"version": 2, "week": week_label(WEEKS[2]), "until": "", "keep_span": "on"},
+    )
+    assert _plan(project) == {WEEKS[2]: 30, WEEKS[3]: 10}

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Expression
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -409,6 +410,9 @@ CSV_COLUMNS = [
     "declined_reason",
     "created_at",
 ]
+# Columns the apps above the backlog add at the end, each an annotation on the tasks,
+# registered at start-up as task actions are (capacity: a plan's last week and hours).
+CSV_MORE_COLUMNS: dict[str, Expression] = {}
 
 
 @require_GET
@@ -425,6 +429,7 @@ def task_export(request):
         )
     tasks = (
         task_filter.qs.with_quadrant()
+        .annotate(**CSV_MORE_COLUMNS)
         .select_related("requester", "category")
         .order_by("id")
         .iterator(chunk_size=2000)
@@ -446,7 +451,8 @@ def task_export(request):
             task.deferred_until or "",
             task.declined_reason,
             task.created_at.isoformat(),
+            *(getattr(task, name) or "" for name in CSV_MORE_COLUMNS),
         ]
         for task in tasks
     )
-    return csv_download("mopsboard-tasks.csv", CSV_COLUMNS, rows)
+    return csv_download("mopsboard-tasks.csv", [*CSV_COLUMNS, *CSV_MORE_COLUMNS], rows)

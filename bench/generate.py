@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from backlog.models import Category, Status, Task, TaskEvent
+from backlog.models import Category, Status, Task, TaskEvent, estimate_expression
 from capacity.agenda import review_figures
-from capacity.models import Review
+from capacity.models import PlannedHours, Review
 from demo.management.commands.seed_demo import CATEGORIES
 from mopsboard.roles import LEAD
 from mopsboard.weeks import this_and_next_week
@@ -188,6 +188,7 @@ def generate(*, tasks: int, min_unscored: int, seed: int) -> Generated:
     # Date each task's history to when it came in, as if the app had been in use all
     # along: "what changed since last week" then finds a week's changes, not everything.
     TaskEvent.objects.update(pgh_created_at=F("created_at"))
+    _one_week_plans()
     raci_started = time.perf_counter()
     assignments = _generate_assignments(rng, team=team)
     # The stakeholder page's link: the whole matrix (no filter), never expires.
@@ -322,6 +323,22 @@ def _task(rng: random.Random, status: Status, *, now, today: datetime.date) -> T
     if status == Status.DECLINED:
         task.declined_reason = rng.choice(DECLINE_REASONS)
     return task
+
+
+def _one_week_plans() -> None:
+    """Each planned task's estimate in its week, as planning it writes it: the tasks were
+    copied in or moved in bulk, not planned."""
+    PlannedHours.objects.all().delete()
+    PlannedHours.objects.bulk_create(
+        [
+            PlannedHours(task_id=pk, week=week, hours=hours)
+            for pk, week, hours in Task.objects.filter(planned_week__isnull=False)
+            .annotate(hours=estimate_expression())
+            .values_list("pk", "planned_week", "hours")
+            .iterator(chunk_size=BATCH_SIZE)
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _title(rng: random.Random) -> str:
@@ -473,6 +490,7 @@ def prepare_review(*, seed: int) -> None:
             if task_id not in with_responsible
             for person_id in [rng.choice([p for p in team if (task_id, p) not in taken])]
         )
+        _one_week_plans()
     now = timezone.now()
     held_on = timezone.localdate() - datetime.timedelta(days=7)
     since = now - datetime.timedelta(days=14)

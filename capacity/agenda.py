@@ -86,7 +86,7 @@ def review_figures(
             for total in totals
         ],
         "unassigned": [
-            [_task_figures(task, task.estimate) for task in team.unassigned.get(week, [])]
+            [_task_figures(task, hours) for task, hours in team.unassigned.get(week, [])]
             for week in weeks
         ],
         "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),

@@ -5,11 +5,18 @@ class CapacityConfig(AppConfig):
     name = "capacity"
 
     def ready(self):
+        from django.contrib.postgres.aggregates import StringAgg
+        from django.db.models import CharField, OuterRef, Subquery
+        from django.db.models.functions import Cast
+
         from backlog.actions import TaskAction, register
         from backlog.forms import VersionedForm
+        from backlog.signals import Change, task_changed, tasks_created
+        from backlog.views import CSV_MORE_COLUMNS
         from capacity import services
         from capacity.forms import PlanForm
         from capacity.load import overloads_if_responsible
+        from capacity.models import PlannedHours
         from mopsboard.weeks import week_label
         from raci.services import RESPONSIBLE_CHECKS
 
@@ -33,3 +40,24 @@ class CapacityConfig(AppConfig):
         )
         # Whoever is made Responsible from a task's page is checked as planning checks.
         RESPONSIBLE_CHECKS["capacity"] = overloads_if_responsible
+
+        # A week set or cleared through a door other than planning (an import, the demo,
+        # deferring) keeps the task's plan in step, in the same transaction.
+        def week_changed(sender, task, before, changes, **details):
+            if Change.PLANNED in changes or (before and before.planned_week != task.planned_week):
+                services.plan_follows_week(tasks=[task])
+
+        def imported(sender, tasks, **details):
+            services.plan_follows_week(tasks=[task for task in tasks if task.planned_week])
+
+        # The task CSV's planned_week is a plan's first week; these say the rest of it.
+        plan = PlannedHours.objects.filter(task=OuterRef("pk")).order_by()
+        CSV_MORE_COLUMNS["planned_until"] = Subquery(plan.order_by("-week").values("week")[:1])
+        CSV_MORE_COLUMNS["planned_hours_by_week"] = Subquery(
+            plan.values("task")
+            .annotate(hours=StringAgg(Cast("hours", CharField()), delimiter="; ", ordering="week"))
+            .values("hours")
+        )
+
+        task_changed.connect(week_changed, weak=False, dispatch_uid="capacity.plan")
+        tasks_created.connect(imported, weak=False, dispatch_uid="capacity.plan-imported")

@@ -1,19 +1,95 @@
 """Inputs to capacity: weeks, hours, time off, planning a task into a week, a review."""
 
+import datetime
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 
 from backlog.forms import VersionedForm
-from capacity.models import Review
+from backlog.models import Category
+from capacity.horizon import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS
+from capacity.models import PlannedHours, Review
+from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
+from mopsboard.templatetags.hours import hours_text
+from mopsboard.weeks import week_of
 from people.models import Person
 
 
 class PlanForm(VersionedForm):
+    """A week, or a span of weeks (`until` its last), with each week's hours if the lead
+    sets them; evenly spread (less where people are away) if not."""
+
     week = WeekField(label="Week")
+    until = WeekField(
+        label="Until",
+        required=False,
+        help_text="For work over several weeks: the last week. Empty for one week.",
+    )
+    hours = forms.CharField(
+        label="Hours per week",
+        required=False,
+        max_length=400,
+        help_text="Optional, one figure a week, e.g. 10, 10, 12, 8: they add up to the "
+        "estimate. Empty spreads the estimate evenly, less in weeks people are away.",
+    )
+    # Moving a planned task (the horizon, the review, the board, the task page's week
+    # shortcuts) without a last week: the span keeps its length, its last week follows.
+    keep_span = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Ticked after the over-capacity warning: plan anyway.
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # The task page has a defer form with an `until` too: ids of their own.
+        kwargs.setdefault("auto_id", "id_plan_%s")
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def plan(self) -> list[PlannedHours]:
+        """The task's plan as it stands, week by week."""
+        return list(self.task.planned_hours.order_by("week")) if self.task else []
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"].replace(";", ",").strip(" ,")
+        if not hours:
+            return None
+        try:
+            return [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+        except InvalidOperation:
+            raise ValidationError(
+                "Write each week's hours as a number, separated by commas: 10, 10, 12, 8.",
+                code="hours",
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        week, until, hours = (cleaned.get(name) for name in ("week", "until", "hours"))
+        if not week:
+            return cleaned
+        if cleaned.pop("keep_span", False) and not until and self.plan:
+            until = cleaned["until"] = week + (self.plan[-1].week - self.plan[0].week)
+        if until and until < week:
+            self.add_error("until", "The span ends before it starts: pick a later last week.")
+            return cleaned
+        weeks = span_weeks(week, until)
+        if len(weeks) > MAX_SPAN_WEEKS:
+            self.add_error("until", f"A plan spans {MAX_SPAN_WEEKS} weeks at most.")
+        elif hours is not None:
+            if len(hours) != len(weeks) or any(figure < 0 for figure in hours):
+                self.add_error(
+                    "hours", f"Give {len(weeks)} figures, one for each week, none below 0."
+                )
+            elif self.task and sum(hours) != Decimal(self.task.estimate or 0):
+                self.add_error(
+                    "hours",
+                    f"These add up to {hours_text(sum(hours))} h; the estimate is "
+                    f"{self.task.estimate_label}. Make them add up, or change the estimate.",
+                )
+        return cleaned
 
 
 class SeenForm(forms.Form):
@@ -94,3 +170,46 @@ class ReviewForm(forms.ModelForm):
         if held_on > timezone.localdate():
             raise ValidationError("A review can't be recorded before it happens.", code="future")
         return held_on
+
+
+class HorizonForm(forms.Form):
+    """The horizon's filters, read from the query string: which weeks, whose rows, which
+    work. A figure out of range falls back to the default, with a message beside it."""
+
+    WHO = [("team", "Team members"), ("all", "With stakeholders")]
+
+    start = WeekField(label="From week", required=False)
+    weeks = forms.IntegerField(
+        label="Weeks",
+        required=False,
+        min_value=MIN_WEEKS,
+        max_value=MAX_WEEKS,
+        error_messages={
+            "min_value": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+            "max_value": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+            "invalid": f"Show {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+        },
+    )
+    who = forms.ChoiceField(label="People", choices=WHO, required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("name"),
+        required=False,
+        empty_label="Every category",
+        error_messages={"invalid_choice": "That category is gone: showing every category."},
+    )
+
+    def filters(self, *, today: datetime.date) -> dict:
+        """The filters to show: what was asked where it is valid, the defaults elsewhere."""
+        self.is_valid()
+        chosen = getattr(self, "cleaned_data", {})
+        return {
+            "start": chosen.get("start") or week_of(today),
+            "weeks": chosen.get("weeks") or DEFAULT_WEEKS,
+            "with_stakeholders": chosen.get("who") == "all",
+            "category": chosen.get("category"),
+        }
+
+    def query(self, **changes) -> str:
+        """The query string of these filters, as asked, with `changes`."""
+        data = {name: self.data.get(name, "") for name in self.fields} | changes
+        return urlencode({name: value for name, value in data.items() if value})

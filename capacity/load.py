@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    Count,
+    Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -16,17 +17,25 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
+from django.utils import timezone
 
-from backlog.models import Status, Task, estimate_expression
-from capacity.models import TimeOff
+from backlog.models import Category, Status, Task, estimate_expression
+from capacity.models import PlannedHours, TimeOff
 from mopsboard.counts import CappedCount, count_label
+from mopsboard.weeks import week_of
 from people.models import Person
 from raci.models import RESPONSIBLE_ROLES, Assignment, Role
 
 # Work that takes hours in the week it is planned for; done work no longer does.
 LOADED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+# Where a week's fill changes its word (and colour): a share of the hours there are.
+FULL_FROM, BUSY_FROM = 100, 80
 
 
 @dataclass
@@ -49,6 +58,18 @@ class WeekLoad:
         if not self.capacity:
             return 100 if self.load else 0
         return round(self.load / self.capacity * 100)
+
+    @property
+    def fill(self) -> str:
+        """How full the week is, in a word a colour-blind reader or a printout can read:
+        over, full, busy or free."""
+        if self.over:
+            return "over"
+        if self.percent >= FULL_FROM and self.load:
+            return "full"
+        if self.percent >= BUSY_FROM:
+            return "busy"
+        return "free"
 
 
 @dataclass
@@ -73,8 +94,8 @@ class TeamLoad:
     people: list[PersonLoad]
     # Planned hours nobody is Responsible for, by week: they count against the team.
     unassigned_hours: dict[datetime.date, Decimal]
-    # The tasks behind those hours.
-    unassigned: dict[datetime.date, list[Task]] = field(default_factory=dict)
+    # The tasks behind those hours, each with its hours that week.
+    unassigned: dict[datetime.date, list[tuple[Task, Decimal]]] = field(default_factory=dict)
     # Shares of Responsible people not on the team (stakeholders, people who left).
     outside_hours: dict[datetime.date, Decimal] = field(default_factory=dict)
 
@@ -93,22 +114,37 @@ class TeamLoad:
 
 
 def team_load(
-    *, weeks: list[datetime.date], people: QuerySet | None = None, with_tasks: bool = False
+    *,
+    weeks: list[datetime.date],
+    people: QuerySet | None = None,
+    with_tasks: bool = False,
+    today: datetime.date | None = None,
+    category: Category | None = None,
 ) -> TeamLoad:
     """Capacity and load of every person (the active team by default) in each week.
 
-    A person's load in a week is the sum, over the tasks planned for that week and not
-    done, of the task's estimate divided by its number of Responsible people (A/R
-    counts). Capacity is their weekly hours less that week's time off. PostgreSQL sums
-    the loads: four queries whatever the number of people, weeks and tasks, and one more
-    `with_tasks`, to list the tasks behind each person's load.
+    A person's load in a week is the sum, over the tasks whose plan has hours in that
+    week and that are not done, of those hours (`planned_load`) divided by the task's
+    number of Responsible people (A/R counts); with a `category`, that category's work
+    only. Capacity is their weekly hours less that week's time off. Three queries
+    whatever the number of people, weeks and tasks; `with_tasks` keeps the tasks behind
+    each person's load.
     """
-    responsible = _responsible_shares(weeks)
-    if people is None:
+    plan = planned_load(weeks, today=today).select_related("task")
+    if category:
+        plan = plan.filter(task__category=category)
+    whole_team = people is None
+    if whole_team:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
     else:
-        # A few people (a task's, one bar's): their roles are the narrower way in.
-        responsible = responsible.filter(person__in=people)
+        # A few people (a task's, one cell's): only the work they are Responsible for.
+        plan = plan.filter(
+            Exists(
+                Assignment.objects.filter(
+                    task=OuterRef("task"), person__in=people, role__in=RESPONSIBLE_ROLES
+                )
+            )
+        )
     people = list(people.order_by("name"))
     time_off = {
         (person_id, week): hours
@@ -130,58 +166,58 @@ def team_load(
         )
         for person in people
     }
-    outside = {}
-    for person_id, week, load in (
-        responsible.values("person_id", "week")
-        .annotate(load=Sum("share"))
-        .values_list("person_id", "week", "load")
-    ):
-        if person_id in loads:
-            loads[person_id].weeks[week].load = load
-        else:  # a stakeholder or someone who left: the hours still count for the team
-            outside[week] = outside.get(week, Decimal(0)) + load
-    if with_tasks:
-        for assignment in responsible.select_related("task").order_by("task__title"):
-            if assignment.person_id in loads:
-                loads[assignment.person_id].weeks[assignment.week].tasks.append(
-                    (assignment.task, assignment.share)
-                )
-    team = TeamLoad(people=list(loads.values()), unassigned_hours={}, outside_hours=outside)
-    # Planned work nobody is Responsible for is rare and small: read it whole, sum here.
-    for task in (
-        Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
-        .exclude(assignments__role__in=RESPONSIBLE_ROLES)
-        .order_by("title")
-    ):
-        team.unassigned.setdefault(task.planned_week, []).append(task)
-        hours = team.unassigned_hours.get(task.planned_week, Decimal(0))
-        team.unassigned_hours[task.planned_week] = hours + Decimal(task.estimate or 0)
+    team = TeamLoad(people=list(loads.values()), unassigned_hours={})
+    for planned in plan.order_by("task__title", "task_id"):
+        if not planned.responsible:
+            # Planned work nobody is Responsible for counts against the team.
+            team.unassigned.setdefault(planned.week, []).append((planned.task, planned.load))
+            hours = team.unassigned_hours.get(planned.week, Decimal(0))
+            team.unassigned_hours[planned.week] = hours + planned.load
+            continue
+        share = planned.load / len(planned.responsible)
+        for person_id in planned.responsible:
+            if person_id in loads:
+                week_load = loads[person_id].weeks[planned.week]
+                week_load.load += share
+                if with_tasks:
+                    week_load.tasks.append((planned.task, share))
+            elif whole_team:
+                # A stakeholder or someone who left: the hours still count for the team.
+                hours = team.outside_hours.get(planned.week, Decimal(0))
+                team.outside_hours[planned.week] = hours + share
     return team
 
 
-def _responsible_shares(weeks) -> QuerySet:
-    """Each Responsible assignment on work planned in `weeks`, with its share of the hours."""
-    responsible_count = (
-        Assignment.objects.filter(task=OuterRef("task"), role__in=RESPONSIBLE_ROLES)
-        .order_by()
-        .values("task")
-        .annotate(n=Count("pk"))
-        .values("n")
+def planned_load(weeks: list[datetime.date], *, today: datetime.date | None = None) -> QuerySet:
+    """The plan's rows (PlannedHours) of unfinished work in `weeks`, each with `load`, the
+    hours it puts on the week, and `responsible`, the ids of the task's Responsible people.
+
+    A row's load is its planned hours. When the task was re-estimated after it was
+    planned, what is left of the estimate (less the hours of the weeks gone by) is
+    spread again over the plan's weeks from this week on, in the plan's proportions.
+    """
+    this_week = week_of(today or timezone.localdate())
+    plan = PlannedHours.objects.filter(task=OuterRef("task")).order_by().values("task")
+    gone = Coalesce(
+        Subquery(plan.filter(week__lt=this_week).annotate(sum=Sum("hours")).values("sum")),
+        Decimal(0),
     )
-    planned = Task.objects.filter(planned_week__in=weeks, status__in=LOADED_STATUSES)
-    # Only the weeks' planned tasks narrow it down: a filter on the people as well makes
-    # PostgreSQL read all their roles in the backlog first. The tasks are given as an array
-    # of their ids, not as a join on their week: joined, PostgreSQL read every Responsible
-    # role in the backlog into a hash join; this way it looks up only those tasks' roles
-    # (bench/README.md has the figures).
-    return Assignment.objects.filter(
-        role__in=RESPONSIBLE_ROLES,
-        task__any_of=ArraySubquery(planned.order_by().values("pk")),
-    ).annotate(
-        week=F("task__planned_week"),
-        share=ExpressionWrapper(
-            estimate_expression("task__") / Subquery(responsible_count),
-            output_field=DecimalField(max_digits=8, decimal_places=2),
+    ahead = Subquery(plan.filter(week__gte=this_week).annotate(sum=Sum("hours")).values("sum"))
+    hours = DecimalField(max_digits=8, decimal_places=2)
+    left = Greatest(estimate_expression("task__") - gone, Decimal(0), output_field=hours)
+    return PlannedHours.objects.filter(week__in=weeks, task__status__in=LOADED_STATUSES).annotate(
+        load=Case(
+            When(week__lt=this_week, then=F("hours")),
+            default=Coalesce(
+                ExpressionWrapper(F("hours") * left / NullIf(ahead, 0), output_field=hours),
+                Decimal(0),
+            ),
+            output_field=hours,
+        ),
+        responsible=ArraySubquery(
+            Assignment.objects.filter(task=OuterRef("task"), role__in=RESPONSIBLE_ROLES)
+            .order_by("person_id")
+            .values("person_id")
         ),
     )
 
@@ -250,13 +286,15 @@ class Overload:
     person: Person
     load: Decimal
     capacity: Decimal
+    week: datetime.date
 
 
 def overloads_if_planned(
-    task: Task, week: datetime.date, *, responsible_too: Person | None = None
+    task: Task, hours: dict[datetime.date, Decimal], *, responsible_too: Person | None = None
 ) -> list[Overload]:
-    """The Responsible people `task` would push over their capacity if planned in `week`
-    (with `responsible_too` made Responsible for it as well, sharing its hours)."""
+    """The Responsible people `task` would push over their capacity if its plan were
+    `hours` (each week's hours), week by week: its present plan's hours make way. With
+    `responsible_too` made Responsible for it as well, sharing its hours."""
     responsible = Person.objects.filter(
         assignments__task=task, assignments__role__in=RESPONSIBLE_ROLES
     )
@@ -264,27 +302,28 @@ def overloads_if_planned(
         responsible = Person.objects.filter(
             Q(pk__in=responsible.values("pk")) | Q(pk=responsible_too.pk)
         )
-    loads = team_load(weeks=[week], people=responsible, with_tasks=True)
-    if not loads.people:
-        return []
-    share = Decimal(task.estimate or 0) / len(loads.people)
+    weeks = sorted(hours)
+    loads = team_load(weeks=weeks, people=responsible, with_tasks=True)
     overloads = []
-    for person_load in loads.people:
-        week_load = person_load.weeks[week]
-        already = sum((hours for planned, hours in week_load.tasks if planned.pk == task.pk), 0)
-        after = week_load.load - already + share
-        if after > week_load.capacity:
-            overloads.append(Overload(person_load.person, after, week_load.capacity))
+    for week in weeks:
+        share = hours[week] / len(loads.people) if loads.people else 0
+        for person_load in loads.people:
+            week_load = person_load.weeks[week]
+            already = sum((h for planned, h in week_load.tasks if planned.pk == task.pk), 0)
+            after = week_load.load - already + share
+            if share and after > week_load.capacity:
+                overloads.append(Overload(person_load.person, after, week_load.capacity, week))
     return overloads
 
 
 def overloads_if_responsible(task: Task, person: Person) -> list[Overload]:
     """Whether making `person` Responsible for `task` would put them over their hours in
-    the week it is planned for, by planning's rule: [] when it is in no week or takes no
+    the weeks it is planned for, by planning's rule: [] when it is in no week or takes no
     hours there (done, declined)."""
     if task.planned_week is None or task.status not in LOADED_STATUSES:
         return []
-    overloads = overloads_if_planned(task, task.planned_week, responsible_too=person)
+    plan = dict(PlannedHours.objects.filter(task=task).values_list("week", "hours"))
+    overloads = overloads_if_planned(task, plan, responsible_too=person)
     return [overload for overload in overloads if overload.person.pk == person.pk]
 
 

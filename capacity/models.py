@@ -1,4 +1,4 @@
-"""Time off, and a recorded weekly review."""
+"""Time off, a task's plan week by week, and a recorded weekly review."""
 
 from django.conf import settings
 from django.db import models
@@ -32,6 +32,34 @@ class TimeOff(models.Model):
 
     def __str__(self):
         return f"{self.person} off {self.hours} h in {week_label(self.week)}"
+
+
+class PlannedHours(models.Model):
+    """The hours of a task's plan in one ISO week. A task planned into one week has one
+    row (its estimate); a task spread over a span has one row per week of the span. The
+    task's `planned_week` stays its first week, which the one-week doors show."""
+
+    task = models.ForeignKey("backlog.Task", on_delete=models.CASCADE, related_name="planned_hours")
+    week = models.DateField(validators=[date_in_range], help_text="Monday of the ISO week.")
+    hours = models.DecimalField(max_digits=6, decimal_places=1)
+
+    class Meta:
+        ordering = ["task", "week"]
+        verbose_name_plural = "planned hours"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "week"], name="capacity_one_plan_row_a_week"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0), name="capacity_planned_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(week__week_day=2), name="capacity_planned_week_is_a_monday"
+            ),
+        ]
+        # The load reads a few weeks' rows out of every plan.
+        indexes = [models.Index(fields=["week"], name="planned_hours_week")]
+
+    def __str__(self):
+        return f"{self.task} {self.hours} h in {week_label(self.week)}"
 
 
 class Review(models.Model):

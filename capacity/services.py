@@ -2,29 +2,34 @@
 recorded review, what a person has seen on My work."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from backlog.models import Status, Task
 from backlog.services import task_update
 from capacity.agenda import review_figures, review_since
 from capacity.load import Overload, overloads_if_planned
-from capacity.models import Review, TimeOff
+from capacity.models import PlannedHours, Review, TimeOff
 from capacity.signals import review_recorded
 from mopsboard.errors import Conflict, DomainError
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
+from raci.models import RESPONSIBLE_ROLES
 
 
 class OverCapacity(Conflict):
-    """Planning would push someone over their hours; `overloads` says who and by how much."""
+    """Planning would push someone over their hours; `overloads` says who, in which
+    week and by how much."""
 
     def __init__(self, task: Task, week: datetime.date, overloads: list[Overload]):
         over = ", ".join(
-            f"{o.person} at {hours_text(o.load)} of {hours_text(o.capacity)} h" for o in overloads
+            f"{o.person} at {hours_text(o.load)} of {hours_text(o.capacity)} h"
+            + (f" in {week_label(o.week)}" if o.week != week else "")
+            for o in overloads
         )
         super().__init__(f"“{task.title}” is not planned: {week_label(week)} would put {over}.")
         self.task, self.week, self.overloads = task, week, overloads
@@ -34,13 +39,87 @@ class PlanRefused(DomainError):
     """Work that cannot be planned: finished or declined, or into a week gone by."""
 
 
-def task_plan(
-    *, task: Task, version: int, week: datetime.date, allow_over: bool = False, by, via: str
-) -> Task:
-    """Commit a task to an ISO week (its Monday); work under way keeps its status.
+# The longest span a task is planned over: half a year.
+MAX_SPAN_WEEKS = 26
+# Hours are spread in tenths, as estimates are written.
+TENTH = Decimal("0.1")
 
-    Refused (OverCapacity) when that would put a Responsible person over their hours,
-    unless `allow_over`: the person planning has seen the warning and plans anyway.
+
+def span_weeks(first: datetime.date, last: datetime.date | None) -> list[datetime.date]:
+    """The Mondays from `first` to `last` (just `first` when there is no `last`)."""
+    weeks = ((last or first) - first).days // 7 + 1
+    return [first + datetime.timedelta(weeks=n) for n in range(weeks)]
+
+
+def hours_spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """`total` hours shared in proportion to `weights`, in tenths that add up to `total`
+    exactly: the tenths rounding leaves over go to the largest remainders, earliest first.
+    Equal shares when no weight is above 0."""
+    if not any(weight > 0 for weight in weights):
+        weights = [Decimal(1)] * len(weights)
+    tenths = int(Decimal(total) / TENTH)
+    exact = [tenths * Decimal(weight) / sum(weights) for weight in weights]
+    shares = [int(share) for share in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda n: (shares[n] - exact[n], n))
+    for n in by_remainder[: tenths - sum(shares)]:
+        shares[n] += 1
+    return [share * TENTH for share in shares]
+
+
+def _hours_free(task: Task, weeks: list[datetime.date]) -> list[Decimal]:
+    """Each week's hours the task's Responsible people have, less their time off."""
+    people = list(
+        Person.objects.filter(
+            assignments__task=task, assignments__role__in=RESPONSIBLE_ROLES
+        ).values_list("pk", "weekly_capacity_hours")
+    )
+    hours = {}
+    away = dict(
+        TimeOff.objects.filter(person__in=[pk for pk, _ in people], week__in=weeks)
+        .values("week")
+        .annotate(hours=Sum("hours"))
+        .values_list("week", "hours")
+    )
+    for week in weeks:
+        hours[week] = Decimal(max(sum(h for _, h in people) - away.get(week, 0), 0))
+    return [hours[week] for week in weeks]
+
+
+def plan_hours(
+    *, task: Task, weeks: list[datetime.date], hours: list[Decimal] | None = None
+) -> dict[datetime.date, Decimal]:
+    """How a task's estimate falls over `weeks`: the lead's `hours` for each week, or,
+    without them, spread by the hours its Responsible people have each week (a week where
+    they are away gets less; evenly when nobody is Responsible). A span moved to other
+    weeks of the same length keeps each week's share."""
+    if hours is None:
+        present = list(
+            PlannedHours.objects.filter(task=task).order_by("week").values_list("hours", flat=True)
+        )
+        moved = task.planned_week not in (None, weeks[0]) and len(present) == len(weeks)
+        hours = hours_spread(
+            Decimal(task.estimate or 0), present if moved else _hours_free(task, weeks)
+        )
+    return dict(zip(weeks, hours, strict=True))
+
+
+def task_plan(
+    *,
+    task: Task,
+    version: int,
+    week: datetime.date,
+    until: datetime.date | None = None,
+    hours: list[Decimal] | None = None,
+    allow_over: bool = False,
+    by,
+    via: str,
+) -> Task:
+    """Commit a task to an ISO week (its Monday), or to the span of weeks from `week` to
+    `until`, its estimate spread over them (plan_hours); work under way keeps its status.
+    The task's `planned_week` is the first week; its version guards the whole plan.
+
+    Refused (OverCapacity) when that would put a Responsible person over their hours in
+    any week, unless `allow_over`: the person planning has seen the warning.
     """
     if task.status in (Status.DONE, Status.DECLINED):
         raise PlanRefused(
@@ -54,10 +133,58 @@ def task_plan(
         raise PlanRefused(
             f"{week_label(week)} is over: plan “{task.title}” into this week or a later one."
         )
-    if not allow_over and (overloads := overloads_if_planned(task, week)):
+    weeks = span_weeks(week, until)
+    if not 0 < len(weeks) <= MAX_SPAN_WEEKS:
+        raise PlanRefused(
+            f"Plan “{task.title}” over 1 to {MAX_SPAN_WEEKS} weeks, ending on or after "
+            f"{week_label(week)}."
+        )
+    if hours is not None and (
+        len(hours) != len(weeks) or sum(hours) != Decimal(task.estimate or 0)
+    ):
+        raise PlanRefused(
+            f"Give “{task.title}” {len(weeks)} weeks' hours that add up to its "
+            f"{task.estimate_label}."
+        )
+    plan = plan_hours(task=task, weeks=weeks, hours=hours)
+    if not allow_over and (overloads := overloads_if_planned(task, plan)):
         raise OverCapacity(task, week, overloads)
     status = Status.IN_PROGRESS if task.status == Status.IN_PROGRESS else Status.PLANNED
-    return task_update(task=task, version=version, by=by, via=via, status=status, planned_week=week)
+    with transaction.atomic():
+        task = task_update(
+            task=task, version=version, by=by, via=via, status=status, planned_week=week
+        )
+        plan_replace(task=task, hours=plan)
+    return task
+
+
+def plan_replace(*, task: Task, hours: dict[datetime.date, Decimal]) -> None:
+    """Make `hours` the task's whole plan, week by week."""
+    PlannedHours.objects.filter(task=task).delete()
+    PlannedHours.objects.bulk_create(
+        PlannedHours(task=task, week=week, hours=week_hours) for week, week_hours in hours.items()
+    )
+
+
+def plan_follows_week(*, tasks: list[Task]) -> None:
+    """After a door that sets only the week (an import, the demo, unplanning, deferring):
+    a task out of any week has no plan; a task in a week its plan does not have is
+    planned into that one week, its whole estimate there. Told by backlog's signals."""
+    planned = {task.pk: task for task in tasks if task.planned_week}
+    PlannedHours.objects.filter(
+        task__in=[task.pk for task in tasks if task.pk not in planned]
+    ).delete()
+    has_week = set(
+        PlannedHours.objects.filter(
+            task__in=list(planned), week__in=[t.planned_week for t in planned.values()]
+        ).values_list("task_id", "week")
+    )
+    moved = [task for task in planned.values() if (task.pk, task.planned_week) not in has_week]
+    PlannedHours.objects.filter(task__in=moved).delete()
+    PlannedHours.objects.bulk_create(
+        PlannedHours(task=task, week=task.planned_week, hours=Decimal(task.estimate or 0))
+        for task in moved
+    )
 
 
 def task_unplan(*, task: Task, version: int, by, via: str) -> Task:

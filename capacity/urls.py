@@ -12,6 +12,12 @@ urlpatterns = [
     path("people/this-week/", views.week_capacity, name="week-capacity"),
     path("people/<int:pk>/capacity/", views.person_capacity, name="person-capacity"),
     path("people/time-off/", views.time_off, name="time-off"),
+    path("plan/", views.horizon_page, name="horizon"),
+    path(
+        "plan/people/<int:person>/weeks/<str:week>/", views.horizon_cell_tasks, name="horizon-cell"
+    ),
+    path("plan/move/", views.horizon_move, name="horizon-move"),
+    path("plan/export.csv", views.horizon_export, name="horizon-export"),
     path("review/", views.review, name="review"),
     path("review/people/<int:person>/weeks/<int:index>/", views.review_bar, name="review-bar"),
     path("review/record/", views.review_record, name="review-record"),

@@ -1,8 +1,11 @@
-"""Capacity pages: people and their hours, the weekly review, the year in review.
+"""Capacity pages: people and their hours, the horizon, the weekly review, the year in
+review.
 
 Planning a task is one of the task actions (backlog.actions): the board and the task
 page plan through it as the review does here.
 """
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -20,7 +23,8 @@ from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
 from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
-from capacity.forms import CapacityForm, ReviewForm, SeenForm, TimeOffForm
+from capacity.forms import CapacityForm, HorizonForm, ReviewForm, SeenForm, TimeOffForm
+from capacity.horizon import Cell, horizon, horizon_cell
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
 from capacity.my_work import my_work
@@ -30,7 +34,7 @@ from mopsboard.forms import errors_text
 from mopsboard.rendering import get_goes_to, render_page, varies_on_htmx
 from mopsboard.reversing import reverse_ids
 from mopsboard.templatetags.hours import hours_text
-from mopsboard.weeks import this_and_next_week, week_label, week_of
+from mopsboard.weeks import this_and_next_week, week_from_input, week_label, week_of
 from people.models import Person
 
 # What the review's bars offer to do to a task.
@@ -408,3 +412,144 @@ def my_work_seen(request):
     else:
         messages.error(request, f"Not marked: {errors_text(form)} Reload the page and try again.")
     return redirect("capacity:my-work")
+
+
+def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dict:
+    """The horizon with the filters in `data` (the query string, or a move's form), and
+    the cell `data["open"]` names ("<person id>-<week>") open with its tasks; only that
+    cell without `with_grid`."""
+    today = timezone.localdate()
+    form = HorizonForm(data)
+    filters = form.filters(today=today)
+    mondays = [filters["start"] + datetime.timedelta(weeks=n) for n in range(filters["weeks"])]
+    cell = _open_cell(data.get("open", ""), filters["category"])
+    return {
+        "form": form,
+        "filters": filters,
+        "grid": horizon(**filters) if with_grid else None,
+        "cell": cell,
+        "open": f"{cell.person.pk}-{cell.label}" if cell else "",
+        # A task moves to a week on the grid, not one gone by.
+        "move_weeks": [week_label(monday) for monday in mondays if monday >= week_of(today)],
+        "can_plan": request.user.has_perm("backlog.change_task"),
+        **context,
+    }
+
+
+def _open_cell(value: str, category) -> Cell | None:
+    """The cell named "<person id>-<ISO week>", if it names one; None otherwise."""
+    person_id, _, week = value.partition("-")
+    try:
+        monday = week_from_input(week)
+    except ValueError:
+        return None
+    person = (
+        Person.objects.filter(pk=person_id, is_active=True).first() if person_id.isdigit() else None
+    )
+    return person and horizon_cell(person=person, week=monday, category=category)
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def horizon_page(request):
+    """The horizon: people by the weeks ahead, load against hours, the peaks marked."""
+    return render_page(
+        request,
+        "capacity/horizon.html",
+        _horizon_context(request, request.GET),
+        partial="horizon-grid",
+    )
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def horizon_cell_tasks(request, person, week):
+    """The tasks behind one cell, loaded into the page when the cell is opened; a plain
+    request gets the page with the cell open."""
+    person = get_object_or_404(Person, pk=person, is_active=True)
+    try:
+        monday = week_from_input(week)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    query = request.GET.copy()
+    query["open"] = f"{person.pk}-{week_label(monday)}"
+    if not request.htmx:
+        return redirect(f"{reverse('capacity:horizon')}?{query.urlencode()}#horizon-cell")
+    response = render(
+        request,
+        "capacity/horizon.html#horizon-cell",
+        _horizon_context(request, query, with_grid=False),
+    )
+    return varies_on_htmx(response)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:horizon")
+@permission_required("backlog.change_task", raise_exception=True)
+def horizon_move(request):
+    """Move a task from an open cell to another week, its span kept; the grid redraws
+    with the cell still open, or shows the over-capacity warning and "Plan anyway"."""
+    outcome = chosen_task_act(data=request.POST, actions=["plan"], by=request.user, via="plan")
+    warning = None
+    if getattr(outcome.refusal, "overloads", None):
+        warning = {
+            "task": outcome.task,
+            "version": outcome.form.cleaned_data["version"],
+            "week": week_label(outcome.refusal.week),
+            "overloads": outcome.refusal.overloads,
+            "message": outcome.message,
+        }
+    else:
+        (messages.success if outcome.done else messages.error)(request, outcome.message)
+    if not request.htmx:
+        if warning:
+            messages.warning(
+                request, f"{warning['message']} Plan it from its task page to plan anyway."
+            )
+        query = HorizonForm(request.POST).query(open=request.POST.get("open", ""))
+        return redirect(f"{reverse('capacity:horizon')}?{query}")
+    context = _horizon_context(request, request.POST, warning=warning)
+    return render_page(
+        request, "capacity/horizon.html", context, partial="horizon-grid", status=outcome.status
+    )
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def horizon_export(request):
+    """The horizon's grid as CSV: a row per person and week, then the team's totals."""
+    grid = horizon(**HorizonForm(request.GET).filters(today=timezone.localdate()))
+    rows = [
+        [
+            row.person.name,
+            "stakeholder" if row.stakeholder else "team",
+            week.label,
+            hours_text(row.load.weeks[week.monday].capacity),
+            hours_text(row.load.weeks[week.monday].load),
+            row.load.weeks[week.monday].fill,
+            "peak" if week.peak else "",
+        ]
+        for row in grid.rows
+        for week in grid.weeks
+    ]
+    rows += [
+        [
+            "Team",
+            "total",
+            week.label,
+            hours_text(week.total.capacity),
+            hours_text(week.total.load),
+            week.total.fill,
+            "peak" if week.peak else "",
+        ]
+        for week in grid.weeks
+    ]
+    return csv_download(
+        f"mopsboard-plan-{grid.weeks[0].label}.csv",
+        ["person", "kind", "week", "capacity", "load", "fill", "peak"],
+        rows,
+    )

@@ -77,8 +77,9 @@ FIELDS = {
 DATE_FIELDS = ("planned_week", "due_date", "deferred_until")
 HOURS_FIELDS = ("estimate_hours",)
 # Columns of the export that an import leaves out: the database gives a new task its own
-# id and creation time, and the quadrant follows from the scores.
-EXPORT_ONLY = {"id", "quadrant", "created at"}
+# id and creation time, and the quadrant follows from the scores; an imported task is
+# planned into its first week whole (a span is planned again on its page).
+EXPORT_ONLY = {"id", "quadrant", "created at", "planned until", "planned hours by week"}
 MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = codecs.BOM_UTF8

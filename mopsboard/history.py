@@ -9,6 +9,7 @@ VIA = (
     "triage",
     "task",
     "review",
+    "plan",
     "my-work",
     "goals",
     "raci",

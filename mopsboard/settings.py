@@ -113,6 +113,7 @@ TEMPLATES = [
             "builtins": [
                 "template_partials.templatetags.partials",
                 "mopsboard.templatetags.hours",
+                "mopsboard.templatetags.weeks",
             ],
             "context_processors": [
                 "django.template.context_processors.request",

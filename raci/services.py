@@ -47,10 +47,11 @@ class OverCapacity(Conflict):
 
     def __init__(self, task: Task, overloads: list):
         over = ", ".join(
-            f"{o.person} would be at {hours_text(o.load)} of {hours_text(o.capacity)} h"
+            f"{o.person} would be at {hours_text(o.load)} of {hours_text(o.capacity)} h "
+            f"in {week_label(o.week)}"
             for o in overloads
         )
-        super().__init__(f"{over} in {week_label(task.planned_week)}.")
+        super().__init__(f"{over}.")
         self.overloads = overloads
 
 

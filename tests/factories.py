@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from api.models import ApiToken, Scope, new_key, token_digest
 from backlog.models import Category, Status, Task
-from capacity.models import Review, TimeOff
+from capacity.models import PlannedHours, Review, TimeOff
+from capacity.services import plan_follows_week, plan_replace
 from conversation.models import Comment
 from goals.models import CheckIn, Goal, Step, Unit
 from imports.models import Import, ValueMapping
@@ -58,6 +59,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Task
+        skip_postgeneration_save = True
 
     class Params:
         unscored = factory.Trait(impact=None, effort=None, status=Status.NEW)
@@ -68,6 +70,15 @@ class TaskFactory(factory.django.DjangoModelFactory):
     impact = 4
     effort = 2
     status = Status.BACKLOG
+
+    @factory.post_generation
+    def plan(task, create, extracted, **kwargs):
+        """A task made with a `planned_week` has its whole estimate in that week, as
+        planning it would; `plan={week: hours, ...}` gives a span's hours instead."""
+        if create and extracted:
+            plan_replace(task=task, hours=extracted)
+        elif create and task.planned_week:
+            plan_follows_week(tasks=[task])
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -124,6 +135,15 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
         model = ShareLink
 
     label = "Sales leadership"
+
+
+class PlannedHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedHours
+
+    task = factory.SubFactory(TaskFactory)
+    week = factory.SelfAttribute("task.planned_week")
+    hours = 8
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -39,7 +39,8 @@ FIELDS = [
     "notes", "notify", "open", "page_tasks", "person", "quadrant", "query", "reason",
     "requester", "role", "status", "task", "title", "until", "version", "week",
     "weekly_capacity_hours", "details", "why", "wanted_by", "links", "name", "team", "website",
-    "scope", "file", "column_0", "column_1", "url", "events",
+    "scope", "file", "column_0", "column_1", "url", "events", "keep_span", "start", "weeks",
+    "who",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(

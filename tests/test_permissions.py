@@ -249,6 +249,20 @@ ACCESS = {
     "capacity:my-work-seen": Access(
         get=READERS, post=READERS, body=lambda d: {"until": datetime.datetime.now(datetime.UTC)}
     ),
+    "capacity:horizon": Access(get=READERS, post=None),
+    "capacity:horizon-cell": Access(
+        get=READERS, post=None, args=lambda d: [d["person"].pk, NEXT_WEEK]
+    ),
+    "capacity:horizon-move": Access(
+        get=READERS,
+        post=EDITORS,
+        body=lambda d: {
+            **TASK_ACTION_BODIES["plan"](d),
+            "task": d["task"].pk,
+            "action": "plan",
+        },
+    ),
+    "capacity:horizon-export": Access(get=READERS, post=None),
     "capacity:review": Access(get=READERS, post=None),
     "capacity:review-bar": Access(get=READERS, post=None, args=lambda d: [d["person"].pk, 0]),
     "capacity:review-record": Access(

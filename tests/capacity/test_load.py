@@ -76,7 +76,7 @@ def test_work_nobody_is_responsible_for_counts_against_the_team():
     PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=30)
     orphan = planned(5)
     team = team_load(weeks=[MONDAY], with_tasks=True)
-    assert team.unassigned == {MONDAY: [orphan]}
+    assert team.unassigned == {MONDAY: [(orphan, Decimal(5))]}
     assert team.unassigned_hours == {MONDAY: 5}
     totals = team.week_totals(MONDAY)
     assert (totals.capacity, totals.load, totals.free) == (30, 5, 25)

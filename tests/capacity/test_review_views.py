@@ -434,3 +434,19 @@ def test_the_review_offers_a_presentation_mode_and_a_way_back(lead_client, overl
     assert 'class="review-page presenting"' in presenting
     assert f'href="{reverse("capacity:review")}" data-leave-presentation>' in presenting
     assert "<kbd>Esc</kbd>" in presenting and "<kbd>J</kbd>" in presenting
+
+
+def test_to_next_week_sends_a_plan_the_planning_form_takes(htmx_client, overloaded):
+    """The bar's plan button posts its own form: the defer date (`until`) is not taken
+    for the last week of a span."""
+    tom, task = overloaded
+    body = htmx_client.get(reverse("capacity:review-bar", args=[tom.pk, 0])).content.decode()
+    form = next(
+        form
+        for form in re.findall(r"<form.*?</form>", body, flags=re.S)
+        if f'name="task" value="{task.pk}"' in form and "To next week" in form
+    )
+    data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    response = htmx_client.post(reverse("capacity:review-task-action"), {**data, "action": "plan"})
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).planned_week == NEXT_WEEK

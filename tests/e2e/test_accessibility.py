@@ -72,6 +72,11 @@ def add_a_check_in_tomorrow(page):
     expect(page.locator("#id_on_error")).to_be_visible()
 
 
+def open_horizon_cell(page):
+    page.locator(".horizon td a").first.click()
+    expect(page.locator("#horizon-cell .cell-tasks")).to_be_visible()
+
+
 def make_token(page):
     page.get_by_label("Name").fill("Axe")
     page.get_by_role("button", name="Create token").click()
@@ -115,6 +120,8 @@ SIGNED_IN = [
     ("raci-cell-menu", "/raci/", open_cell_menu),
     ("share-links", "/raci/share-links/", None),
     ("people", "/people/", None),
+    ("plan", "/plan/", None),
+    ("plan-cell-open", "/plan/", open_horizon_cell),
     ("review", "/review/", None),
     ("review-bar-open", "/review/", open_load_bar),
     ("review-presenting", "/review/?present=1", None),

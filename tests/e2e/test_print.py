@@ -160,3 +160,16 @@ def test_the_goals_print_their_figures_without_forms(page, which):
     for shown in ("Leads +40%", "On track", "Priya Shah"):
         assert shown in text, shown
     assert "Add check-in" not in text
+
+
+def test_a_quarter_of_the_horizon_prints_on_one_landscape_sheet(page):
+    log_in(page)
+    page.goto("/plan/?weeks=13")
+    expect(page.locator(".horizon")).to_be_visible()
+    sheets = printed(page, "plan-print")
+    assert len(sheets) == 1
+    assert all(width > height for width, height in sheet_sizes("plan-print"))
+    # Every week's column and the team's totals are on it, each cell with its word.
+    assert "Team" in sheets[0]
+    assert len(re.findall(r"\d{4}-W\d{2}", sheets[0])) >= 13
+    assert "free" in sheets[0]

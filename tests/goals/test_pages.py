@@ -258,4 +258,4 @@ def test_a_goal_page_asks_the_same_queries_however_many_check_ins_and_links(
         assert lead_client.get(goal.get_absolute_url()).status_code == 200
 
 
-QUERIES = {"list": 11, "detail": 14}
+QUERIES = {"list": 10, "detail": 13}

@@ -81,15 +81,17 @@ def test_a_task_edit_refuses_a_date_or_title_out_of_range(lead_client, field, va
 
 
 @pytest.mark.parametrize(
-    ("action", "field", "value"), [("defer", "until", YEAR_ONE), ("plan", "week", WEEK_ONE)]
+    ("action", "field", "value", "shown_as"),
+    # The task page's plan form names its fields apart from the other forms on the page.
+    [("defer", "until", YEAR_ONE, "until"), ("plan", "week", WEEK_ONE, "plan_week")],
 )
 def test_deferring_or_planning_refuses_a_date_out_of_range(
-    lead_client, htmx_client, action, field, value
+    lead_client, htmx_client, action, field, value, shown_as
 ):
     task = TaskFactory(impact=4, effort=2)
     address = reverse("backlog:task-action", args=[task.pk, action])
     response = htmx_client.post(address, {field: value, "version": task.version})
-    _refused_beside(response, field, OUT_OF_RANGE)
+    _refused_beside(response, shown_as, OUT_OF_RANGE)
     # Without htmx the page comes back at the task's own address, with the message.
     response = lead_client.post(address, {field: value, "version": task.version}, follow=True)
     assert response.redirect_chain == [(task.get_absolute_url(), 302)]

@@ -68,6 +68,10 @@ def test_each_person_given_a_part_gets_one_email_for_the_whole_import(lead_clien
         task = Task.objects.get(title=title)
         assert f"- {title} (Responsible): {SITE}/tasks/{task.pk}/" in body
     assert f"All your work is on My work: {SITE}/my/" in body
+    html = tom.get_body(("html",)).get_content()
+    webinar = Task.objects.get(title="Spring webinar")
+    assert f'<a href="{SITE}/tasks/{webinar.pk}/">Spring webinar</a> (Responsible)' in html
+    assert f'<a href="{SITE}/my/">All your work is on My work</a>' in html
 
     (ann,) = received.to("ann@example.com")
     assert "Priya Shah imported 7 tasks; you are Accountable for 2 of them." in _body(ann)

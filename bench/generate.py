@@ -20,7 +20,7 @@ from backlog.models import Category, Status, Task, TaskEvent, estimate_expressio
 from capacity.agenda import review_figures
 from capacity.models import PlannedHours, Review
 from demo.management.commands.seed_demo import CATEGORIES
-from mopsboard.roles import LEAD
+from mopsboard.roles import LEAD, MEMBER
 from mopsboard.weeks import this_and_next_week
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
@@ -500,4 +500,49 @@ def prepare_review(*, seed: int) -> None:
         since=since,
         notes="Bench: last week's review.",
         figures=review_figures(today=held_on, since=since),
+    )
+
+
+# My work's scenario: a team member who signs in, Responsible or Accountable for this many
+# open tasks, whatever the backlog's size.
+MY_WORK_TASKS = 200
+MY_WORK_PERSON = ("Robin Hale", "Marketing automation specialist", 36)
+
+
+def prepare_my_work(*, username: str, password: str, seed: int) -> None:
+    """A team member who signs in as `username` (the member role), Accountable for
+    MY_WORK_TASKS open tasks picked across the backlog where it has no Accountable and
+    Responsible for the others, next to their people already on it.
+
+    Run after the RACI endpoints are measured, as it adds a matrix column."""
+    rng = random.Random(seed)
+    user = get_user_model().objects.create_user(username=username, password=password)
+    user.groups.add(Group.objects.get(name=MEMBER))
+    name, title, hours = MY_WORK_PERSON
+    person = Person.objects.create(
+        name=name,
+        title=title,
+        kind=Person.Kind.TEAM,
+        weekly_capacity_hours=hours,
+        email=_address(name),
+        user=user,
+    )
+    open_tasks = list(
+        Task.objects.filter(status__in=[Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = rng.sample(open_tasks, min(MY_WORK_TASKS, len(open_tasks)))
+    accountable = set(
+        Assignment.objects.filter(
+            task_id__in=chosen, role__in=[Role.ACCOUNTABLE, Role.ACCOUNTABLE_RESPONSIBLE]
+        ).values_list("task_id", flat=True)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(
+            task_id=task_id,
+            person=person,
+            role=Role.RESPONSIBLE if task_id in accountable else Role.ACCOUNTABLE,
+        )
+        for task_id in chosen
     )

@@ -21,6 +21,7 @@ RACI_50, RACI_200, CELL_UPDATE, STAKEHOLDER = (
     "stakeholder page",
 )
 REVIEW, PEOPLE = "weekly review 50x500", "people 50x500"
+MY_WORK = "My work 200"
 API_LIST, API_PATCH = "API task list", "API task PATCH"
 INTAKE_POST, REQUESTER_PAGE = "intake POST", "requester page"
 # The mail delivery's target: this many emails by this many workers within this long.
@@ -43,6 +44,7 @@ ENDPOINTS = [
     REQUESTER_PAGE,
     REVIEW,
     PEOPLE,
+    MY_WORK,
     API_LIST,
     API_PATCH,
 ]
@@ -137,6 +139,7 @@ BUDGETS: dict[str, tuple[float | None, float | None]] = {
     REQUESTER_PAGE: (None, 2),
     REVIEW: (1, 8),
     PEOPLE: (1, 8),
+    MY_WORK: (1, 8),
     API_LIST: (1, 2),
     API_PATCH: (None, 2),
 }

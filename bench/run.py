@@ -23,7 +23,16 @@ from api.models import Scope
 from api.services import token_create
 from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
-from bench.generate import TEAM, Generated, create_lead, empty_cells, generate, prepare_review
+from bench.generate import (
+    MY_WORK_TASKS,
+    TEAM,
+    Generated,
+    create_lead,
+    empty_cells,
+    generate,
+    prepare_my_work,
+    prepare_review,
+)
 from bench.measure import (
     CountedCalls,
     Timing,
@@ -45,6 +54,7 @@ from bench.report import (
     CELL_UPDATE,
     FLOOR,
     INTAKE_POST,
+    MY_WORK,
     PEOPLE,
     RACI_50,
     RACI_200,
@@ -65,7 +75,7 @@ from notifications.tasks import QUEUE as NOTIFICATIONS
 from notifications.tasks import tell
 from raci.models import ShareLink
 
-LEAD_USERNAME, SUPERUSER_USERNAME = "lead", "admin"
+LEAD_USERNAME, SUPERUSER_USERNAME, MEMBER_USERNAME = "lead", "admin", "member"
 # Pages the lead GETs, logged in. The floor first: the login page is the cheapest page
 # through the same gunicorn, middleware and session, so it is what every page is compared to.
 PAGES = {
@@ -81,6 +91,8 @@ PAGES = {
 ADMIN_PAGES = {ADMIN: "/admin/backlog/task/"}
 # Measured once the team has 50 people and 500 tasks planned this week and next.
 REVIEW_PAGES = {REVIEW: "/review/", PEOPLE: "/people/"}
+# Measured last, as the team member Responsible or Accountable for MY_WORK_TASKS open tasks.
+MY_WORK_PAGES = {MY_WORK: "/my/"}
 # The matrix pages must show this many task rows by every team member's column.
 MATRIX_SHAPES = {RACI_50: (50, len(TEAM)), RACI_200: (200, len(TEAM))}
 
@@ -250,9 +262,16 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
         api.close()
         progress(f"[{size:,}] planning 500 tasks for a team of 50, for the weekly review")
         prepare_review(seed=options.seed)
-        review_queries = _review_query_counts()
+        review_queries = _page_query_counts(REVIEW_PAGES, LEAD_USERNAME)
         results += _measure_pages(REVIEW_PAGES, browser, size, review_queries, options)
         browser.close()
+        progress(f"[{size:,}] a team member with {MY_WORK_TASKS} open tasks, for My work")
+        prepare_my_work(username=MEMBER_USERNAME, password=password, seed=options.seed)
+        member = Browser(gunicorn.port)
+        member.log_in(MEMBER_USERNAME, password)
+        my_work_queries = _page_query_counts(MY_WORK_PAGES, MEMBER_USERNAME)
+        results += _measure_pages(MY_WORK_PAGES, member, size, my_work_queries, options)
+        member.close()
     finally:
         gunicorn.stop()
     return SizeRun(size=size, generation=generation, results=results)
@@ -415,11 +434,11 @@ def _count_each(requests: dict[str, Callable[[], int]]) -> dict[str, int | str]:
     return counts
 
 
-def _review_query_counts() -> dict[str, int | str]:
+def _page_query_counts(pages: dict[str, str], username: str) -> dict[str, int | str]:
     client = Client()
-    client.force_login(get_user_model().objects.get(username=LEAD_USERNAME))
+    client.force_login(get_user_model().objects.get(username=username))
     return _count_each(
-        {endpoint: _count_page(client, endpoint, path) for endpoint, path in REVIEW_PAGES.items()}
+        {endpoint: _count_page(client, endpoint, path) for endpoint, path in pages.items()}
     )
 
 

@@ -45,6 +45,7 @@ from imports.models import Import
 from imports.people import ROLE_FIELDS, names_in, person_key
 from imports.presets import preset_of
 from imports.reading import DATE_FIELDS, FIELDS, decode, header_key, readings_of, rows
+from imports.signals import import_written
 from people.models import Person
 from raci.services import assignments_create
 
@@ -338,6 +339,8 @@ def import_write(*, import_id: int) -> None:
         _finish(imp, Import.State.FAILED, error=f"Nothing was imported: {error}"[:500])
     else:
         _finish(imp, Import.State.DONE, rows_written=written, finished_at=timezone.now())
+        # Committed: whoever the rows gave a part in the work hears of it (notifications).
+        import_written.send(sender=Import, imp=imp)
     finally:
         tally.close()
 

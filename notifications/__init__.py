@@ -6,6 +6,7 @@ queues their emails (notifications.tasks).
 
 Its own app because it listens to every other one: it hears task changes from the
 backlog, capacity and RACI services (backlog.signals), shared comments from the
-conversation (conversation.signals), and links to intake's requester and RACI pages,
+conversation (conversation.signals), finished imports (imports.signals: one email a person
+for all the parts an import gave them), and links to intake's requester and RACI pages,
 so it sits above them all, below the demo only.
 """

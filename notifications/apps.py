@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from backlog.signals import task_changed
         from conversation.signals import comment_shared
-        from notifications.tasks import news_queue, tell_comment
+        from imports.signals import import_written
+        from notifications.tasks import news_queue, tell_comment, tell_import
 
         def tell(sender, signal, **change):
             news_queue(**change)
@@ -21,3 +22,10 @@ class NotificationsConfig(AppConfig):
 
         # Likewise a shared comment, sent in the transaction that writes it.
         comment_shared.connect(tell_shared, weak=False, dispatch_uid="notifications.comment")
+
+        def tell_imported(sender, signal, imp, **kwargs):
+            tell_import.defer(import_id=imp.pk)
+
+        # An import writes its roles in one INSERT, with no task_changed for each: its news
+        # is one job for the whole import, queued once the import has committed.
+        import_written.connect(tell_imported, weak=False, dispatch_uid="notifications.import")

@@ -1,4 +1,5 @@
-"""A piece of news for one person about one task, and the email that carried it."""
+"""A piece of news for one person about one task (or about their part in an import's
+tasks), and the email that carried it."""
 
 from django.db import models
 from django.utils import timezone
@@ -20,6 +21,7 @@ class News(models.TextChoices):
     ROLE_ENDED = "role_ended", "Role ended"
     COMMENT = "comment", "New comment"
     REPLY = "reply", "Reply from the requester"
+    IMPORTED = "imported", "Your part in an import"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -32,10 +34,21 @@ class Notification(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="notifications"
     )
-    task = models.ForeignKey("backlog.Task", on_delete=models.CASCADE, related_name="notifications")
+    # News of an import is about many tasks, so about none: it names the import instead.
+    task = models.ForeignKey(
+        "backlog.Task",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    imported = models.ForeignKey(
+        "imports.Import", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     news = models.CharField(max_length=10, choices=News.choices)
     text = models.CharField(max_length=600)
-    # The task, its version and the news: one change is told to one person once.
+    # The task, its version and the news (or the import): one change is told to one person
+    # once.
     key = models.CharField(max_length=60)
     created_at = models.DateTimeField(default=timezone.now)
     email = models.ForeignKey(
@@ -48,6 +61,10 @@ class Notification(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="news_told_once"),
+            models.CheckConstraint(
+                condition=models.Q(task__isnull=False) | models.Q(imported__isnull=False),
+                name="news_of_a_task_or_an_import",
+            ),
         ]
         indexes = [
             models.Index(

@@ -108,6 +108,25 @@ def _role_news(task, title, *, person, role: str, previous: str, by) -> list:
     return [(News.ROLE_ENDED, text, {"person": person.pk, "text": text})]
 
 
+def import_news(*, by, written: int, held: dict[str, int]) -> str:
+    """What an import tells a person it gave parts in its work, whose roles on its tasks
+    are counted in `held` ({role: tasks}): "Priya Shah imported 40 tasks; you are
+    Responsible for 12 of them and Accountable for 2." """
+    counts = dict.fromkeys(PARTS, 0)
+    for role, tasks in held.items():
+        for part in _parts(role):
+            counts[part] += tasks
+    said = [f"{part.label} {_about([part])} {count}" for part, count in counts.items() if count]
+    tasks = f"{written} task{'s' if written != 1 else ''}"
+    giver = _giver(by)
+    opening = f"{giver} imported {tasks}" if giver else f"An import brought {tasks}"
+    return f"{opening}; you are {_listed(said)} of them."
+
+
+def _listed(said: list[str]) -> str:
+    return " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else said[0]
+
+
 def _parts(role: str) -> list[Role]:
     return [part for part in PARTS if part in role.split("/")]
 

@@ -1,24 +1,27 @@
 """Telling people: the news of a change, worked out in the change's own transaction and
 queued as one `tell` job (notifications.tasks), written by the job for each follower of
 the task, emailed at once or gathered into the daily digest; a shared comment the same
-way (`tell_comment`), to the other side of the conversation."""
+way (`tell_comment`), to the other side of the conversation; an import's parts in the
+work (`tell_import`), one piece of news to each person it gave some."""
 
 import itertools
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from backlog.models import Task
 from conversation.models import Comment
+from imports.models import Import
 from intake.tracking import confirm_url, following_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
-from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS
+from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS, import_news
 from people.models import Person
-from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, Role
+from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, AssignmentEvent, Role
 
 PERSON_SALT = "mopsboard.notifications.person"
 
@@ -105,8 +108,9 @@ def task_news_tell(
         )
 
 
-def _record(task: Task, notifications: list[Notification], *, keys) -> None:
-    """Write `notifications` about `task` and email at once those who want it so."""
+def _record(task: Task | None, notifications: list[Notification], *, keys) -> None:
+    """Write `notifications` about `task` (None: an import's) and email at once those who
+    want it so."""
     # Told already (the same change seen twice): the unique key keeps it to once.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     at_once = (
@@ -117,6 +121,73 @@ def _record(task: Task, notifications: list[Notification], *, keys) -> None:
     )
     for person, items in itertools.groupby(at_once, key=lambda n: n.person):
         _email(person, list(items), task=task)
+
+
+# How many of the tasks an import gave a person their email names; My work has them all.
+IMPORTED_LISTED = 20
+
+
+def import_tell(*, import_id: int) -> None:
+    """Tell each person an import made Responsible, Accountable or Consulted on its tasks
+    once for the whole import, not once a task: how many of its tasks are theirs, and in
+    the email the first of them. Not the person who ran it; at once,
+    in the digest or never, as each chose; told once, however often the job runs."""
+    with transaction.atomic():
+        imp = (
+            Import.objects.defer("content")
+            .select_related("created_by")
+            .filter(pk=import_id, state=Import.State.DONE)
+            .first()
+        )
+        if imp is None:
+            return
+        held = {}
+        for person_id, role, tasks in (
+            _given(imp.pk).values_list("person", "role").annotate(Count("pk")).order_by()
+        ):
+            held.setdefault(person_id, {})[role] = tasks
+        key = f"import:{imp.pk}"
+        told = [
+            Notification(
+                person=person,
+                imported=imp,
+                news=News.IMPORTED,
+                text=import_news(by=imp.created_by, written=imp.rows_written, held=held[person.pk]),
+                key=key,
+            )
+            for person in Person.objects.filter(pk__in=held)
+            if _told(person, by_id=imp.created_by_id)
+        ]
+        _record(None, told, keys=[key])
+
+
+def _given(import_id: int):
+    """The parts in the work import `import_id` gave, as the RACI's history recorded them
+    (the roles an import writes carry its id: imports.tasks)."""
+    return AssignmentEvent.objects.filter(
+        pgh_context__metadata__import_id=import_id, pgh_label="insert"
+    ).exclude(role=Role.INFORMED)
+
+
+def _imported(person: Person, item: Notification) -> dict:
+    """An import's news as `person`'s email tells it: the sentence, the first of the tasks
+    it gave them (those since deleted left out), how many more, and where all their work
+    is if they sign in."""
+    given = _given(item.imported_id).filter(person=person).order_by("task_id")
+    first = list(given.values_list("task", "role")[:IMPORTED_LISTED])
+    tasks = Task.objects.in_bulk([task_id for task_id, _ in first])
+    links = _links(person, list(tasks.values()))
+    my_work = settings.MOPSBOARD_SITE_URL + reverse("capacity:my-work")
+    return {
+        "news": item,
+        "tasks": [
+            (tasks[task_id].title, Role(role).label, links[task_id])
+            for task_id, role in first
+            if task_id in tasks
+        ],
+        "more": max(given.count() - IMPORTED_LISTED, 0),
+        "my_work": my_work if person.user_id else "",
+    }
 
 
 # How much of a comment its email quotes; the rest is on the page it links to.
@@ -193,27 +264,34 @@ def digests_send() -> int:
                 .select_related("task")
             )
             if news:
-                _email(person, news, task=None)
+                _email(person, news, digest=True)
                 sent += 1
     return sent
 
 
-def _email(person: Person, news: list[Notification], *, task) -> None:
+def _email(person: Person, news: list[Notification], *, task=None, digest=False) -> None:
+    """Email `person` the `news` about one change to `task`, or of an import (no task), or
+    their `digest`."""
     token = person_token(person)
     unsubscribe = settings.MOPSBOARD_SITE_URL + reverse("notifications:unsubscribe", args=[token])
-    tasks = {}
+    tasks, imported = {}, []
     for item in news:
-        # An email about one change is about its `task`: its news are not read with theirs.
-        tasks.setdefault(task or item.task, []).append(item)
+        if item.imported_id:
+            imported.append(_imported(person, item))
+        else:
+            # An email about one change is about its `task`: its news are not read with theirs.
+            tasks.setdefault(task or item.task, []).append(item)
     links = _links(person, list(tasks))
-    if task is not None:
+    if digest:
+        count = len(news)
+        subject = f"Your mopsboard digest: {count} update{'s' if count != 1 else ''}"
+        event = "Daily digest"
+    elif task is not None:
         # The news as its label writes it: "RACI changed", not "raci changed".
         subject = f"{task.title}: {', '.join(n.get_news_display() for n in news)}"
         event = news[0].get_news_display()
     else:
-        count = len(news)
-        subject = f"Your mopsboard digest: {count} update{'s' if count != 1 else ''}"
-        event = "Daily digest"
+        subject, event = news[0].text, news[0].get_news_display()
     email = email_queue(
         to=person.email,
         subject=subject,
@@ -224,10 +302,11 @@ def _email(person: Person, news: list[Notification], *, task) -> None:
                 (item, links[item.pk], lines, _confirm_url(item, person))
                 for item, lines in tasks.items()
             ],
+            "imported": imported,
             "preferences_url": settings.MOPSBOARD_SITE_URL
             + reverse("notifications:preferences", args=[token]),
             "unsubscribe_url": unsubscribe,
-            "digest": task is None,
+            "digest": digest,
         },
         event=event,
         task=task,

@@ -20,7 +20,7 @@ from mopsboard.history import UNDO_DOORS
 from mopsboard.retry import ForADay
 from notifications.models import News
 from notifications.news import news_of
-from notifications.services import comment_tell, digests_send, task_news_tell
+from notifications.services import comment_tell, digests_send, import_tell, task_news_tell
 
 QUEUE = "notifications"
 
@@ -74,6 +74,12 @@ def news_queue(
 def tell_comment(*, comment_id: int):
     """Tell a shared comment to the other side, retried as `tell` is."""
     comment_tell(comment_id=comment_id)
+
+
+@app.task(queue=QUEUE, retry=ForADay(failure=OperationalError, setting=RETRY))
+def tell_import(*, import_id: int):
+    """Tell each person an import gave a part in the work, retried as `tell` is."""
+    import_tell(import_id=import_id)
 
 
 def news_cancel(*, change: str) -> None:

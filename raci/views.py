@@ -257,19 +257,22 @@ def task_role(request, pk):
     person = get_object_or_404(Person, pk=form.cleaned_data["person"])
     role = form.cleaned_data["role"]
     try:
-        services.assignment_set(
-            task=task,
-            person=person,
-            role=role,
-            expected=form.cleaned_data["expected"],
-            move_accountable=form.cleaned_data["move_accountable"],
-            check_capacity=not form.cleaned_data["allow_over"],
-            by=request.user,
-            via="task",
-        )
+        with history_context(request.user, via="task") as change:
+            services.assignment_set(
+                task=task,
+                person=person,
+                role=role,
+                expected=form.cleaned_data["expected"],
+                move_accountable=form.cleaned_data["move_accountable"],
+                check_capacity=not form.cleaned_data["allow_over"],
+                by=request.user,
+                via="task",
+            )
     except (services.CellChanged, services.AccountableTaken, services.OverCapacity) as refusal:
         return _task_raci_refused(request, task, refusal, name=person.name, role=role)
-    messages.success(request, f"{person} is now {role or 'off'} on “{task.title}”.")
+    done_undoably(
+        request, f"{person} is now {role or 'off'} on “{task.title}”.", change=str(change.id)
+    )
     return _task_raci(request, task, changed=person.pk)
 
 

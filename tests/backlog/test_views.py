@@ -37,6 +37,12 @@ def test_board_shows_four_quadrants_with_actions_counts_and_cards(lead_client):
     assert "Done already" not in page
 
 
+def test_the_board_lists_z_among_its_keys(lead_client):
+    page = lead_client.get(reverse("backlog:board")).content.decode()
+    keys = page.split('id="board-keys"')[1].split("</p>")[0]
+    assert "<kbd>z</kbd> undoes what you just did" in keys
+
+
 def test_board_htmx_request_gets_only_the_quadrants(lead_client):
     TaskFactory(title="Bounce management campaign")
     response = lead_client.get(reverse("backlog:board"), headers=HTMX)

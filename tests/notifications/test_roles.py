@@ -14,12 +14,8 @@ from django.utils import timezone
 
 from backlog.models import Status
 from intake.tracking import FOLLOWING_SALT, following_token
-from mail.models import Email
-from mail.tasks import job_deliver
-from mopsboard.jobs import jobs_run
 from notifications.models import News, Notification
 from notifications.services import digests_send
-from notifications.tasks import QUEUE as NOTIFICATIONS
 from people.models import Person
 from raci.models import Assignment, Role
 from raci.services import assignment_set
@@ -30,23 +26,6 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 MONDAY = datetime.date(2031, 3, 3)
-
-
-@pytest.fixture
-def inbox(smtp, settings):
-    """Tell the news waiting and deliver the mail it queued to a real SMTP server, as the
-    workers would; the server's inbox."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-
-    def deliver():
-        jobs_run(queue=NOTIFICATIONS)
-        queued = Email.objects.filter(status=Email.Status.QUEUED)
-        for job_id in set(queued.values_list("job_id", flat=True)):
-            job_deliver(job_id, last_try=False)
-        return smtp.inbox
-
-    return deliver
 
 
 @pytest.fixture

@@ -175,6 +175,27 @@ def test_undo_of_someone_made_informed_takes_them_off_again(htmx_client):
     assert not Assignment.objects.exists()
 
 
+def test_undo_of_a_letter_given_on_the_task_page_takes_it_back(htmx_client, lead_client):
+    """The task page's RACI panel offers Undo as the matrix does, over htmx and plainly;
+    an Accountable moved off comes back with it."""
+    task = TaskFactory()
+    ann = AssignmentFactory(task=task, role=Role.ACCOUNTABLE).person
+    tom = PersonFactory(kind=Person.Kind.TEAM)
+    url = reverse("raci:task-role", args=[task.pk])
+    data = {"person": tom.pk, "role": "A", "move_accountable": "on", "allow_over": "on"}
+    response = htmx_client.post(url, data, headers=HTMX)
+    assert set(Assignment.objects.values_list("person", "role")) == {(tom.pk, "A")}
+
+    htmx_client.post(offered_undo(htmx_client, response), headers=HTMX)
+
+    assert set(Assignment.objects.values_list("person", "role")) == {(ann.pk, "A")}
+
+    response = lead_client.post(url, {"person": tom.pk, "role": "C", "allow_over": "on"})
+    undo = offered_undo(lead_client, lead_client.get(response.url))
+    assert lead_client.post(undo, {"next": response.url}).status_code == 302
+    assert set(Assignment.objects.values_list("person", "role")) == {(ann.pk, "A")}
+
+
 def test_undo_after_the_window_is_refused_with_a_message(htmx_client, requester):
     task = TaskFactory(unscored=True, requester=requester)
     url = offered_undo(htmx_client, triage(htmx_client, task, "decline", reason="No"))

@@ -86,13 +86,14 @@ class Import(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The undo (imports.services.import_undo): who, when, and how many of its tasks it
-    # removed; the others had changed since and were kept.
+    # The undo (imports.services.import_undo): who, when, how many of its tasks it
+    # removed and how many it kept, changed since.
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
     rows_undone = models.PositiveIntegerField(default=0)
+    rows_kept = models.PositiveIntegerField(default=0)
 
     objects = ImportQuerySet.as_manager()
 
@@ -129,11 +130,6 @@ class Import(models.Model):
     @property
     def abandoned(self) -> bool:
         return self.state in self.NEVER_WRITTEN
-
-    @property
-    def rows_kept(self) -> int:
-        """The tasks an undo kept, changed since the import."""
-        return self.rows_written - self.rows_undone
 
     @property
     def encoding_label(self) -> str:

@@ -215,7 +215,11 @@ def import_undo(*, imp: Import, by, keep_changed: bool = False) -> Import:
                 history={"reason": f"Undo of {imp.label}"},
             )
         Import.objects.filter(pk=imp.pk).update(
-            state=Import.State.UNDONE, undone_by=by, undone_at=timezone.now(), rows_undone=removed
+            state=Import.State.UNDONE,
+            undone_by=by,
+            undone_at=timezone.now(),
+            rows_undone=removed,
+            rows_kept=len(changed),
         )
     imp.refresh_from_db()
     return imp

@@ -105,6 +105,8 @@ def test_changed_tasks_stop_the_undo_until_the_lead_keeps_them(lead_client, lead
     assert (imp.state, imp.rows_undone, imp.rows_kept) == (Import.State.UNDONE, 1, 3)
     page = lead_client.get(imp.get_absolute_url()).content.decode()
     assert "1 of the 4 tasks" in page and "3 changed since kept" in page
+    listed = lead_client.get(reverse("imports:list")).content.decode()
+    assert "Undone: 1 removed, 3 kept" in listed
 
 
 def test_an_import_is_undone_once(lead_client):

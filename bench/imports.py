@@ -1,8 +1,9 @@
 """The CSV import at size: a spreadsheet of N tasks, as the export writes them (the
 generator's spread of scores, statuses, weeks, dates and requesters), checked and then
 written into an empty database by the import's own job functions, in this process, as a
-queue worker runs them. Imported only once Django is set up against the bench database
-(see bench.__main__).
+queue worker runs them; then undone, as the lead undoes it; then the same tasks as a
+team's own sheet (team_sheet) checked and written into the board the undo emptied.
+Imported only once Django is set up against the bench database (see bench.__main__).
 """
 
 import csv
@@ -25,7 +26,7 @@ from bench.generate import CATEGORIES, STAKEHOLDERS, TEAM, _task_rows
 from bench.report import ImportRun
 from bench.run import progress
 from imports.models import Import
-from imports.services import import_commit, import_start
+from imports.services import import_commit, import_start, import_undo
 from imports.tasks import import_check, import_write
 from mopsboard.roles import LEAD
 
@@ -42,28 +43,48 @@ def run_import(*, server: Server, rows: int, seed: int) -> ImportRun:
         lead.groups.add(Group.objects.get(name=LEAD))
         content = spreadsheet(rows, seed=seed)
         run.megabytes = round(len(content) / 1e6, 1)
-        imp = import_start(upload=SimpleUploadedFile("backlog.csv", content), by=lead)
+        imp = _timed_import(run, "", content, by=lead)
 
-        progress(f"[import] checking {rows:,} rows")
+        progress(f"[import] undoing the import of {rows:,} tasks")
         started = time.perf_counter()
-        import_check(import_id=imp.pk)
-        run.check_seconds = round(time.perf_counter() - started, 1)
-        imp.refresh_from_db()
-        if imp.problem_count:
-            raise RuntimeError(f"{imp.problem_count} problems, the first {imp.problems[:3]}")
+        imp = import_undo(imp=imp, by=lead)
+        run.undo_seconds = round(time.perf_counter() - started, 1)
+        if imp.rows_undone != rows or Task.objects.exists():
+            raise RuntimeError(f"{imp.label} undid {imp.rows_undone} of {rows} tasks")
 
-        progress(f"[import] writing {rows:,} tasks")
-        import_commit(imp=imp)
-        started = time.perf_counter()
-        import_write(import_id=imp.pk)
-        run.write_seconds = round(time.perf_counter() - started, 1)
-        imp.refresh_from_db()
-        written = Task.objects.count()
-        if imp.state != Import.State.DONE or written != rows:
-            raise RuntimeError(f"{imp.label} is {imp.state} with {written} tasks: {imp.error}")
+        content = team_sheet(rows, seed=seed)
+        run.sheet_megabytes = round(len(content) / 1e6, 1)
+        _timed_import(run, "sheet_", content, by=lead)
     except Exception:
         run.error = traceback.format_exc(limit=3).strip().splitlines()[-1]
     return run
+
+
+def _timed_import(run: ImportRun, step: str, content: bytes, *, by) -> Import:
+    """Check and write `content`, timed into run's `{step}check_seconds` and
+    `{step}write_seconds`."""
+    imp = import_start(upload=SimpleUploadedFile("backlog.csv", content), by=by)
+    progress(f"[import] checking {run.rows:,} rows{' of a team sheet' if step else ''}")
+    started = time.perf_counter()
+    import_check(import_id=imp.pk)
+    setattr(run, f"{step}check_seconds", round(time.perf_counter() - started, 1))
+    imp.refresh_from_db()
+    if imp.state != Import.State.CHECKED or imp.problem_count:
+        raise RuntimeError(
+            f"{imp.label} is {imp.state}: {imp.problem_count} problems, the first "
+            f"{imp.problems[:3]}; asks {imp.questions, imp.value_questions, imp.new_people}"
+        )
+
+    progress(f"[import] writing {run.rows:,} tasks")
+    import_commit(imp=imp)
+    started = time.perf_counter()
+    import_write(import_id=imp.pk)
+    setattr(run, f"{step}write_seconds", round(time.perf_counter() - started, 1))
+    imp.refresh_from_db()
+    written = Task.objects.count()
+    if imp.state != Import.State.DONE or written != run.rows:
+        raise RuntimeError(f"{imp.label} is {imp.state} with {written} tasks: {imp.error}")
+    return imp
 
 
 def spreadsheet(rows: int, *, seed: int) -> bytes:
@@ -94,3 +115,53 @@ def spreadsheet(rows: int, *, seed: int) -> bytes:
             ]
         )
     return out.getvalue().encode()
+
+
+# A team's own backlog sheet: its own headers, no one assigned (the team keeps who does
+# what in its heads), a date and hours as a European spreadsheet writes them.
+TEAM_SHEET_COLUMNS = [
+    "Task",
+    "Details",
+    "Requested by",
+    "Type",
+    "Impact",
+    "Effort",
+    "Status",
+    "Estimate (h)",
+    "Week",
+    "Due date",
+    "Comes back",
+    "Reason declined",
+]
+
+
+def team_sheet(rows: int, *, seed: int) -> bytes:
+    """The generator's `rows` tasks as a team's own sheet: dates written day/month/year,
+    hours with a decimal comma, statuses by their names."""
+    rng = random.Random(seed)
+    people = [name for name, *_ in TEAM] + [name for name, _ in STAKEHOLDERS]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEAM_SHEET_COLUMNS)
+    for task in _task_rows(rng, tasks=rows, unscored=rows // 10):
+        writer.writerow(
+            [
+                task.title,
+                task.description,
+                rng.choice(people) if rng.random() < 0.95 else "",
+                rng.choice(CATEGORIES),
+                task.impact or "",
+                task.effort or "",
+                task.get_status_display(),
+                f"{task.estimate_hours:.1f}".replace(".", ",") if task.estimate_hours else "",
+                _day_first(task.planned_week),
+                _day_first(task.due_date),
+                _day_first(task.deferred_until),
+                task.declined_reason,
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _day_first(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""

@@ -117,6 +117,14 @@ class ImportRun:
     # The check (what the preview waits for) and the write (check again, then write).
     check_seconds: float | None = None
     write_seconds: float | None = None
+    # The export's import undone from its page (imports.services.import_undo).
+    undo_seconds: float | None = None
+    # The same tasks as a team's own sheet (bench.imports.team_sheet): dates day first,
+    # hours with a decimal comma, no one assigned; checked and written into the board the
+    # undo emptied.
+    sheet_megabytes: float | None = None
+    sheet_check_seconds: float | None = None
+    sheet_write_seconds: float | None = None
     error: str | None = None
 
 
@@ -294,10 +302,22 @@ def _import_targets(run: ImportRun) -> list[Target]:
 
 
 def import_table(run: ImportRun) -> str:
-    lines = [f"{run.rows:,} rows ({run.megabytes} MB) into an empty database"]
-    for step, seconds in (("check", run.check_seconds), ("write", run.write_seconds)):
-        if seconds:
-            lines.append(f"  {step}: {seconds} s, {run.rows / seconds:,.0f} rows/s")
+    lines = [
+        f"{run.rows:,} rows into an empty database: the export ({run.megabytes} MB) and a "
+        f"team's sheet ({run.sheet_megabytes} MB; d/m/y dates, decimal commas, no one assigned)"
+    ]
+    for step, export, sheet in (
+        ("check", run.check_seconds, run.sheet_check_seconds),
+        ("write", run.write_seconds, run.sheet_write_seconds),
+        ("undo", run.undo_seconds, None),
+    ):
+        measured = [
+            f"{name} {seconds} s, {run.rows / seconds:,.0f} rows/s"
+            for name, seconds in (("export", export), ("sheet", sheet))
+            if seconds
+        ]
+        if measured:
+            lines.append(f"  {step}: {'; '.join(measured)}")
     if run.error:
         lines.append(f"error: {run.error}")
     return "\n".join(lines)

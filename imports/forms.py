@@ -44,6 +44,11 @@ class UploadForm(forms.Form):
         return upload
 
 
+class UndoForm(forms.Form):
+    # Given by the undo page when it lists tasks changed since the import: those stay.
+    keep_changed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 def _read(field: str, value: str, reading: str) -> str:
     if field in DATE_FIELDS:
         day = dates.parse(value, reading)

@@ -17,6 +17,13 @@ ENCODINGS = {
 }
 
 
+class ImportQuerySet(models.QuerySet):
+    def abandoned(self, *, before=None):
+        """Imports never written (uploaded before `before`, if given)."""
+        found = self.filter(state__in=Import.NEVER_WRITTEN)
+        return found if before is None else found.filter(created_at__lt=before)
+
+
 class Import(models.Model):
     class State(models.TextChoices):
         MAPPING = "mapping", "Waiting for its columns"
@@ -25,6 +32,12 @@ class Import(models.Model):
         WRITING = "writing", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
+        UNDONE = "undone", "Undone"
+
+    # Never written: what the lead may delete, and what goes a week after its upload
+    # (imports.tasks.remove_abandoned_imports). A check under way is not abandoned.
+    NEVER_WRITTEN = (State.MAPPING, State.CHECKED, State.FAILED)
+    ABANDONED_AFTER = timedelta(days=7)
 
     filename = models.CharField(max_length=255)
     # The file as uploaded, in the database: the worker that reads it may run on another
@@ -73,6 +86,16 @@ class Import(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The undo (imports.services.import_undo): who, when, how many of its tasks it
+    # removed and how many it kept, changed since.
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    rows_undone = models.PositiveIntegerField(default=0)
+    rows_kept = models.PositiveIntegerField(default=0)
+
+    objects = ImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -103,6 +126,10 @@ class Import(models.Model):
     def progress(self) -> int:
         """Rows done so far of the step under way."""
         return self.rows_written if self.state == self.State.WRITING else self.rows_checked
+
+    @property
+    def abandoned(self) -> bool:
+        return self.state in self.NEVER_WRITTEN
 
     @property
     def encoding_label(self) -> str:

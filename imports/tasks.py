@@ -69,6 +69,13 @@ def write(import_id: int):
     import_write(import_id=import_id)
 
 
+@app.periodic(cron="45 3 * * *")
+@app.task(queueing_lock="remove-abandoned-imports")
+def remove_abandoned_imports(timestamp: int):
+    """Daily: imports never written, a week after their upload, go with their files."""
+    Import.objects.abandoned(before=timezone.now() - Import.ABANDONED_AFTER).delete()
+
+
 def _batches(
     imp: Import, names: Names
 ) -> Iterator[tuple[int, list[dict], list[list[tuple]], list[dict]]]:

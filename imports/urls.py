@@ -10,4 +10,6 @@ urlpatterns = [
     path("tasks/imports/<int:pk>/", views.import_detail, name="detail"),
     path("tasks/imports/<int:pk>/columns/", views.import_mapping, name="mapping"),
     path("tasks/imports/<int:pk>/import/", views.import_commit, name="commit"),
+    path("tasks/imports/<int:pk>/undo/", views.import_undo, name="undo"),
+    path("tasks/imports/<int:pk>/delete/", views.import_delete, name="delete"),
 ]

@@ -1,5 +1,5 @@
 """The import's pages: upload a CSV, choose what its columns hold, watch the check and
-the write, read the report; and the list of imports."""
+the write, read the report, undo it or delete it unwritten; and the list of imports."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,10 +12,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imports import services
-from imports.forms import MappingForm, UploadForm, too_big_message
+from imports.forms import MappingForm, UndoForm, UploadForm, too_big_message
 from imports.models import Import
 from imports.reading import UnreadableFile, first_values
 from imports.uploads import LimitedUpload
+from mopsboard.errors import Conflict
 from mopsboard.rendering import render_page
 
 can_import = permission_required("imports.add_import", raise_exception=True)
@@ -24,11 +25,13 @@ PROBLEMS_PAGE_SIZE = 50
 # Room in a request's body for the form's other fields and the multipart boundaries.
 BODY_SLACK = 16 * 1024
 FIRST_BYTES = 64 * 1024
+# The tasks changed since an import that its undo page names; it counts the rest.
+CHANGED_SHOWN = 100
 
 
 def _imports():
     """Imports without their files, which can be large."""
-    return Import.objects.defer("content").select_related("created_by")
+    return Import.objects.defer("content").select_related("created_by", "undone_by")
 
 
 def _listed():
@@ -169,3 +172,61 @@ def import_commit(request, pk):
         messages.error(request, refused.message)
         return _detail_page(request, imp, status=refused.status)
     return redirect(imp)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_import
+def import_undo(request, pk):
+    """Undo an import: the page asks first, listing the tasks changed since, which stay."""
+    imp = get_object_or_404(_imports(), pk=pk)
+    # An empty POST is an undo too: the form's one field is a hidden, optional tick.
+    form = UndoForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            imp = services.import_undo(
+                imp=imp, by=request.user, keep_changed=form.cleaned_data["keep_changed"]
+            )
+        except services.TasksChangedSince as refused:
+            messages.error(request, refused.message)
+            return _undo_page(request, imp, status=refused.status)
+        except Conflict as refused:
+            messages.error(request, refused.message)
+            return _detail_page(request, imp, status=refused.status)
+        kept = f"; {imp.rows_kept} changed since are kept" if imp.rows_kept else ""
+        messages.success(request, f"{imp.label} is undone: {imp.rows_undone} tasks removed{kept}.")
+        return redirect(imp)
+    if imp.state != Import.State.DONE:
+        return redirect(imp)
+    return _undo_page(request, imp)
+
+
+def _undo_page(request, imp: Import, *, status: int = 200):
+    changed = services.import_tasks_changed(imp).order_by("pk")
+    tasks, changed_count = services.import_tasks(imp).count(), changed.count()
+    return render(
+        request,
+        "imports/undo.html",
+        {
+            "import": imp,
+            "tasks": tasks,
+            "changed": changed[:CHANGED_SHOWN],
+            "changed_count": changed_count,
+            "removed": tasks - changed_count,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@can_import
+def import_delete(request, pk):
+    imp = get_object_or_404(_imports(), pk=pk)
+    try:
+        services.import_delete(imp=imp)
+    except services.NotReady as refused:
+        messages.error(request, refused.message)
+        return _detail_page(request, imp, status=refused.status)
+    messages.success(request, f"{imp.label} is deleted.")
+    return redirect("imports:list")

@@ -345,6 +345,10 @@ ACCESS = {
         body=lambda d: {"column_0": "title"},
     ),
     "imports:commit": Access(get=None, post=LEAD, args=lambda d: [ImportFactory(checked=True).pk]),
+    "imports:undo": Access(
+        get=LEAD, post=LEAD, args=lambda d: [ImportFactory(state=Import.State.DONE).pk]
+    ),
+    "imports:delete": Access(get=None, post=LEAD, args=lambda d: [ImportFactory(checked=True).pk]),
     "intake:links": Access(get=LEAD, post=None),
     "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
     "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),

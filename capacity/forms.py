@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from backlog.forms import VersionedForm
+from backlog.models import Task
 from capacity.models import Review
 from mopsboard.forms import DateField, DateInput, WeekField
 from people.models import Person
@@ -94,3 +95,23 @@ class ReviewForm(forms.ModelForm):
         if held_on > timezone.localdate():
             raise ValidationError("A review can't be recorded before it happens.", code="future")
         return held_on
+
+
+class SuggestionForm(forms.Form):
+    """A spare-hours suggestion, as the review's buttons name it: a task for a person in a
+    week."""
+
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.all(),
+        error_messages={"invalid_choice": "That task is gone: reload the review."},
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(kind=Person.Kind.TEAM, is_active=True),
+        error_messages={"invalid_choice": "Choose someone on the team."},
+    )
+    week = WeekField()
+
+
+class SuggestionPlanForm(SuggestionForm):
+    # The task's version as suggested: planned only if nobody changed it since.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -277,6 +277,7 @@ ACCESS = {
     "api-v1:people": Access(get=NOBODY, post=None, token=True),
     "api-v1:person": Access(get=NOBODY, post=None, args=lambda d: [d["person"].pk], token=True),
     "api-v1:load": Access(get=NOBODY, post=None, token=True),
+    "api-v1:suggestions": Access(get=NOBODY, post=None, token=True),
     # Every signed-in person makes and revokes their own tokens; another's is not found.
     "api:tokens": Access(
         get=READERS, post=READERS, body=lambda d: {"name": "CRM", "scope": "read"}

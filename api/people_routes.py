@@ -9,7 +9,8 @@ from api.auth import BearerToken
 from api.forms import LoadForm
 from api.inputs import ID, form_data, form_schema
 from api.problems import form_problem
-from api.schemas import LoadOut, PersonOut, answers
+from api.schemas import LoadOut, PersonOut, SuggestionsOut, answers, site_url
+from capacity.fill_ins import fill_in_suggestions
 from capacity.load import team_load
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
@@ -71,4 +72,40 @@ def week_load(request, query: Query[LoadQuery]):
             for person_load in team.people
         ],
         "team": totals,
+    }
+
+
+@router.get(
+    "/suggestions",
+    response=answers({200: SuggestionsOut}, 403),
+    url_name="suggestions",
+    summary="Fill-ins suggested for each team member's free hours in a week",
+    description="For each person with free hours in the week: the open fill-ins and quick "
+    "wins they are Responsible for, or nobody is yet, that fit those hours best (most "
+    "impact, soonest due first, never over), with why.",
+    auth=BearerToken(permission="people.view_person"),
+)
+def suggestions(request, query: Query[LoadQuery]):
+    form = LoadForm(form_data(query))
+    if not form.is_valid():
+        raise form_problem(form, where="parameter")
+    week = form.cleaned_data["week"] or week_of(timezone.localdate())
+    return {
+        "week": week_label(week),
+        "suggestions": [
+            {
+                "person": row.person,
+                "task": {
+                    "id": suggestion.task.pk,
+                    "title": suggestion.task.title,
+                    "url": site_url(suggestion.task.get_absolute_url()),
+                    "version": suggestion.task.version,
+                },
+                "hours": suggestion.hours,
+                "why": suggestion.why,
+                "unowned": suggestion.unowned,
+            }
+            for row in fill_in_suggestions(week=week)
+            for suggestion in row.suggestions
+        ],
     }

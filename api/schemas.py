@@ -251,6 +251,26 @@ class LoadOut(Schema):
     team: TeamLoadOut
 
 
+class SuggestedTask(Schema):
+    id: int
+    title: str
+    url: str = Field(description="The task's page in mopsboard.")
+    version: int
+
+
+class SuggestionOut(Schema):
+    person: PersonRef
+    task: SuggestedTask
+    hours: float = Field(description="The task's estimate: it fits the person's free hours.")
+    why: str = Field(description='e.g. "Fill-in, fits 5.5 of 6 free hours; due 12 March".')
+    unowned: bool = Field(description="Nobody is Responsible yet: planning it makes them so.")
+
+
+class SuggestionsOut(Schema):
+    week: str = Field(pattern=WEEK_PATTERN)
+    suggestions: list[SuggestionOut]
+
+
 def answers(ok: dict, *refusals: int) -> dict:
     """An operation's responses: `ok`, the given refusals, and what any call can meet
     (no or a bad token, a parameter that is not what its schema says, too many requests)

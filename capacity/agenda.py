@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
+from capacity.fill_ins import fill_in_suggestions
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
@@ -90,7 +91,37 @@ def review_figures(
             for week in weeks
         ],
         "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),
+        "spare_hours": spare_hours_figures(weeks[1]),
         "actions": review_actions(since=since),
+    }
+
+
+# Fill-ins the review suggests for a person's spare hours; My work lists all of theirs.
+SPARE_HOURS_SHOWN = 3
+
+
+def spare_hours_figures(week: datetime.date) -> dict:
+    """Spare hours: each person with free hours in `week` and up to SPARE_HOURS_SHOWN
+    fill-ins suggested for them (capacity.fill_ins), with why."""
+    return {
+        "week": week_label(week),
+        "people": [
+            {
+                "id": row.person.pk,
+                "name": row.person.name,
+                "free": _hours(row.free),
+                "more": row.more,
+                "suggestions": [
+                    {
+                        **_task_figures(suggestion.task, suggestion.hours),
+                        "why": suggestion.why,
+                        "unowned": suggestion.unowned,
+                    }
+                    for suggestion in row.suggestions
+                ],
+            }
+            for row in fill_in_suggestions(week=week, limit=SPARE_HOURS_SHOWN)
+        ],
     }
 
 

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from backlog.forms import VersionedForm
-from backlog.models import Category
+from backlog.models import Category, Task
 from capacity.horizon import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS
 from capacity.models import PlannedHours, Review
 from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
@@ -213,3 +213,23 @@ class HorizonForm(forms.Form):
         """The query string of these filters, as asked, with `changes`."""
         data = {name: self.data.get(name, "") for name in self.fields} | changes
         return urlencode({name: value for name, value in data.items() if value})
+
+
+class SuggestionForm(forms.Form):
+    """A spare-hours suggestion, as the review's buttons name it: a task for a person in a
+    week."""
+
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.all(),
+        error_messages={"invalid_choice": "That task is gone: reload the review."},
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(kind=Person.Kind.TEAM, is_active=True),
+        error_messages={"invalid_choice": "Choose someone on the team."},
+    )
+    week = WeekField()
+
+
+class SuggestionPlanForm(SuggestionForm):
+    # The task's version as suggested: planned only if nobody changed it since.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -92,3 +92,29 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("capacity:review-detail", args=[self.pk])
+
+
+class SuggestionDismissal(models.Model):
+    """A fill-in the lead said "not this week" to, for one person: it is not suggested
+    to them that week again (capacity.fill_ins)."""
+
+    task = models.ForeignKey("backlog.Task", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(validators=[date_in_range], help_text="Monday of the ISO week.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "week", "task"], name="capacity_one_dismissal_a_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(week__week_day=2), name="capacity_dismissal_week_is_a_monday"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} not suggested to {self.person} in {week_label(self.week)}"

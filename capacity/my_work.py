@@ -10,6 +10,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from backlog.models import OPEN_STATUSES, PRIORITY_INDEX, STATUS_MOVES, Status, Task
 from backlog.selectors import HistoryEntry, tasks_changed_since
+from capacity.fill_ins import Suggestion, fill_in_suggestions
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from mopsboard.counts import capped_counts, count_label
 from mopsboard.weeks import this_and_next_week, week_label
@@ -63,6 +64,8 @@ class MyWeek:
     name: str
     load: WeekLoad
     tasks: list[MyTask] = field(default_factory=list)
+    # Fill-ins suggested for the week's free hours (capacity.fill_ins).
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass
@@ -138,7 +141,16 @@ def my_work(
         tasks = [mine for mine in found["weeks"] if mine.task.planned_week == week]
         for mine in tasks:
             mine.hours = shares.get(mine.task.pk)
-        my_weeks.append(MyWeek(label=week_label(week), name=name, load=week_load, tasks=tasks))
+        suggested = fill_in_suggestions(week=week, people=Person.objects.filter(pk=person.pk))
+        my_weeks.append(
+            MyWeek(
+                label=week_label(week),
+                name=name,
+                load=week_load,
+                tasks=tasks,
+                suggestions=suggested[0].suggestions if suggested else [],
+            )
+        )
     sections = [
         Section(key, title, counts[key], found[key])
         for key, title in (

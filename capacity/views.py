@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
@@ -23,12 +24,22 @@ from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
 from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
-from capacity.forms import CapacityForm, HorizonForm, ReviewForm, SeenForm, TimeOffForm
+from capacity.forms import (
+    CapacityForm,
+    HorizonForm,
+    ReviewForm,
+    SeenForm,
+    SuggestionForm,
+    SuggestionPlanForm,
+    TimeOffForm,
+)
 from capacity.horizon import Cell, horizon, horizon_cell
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
 from capacity.my_work import my_work
+from capacity.suggestions import suggestion_dismiss, suggestion_plan
 from capacity.year import year_in_review
+from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.rendering import get_goes_to, render_page, varies_on_htmx
@@ -36,6 +47,7 @@ from mopsboard.reversing import reverse_ids
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import this_and_next_week, week_from_input, week_label, week_of
 from people.models import Person
+from raci.models import RESPONSIBLE_ROLES, Assignment
 
 # What the review's bars offer to do to a task.
 REVIEW_ACTIONS = ["plan", "unplan", "defer", "decline"]
@@ -285,6 +297,58 @@ def review_task_action(request):
     """Act on a task from the review's bars; the bars redraw with its person still open."""
     status, warning = _act_on_task(request)
     return _review_load(request, status=status, warning=warning)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:review")
+@permission_required("backlog.change_task", raise_exception=True)
+def review_suggestion_plan(request):
+    """Plan a spare-hours suggestion into its week; the bars and the suggestions redraw.
+    Where nobody is Responsible it makes the person Responsible too, which is a change to
+    the RACI: theirs alone who may change it."""
+    form = SuggestionPlanForm(request.POST)
+    status = 422
+    if not form.is_valid():
+        messages.error(request, f"Not planned: {errors_text(form)}")
+        return _review_load(request, status=status)
+    task, person = form.cleaned_data["task"], form.cleaned_data["person"]
+    unowned = not Assignment.objects.filter(task=task, role__in=RESPONSIBLE_ROLES).exists()
+    if unowned and not request.user.has_perm("raci.change_assignment"):
+        raise PermissionDenied("Making someone Responsible is the lead's to do.")
+    try:
+        task = suggestion_plan(by=request.user, via="review", **form.cleaned_data)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        status = refusal.status
+    else:
+        made = f" {person} is Responsible for it." if unowned else ""
+        messages.success(
+            request, f"“{task.title}” is planned for {week_label(task.planned_week)}.{made}"
+        )
+        status = 200
+    return _review_load(request, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:review")
+@permission_required("capacity.add_suggestiondismissal", raise_exception=True)
+def review_suggestion_dismiss(request):
+    """ "Not this week": the suggestion goes for that person and week alone."""
+    form = SuggestionForm(request.POST)
+    if form.is_valid():
+        suggestion_dismiss(by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"“{form.cleaned_data['task']}” is not suggested to {form.cleaned_data['person']} "
+            f"in {week_label(form.cleaned_data['week'])}.",
+        )
+        status = 200
+    else:
+        messages.error(request, f"Not dismissed: {errors_text(form)}")
+        status = 422
+    return _review_load(request, status=status)
 
 
 def _review_load(request, *, status: int, warning: dict | None = None):

@@ -24,7 +24,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.models import ApiToken
 from backlog.models import Task, new_year_after
 from backlog.services import task_rescore
-from capacity.models import Review, TimeOff
+from capacity.models import Review, SuggestionDismissal, TimeOff
 from conversation.models import Comment
 from goals.models import CheckIn, Goal, Step
 from imports.models import Import
@@ -85,6 +85,10 @@ TASK_ACTION_BODIES = {
     "score": lambda data: {**_version(data), "impact": 1, "effort": 5},
     "move": lambda data: {**_version(data), "quadrant": "money-pit"},
 }
+
+
+def _suggestion(data):
+    return {"task": data["task"].pk, "person": data["person"].pk, "week": NEXT_WEEK}
 
 
 def _task(data):
@@ -277,6 +281,14 @@ ACCESS = {
             "action": "plan",
         },
     ),
+    # The world's task has nobody Responsible: planning it as a suggestion makes the person
+    # Responsible, which is the lead's alone (a member plans their own: tests/capacity).
+    "capacity:suggestion-plan": Access(
+        get=READERS,
+        post=LEAD,
+        body=lambda d: {**_suggestion(d), **_version(d)},
+    ),
+    "capacity:suggestion-dismiss": Access(get=READERS, post=LEAD, body=lambda d: _suggestion(d)),
     "capacity:review-detail": Access(get=READERS, post=None, args=lambda d: [d["review"].pk]),
     "capacity:year": Access(get=READERS, post=None, args=lambda d: [datetime.date.today().year]),
     "capacity:year-export": Access(
@@ -321,6 +333,7 @@ ACCESS = {
     "api-v1:people": Access(get=NOBODY, post=None, token=True),
     "api-v1:person": Access(get=NOBODY, post=None, args=lambda d: [d["person"].pk], token=True),
     "api-v1:load": Access(get=NOBODY, post=None, token=True),
+    "api-v1:suggestions": Access(get=NOBODY, post=None, token=True),
     # Every signed-in person makes and revokes their own tokens; another's is not found.
     "api:tokens": Access(
         get=READERS, post=READERS, body=lambda d: {"name": "CRM", "scope": "read"}
@@ -454,6 +467,7 @@ def _state():
         list(Person.objects.order_by("pk").values_list("email", "weekly_capacity_hours")),
         TimeOff.objects.count(),
         Review.objects.count(),
+        SuggestionDismissal.objects.count(),
         list(Email.objects.order_by("pk").values_list("status", flat=True)),
         list(ApiToken.objects.order_by("pk").values_list("name", "revoked_at")),
         list(Import.objects.order_by("pk").values_list("state", "mapping")),

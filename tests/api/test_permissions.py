@@ -46,6 +46,7 @@ READS = [
     "/api/v1/people",
     "/api/v1/people/{person}",
     "/api/v1/load",
+    "/api/v1/suggestions",
 ]
 
 

@@ -84,7 +84,8 @@ def test_my_work_puts_each_task_in_its_section(member_client, tom):
     for key, titles in expected.items():
         listed = re.findall(r'<a href="/tasks/\d+/">([^<]+)</a>', section(body, key))
         assert listed == titles, key
-    lists = body.split('data-section="changes"')[0]
+    # Work nobody is Responsible for may be suggested for spare hours, below the lists.
+    lists = body.split('data-section="spare-hours"')[0]
     for absent in ("Consent program", "Finished already", "Someone else&#x27;s"):
         assert absent not in lists
 
@@ -322,3 +323,20 @@ def test_a_long_list_shows_its_first_tasks_and_says_how_many_more(member_client,
     assert 'And 1 more: the <a href="/board/?responsible=me">board</a>' in rest
     assert consulted.count('">Consulted task') == 2
     assert f"?person={tom.pk}&amp;open=on" in consulted
+
+
+def test_my_work_suggests_fill_ins_for_my_spare_hours_this_week_and_next(member_client, tom):
+    mine(tom, title="Full week", status=Status.PLANNED, planned_week=NEXT_WEEK, estimate_hours=30)
+    mine(tom, title="Fix UTM parameters", impact=2, effort=1, estimate_hours=2)
+    mine(tom, title="Rebuild the preference centre", impact=2, effort=1, estimate_hours=3)
+    TaskFactory(title="Someone else's", impact=2, effort=1, estimate_hours=1).assignments.create(
+        person=PersonFactory(kind=Person.Kind.TEAM), role=Role.RESPONSIBLE
+    )
+    weeks = section(member_client.get(MY_WORK).content.decode(), "spare-hours")
+    this_week, next_week = weeks.split('id="my-spare-1"')
+    assert "Fix UTM parameters" in this_week and "Rebuild the preference centre" in this_week
+    assert "Fill-in, fits 2 of 32 free hours" in this_week
+    # Next week has 2 h free: the 3 h job would put Tom over.
+    assert "Fix UTM parameters" in next_week
+    assert "Rebuild the preference centre" not in next_week
+    assert "Someone else's" not in weeks

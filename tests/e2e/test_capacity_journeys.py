@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -189,3 +190,43 @@ def test_the_review_on_the_projector_steps_through_people_and_agenda_by_keyboard
     page.wait_for_url(re.compile(r"/review/$"))
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     expect(page.get_by_role("link", name="Present")).to_be_visible()
+
+
+def test_spare_hours_suggest_fill_ins_and_one_click_plans_one(page, screenshot):
+    next_week = week_of(timezone.localdate()) + datetime.timedelta(days=7)
+    fay = PersonFactory(name="Fay Spare", kind=Person.Kind.TEAM, weekly_capacity_hours=8)
+    planned = TaskFactory(
+        title="Fay's nurture stream",
+        status=Status.PLANNED,
+        planned_week=next_week,
+        estimate_hours=4,
+    )
+    AssignmentFactory(task=planned, person=fay, role=Role.RESPONSIBLE)
+    soon = timezone.localdate() + datetime.timedelta(days=1)
+    for title in ("Fix UTM parameters", "Tidy the email footer"):
+        task = TaskFactory(title=title, impact=5, effort=1, estimate_hours=2, due_date=soon)
+        AssignmentFactory(task=task, person=fay, role=Role.RESPONSIBLE)
+    log_in(page)
+    page.get_by_role("link", name="Review", exact=True).click()
+    fay_spare = page.locator(f"#spare-{fay.pk}")
+    expect(fay_spare).to_contain_text("4 h free")
+    expect(fay_spare).to_contain_text("Fix UTM parameters")
+    expect(fay_spare).to_contain_text("Tidy the email footer")
+    expect(fay_spare).to_contain_text("Quick win, fits 2 of 4 free hours")
+    violations = Axe().run(page).response["violations"]
+    assert not [v for v in violations if v["impact"] in ("critical", "serious")], violations
+    screenshot("review-spare-hours")
+
+    fay_spare.locator("li", has_text="Fix UTM parameters").get_by_role(
+        "button", name="Plan it"
+    ).click()
+    next_week_bar = (
+        page.locator("tr", has=page.get_by_role("rowheader", name="Fay Spare"))
+        .locator("details.load-bar")
+        .nth(1)
+    )
+    expect(next_week_bar).to_contain_text("6 of 8 h")
+    fay_spare = page.locator(f"#spare-{fay.pk}")
+    expect(fay_spare).to_contain_text("2 h free")
+    expect(fay_spare).not_to_contain_text("Fix UTM parameters")
+    expect(fay_spare).to_contain_text("Tidy the email footer")

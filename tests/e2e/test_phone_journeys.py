@@ -1,0 +1,109 @@
+"""The team's journeys on a phone: a 390 x 844 touch screen, every step a tap."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from backlog.models import Quadrant, Status, Task
+from tests.e2e.conftest import ARTIFACTS
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture
+def phone(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def tap_in(tab, username="lead"):
+    tab.goto("/accounts/login/")
+    tab.get_by_label("Username").tap()
+    tab.keyboard.type(username)
+    tab.get_by_label("Password").tap()
+    tab.keyboard.type("mopsboard-demo")
+    tab.get_by_role("button", name="Log in").tap()
+    tab.wait_for_url("**/board/")
+
+
+def in_sight(locator):
+    """Inside the window without scrolling sideways."""
+    box = locator.bounding_box()
+    width = locator.page.viewport_size["width"]
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_a_card_moves_with_the_move_menu_on_the_one_quadrant_board(phone):
+    tap_in(phone)
+    switcher = phone.get_by_role("group", name="Quadrant shown")
+    sections = {q: phone.locator(f"section[data-quadrant={q}]") for q in Quadrant}
+    # One quadrant at a time, the first to start with.
+    expect(switcher.get_by_role("button", name=re.compile("^Do now"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(sections[Quadrant.QUICK_WIN]).to_be_visible()
+    for quadrant in (Quadrant.MAJOR_PROJECT, Quadrant.FILL_IN, Quadrant.MONEY_PIT):
+        expect(sections[quadrant]).to_be_hidden()
+
+    switcher.get_by_role("button", name=re.compile("^If time allows")).tap()
+    expect(sections[Quadrant.FILL_IN]).to_be_visible()
+    expect(sections[Quadrant.QUICK_WIN]).to_be_hidden()
+    card = sections[Quadrant.FILL_IN].locator(".card").first
+    task_id = card.get_attribute("data-task-id")
+    # No grip to drag by: a finger on a card scrolls; the Move… menu moves it.
+    expect(card.locator(".card-handle")).to_be_hidden()
+    move = card.get_by_role("button", name="Move…")
+    assert move.bounding_box()["height"] >= 44
+    move.tap()
+    menu = phone.locator("#card-move")
+    expect(menu).to_be_visible()
+    assert in_sight(menu)
+    menu.get_by_role("button", name="Major project").tap()
+
+    # The board follows the card to where it landed, and the choice stays for the next visit.
+    moved = sections[Quadrant.MAJOR_PROJECT].locator(f"#task-{task_id}")
+    expect(moved).to_be_visible()
+    expect(moved).to_be_focused()
+    expect(sections[Quadrant.FILL_IN]).to_be_hidden()
+    expect(switcher.get_by_role("button", name=re.compile("^Plan"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert Task.objects.get(pk=task_id).quadrant == Quadrant.MAJOR_PROJECT
+    phone.screenshot(path=ARTIFACTS / "phone-board-moved.png", full_page=True)
+    phone.reload()
+    expect(sections[Quadrant.MAJOR_PROJECT]).to_be_visible()
+    expect(sections[Quadrant.QUICK_WIN]).to_be_hidden()
+
+
+def test_a_request_is_triaged_with_the_big_score_buttons(phone):
+    tap_in(phone)
+    phone.goto("/triage/")
+    first, second = (phone.locator(".triage-row").nth(n) for n in range(2))
+    task_id = first.get_attribute("data-task-id")
+    # A request a screen: the next one starts below the fold.
+    assert first.bounding_box()["height"] >= 0.9 * 844
+    expect(second).not_to_be_in_viewport()
+    impact = first.get_by_role("group", name="Impact")
+    effort = first.get_by_role("group", name="Effort, and score")
+    for row in (impact, effort):
+        buttons = row.locator("label, button").all()
+        assert len(buttons) == 5
+        boxes = [button.bounding_box() for button in buttons]
+        # Five large buttons side by side, a row for each score.
+        assert len({round(box["y"]) for box in boxes}) == 1
+        assert min(box["height"] for box in boxes) >= 48
+        assert min(box["width"] for box in boxes) >= 48
+        assert all(in_sight(button) for button in buttons)
+    phone.screenshot(path=ARTIFACTS / "phone-triage.png")
+
+    impact.get_by_text("4", exact=True).tap()
+    expect(impact.get_by_role("radio", name="4")).to_be_checked()
+    effort.get_by_role("button", name="Effort 2").tap()
+    expect(phone.locator(f"#triage-row-{task_id}")).to_have_count(0)
+    expect(phone.locator("#messages")).to_contain_text("Quick win")
+    task = Task.objects.get(pk=task_id)
+    assert (task.impact, task.effort, task.status) == (4, 2, Status.BACKLOG)

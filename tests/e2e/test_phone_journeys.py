@@ -1,11 +1,13 @@
 """The team's journeys on a phone: a 390 x 844 touch screen, every step a tap."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
 
 from backlog.models import Quadrant, Status, Task
+from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -107,3 +109,28 @@ def test_a_request_is_triaged_with_the_big_score_buttons(phone):
     expect(phone.locator("#messages")).to_contain_text("Quick win")
     task = Task.objects.get(pk=task_id)
     assert (task.impact, task.effort, task.status) == (4, 2, Status.BACKLOG)
+
+
+def test_a_stakeholder_finds_themselves_on_the_raci_page(phone):
+    phone.goto(ShareLink.objects.get().get_absolute_url())
+    picker = phone.get_by_role("navigation", name="Show me where I am")
+    names = picker.get_by_role("link").all()
+    # Every name a separate target for a finger, on one screen.
+    for link in names:
+        box = link.bounding_box()
+        assert box["height"] >= 44 and in_sight(link)
+    boxes = [link.bounding_box() for link in names]
+    for before, after in pairwise(boxes):
+        assert before["y"] != after["y"] or after["x"] - (before["x"] + before["width"]) >= 8
+    name = names[-1].inner_text()
+    names[-1].tap()
+
+    expect(phone.get_by_role("heading", name=f"Who owns what: {name}")).to_be_visible()
+    # Their column comes first after the task and where it stands, in sight beside them.
+    column = phone.get_by_role("columnheader").nth(2)
+    expect(column).to_contain_text(name)
+    assert in_sight(column)
+    roles = phone.locator("tbody tr").first.locator("td[data-person-id]").first
+    expect(roles).not_to_have_text("")
+    assert in_sight(roles)
+    phone.screenshot(path=ARTIFACTS / "phone-raci-shared.png", full_page=True)

@@ -31,6 +31,12 @@
     document.querySelectorAll("details.filter-fold").forEach((fold) => (fold.open = false));
   }
 
+  // --- The scatter's table: open beside the chart where there is room for it ----------
+  document.addEventListener("htmx:load", (event) => {
+    if (!window.matchMedia("(min-width: 64rem)").matches) return;
+    event.detail.elt.querySelectorAll("details.scatter-table").forEach((table) => (table.open = true));
+  });
+
   // --- "?" and other dialogs ---------------------------------------------------------
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-open-dialog]");

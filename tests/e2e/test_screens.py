@@ -261,3 +261,36 @@ def test_form_fields_are_as_wide_as_their_form(browser, live_server, demo, width
     page.goto("/webhooks/")
     assert page.get_by_label("URL").bounding_box()["width"] >= min(width - 80, 400)
     page.context.close()
+
+
+# How wide the scatter's card is against the page's column, and how much of the card the
+# chart and its key take: side by side, or the chart alone where the key goes under it.
+SCATTER_WIDTHS = """() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  const inner = (selector) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    return box(selector).width - parseFloat(style.paddingInlineStart)
+      - parseFloat(style.paddingInlineEnd) - parseFloat(style.borderInlineStartWidth)
+      - parseFloat(style.borderInlineEndWidth);
+  };
+  const chart = box(".scatter > svg");
+  const key = document.querySelector(".scatter-key")?.getBoundingClientRect();
+  const beside = key && key.top < chart.bottom;
+  const gap = parseFloat(getComputedStyle(document.querySelector(".scatter")).columnGap);
+  return {
+    column: inner("main"),
+    card: box(".scatter").width,
+    inside: inner(".scatter"),
+    used: beside ? chart.width + gap + key.width : chart.width,
+  };
+}"""
+
+
+def test_the_scatter_fills_its_card_at_every_width(page):
+    log_in(page)
+    page.goto("/board/scatter/")
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        widths = page.evaluate(SCATTER_WIDTHS)
+        assert widths["card"] >= widths["column"] - 1, (width, widths)
+        assert widths["used"] >= widths["inside"] - 1, (width, widths)

@@ -1,12 +1,14 @@
 """The team's journeys on a phone: a 390 x 844 touch screen, every step a tap."""
 
 import re
+from collections import Counter
 from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
 
 from backlog.models import Quadrant, Status, Task
+from intake.models import IntakeLink
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS
 
@@ -134,3 +136,55 @@ def test_a_stakeholder_finds_themselves_on_the_raci_page(phone):
     expect(roles).not_to_have_text("")
     assert in_sight(roles)
     phone.screenshot(path=ARTIFACTS / "phone-raci-shared.png", full_page=True)
+
+
+def page_fits(tab):
+    return tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_an_intake_request_is_sent_and_followed_from_a_phone(phone):
+    phone.goto(IntakeLink.objects.get(label="Sales requests").get_absolute_url())
+    phone.get_by_label("What do you need?").tap()
+    phone.get_by_label("What do you need?").fill("Badge scans into the CRM")
+    phone.get_by_label("Details").fill("About 400 scans from the trade show.")
+    phone.get_by_label("Why it matters").fill("Sales call them next week.")
+    phone.get_by_label("Category").select_option(label="Campaign build")
+    phone.get_by_label("Your name").fill("Jo Requester")
+    phone.get_by_label("Your email").fill("jo.requester@example.com")
+    # Every field and the button large enough for a finger, none wider than the screen.
+    for field in phone.locator(
+        ".request-form :is(input:not([type=hidden], .honeypot *), select, textarea)"
+    ).all():
+        assert field.bounding_box()["height"] >= 44 and in_sight(field)
+    send = phone.get_by_role("button", name="Send request")
+    assert send.bounding_box()["height"] >= 44
+    assert page_fits(phone)
+    send.tap()
+
+    expect(phone.get_by_role("heading", name="Request sent")).to_be_visible()
+    tracking = phone.get_by_label("Follow your request at this link")
+    assert in_sight(tracking) and page_fits(phone)
+    phone.screenshot(path=ARTIFACTS / "phone-intake-receipt.png", full_page=True)
+    phone.get_by_role("link", name="Open your request's page").tap()
+    expect(phone.get_by_role("heading", name="Received, waiting for triage")).to_be_visible()
+    steps = phone.get_by_role("list", name="Where it stands")
+    assert in_sight(steps) and page_fits(phone)
+    assert Task.objects.get(title="Badge scans into the CRM").status == Status.NEW
+
+
+def test_a_task_page_is_scored_and_saved_from_a_phone(phone):
+    task = Task.objects.filter(status=Status.BACKLOG, impact=2).first()
+    tap_in(phone)
+    phone.goto(task.get_absolute_url())
+    impact = phone.get_by_role("group", name="Impact")
+    choices = impact.locator("label").all()
+    # Not scored and 1 to 5, three a row: none left alone on a line, each a finger's size.
+    rows = Counter(round(choice.bounding_box()["y"]) for choice in choices)
+    assert sorted(rows.values()) == [3, 3]
+    assert all(choice.bounding_box()["height"] >= 44 for choice in choices)
+    impact.get_by_text("5", exact=True).tap()
+    phone.get_by_role("button", name="Save").tap()
+    expect(phone.locator("#messages")).to_contain_text("Saved")
+    assert page_fits(phone)
+    task.refresh_from_db()
+    assert task.impact == 5

@@ -64,6 +64,11 @@ class ScatterPoint:
     url: str
     label: str
     quadrant: str
+    # Said again in the table under the chart, one column each.
+    title: str
+    impact: int
+    effort: int
+    estimate_label: str
     x: float
     y: float
     radius: float
@@ -97,6 +102,10 @@ def scatter_points(tasks: QuerySet, *, limit: int) -> tuple[list[ScatterPoint], 
                 label=f"{task.title} — impact {task.impact}, effort {task.effort}, "
                 f"{task.estimate_label}",
                 quadrant=task.quadrant.value,
+                title=task.title,
+                impact=task.impact,
+                effort=task.effort,
+                estimate_label=task.estimate_label,
                 x=round(x, 1),
                 y=round(y, 1),
                 radius=round(min(4 + 2 * math.sqrt(float(task.estimate or 1)), 20), 1),

@@ -37,8 +37,11 @@ class Matrix:
     rows: list[MatrixRow]
 
 
-def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
-    """Tasks as rows, people as columns (the active team, then anyone else on these tasks).
+def raci_matrix(
+    tasks: list[Task], *, people: QuerySet | None = None, first: Person | None = None
+) -> Matrix:
+    """Tasks as rows, people as columns (the active team, then anyone else on these tasks;
+    `first`, the person a stakeholder picked, ahead of them all).
 
     Two queries whatever the size: the assignments of these tasks, then the people.
     """
@@ -53,6 +56,8 @@ def raci_matrix(tasks: list[Task], *, people: QuerySet | None = None) -> Matrix:
             Q(kind=Person.Kind.TEAM, is_active=True) | Q(pk__in=on_tasks)
         ).order_by("-kind", "name")  # "team" sorts after "stakeholder": descending puts it first
     people = list(people)
+    if first is not None:
+        people.sort(key=lambda person: person.pk != first.pk)
     rows = []
     for task in tasks:
         task_roles = roles.get(task.pk, {})

@@ -434,7 +434,8 @@ def _shared_grid(link: ShareLink, person_id: str | None):
         )
     if person is not None:
         tasks = tasks.filter(assignments__person=person)
-    return raci_matrix(list(tasks[: settings.MOPSBOARD_SHARED_TASK_LIMIT])), person
+    # Their own column first: on a phone it is in sight beside the tasks, no scrolling.
+    return raci_matrix(list(tasks[: settings.MOPSBOARD_SHARED_TASK_LIMIT]), first=person), person
 
 
 @require_GET

@@ -31,6 +31,12 @@
     document.querySelectorAll("details.filter-fold").forEach((fold) => (fold.open = false));
   }
 
+  // --- The scatter's table: open beside the chart where there is room for it ----------
+  document.addEventListener("htmx:load", (event) => {
+    if (!window.matchMedia("(min-width: 64rem)").matches) return;
+    event.detail.elt.querySelectorAll("details.scatter-table").forEach((table) => (table.open = true));
+  });
+
   // --- "?" and other dialogs ---------------------------------------------------------
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-open-dialog]");
@@ -76,14 +82,14 @@
   function score(row, digit) {
     const form = row.querySelector(".score-form");
     if (!form) return;
-    const field = row.dataset.impact ? "effort" : "impact";
-    form.querySelector(`input[name="${field}"][value="${digit}"]`).checked = true;
-    if (field === "impact") {
-      row.dataset.impact = digit;
-      row.classList.add("half-scored");
-    } else {
-      form.requestSubmit();
+    if (row.dataset.impact) {
+      // Effort's buttons send the score, as a tap on one does.
+      form.querySelector(`button[name="effort"][value="${digit}"]`).click();
+      return;
     }
+    form.querySelector(`input[name="impact"][value="${digit}"]`).checked = true;
+    row.dataset.impact = digit;
+    row.classList.add("half-scored");
   }
 
   function clearScore(row) {
@@ -253,6 +259,36 @@
   }
 
   document.addEventListener("htmx:load", (event) => initSortable(event.detail.elt));
+
+  // --- Board on a phone: one quadrant at a time, chosen from the switcher -------------
+  // The choice outlives a redraw (a filter, a move) and a visit to a task page; a card
+  // just moved is shown where it landed. Wider screens show all four whatever is chosen.
+  const SHOWN_QUADRANT = "mopsboard:board-quadrant";
+
+  function showQuadrant(board, slug) {
+    board.dataset.showing = slug;
+    board.querySelectorAll("[data-show-quadrant]").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.showQuadrant === slug));
+    });
+    sessionStorage.setItem(SHOWN_QUADRANT, slug);
+  }
+
+  function initSwitcher(root) {
+    const board = root.closest("#board-quadrants") || root.querySelector("#board-quadrants");
+    if (!board) return;
+    const quadrants = Array.from(board.querySelectorAll(":scope > .quadrant"), (q) => q.dataset.quadrant);
+    const moved = board.querySelector(".just-moved");
+    const remembered = sessionStorage.getItem(SHOWN_QUADRANT);
+    if (moved) showQuadrant(board, moved.closest("[data-quadrant]").dataset.quadrant);
+    else if (quadrants.includes(remembered)) showQuadrant(board, remembered);
+    else if (quadrants.length) showQuadrant(board, quadrants[0]);
+  }
+  document.addEventListener("htmx:load", (event) => initSwitcher(event.detail.elt));
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-show-quadrant]");
+    if (button) showQuadrant(button.closest("#board-quadrants"), button.dataset.showQuadrant);
+  });
 
   // After a move or a plan the board is redrawn: put focus back on the card.
   let movedCardId = null;

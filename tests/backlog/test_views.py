@@ -144,10 +144,37 @@ def test_scatter_plots_scored_tasks_as_links(lead_client):
     task = TaskFactory(impact=5, effort=1, estimate_hours=8)
     TaskFactory(unscored=True)
     body = lead_client.get(reverse("backlog:scatter")).content.decode()
-    assert body.count("<circle") == 1
+    assert (
+        body.count('class="point" href="#mark-quick-win" data-quadrant="quick-win" transform') == 1
+    )
     assert f'href="/tasks/{task.pk}/"' in body
     htmx_body = lead_client.get(reverse("backlog:scatter"), headers=HTMX).content.decode()
     assert htmx_body.lstrip().startswith('<figure id="scatter-chart"')
+
+
+def test_scatter_reads_without_colour_with_a_key_and_a_table(lead_client):
+    """Each quadrant has its own shape, named in a legend; the top tasks are numbered on the
+    chart and listed beside it; a table says the same for a screen reader."""
+    TaskFactory(title="Fix the lead form", impact=5, effort=1, estimate_hours=2)
+    TaskFactory(title="New data platform", impact=5, effort=5, estimate_hours=80)
+    TaskFactory(title="Tidy the folders", impact=1, effort=1)
+    body = lead_client.get(reverse("backlog:scatter")).content.decode()
+    for quadrant, shape in [
+        ("quick-win", "circle"),
+        ("major-project", "rect"),
+        ("fill-in", "polygon"),
+        ("money-pit", "polygon"),
+    ]:
+        assert f'<{shape} id="mark-{quadrant}"' in body
+    legend = body[body.index('class="scatter-legend"') : body.index("</ul>")]
+    assert "<strong>Do now</strong> Quick win · 1" in legend
+    assert "<strong>Defer to new year</strong> Money pit · 0" in legend
+    top = body[body.index('class="scatter-top"') : body.index("</ol>", body.index("scatter-top"))]
+    assert top.index("Fix the lead form") < top.index("New data platform")
+    assert body.count('<text class="rank"') == 3
+    table = body[body.index("<table") : body.index("</table>")]
+    assert '<th scope="row">New data platform</th><td>Major project — Plan</td>' in table
+    assert "<td>5</td><td>5</td><td>80 h</td>" in table
 
 
 def test_move_rescores_the_card_and_redraws_the_board(htmx_client):

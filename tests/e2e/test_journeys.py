@@ -94,7 +94,7 @@ def test_lead_moves_a_card_with_shift_and_arrows(page):
 def test_lead_opens_the_scatter_and_a_tasks_history(page, screenshot):
     log_in(page)
     page.get_by_role("link", name="Scatter").first.click()
-    expect(page.locator("#scatter-chart circle").first).to_be_visible()
+    expect(page.locator("#scatter-chart a .point").first).to_be_visible()
     screenshot("scatter")
     link = page.locator("#scatter-chart a[data-task-id]").first
     task_id = link.get_attribute("data-task-id")

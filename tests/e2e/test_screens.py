@@ -3,10 +3,9 @@
 Each page of the accessibility walk, as the lead, a member, a viewer and anonymously, at
 390x844, 1024x768, 1280x720 and 1920x1080: the document is never wider than the
 window, and "Log out" (or the Menu button that holds it) is reached with Tab, on screen.
-axe-core runs at 390 and 1280 in both schemes (contrast does not change between the widths
-in between, and four runs a page would double the suite's slowest test); a serious or
-critical violation fails the page. Screenshots of a few pages at every size land in
-test-artifacts/screens/.
+axe-core runs at every size in both schemes (what shows changes with the width: the menu,
+the board's quadrants, the scatter's key); a serious or critical violation fails the page.
+Screenshots of a few pages at every size land in test-artifacts/screens/.
 """
 
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from tests.e2e.conftest import ARTIFACTS, log_in, new_page
 from tests.e2e.test_accessibility import CASES, FAILING, describe, page_ids
 
 SIZES = [(390, 844), (1024, 768), (1280, 720), (1920, 1080)]
-AXE_WIDTHS = {390, 1280}
 SCHEMES = ("light", "dark")
 SCREENSHOTS = {"board", "triage", "raci", "year", "login", "review"}
 
@@ -154,11 +152,10 @@ def screens(request, browser, live_server, django_db_setup, django_db_blocker):
                             )
                             if role != "anonymous" and (trouble := way_out(tab)):
                                 found.append(f"{width} px: {trouble}")
-                            if width in AXE_WIDTHS:
-                                violations = axe.run(tab).response["violations"]
-                                failing = [v for v in violations if v["impact"] in FAILING]
-                                if failing:
-                                    found.append(f"{width} px:\n{describe(failing)}")
+                            violations = axe.run(tab).response["violations"]
+                            failing = [v for v in violations if v["impact"] in FAILING]
+                            if failing:
+                                found.append(f"{width} px:\n{describe(failing)}")
                             if screen.name in SCREENSHOTS and role in ("lead", "anonymous"):
                                 tab.screenshot(
                                     path=screenshots / f"{screen.name}-{scheme}-{width}.png",
@@ -261,3 +258,36 @@ def test_form_fields_are_as_wide_as_their_form(browser, live_server, demo, width
     page.goto("/webhooks/")
     assert page.get_by_label("URL").bounding_box()["width"] >= min(width - 80, 400)
     page.context.close()
+
+
+# How wide the scatter's card is against the page's column, and how much of the card the
+# chart and its key take: side by side, or the chart alone where the key goes under it.
+SCATTER_WIDTHS = """() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  const inner = (selector) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    return box(selector).width - parseFloat(style.paddingInlineStart)
+      - parseFloat(style.paddingInlineEnd) - parseFloat(style.borderInlineStartWidth)
+      - parseFloat(style.borderInlineEndWidth);
+  };
+  const chart = box(".scatter > svg");
+  const key = document.querySelector(".scatter-key")?.getBoundingClientRect();
+  const beside = key && key.top < chart.bottom;
+  const gap = parseFloat(getComputedStyle(document.querySelector(".scatter")).columnGap);
+  return {
+    column: inner("main"),
+    card: box(".scatter").width,
+    inside: inner(".scatter"),
+    used: beside ? chart.width + gap + key.width : chart.width,
+  };
+}"""
+
+
+def test_the_scatter_fills_its_card_at_every_width(page):
+    log_in(page)
+    page.goto("/board/scatter/")
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        widths = page.evaluate(SCATTER_WIDTHS)
+        assert widths["card"] >= widths["column"] - 1, (width, widths)
+        assert widths["used"] >= widths["inside"] - 1, (width, widths)

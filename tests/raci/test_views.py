@@ -248,6 +248,26 @@ def test_show_me_where_i_am_narrows_to_one_person(client):
     assert client.get(link.get_absolute_url(), {"person": "abc"}).status_code == 200
 
 
+def test_show_me_where_i_am_puts_their_column_first(client):
+    """On a phone only the first columns beside the tasks are in sight."""
+    ana = PersonFactory(name="Ana Lima", kind=Person.Kind.TEAM)
+    zoe = PersonFactory(name="Zoe Stakeholder", kind=Person.Kind.STAKEHOLDER)
+    task = TaskFactory(title="Webinar")
+    AssignmentFactory(task=task, person=ana, role=Role.RESPONSIBLE)
+    AssignmentFactory(task=task, person=zoe, role=Role.INFORMED)
+    link = ShareLinkFactory()
+    body = client.get(link.get_absolute_url()).content.decode()
+    assert body.index("Ana Lima<small>") < body.index("Zoe Stakeholder<small>")
+
+    body = client.get(link.get_absolute_url(), {"person": zoe.pk}).content.decode()
+    assert '<th scope="col" class="person you">Zoe Stakeholder' in body
+    assert body.index("Zoe Stakeholder<small>") < body.index("Ana Lima<small>")
+    cells = body[body.index("<tbody>") :]
+    assert cells.index(f'data-person-id="{zoe.pk}" data-role="I"') < cells.index(
+        f'data-person-id="{ana.pk}" data-role="R"'
+    )
+
+
 def test_the_share_link_opens_no_editing(client):
     task, person = TaskFactory(), PersonFactory()
     link = ShareLinkFactory()

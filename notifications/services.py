@@ -322,15 +322,17 @@ def _links(person: Person, tasks: list[Task]) -> dict[int, str]:
     """Where `person` follows each task, by its id: its requester on the request's page, a
     team member (who signs in) on the task's page, anyone else on the RACI on a page of
     their own that shows nothing of the requester; nowhere once off the RACI."""
-    cells = dict(Assignment.objects.filter(person=person, task__in=tasks).values_list("task", "pk"))
+    on_raci = set(
+        Assignment.objects.filter(person=person, task__in=tasks).values_list("task", flat=True)
+    )
     links = {}
     for task in tasks:
         if task.requester_id == person.pk:
             links[task.pk] = request_url(task)
         elif person.user_id:
             links[task.pk] = settings.MOPSBOARD_SITE_URL + task.get_absolute_url()
-        elif task.pk in cells:
-            links[task.pk] = following_url(cells[task.pk])
+        elif task.pk in on_raci:
+            links[task.pk] = following_url(task.pk, person.pk)
         else:
             links[task.pk] = ""
     return links

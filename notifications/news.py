@@ -11,7 +11,7 @@ from raci.models import Role
 # News told to the person it is about and nobody else: the role they were given or lost.
 PERSONAL_NEWS = frozenset({News.ROLE, News.ROLE_ENDED})
 # What the requester hears about; people Informed on a task also hear of RACI changes. A
-# requester's reply goes to the task's Responsible and Accountable people alone.
+# requester's reply goes to the task's Responsible and Accountable team members alone.
 REQUESTER_NEWS = frozenset(News) - {News.RACI, News.REPLY} - PERSONAL_NEWS
 INFORMED_NEWS = frozenset(News) - {News.REPLY} - PERSONAL_NEWS
 # The parts of the work a person is told they are given or no longer have, as a cell

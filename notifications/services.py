@@ -230,12 +230,15 @@ def comment_tell(*, comment_id: int) -> None:
 
 
 def owners(task: Task) -> list[Person]:
-    """The task's Responsible and Accountable people who take email: who hears a reply."""
+    """The task's Responsible and Accountable team members who take email: who hears a
+    reply. Not a stakeholder without an account: outside the team, they read the
+    requester's words only once the team shares them."""
     return list(
         Person.objects.filter(
             assignments__task=task,
             assignments__role__in=[*RESPONSIBLE_ROLES, *ACCOUNTABLE_ROLES],
             is_active=True,
+            user__isnull=False,
         )
         .exclude(email="")
         .exclude(notify=Person.Notify.NEVER)

@@ -202,7 +202,7 @@ def page_ids() -> dict:
     """The demo's objects each case's path names, after `seed_demo`."""
     # A scored request from intake, with Accountable and Responsible named.
     intake_request = (
-        Task.objects.filter(impact__isnull=False, description__contains="Sent by")
+        Task.objects.filter(impact__isnull=False, description__startswith="Details:")
         .order_by("pk")
         .first()
     )

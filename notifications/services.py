@@ -19,7 +19,13 @@ from imports.models import Import
 from intake.tracking import confirm_url, following_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
-from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS, import_news
+from notifications.news import (
+    COMMENT_QUOTED,
+    INFORMED_NEWS,
+    PERSONAL_NEWS,
+    REQUESTER_NEWS,
+    import_news,
+)
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, AssignmentEvent, Role
 
@@ -188,10 +194,6 @@ def _imported(person: Person, item: Notification) -> dict:
         "more": max(given.count() - IMPORTED_LISTED, 0),
         "my_work": my_work if person.user_id else "",
     }
-
-
-# How much of a comment its email quotes; the rest is on the page it links to.
-COMMENT_QUOTED = 300
 
 
 def comment_tell(*, comment_id: int) -> None:

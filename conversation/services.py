@@ -29,15 +29,15 @@ def comment_post(
 ) -> Comment:
     """A team member's comment on `task`, internal or `shared` with the requester and the
     people Informed (who are then emailed). `close` marks the task done at the same time,
-    the comment its closing note, shared: the requester reads it with the news."""
+    the comment its closing note, shared: the requester reads it with the news that the
+    task is done (notifications finds it in the same change), in one email."""
     with transaction.atomic(), history_context(by, via=via):
+        comment = Comment.objects.create(task=task, author=by, body=body, shared=shared or close)
         if close:
-            task = task_set_status(
+            comment.task = task_set_status(
                 task=task, version=task.version, status=Status.DONE, by=by, via=via
             )
-            shared = True
-        comment = Comment.objects.create(task=task, author=by, body=body, shared=shared)
-        if shared:
+        elif shared:
             comment_shared.send(sender=Comment, comment=comment)
     return comment
 

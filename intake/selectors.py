@@ -125,11 +125,12 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
     return page
 
 
-def following_page(assignment_id: int, *, today: datetime.date) -> tuple[Assignment, RequestPage]:
-    """A request as someone on its RACI sees it from their own link: its cell (their role)
-    and the requester's page, of which the page shows what is not the requester's own.
-    NotFound once they are off the RACI."""
-    cell = Assignment.objects.select_related("person").filter(pk=assignment_id).first()
+def following_page(key: dict, *, today: datetime.date) -> tuple[Assignment, RequestPage]:
+    """A request as someone on its RACI sees it from their own link (`key`, from
+    tracking.following_from_token): their cell (their role), found by task and person, and
+    the requester's page, of which the page shows what is not the requester's own.
+    NotFound while they are off the RACI."""
+    cell = Assignment.objects.select_related("person").filter(**key).first()
     if cell is None:
         raise NotFound("You are no longer on this request's RACI, so this link no longer opens it.")
     return cell, request_page(cell.task_id, today=today)

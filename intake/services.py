@@ -27,18 +27,16 @@ def intake_link_revoke(*, link: IntakeLink) -> None:
     IntakeLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def request_description(*, details: str, why: str, links: list[str], name: str, team: str) -> str:
-    """What the requester wrote, as the task's description in readable sections. Not their
-    address: the requester's page shows the description to whoever holds its link, and the
-    team has the address on the requester."""
+def request_description(*, details: str, why: str, links: list[str]) -> str:
+    """What the requester wrote, as the task's description in readable sections. Not who
+    they are (the task's requester says that where the team reads it): people on the
+    RACI without an account read the description too, and nothing of the requester's."""
     sections = [
         ("Details", details),
         ("Why it matters, and what happens if it is not done", why),
         ("Links", "\n".join(f"- {link}" for link in links)),
     ]
-    sent_by = name + (f", {team}" if team else "")
-    parts = [f"{heading}:\n{text}" for heading, text in sections if text]
-    return "\n\n".join([*parts, f"Sent by {sent_by}."])
+    return "\n\n".join(f"{heading}:\n{text}" for heading, text in sections if text)
 
 
 def request_submit(
@@ -83,9 +81,7 @@ def request_submit(
             via=via,
             history=history,
             title=title,
-            description=request_description(
-                details=details, why=why, links=links, name=name, team=team
-            ),
+            description=request_description(details=details, why=why, links=links),
             requester=requester,
             requester_confirmed=by is not None,
             category=category or (link and link.category),

@@ -26,17 +26,49 @@ FOLLOWING_SALT = "intake.following"
 
 
 def tracking_token(task: Task) -> str:
-    """The token of `task`'s page: its id, signed; it does not expire."""
-    return signing.Signer(salt=TRACKING_SALT).sign(str(task.pk))
+    """The token of `task`'s page for its requester: the task's id and the requester's,
+    signed; it does not expire, and opens only while they are the task's requester."""
+    return signing.Signer(salt=TRACKING_SALT).sign(_bound(task))
 
 
 def task_id_from_tracking_token(token: str) -> int:
-    """The id of the task a tracking token opens; NotFound for a tampered one."""
-    return _signed_id(
+    """The id of the task a tracking token opens; NotFound for a tampered one, or one
+    sent to someone who is no longer the task's requester."""
+    return _bound_task_id(
         signing.Signer(salt=TRACKING_SALT),
         token,
         broken="This link to a request does not work: check it was copied whole.",
     )
+
+
+def _bound(task: Task) -> str:
+    return f"{task.pk}:{task.requester_id or ''}"
+
+
+def _bound_task_id(signer, token: str, *, broken: str) -> int:
+    """The task id of a requester's token (_bound), checked against the task's requester
+    now. A token from before links named the requester (the task id alone) opens while
+    the task has had the same requester all its life, as its history shows."""
+    try:
+        task_id, separator, requester = signer.unsign(token).partition(":")
+        task_id = int(task_id)
+        requester_id = int(requester) if requester else None
+    except (signing.BadSignature, ValueError) as error:
+        raise NotFound(broken) from error
+    task = Task.objects.filter(pk=task_id).only("requester_id").first()
+    if task is None:
+        # The page says the request is gone.
+        return task_id
+    if separator:
+        yours = requester_id == task.requester_id
+    else:
+        yours = not task.events.exclude(requester_id=task.requester_id).exists()
+    if not yours:
+        raise NotFound(
+            "This link is no longer yours: the team has changed who this request is from, "
+            "so it no longer opens the request's page."
+        )
+    return task_id
 
 
 def _signed_id(signer, token: str, *, broken: str, expired: str = "", **unsign) -> int:
@@ -62,12 +94,13 @@ def request_url(task: Task) -> str:
 def confirm_token(task: Task) -> str:
     """The token that confirms `task` is its requester's: unlike the tracking token, which
     the receipt shows whoever sent the form, it travels only to the requester's address."""
-    return signing.Signer(salt=CONFIRM_SALT).sign(str(task.pk))
+    return signing.Signer(salt=CONFIRM_SALT).sign(_bound(task))
 
 
 def task_id_from_confirm_token(token: str) -> int:
-    """The id of the task a confirmation token is for; NotFound for a tampered one."""
-    return _signed_id(
+    """The id of the task a confirmation token is for; NotFound for a tampered one, or
+    one sent to someone who is no longer the task's requester."""
+    return _bound_task_id(
         signing.Signer(salt=CONFIRM_SALT),
         token,
         broken="This link to confirm a request does not work: check it was copied whole.",
@@ -106,31 +139,42 @@ def requests_url(person: Person) -> str:
     return settings.MOPSBOARD_SITE_URL + requests_path(person)
 
 
-def following_token(assignment_id: int) -> str:
-    """The token of one person's view of one request: their RACI cell's id, signed with
-    the time, so it opens for MOPSBOARD_FOLLOWING_LINK_DAYS days (each email brings a
-    fresh one) and only while they are on the RACI."""
-    return signing.TimestampSigner(salt=FOLLOWING_SALT).sign(str(assignment_id))
+def following_token(task_id: int, person_id: int) -> str:
+    """The token of one person's view of one request: the task's id and the person's,
+    signed with the time, so it opens for MOPSBOARD_FOLLOWING_LINK_DAYS days (each email
+    brings a fresh one) and only while they are on the RACI, whichever row holds their
+    role then (an undone removal puts it back in a new one)."""
+    return signing.TimestampSigner(salt=FOLLOWING_SALT).sign(f"{task_id}:{person_id}")
 
 
-def assignment_id_from_following_token(token: str) -> int:
-    """The id of the RACI cell a following token opens; NotFound for a tampered or
-    expired one."""
+def following_from_token(token: str) -> dict:
+    """What a following token opens: {"task": id, "person": id}, or {"pk": id} for a token
+    from before they named both, which opened one RACI row by its id (it expires within
+    MOPSBOARD_FOLLOWING_LINK_DAYS). NotFound for a tampered or expired one."""
     days = settings.MOPSBOARD_FOLLOWING_LINK_DAYS
-    return _signed_id(
-        signing.TimestampSigner(salt=FOLLOWING_SALT),
-        token,
-        broken="This link to a request does not work: check it was copied whole.",
-        expired=f"This link to a request has expired: the links in our emails work for {days} "
-        "days. The next email about the request brings a new one, or ask the team for it.",
-        max_age=datetime.timedelta(days=days),
-    )
+    try:
+        value = signing.TimestampSigner(salt=FOLLOWING_SALT).unsign(
+            token, max_age=datetime.timedelta(days=days)
+        )
+        if ":" not in value:
+            return {"pk": int(value)}
+        task_id, person_id = value.split(":")
+        return {"task": int(task_id), "person": int(person_id)}
+    except signing.SignatureExpired as error:
+        raise NotFound(
+            f"This link to a request has expired: the links in our emails work for {days} "
+            "days. The next email about the request brings a new one, or ask the team for it."
+        ) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise NotFound(
+            "This link to a request does not work: check it was copied whole."
+        ) from error
 
 
-def following_url(assignment_id: int) -> str:
+def following_url(task_id: int, person_id: int) -> str:
     """The absolute address of a request as someone on its RACI sees it, for emails."""
     return settings.MOPSBOARD_SITE_URL + reverse(
-        "intake:following", args=[following_token(assignment_id)]
+        "intake:following", args=[following_token(task_id, person_id)]
     )
 
 

@@ -18,7 +18,7 @@ from intake.forms import IntakeLinkForm, RequestForm
 from intake.models import IntakeLink
 from intake.selectors import following_page, request_page, requester_requests, standing
 from intake.tracking import (
-    assignment_id_from_following_token,
+    following_from_token,
     person_id_from_requester_token,
     request_path,
     task_id_from_confirm_token,
@@ -280,9 +280,7 @@ def following(request, token):
     """One request as someone on its RACI reads it from the link in their email, without
     an account: where it stands and who does it, nothing of its requester's."""
     try:
-        cell, page = following_page(
-            assignment_id_from_following_token(token), today=timezone.localdate()
-        )
+        cell, page = following_page(following_from_token(token), today=timezone.localdate())
     except NotFound as missing:
         return _gone(request, missing.message)
     context = {"page": page, "task": page.task, "cell": cell}

@@ -1,17 +1,22 @@
 """What a change to a task means to the people who follow it, in one sentence each."""
 
 from django.conf import settings
+from django.utils.text import Truncator
 
 from backlog.models import Status
 from backlog.signals import Change
-from notifications.models import News
+from conversation.models import Comment
+from mopsboard.history import current_change
+from notifications.models import News, Notification
 from people.models import Person
 from raci.models import Role
 
+# How much of a comment its email quotes; the rest is on the page it links to.
+COMMENT_QUOTED = 300
 # News told to the person it is about and nobody else: the role they were given or lost.
 PERSONAL_NEWS = frozenset({News.ROLE, News.ROLE_ENDED})
 # What the requester hears about; people Informed on a task also hear of RACI changes. A
-# requester's reply goes to the task's Responsible and Accountable people alone.
+# requester's reply goes to the task's Responsible and Accountable team members alone.
 REQUESTER_NEWS = frozenset(News) - {News.RACI, News.REPLY} - PERSONAL_NEWS
 INFORMED_NEWS = frozenset(News) - {News.REPLY} - PERSONAL_NEWS
 # The parts of the work a person is told they are given or no longer have, as a cell
@@ -148,11 +153,29 @@ def _giver(by) -> str:
     return name or by.get_full_name() or by.get_username()
 
 
+def _closing_note(task) -> str:
+    """The note a team member shared as they marked `task` done, in the same change
+    (conversation.services.comment_post's close), quoted as its comment would be; "" if
+    none."""
+    note = (
+        Comment.objects.filter(
+            task=task,
+            shared=True,
+            events__pgh_label="insert",
+            events__pgh_context_id=current_change().id,
+        )
+        .select_related("author__person", "requester")
+        .first()
+    )
+    return f" {note.writer} wrote: {Truncator(note.body).chars(COMMENT_QUOTED)}" if note else ""
+
+
 def _status_news(task, before, title) -> list:
     if task.status == Status.IN_PROGRESS:
         return [(News.STARTED, f"Work on {title} has started.")]
     if task.status == Status.DONE:
-        return [(News.DONE, f"{title} is done.")]
+        said = Truncator(f"{title} is done.{_closing_note(task)}")
+        return [(News.DONE, said.chars(Notification._meta.get_field("text").max_length))]
     if task.status == Status.DEFERRED:
         return [(News.DEFERRED, f"{title} is deferred until {task.deferred_until:%-d %B %Y}.")]
     if task.status == Status.DECLINED:

@@ -19,7 +19,13 @@ from imports.models import Import
 from intake.tracking import confirm_url, following_url, request_url
 from mail.services import email_queue
 from notifications.models import News, Notification
-from notifications.news import INFORMED_NEWS, PERSONAL_NEWS, REQUESTER_NEWS, import_news
+from notifications.news import (
+    COMMENT_QUOTED,
+    INFORMED_NEWS,
+    PERSONAL_NEWS,
+    REQUESTER_NEWS,
+    import_news,
+)
 from people.models import Person
 from raci.models import ACCOUNTABLE_ROLES, RESPONSIBLE_ROLES, Assignment, AssignmentEvent, Role
 
@@ -190,10 +196,6 @@ def _imported(person: Person, item: Notification) -> dict:
     }
 
 
-# How much of a comment its email quotes; the rest is on the page it links to.
-COMMENT_QUOTED = 300
-
-
 def comment_tell(*, comment_id: int) -> None:
     """Email a shared comment to the other side: a team member's to the requester and the
     people Informed (not to its writer), a requester's reply to the task's Responsible and
@@ -230,12 +232,15 @@ def comment_tell(*, comment_id: int) -> None:
 
 
 def owners(task: Task) -> list[Person]:
-    """The task's Responsible and Accountable people who take email: who hears a reply."""
+    """The task's Responsible and Accountable team members who take email: who hears a
+    reply. Not a stakeholder without an account: outside the team, they read the
+    requester's words only once the team shares them."""
     return list(
         Person.objects.filter(
             assignments__task=task,
             assignments__role__in=[*RESPONSIBLE_ROLES, *ACCOUNTABLE_ROLES],
             is_active=True,
+            user__isnull=False,
         )
         .exclude(email="")
         .exclude(notify=Person.Notify.NEVER)
@@ -322,15 +327,17 @@ def _links(person: Person, tasks: list[Task]) -> dict[int, str]:
     """Where `person` follows each task, by its id: its requester on the request's page, a
     team member (who signs in) on the task's page, anyone else on the RACI on a page of
     their own that shows nothing of the requester; nowhere once off the RACI."""
-    cells = dict(Assignment.objects.filter(person=person, task__in=tasks).values_list("task", "pk"))
+    on_raci = set(
+        Assignment.objects.filter(person=person, task__in=tasks).values_list("task", flat=True)
+    )
     links = {}
     for task in tasks:
         if task.requester_id == person.pk:
             links[task.pk] = request_url(task)
         elif person.user_id:
             links[task.pk] = settings.MOPSBOARD_SITE_URL + task.get_absolute_url()
-        elif task.pk in cells:
-            links[task.pk] = following_url(cells[task.pk])
+        elif task.pk in on_raci:
+            links[task.pk] = following_url(task.pk, person.pk)
         else:
             links[task.pk] = ""
     return links

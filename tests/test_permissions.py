@@ -392,7 +392,9 @@ ACCESS = {
     "intake:following": Access(
         get=ANYONE,
         post=None,
-        args=lambda d: [following_token(AssignmentFactory(task=d["request"]).pk)],
+        args=lambda d: [
+            following_token(d["request"].pk, AssignmentFactory(task=d["request"]).person_id)
+        ],
     ),
     "intake:mine": Access(
         get=ANYONE, post=None, args=lambda d: [requester_token(d["request"].requester)]

@@ -202,7 +202,7 @@ def page_ids() -> dict:
     """The demo's objects each case's path names, after `seed_demo`."""
     # A scored request from intake, with Accountable and Responsible named.
     intake_request = (
-        Task.objects.filter(impact__isnull=False, description__contains="Sent by")
+        Task.objects.filter(impact__isnull=False, description__startswith="Details:")
         .order_by("pk")
         .first()
     )
@@ -219,14 +219,17 @@ def page_ids() -> dict:
         "tracking": tracking_token(intake_request),
         "mine": requester_token(intake_request.requester),
         # A stakeholder's place on a task's RACI, opened from their email.
-        "following": following_token(
-            Assignment.objects.filter(person__user__isnull=True).order_by("pk").first().pk
-        ),
+        "following": _following(),
         "email": Email.objects.first().pk,
         "person": person_token(Person.objects.exclude(email="").first()),
         **_imports(),
         "webhook": _webhook_with_a_log().pk,
     }
+
+
+def _following() -> str:
+    cell = Assignment.objects.filter(person__user__isnull=True).order_by("pk").first()
+    return following_token(cell.task_id, cell.person_id)
 
 
 def _imports() -> dict:

@@ -57,8 +57,7 @@ def test_the_request_lands_in_triage_with_its_sections_and_the_links_category():
     assert task.description == (
         "Details:\nName, company.\n\n"
         "Why it matters, and what happens if it is not done:\nWe lose sign-ups.\n\n"
-        "Links:\n- https://example.com/brief\n\n"
-        "Sent by Dana Whitfield, Demand generation."
+        "Links:\n- https://example.com/brief"
     )
     # The requester's own choice of category wins over the link's.
     chosen = CategoryFactory(name="Reporting")

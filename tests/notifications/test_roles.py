@@ -268,7 +268,7 @@ def test_the_requester_and_team_members_keep_their_own_pages(lead, task, tom, in
 
 def test_a_forged_link_says_it_does_not_work(client, task, sam):
     cell = AssignmentFactory(task=task, person=sam, role=Role.INFORMED)
-    forged = following_token(cell.pk)[:-2] + "xx"
+    forged = following_token(task.pk, sam.pk)[:-2] + "xx"
     page = client.get(reverse("intake:following", args=[forged]))
     assert page.status_code == 404 and "does not work" in page.content.decode()
     # Another kind of token for the same id opens nothing here.
@@ -290,7 +290,7 @@ def test_an_expired_link_says_so(client, task, sam, settings):
 
 def test_the_link_closes_once_its_person_is_off_the_raci(client, task, sam):
     cell = AssignmentFactory(task=task, person=sam, role=Role.INFORMED)
-    url = reverse("intake:following", args=[following_token(cell.pk)])
+    url = reverse("intake:following", args=[following_token(task.pk, sam.pk)])
     assert client.get(url).status_code == 200
     cell.delete()
     page = client.get(url)
@@ -303,3 +303,19 @@ def test_who_loses_their_role_and_has_no_account_gets_no_link(lead, task, sam, i
     (email,) = inbox().to(sam.email)
     assert "You are no longer Consulted on" in _body(email)
     assert "Follow it here" not in _body(email)
+
+
+def test_the_link_in_a_role_email_opens_again_once_the_removal_is_undone(
+    client, lead, lead_client, task, sam, inbox, settings
+):
+    settings.MOPSBOARD_UNDO_SECONDS = 0
+    _task_page(lead, task, sam, Role.RESPONSIBLE)
+    link = _link(inbox().to(sam.email)[0]).removeprefix("http://127.0.0.1:8000")
+    settings.MOPSBOARD_UNDO_SECONDS = 10
+    data = {"task": task.pk, "person": sam.pk, "role": "", "expected": Role.RESPONSIBLE}
+    lead_client.post(reverse("raci:cell-update"), data, headers=HTMX)
+    assert client.get(link).status_code == 404
+    undo = reverse("raci:change-undo", args=[lead_client.session["undo"]["change"]])
+    assert lead_client.post(undo, headers=HTMX).status_code == 200
+    page = client.get(link)
+    assert page.status_code == 200 and "You are Responsible" in page.content.decode()

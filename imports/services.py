@@ -20,7 +20,14 @@ from conversation.models import Comment
 from imports.mapping import scores_unpaired, values_remember
 from imports.models import Import
 from imports.presets import recognise, tool_of
-from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
+from imports.reading import (
+    decode,
+    delimiter_of,
+    guess_mapping,
+    header_key,
+    line_count,
+    read_headers,
+)
 from imports.tasks import VIA, check, write
 from mopsboard.errors import Conflict
 from raci.models import AssignmentEvent
@@ -73,8 +80,9 @@ def import_map(
     """Take the lead's choice of columns, of how the columns of dates and hours the check
     read read (`readings`, by column), of what the values of the columns of scores,
     statuses and categories become (`values`, by column: remembered for the next import
-    from the same tool) and of the new people to add (`people_confirmed`), and check the
-    rows again with them; any other column is read from its values again."""
+    from the same tool, under the column's header) and of the new people to add
+    (`people_confirmed`), and check the rows again with them; any other column is read
+    from its values again."""
     values = values or {}
     chosen = [None] * len(mapping)
     for index, reading in readings.items():
@@ -97,7 +105,11 @@ def import_map(
             people_confirmed=[*imp.people_confirmed, *(people_confirmed or [])],
         )
         values_remember(
-            tool=imp.tool, answers={mapping[index]: entries for index, entries in values.items()}
+            tool=imp.tool,
+            answers=[
+                (mapping[index], header_key(imp.headers[index]), entries)
+                for index, entries in values.items()
+            ],
         )
     return imp
 

@@ -185,11 +185,14 @@ def _listed_values(imp: Import, listed: dict[str, int], values: dict) -> list:
         spellings = {}
         for value in values[field]:
             spellings.setdefault(value_key(value), value)
+        column = header_key(imp.headers[index])
         entries[index] = entries_of(
             field,
             list(spellings.values()),
-            header_key=header_key(imp.headers[index]),
-            known=known_values(imp.tool, field, preset.values.get(field, {}) if preset else {}),
+            header_key=column,
+            known=known_values(
+                imp.tool, field, column, preset.values.get(field, {}) if preset else {}
+            ),
             chosen={
                 value_key(entry["value"]): entry["becomes"]
                 for entry in before or []

@@ -14,12 +14,12 @@ from backlog.models import Category, Status, Task, default_estimate_hours
 from imports import dates, numbers
 from imports.mapping import SCORES_UNPAIRED, VALUE_FIELDS, scores_unpaired, value_choices
 from imports.mapping import STATUS_NAMES as STATUS_VALUES
-from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
+from imports.people import ROLE_FIELDS, name_and_email, names_in, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
 from mopsboard.forms import DateField, no_control_characters, no_control_characters_but_lines
 from mopsboard.weeks import week_from_input, week_of
-from people.models import Person
+from people.models import Person, name_key
 
 
 def too_big_message() -> str:
@@ -220,7 +220,7 @@ class Names:
     def __init__(self):
         self.people, self.emails, self.categories = {}, {}, {}
         for person in Person.objects.order_by("-is_active", "pk"):
-            self.people.setdefault(person_key(person.name), person)
+            self.people.setdefault(name_key(person.name), person)
             if person.email:
                 self.emails.setdefault(person.email.casefold(), person)
         for category in Category.objects.order_by("pk"):
@@ -232,7 +232,7 @@ class Names:
         name, email = name_and_email(text)
         if email and email.casefold() in self.emails:
             return self.emails[email.casefold()]
-        key = person_key(name)
+        key = name_key(name)
         if key in self.people:
             return self.people[key]
         if key not in self.new_people:

@@ -42,11 +42,11 @@ from imports import dates, numbers
 from imports.forms import Names, TaskRowForm
 from imports.mapping import VALUE_FIELDS, entries_of, known_values, tables, value_key
 from imports.models import Import
-from imports.people import ROLE_FIELDS, names_in, person_key
+from imports.people import ROLE_FIELDS, names_in
 from imports.presets import preset_of
 from imports.reading import DATE_FIELDS, FIELDS, decode, header_key, readings_of, rows
 from imports.signals import import_written
-from people.models import Person
+from people.models import Person, name_key
 from raci.services import assignments_create
 
 logger = logging.getLogger(__name__)
@@ -233,8 +233,8 @@ def import_check(*, import_id: int) -> None:
 
 def _check(imp: Import) -> None:
     imp.readings, imp.values, new_people = _read_columns(imp)
-    confirmed = {person_key(name) for name in imp.people_confirmed}
-    asked_people = [name for name in new_people if person_key(name) not in confirmed]
+    confirmed = {name_key(name) for name in imp.people_confirmed}
+    asked_people = [name for name in new_people if name_key(name) not in confirmed]
     if imp.questions or imp.value_questions or asked_people:
         # Never a guess: the lead says how a column reads, what its values become and
         # whether its new people are added, and the rows are checked then.

@@ -11,7 +11,7 @@ from imports import tasks as import_tasks
 from imports.models import Import
 from people.models import Person
 from raci.models import Assignment
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, TaskFactory
 from tests.imports.conftest import committed, csv_bytes, run_import_jobs, uploaded
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,22 @@ def test_a_failure_writing_the_raci_leaves_no_task_and_no_person(lead_client, mo
     assert "Nothing was imported" in imp.error
     assert not Task.objects.exists() and not Person.objects.exists()
     assert not Assignment.objects.exists()
+
+
+def test_a_name_is_found_the_same_by_the_import_and_the_people_search(lead_client):
+    jurgen = PersonFactory(name="Jürgen Groß", kind=Person.Kind.TEAM)
+    task = TaskFactory()
+    search = reverse("raci:task-people", args=[task.pk])
+    for text in ("gross", "Jurgen Gross", "GROSS", "jürgen groß"):
+        response = lead_client.get(search, {"people": text}, headers={"HX-Request": "true"})
+        assert f'id="raci-person-{jurgen.pk}"' in response.content.decode(), text
+
+    rows = [
+        ["Title", "Assignee"],
+        ["Spring webinar", "Jurgen Gross"],
+        ["Q3 report", "jürgen GROSS"],
+    ]
+    imp = uploaded(lead_client, csv_bytes(rows))
+    assert imp.state == Import.State.CHECKED and imp.new_people == [], imp.new_people
+    committed(lead_client, imp)
+    assert _roles("Spring webinar") == _roles("Q3 report") == {"Jürgen Groß": "R"}

@@ -26,12 +26,14 @@ Responsible and Accountable people) is written with it, through
 raci.services.assignments_create, in the same transaction.
 """
 
+import contextlib
 import datetime
 import itertools
 import logging
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
@@ -207,7 +209,9 @@ def _new_people(raci: list[str], values: dict) -> list[str]:
     for field in raci:
         for cell in values[field]:
             for name in names_in(cell):
-                names.person(name)
+                # A name several people have is its rows' problem, found by the check.
+                with contextlib.suppress(ValidationError):
+                    names.person(name)
     return sorted(person.name for person in names.new_people.values())
 
 

@@ -32,6 +32,7 @@ class Import(models.Model):
         WRITING = "writing", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
+        UNDOING = "undoing", "Undoing"
         UNDONE = "undone", "Undone"
 
     # Never written: what the lead may delete, and what goes a week after its upload
@@ -86,8 +87,9 @@ class Import(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The undo (imports.services.import_undo): who, when, how many of its tasks it
-    # removed and how many it kept, changed since.
+    # The undo (asked by imports.services.import_undo, done on the worker by
+    # imports.tasks.import_undo_run): who, when, how many of its tasks it removed and how
+    # many it kept, changed since.
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -26,4 +26,22 @@ class Migration(migrations.Migration):
                 name="import_value_mapped_once_per_column",
             ),
         ),
+        migrations.AlterField(
+            model_name="import",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("mapping", "Waiting for its columns"),
+                    ("checking", "Checking"),
+                    ("checked", "Checked"),
+                    ("writing", "Importing"),
+                    ("done", "Imported"),
+                    ("failed", "Failed"),
+                    ("undoing", "Undoing"),
+                    ("undone", "Undone"),
+                ],
+                default="mapping",
+                max_length=10,
+            ),
+        ),
     ]

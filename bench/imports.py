@@ -27,7 +27,7 @@ from bench.report import ImportRun
 from bench.run import progress
 from imports.models import Import
 from imports.services import import_commit, import_start, import_undo
-from imports.tasks import import_check, import_write
+from imports.tasks import import_check, import_undo_run, import_write
 from mopsboard.roles import LEAD
 
 
@@ -47,7 +47,9 @@ def run_import(*, server: Server, rows: int, seed: int) -> ImportRun:
 
         progress(f"[import] undoing the import of {rows:,} tasks")
         started = time.perf_counter()
-        imp = import_undo(imp=imp, by=lead)
+        import_undo(imp=imp, by=lead)
+        import_undo_run(import_id=imp.pk, keep_changed=False)
+        imp.refresh_from_db()
         run.undo_seconds = round(time.perf_counter() - started, 1)
         if imp.rows_undone != rows or Task.objects.exists():
             raise RuntimeError(f"{imp.label} undid {imp.rows_undone} of {rows} tasks")

@@ -13,8 +13,9 @@ class ImportAdmin(admin.ModelAdmin):
 
 @admin.register(ValueMapping)
 class ValueMappingAdmin(admin.ModelAdmin):
-    """What the lead said values mean, per tool: deleting one asks again next time."""
+    """What the lead said values mean, per tool and column: deleting one asks again next
+    time."""
 
-    list_display = ["tool", "field", "value", "becomes", "updated_at"]
+    list_display = ["tool", "field", "column", "value", "becomes", "updated_at"]
     list_filter = ["field"]
-    search_fields = ["tool", "value", "becomes"]
+    search_fields = ["tool", "column", "value", "becomes"]

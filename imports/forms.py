@@ -1,6 +1,7 @@
 """The import's forms: the upload, the columns, and one row of the spreadsheet as a task,
 checked by the task form's own rules."""
 
+from collections import defaultdict
 from collections.abc import Collection
 
 from django import forms
@@ -14,12 +15,12 @@ from backlog.models import Category, Status, Task, default_estimate_hours
 from imports import dates, numbers
 from imports.mapping import SCORES_UNPAIRED, VALUE_FIELDS, scores_unpaired, value_choices
 from imports.mapping import STATUS_NAMES as STATUS_VALUES
-from imports.people import ROLE_FIELDS, name_and_email, names_in, person_key, roles_of
+from imports.people import ROLE_FIELDS, name_and_email, names_in, roles_of
 from imports.reading import DATE_FIELDS, FIELDS, readings_of
 from mopsboard.constraints import condition_fields, violated_check_constraints
 from mopsboard.forms import DateField, no_control_characters, no_control_characters_but_lines
 from mopsboard.weeks import week_from_input, week_of
-from people.models import Person
+from people.models import Person, name_key
 
 
 def too_big_message() -> str:
@@ -212,34 +213,47 @@ class MappingForm(forms.Form):
 
 
 class Names:
-    """The people and categories the rows name, read once: an existing person by their
-    email or their name in any case and with or without accents (imports.people; an
-    active person before an inactive one), a category by its name in any case, else a
-    new one, made once per name and saved when the import writes (imports.tasks)."""
+    """The people and categories the rows name, read once: an existing person by the
+    email given, else by a bare name in any case and with or without accents
+    (people.models.name_key) when exactly one person has it; a category by its name in any
+    case; else a new one, made once per email or name and saved when the import writes
+    (imports.tasks)."""
 
     def __init__(self):
-        self.people, self.emails, self.categories = {}, {}, {}
+        self.people, self.emails, self.categories = defaultdict(list), {}, {}
         for person in Person.objects.order_by("-is_active", "pk"):
-            self.people.setdefault(person_key(person.name), person)
+            self.people[name_key(person.name)].append(person)
             if person.email:
                 self.emails.setdefault(person.email.casefold(), person)
         for category in Category.objects.order_by("pk"):
             self.categories.setdefault(category.name.strip().lower(), category)
+        # By email where one is given, else by name; and each by name too, for a bare name.
         self.new_people: dict[str, Person] = {}
+        self.new_named: dict[str, Person] = {}
         self.new_categories: dict[str, Category] = {}
 
     def person(self, text: str) -> Person:
+        """The person `text` names; ValidationError for a bare name several people have."""
         name, email = name_and_email(text)
-        if email and email.casefold() in self.emails:
-            return self.emails[email.casefold()]
-        key = person_key(name)
-        if key in self.people:
-            return self.people[key]
-        if key not in self.new_people:
-            self.new_people[key] = Person(
+        key = name_key(name)
+        if email:
+            # An email says who: a namesake with another email is someone else.
+            found, new_key = self.emails.get(email.casefold()), email.casefold()
+        else:
+            namesakes, new_key = self.people.get(key, []), key
+            if len(namesakes) > 1:
+                raise ValidationError(
+                    f"{len(namesakes)} people are called {namesakes[0].name}: write their email."
+                )
+            found = namesakes[0] if namesakes else self.new_named.get(key)
+        if found is not None:
+            return found
+        if new_key not in self.new_people:
+            self.new_people[new_key] = Person(
                 name=name, email=email, kind=Person.Kind.STAKEHOLDER, weekly_capacity_hours=0
             )
-        return self.new_people[key]
+            self.new_named.setdefault(key, self.new_people[new_key])
+        return self.new_people[new_key]
 
     def category(self, name: str) -> Category:
         key = name.lower()

@@ -1,7 +1,7 @@
 """What the values of a column of scores, statuses or categories become: a score from 1
 to 5, a status, a category's name. Known without a question when the value says it
 itself ("4", "In progress", a category's name), when the tool's preset knows it (Jira's
-"Highest"), or when the lead said it before for the same tool (ValueMapping); else
+"Highest"), or when the lead said it before for the same tool's same column (ValueMapping); else
 suggested ("High" is impact 5) and asked on the columns page, or, with no suggestion, left
 as it is: each row with it is then a problem naming the value, until the lead says what
 it becomes. Never a guess: a suggestion is not read until the lead confirms it."""
@@ -111,7 +111,7 @@ def entries_of(
 ) -> list[dict]:
     """Each of a column's first values with what it becomes and whether the lead is asked:
     `chosen`, the lead's answers on this import, then what the value says itself, then
-    `known` (what the lead said before for this tool, then the tool's preset), else a
+    `known` (what the lead said before for this tool's column, then the tool's preset), else a
     suggestion, asked, or nothing."""
     points = is_points(header_key)
     entries = []
@@ -140,30 +140,39 @@ def entries_of(
     return entries
 
 
-def known_values(tool: str, field: str, preset_values: dict[str, str]) -> dict[str, str]:
-    """What the values of a tool's column are known to become: the lead's word before
-    the preset's."""
-    remembered = ValueMapping.objects.filter(tool=tool, field=field).values_list("value", "becomes")
+def known_values(
+    tool: str, field: str, column: str, preset_values: dict[str, str]
+) -> dict[str, str]:
+    """What the values of a tool's column are known to become: the lead's word for that
+    column (by its header's key) before the preset's. Only that column's: "5" in
+    "Story points" means 4, in "Size" it means itself."""
+    remembered = ValueMapping.objects.filter(tool=tool, field=field, column=column).values_list(
+        "value", "becomes"
+    )
     return {**preset_values, **dict(remembered)}
 
 
-def values_remember(*, tool: str, answers: dict[str, list[dict]]) -> None:
-    """Keep what the lead said each value of a column becomes ({field: entries}), for
-    the next import from the same tool (an import from before tools were told apart has
-    none)."""
+def values_remember(*, tool: str, answers: list[tuple[str, str, list[dict]]]) -> None:
+    """Keep what the lead said each value of a column becomes ((field, header's key,
+    entries) a column), for the next import from the same tool with that column (an
+    import from before tools were told apart has none)."""
     if not tool:
         return
     ValueMapping.objects.bulk_create(
         [
             ValueMapping(
-                tool=tool, field=field, value=value_key(entry["value"]), becomes=entry["becomes"]
+                tool=tool,
+                field=field,
+                column=column,
+                value=value_key(entry["value"]),
+                becomes=entry["becomes"],
             )
-            for field, entries in answers.items()
+            for field, column, entries in answers
             for entry in entries
             if entry["becomes"]
         ],
         update_conflicts=True,
-        unique_fields=["tool", "field", "value"],
+        unique_fields=["tool", "field", "column", "value"],
         update_fields=["becomes", "updated_at"],
     )
 

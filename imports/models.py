@@ -32,6 +32,7 @@ class Import(models.Model):
         WRITING = "writing", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
+        UNDOING = "undoing", "Undoing"
         UNDONE = "undone", "Undone"
 
     # Never written: what the lead may delete, and what goes a week after its upload
@@ -86,8 +87,9 @@ class Import(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The undo (imports.services.import_undo): who, when, how many of its tasks it
-    # removed and how many it kept, changed since.
+    # The undo (asked by imports.services.import_undo, done on the worker by
+    # imports.tasks.import_undo_run): who, when, how many of its tasks it removed and how
+    # many it kept, changed since.
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -198,10 +200,13 @@ class Import(models.Model):
 
 class ValueMapping(models.Model):
     """What a value in a tool's column becomes, as the lead said on an import's columns
-    page: the next import from the same tool reads it so without asking."""
+    page: the next import from the same tool reads that column's value so without asking.
+    By column: a file's "5" means 4 in its "Story points" and 5 in its "Size"."""
 
     tool = models.CharField(max_length=100)
     field = models.CharField(max_length=20)
+    # The column's header as imports.reading.header_key compares headers.
+    column = models.CharField(max_length=200)
     # As imports.mapping.value_key compares values: "High", "high " and "HIGH" are one.
     value = models.CharField(max_length=200)
     becomes = models.CharField(max_length=200)
@@ -210,9 +215,10 @@ class ValueMapping(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["tool", "field", "value"], name="import_value_mapped_once_per_tool"
+                fields=["tool", "field", "column", "value"],
+                name="import_value_mapped_once_per_column",
             )
         ]
 
     def __str__(self):
-        return f"{self.value} → {self.becomes} ({self.field}, {self.tool})"
+        return f"{self.value} → {self.becomes} ({self.column}, {self.field}, {self.tool})"

@@ -1,10 +1,11 @@
 """People as a spreadsheet names them: by name in any case and with or without accents
-("José Núñez" is "jose nunez"), or by email ("Dana <dana@acme.com>", "dana@acme.com"); a
-cell of a RACI column may name several, split by commas, semicolons or line breaks."""
+("José Núñez" is "jose nunez", people.models.name_key), or by email ("Dana
+<dana@acme.com>", "dana@acme.com"); a cell of a RACI column may name several, split by
+commas, semicolons or line breaks."""
 
 import re
-import unicodedata
 
+from people.models import name_key
 from raci.models import Role
 
 # The columns of RACI roles an import fills, and the role each gives.
@@ -12,12 +13,6 @@ ROLE_FIELDS = {"responsible": Role.RESPONSIBLE, "accountable": Role.ACCOUNTABLE}
 SEPARATORS = re.compile(r"[,;\n]")
 WITH_EMAIL = re.compile(r"(?P<name>[^<]*)<(?P<email>[^<>@\s]+@[^<>@\s]+)>")
 EMAIL = re.compile(r"[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+")
-
-
-def person_key(name: str) -> str:
-    """A name as people are compared: case, accents and spacing aside."""
-    letters = unicodedata.normalize("NFKD", " ".join(name.split()))
-    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
 
 
 def name_and_email(text: str) -> tuple[str, str]:
@@ -37,7 +32,7 @@ def names_in(cell: str) -> list[str]:
     found = {}
     for part in SEPARATORS.split(cell):
         if name := " ".join(part.split()):
-            found.setdefault(person_key(name), name)
+            found.setdefault(name_key(name), name)
     return list(found.values())
 
 

@@ -5,25 +5,28 @@ Both run on the worker whatever the file's size: one way for every import, a req
 that never waits on 100,000 rows, and an import that carries on when the tab is closed.
 The page polls the Import for its progress.
 
-And the way back: the undo of an import written, the delete of one never written.
+And the way back: the undo of an import written (on the worker too), the delete of one
+never written.
 """
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
-from pghistory.models import Context
 
-from backlog.models import Task, TaskEvent
-from backlog.services import tasks_delete
-from conversation.models import Comment
 from imports.mapping import scores_unpaired, values_remember
 from imports.models import Import
 from imports.presets import recognise, tool_of
-from imports.reading import decode, delimiter_of, guess_mapping, line_count, read_headers
-from imports.tasks import VIA, check, write
+from imports.reading import (
+    decode,
+    delimiter_of,
+    guess_mapping,
+    header_key,
+    line_count,
+    read_headers,
+)
+from imports.selectors import import_tasks_changed
+from imports.tasks import check, undo, write
 from mopsboard.errors import Conflict
-from raci.models import AssignmentEvent
 
 
 class NotReady(Conflict):
@@ -73,8 +76,9 @@ def import_map(
     """Take the lead's choice of columns, of how the columns of dates and hours the check
     read read (`readings`, by column), of what the values of the columns of scores,
     statuses and categories become (`values`, by column: remembered for the next import
-    from the same tool) and of the new people to add (`people_confirmed`), and check the
-    rows again with them; any other column is read from its values again."""
+    from the same tool, under the column's header) and of the new people to add
+    (`people_confirmed`), and check the rows again with them; any other column is read
+    from its values again."""
     values = values or {}
     chosen = [None] * len(mapping)
     for index, reading in readings.items():
@@ -97,7 +101,11 @@ def import_map(
             people_confirmed=[*imp.people_confirmed, *(people_confirmed or [])],
         )
         values_remember(
-            tool=imp.tool, answers={mapping[index]: entries for index, entries in values.items()}
+            tool=imp.tool,
+            answers=[
+                (mapping[index], header_key(imp.headers[index]), entries)
+                for index, entries in values.items()
+            ],
         )
     return imp
 
@@ -160,67 +168,25 @@ class TasksChangedSince(Conflict):
         self.changed = changed
 
 
-# Every task an import writes starts at this version, and every write to it bumps it.
-VERSION_WRITTEN = Task._meta.get_field("version").default
-
-
-def _writes(imp: Import):
-    """The import's writes in the history: one context a batch, each naming it."""
-    return Context.objects.filter(metadata__import_id=imp.pk).values("pk")
-
-
-def import_tasks(imp: Import):
-    """The tasks the import wrote that are still there."""
-    made = TaskEvent.objects.filter(pgh_label="insert", pgh_context__in=_writes(imp))
-    return Task.objects.filter(pk__in=made.values("pgh_obj_id"))
-
-
-def import_tasks_changed(imp: Import):
-    """The import's tasks someone changed since: a field (the version moved on), a RACI
-    cell (a history entry not the import's) or a comment."""
-    roles_changed = AssignmentEvent.objects.filter(task_id=OuterRef("pk")).exclude(
-        pgh_context__in=_writes(imp)
-    )
-    commented = Comment.objects.filter(task_id=OuterRef("pk"))
-    return import_tasks(imp).filter(
-        Q(version__gt=VERSION_WRITTEN) | Exists(roles_changed) | Exists(commented)
-    )
-
-
 def import_undo(*, imp: Import, by, keep_changed: bool = False) -> Import:
-    """Remove the tasks an import wrote, with their RACI, through backlog's tasks_delete
-    (recorded in each task's history as the undo of the import; no news or webhook, as
-    for any delete). Tasks changed since are someone's work: while there are any the undo
-    is refused (TasksChangedSince) unless `keep_changed`, and then they stay. The people
-    and categories it added stay too: they may be on other tasks by now. Once only."""
+    """Ask for the undo of an import written: its tasks are removed by the queue's worker
+    (imports.tasks.import_undo_run), as the write ran there, since removing 100,000 of them
+    outlasts a request. Tasks changed since are someone's work: while there are any the
+    undo is refused (TasksChangedSince) unless `keep_changed`, and then they stay. Once
+    only: an undo queued or done refuses another."""
     with transaction.atomic():
         imp = _imports().select_for_update(of=("self",)).get(pk=imp.pk)
         if imp.state == Import.State.UNDONE:
             raise UndoneAlready(imp)
         if imp.state != Import.State.DONE:
             raise NotReady(imp, step="be undone")
-        tasks = import_tasks(imp)
-        # Locked, so an edit waits for the undo, then finds its task gone.
-        every = set(tasks.select_for_update().values_list("pk", flat=True))
-        changed = set(import_tasks_changed(imp).values_list("pk", flat=True))
+        changed = import_tasks_changed(imp).count()
         if changed and not keep_changed:
-            raise TasksChangedSince(imp, len(changed))
-        removed, gone, size = 0, sorted(every - changed), settings.MOPSBOARD_IMPORT_BATCH_ROWS
-        # A batch at a time, as they were written: Django's delete holds its tasks in memory.
-        for start in range(0, len(gone), size):
-            removed += tasks_delete(
-                tasks=gone[start : start + size],
-                by=by,
-                via=VIA,
-                history={"reason": f"Undo of {imp.label}"},
-            )
+            raise TasksChangedSince(imp, changed)
         Import.objects.filter(pk=imp.pk).update(
-            state=Import.State.UNDONE,
-            undone_by=by,
-            undone_at=timezone.now(),
-            rows_undone=removed,
-            rows_kept=len(changed),
+            state=Import.State.UNDOING, undone_by=by, reported_at=None, error=""
         )
+        undo.defer(import_id=imp.pk, keep_changed=keep_changed)
     imp.refresh_from_db()
     return imp
 

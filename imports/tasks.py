@@ -26,27 +26,30 @@ Responsible and Accountable people) is written with it, through
 raci.services.assignments_create, in the same transaction.
 """
 
+import contextlib
 import datetime
 import itertools
 import logging
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from backlog.models import Category
-from backlog.services import tasks_create
+from backlog.services import tasks_create, tasks_delete
 from imports import dates, numbers
 from imports.forms import Names, TaskRowForm
 from imports.mapping import VALUE_FIELDS, entries_of, known_values, tables, value_key
 from imports.models import Import
-from imports.people import ROLE_FIELDS, names_in, person_key
+from imports.people import ROLE_FIELDS, names_in
 from imports.presets import preset_of
 from imports.reading import DATE_FIELDS, FIELDS, decode, header_key, readings_of, rows
+from imports.selectors import import_tasks, import_tasks_changed
 from imports.signals import import_written
-from people.models import Person
+from people.models import Person, name_key
 from raci.services import assignments_create
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,11 @@ def check(import_id: int):
 @app.task(queue="imports")
 def write(import_id: int):
     import_write(import_id=import_id)
+
+
+@app.task(queue="imports")
+def undo(import_id: int, keep_changed: bool):
+    import_undo_run(import_id=import_id, keep_changed=keep_changed)
 
 
 @app.periodic(cron="45 3 * * *")
@@ -185,11 +193,14 @@ def _listed_values(imp: Import, listed: dict[str, int], values: dict) -> list:
         spellings = {}
         for value in values[field]:
             spellings.setdefault(value_key(value), value)
+        column = header_key(imp.headers[index])
         entries[index] = entries_of(
             field,
             list(spellings.values()),
-            header_key=header_key(imp.headers[index]),
-            known=known_values(imp.tool, field, preset.values.get(field, {}) if preset else {}),
+            header_key=column,
+            known=known_values(
+                imp.tool, field, column, preset.values.get(field, {}) if preset else {}
+            ),
             chosen={
                 value_key(entry["value"]): entry["becomes"]
                 for entry in before or []
@@ -204,7 +215,9 @@ def _new_people(raci: list[str], values: dict) -> list[str]:
     for field in raci:
         for cell in values[field]:
             for name in names_in(cell):
-                names.person(name)
+                # A name several people have is its rows' problem, found by the check.
+                with contextlib.suppress(ValidationError):
+                    names.person(name)
     return sorted(person.name for person in names.new_people.values())
 
 
@@ -230,8 +243,8 @@ def import_check(*, import_id: int) -> None:
 
 def _check(imp: Import) -> None:
     imp.readings, imp.values, new_people = _read_columns(imp)
-    confirmed = {person_key(name) for name in imp.people_confirmed}
-    asked_people = [name for name in new_people if person_key(name) not in confirmed]
+    confirmed = {name_key(name) for name in imp.people_confirmed}
+    asked_people = [name for name in new_people if name_key(name) not in confirmed]
     if imp.questions or imp.value_questions or asked_people:
         # Never a guess: the lead says how a column reads, what its values become and
         # whether its new people are added, and the rows are checked then.
@@ -390,3 +403,62 @@ def _save_new(names: Names) -> None:
 def _finish(imp: Import, state: str, **fields) -> None:
     rows_written = fields.pop("rows_written", 0)
     Import.objects.filter(pk=imp.pk).update(state=state, rows_written=rows_written, **fields)
+
+
+def import_undo_run(*, import_id: int, keep_changed: bool) -> None:
+    """Remove the tasks of an import whose undo was asked (imports.services.import_undo),
+    with their RACI, through backlog's tasks_delete (recorded in each task's history as
+    the undo of the import; no news or webhook, as for any delete), in one transaction.
+    Tasks changed since stay if `keep_changed`; if some changed after the lead asked
+    without, nothing is removed and the import is back at done, saying why. The people
+    and categories it added stay too: they may be on other tasks by now. Run by the
+    worker; on an error nothing is removed."""
+    imp = Import.objects.filter(pk=import_id, state=Import.State.UNDOING).first()
+    if imp is None:
+        return
+    back = {"state": Import.State.DONE, "undone_by": None}
+    try:
+        with transaction.atomic():
+            if not Import.objects.select_for_update().filter(pk=imp.pk, state=Import.State.UNDOING):
+                return  # Another worker undid it.
+            _undo(imp, keep_changed=keep_changed)
+    except _ChangedSince as changed:
+        Import.objects.filter(pk=imp.pk).update(
+            **back,
+            error=f"{changed.count} of its tasks changed after the undo was asked: nothing "
+            "was removed. Undo again to see them.",
+        )
+    except Exception as error:
+        logger.exception("The undo of %s failed; nothing was removed.", imp.label)
+        Import.objects.filter(pk=imp.pk).update(
+            **back, error=f"The undo stopped, nothing was removed: {error}"[:500]
+        )
+
+
+class _ChangedSince(Exception):
+    def __init__(self, count: int):
+        super().__init__(f"{count} tasks changed")
+        self.count = count
+
+
+def _undo(imp: Import, *, keep_changed: bool) -> None:
+    # Locked, so an edit waits for the undo, then finds its task gone.
+    every = set(import_tasks(imp).select_for_update().values_list("pk", flat=True))
+    changed = set(import_tasks_changed(imp).values_list("pk", flat=True))
+    if changed and not keep_changed:
+        raise _ChangedSince(len(changed))
+    removed, gone, size = 0, sorted(every - changed), settings.MOPSBOARD_IMPORT_BATCH_ROWS
+    # A batch at a time, as they were written: Django's delete holds its tasks in memory.
+    for start in range(0, len(gone), size):
+        removed += tasks_delete(
+            tasks=gone[start : start + size],
+            by=imp.undone_by,
+            via=VIA,
+            history={"reason": f"Undo of {imp.label}"},
+        )
+    Import.objects.filter(pk=imp.pk).update(
+        state=Import.State.UNDONE,
+        undone_at=timezone.now(),
+        rows_undone=removed,
+        rows_kept=len(changed),
+    )

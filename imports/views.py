@@ -15,6 +15,7 @@ from imports import services
 from imports.forms import MappingForm, UndoForm, UploadForm, too_big_message
 from imports.models import Import
 from imports.reading import UnreadableFile, first_values
+from imports.selectors import import_tasks, import_tasks_changed
 from imports.uploads import LimitedUpload
 from mopsboard.errors import Conflict
 from mopsboard.rendering import render_page
@@ -178,7 +179,8 @@ def import_commit(request, pk):
 @login_required
 @can_import
 def import_undo(request, pk):
-    """Undo an import: the page asks first, listing the tasks changed since, which stay."""
+    """Undo an import: the page asks first, listing the tasks changed since, which stay;
+    the worker then removes the others while the import's page says so."""
     imp = get_object_or_404(_imports(), pk=pk)
     # An empty POST is an undo too: the form's one field is a hidden, optional tick.
     form = UndoForm(request.POST if request.method == "POST" else None)
@@ -193,8 +195,6 @@ def import_undo(request, pk):
         except Conflict as refused:
             messages.error(request, refused.message)
             return _detail_page(request, imp, status=refused.status)
-        kept = f"; {imp.rows_kept} changed since are kept" if imp.rows_kept else ""
-        messages.success(request, f"{imp.label} is undone: {imp.rows_undone} tasks removed{kept}.")
         return redirect(imp)
     if imp.state != Import.State.DONE:
         return redirect(imp)
@@ -202,8 +202,8 @@ def import_undo(request, pk):
 
 
 def _undo_page(request, imp: Import, *, status: int = 200):
-    changed = services.import_tasks_changed(imp).order_by("pk")
-    tasks, changed_count = services.import_tasks(imp).count(), changed.count()
+    changed = import_tasks_changed(imp).order_by("pk")
+    tasks, changed_count = import_tasks(imp).count(), changed.count()
     return render(
         request,
         "imports/undo.html",

@@ -260,6 +260,7 @@ class ValueMappingFactory(factory.django.DjangoModelFactory):
 
     tool = "asana"
     field = "impact"
+    column = "priority"
     value = factory.Sequence(lambda n: f"level {n}")
     becomes = "3"
 

@@ -10,9 +10,13 @@ from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from imports.models import Import
-from imports.tasks import import_check, import_write
+from imports.tasks import import_check, import_undo_run, import_write
 
-JOBS = {"imports.tasks.check": import_check, "imports.tasks.write": import_write}
+JOBS = {
+    "imports.tasks.check": import_check,
+    "imports.tasks.write": import_write,
+    "imports.tasks.undo": import_undo_run,
+}
 
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:

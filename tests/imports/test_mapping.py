@@ -144,3 +144,37 @@ def test_impact_without_effort_waits_for_the_columns(lead_client):
     )
     assert response.status_code == 422
     assert "Impact and effort are scored together" in response.content.decode()
+
+
+POINTS_AND_SIZE = [
+    ["Title", "Impact", "Story points", "Size"],
+    ["Spring webinar invites", "3", "5", "5"],
+    ["Partner newsletter", "2", "2", "1"],
+]
+
+
+def test_a_remembered_answer_is_not_read_into_another_column(lead_client):
+    first = uploaded(lead_client, csv_bytes(POINTS_AND_SIZE))
+    answers = _columns(lead_client, first, column_2="effort", column_3="")
+    lead_client.post(reverse("imports:mapping", args=[first.pk]), answers)
+    run_import_jobs()
+    first.refresh_from_db()
+    # Story points: "5" is suggested as effort 4, and the lead confirms it.
+    assert [(e["value"], e["becomes"]) for e in first.values[2]] == [("5", "4"), ("2", "2")]
+    lead_client.post(reverse("imports:mapping", args=[first.pk]), _columns(lead_client, first))
+    run_import_jobs()
+    assert ValueMapping.objects.filter(field="effort", column="story points", value="5").exists()
+
+    # The same headers, effort now from "Size": its "5" says itself, whatever the points said.
+    second = uploaded(lead_client, csv_bytes(POINTS_AND_SIZE), name="sized.csv")
+    assert second.tool == first.tool
+    answers = _columns(lead_client, second, column_2="", column_3="effort")
+    lead_client.post(reverse("imports:mapping", args=[second.pk]), answers)
+    run_import_jobs()
+    second.refresh_from_db()
+    assert second.state == Import.State.CHECKED and second.problem_count == 0, second.values
+    committed(lead_client, second)
+    assert {t.title: t.effort for t in Task.objects.all()} == {
+        "Spring webinar invites": 5,
+        "Partner newsletter": 1,
+    }

@@ -11,7 +11,7 @@ from imports import tasks as import_tasks
 from imports.models import Import
 from people.models import Person
 from raci.models import Assignment
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, TaskFactory
 from tests.imports.conftest import committed, csv_bytes, run_import_jobs, uploaded
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,62 @@ def test_a_failure_writing_the_raci_leaves_no_task_and_no_person(lead_client, mo
     assert "Nothing was imported" in imp.error
     assert not Task.objects.exists() and not Person.objects.exists()
     assert not Assignment.objects.exists()
+
+
+def test_a_name_is_found_the_same_by_the_import_and_the_people_search(lead_client):
+    jurgen = PersonFactory(name="Jürgen Groß", kind=Person.Kind.TEAM)
+    task = TaskFactory()
+    search = reverse("raci:task-people", args=[task.pk])
+    for text in ("gross", "Jurgen Gross", "GROSS", "jürgen groß"):
+        response = lead_client.get(search, {"people": text}, headers={"HX-Request": "true"})
+        assert f'id="raci-person-{jurgen.pk}"' in response.content.decode(), text
+
+    rows = [
+        ["Title", "Assignee"],
+        ["Spring webinar", "Jurgen Gross"],
+        ["Q3 report", "jürgen GROSS"],
+    ]
+    imp = uploaded(lead_client, csv_bytes(rows))
+    assert imp.state == Import.State.CHECKED and imp.new_people == [], imp.new_people
+    committed(lead_client, imp)
+    assert _roles("Spring webinar") == _roles("Q3 report") == {"Jürgen Groß": "R"}
+
+
+def test_a_name_with_another_email_is_someone_new_to_confirm(lead_client):
+    dana = PersonFactory(name="Dana Whitfield", email="dana@acme.com")
+    rows = [
+        ["Title", "Assignee"],
+        ["Spring webinar", "Dana Whitfield <dana.w@other.org>"],
+        ["Q3 report", "Dana Whitfield"],
+    ]
+    imp = uploaded(lead_client, csv_bytes(rows))
+    assert imp.state == Import.State.MAPPING and imp.people_question == ["Dana Whitfield"]
+
+    url = reverse("imports:mapping", args=[imp.pk])
+    columns = {"column_0": "title", "column_1": "responsible", "add_people": "on"}
+    assert lead_client.post(url, columns).status_code == 302
+    run_import_jobs()
+    imp.refresh_from_db()
+    committed(lead_client, imp)
+    other = Person.objects.get(email="dana.w@other.org")
+    assert other != dana and other.kind == Person.Kind.STAKEHOLDER
+    assert Assignment.objects.get(task__title="Spring webinar").person == other
+    assert Assignment.objects.get(task__title="Q3 report").person == dana
+
+
+def test_a_name_two_people_have_is_a_problem_with_the_value(lead_client):
+    PersonFactory(name="Dana Whitfield", email="dana@acme.com")
+    PersonFactory(name="Dana Whitfield", email="dana@partner.example")
+    rows = [
+        ["Title", "Assignee", "Requested by"],
+        ["Spring webinar", "dana whitfield", ""],
+        ["Q3 report", "Dana Whitfield <dana@partner.example>", "Dana Whitfield"],
+    ]
+    imp = uploaded(lead_client, csv_bytes(rows))
+    assert imp.state == Import.State.CHECKED and imp.new_people == []
+    message = "2 people are called Dana Whitfield: write their email."
+    assert [(p["line"], p["column"], p["value"], p["message"]) for p in imp.problems] == [
+        (2, "Assignee", "dana whitfield", message),
+        (3, "Requested by", "Dana Whitfield", message),
+    ]
+    assert lead_client.post(reverse("imports:commit", args=[imp.pk])).status_code == 409

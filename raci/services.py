@@ -225,7 +225,7 @@ class NothingToUndo(NotFound):
 
 
 class UndoRefused(Conflict):
-    """Not the undoer's own change, too late, or undone already."""
+    """An undo itself, not the undoer's own change, too late, or undone already."""
 
 
 # A task's fields an undo puts back: all its history keeps but its id and its version
@@ -240,7 +240,7 @@ RESTORED_FIELDS = [
 def task_change_undo(*, change: str, by) -> Task:
     """Take back `change` (the id of its history context: what one action did to one
     task's fields and RACI cells), if `by` made it less than MOPSBOARD_UNDO_SECONDS ago and
-    it is not undone yet.
+    it is not undone yet, nor an undo itself.
 
     The state before it is read from the history and written back through the services,
     through the change's own door, recorded as its undo (the history's "Undone"): the
@@ -258,6 +258,10 @@ def task_change_undo(*, change: str, by) -> Task:
         or any(event.pgh_label != "update" for event in task_events)
     ):
         raise NothingToUndo()
+    if made.metadata.get("undoes"):
+        # The news of what it took back was cancelled: undoing it would make that change
+        # again and tell nobody of it.
+        raise UndoRefused("That was an undo; make the change again instead.")
     if made.metadata.get("user") != by.pk:
         raise UndoRefused("Only the person who made a change can undo it.")
     seconds = settings.MOPSBOARD_UNDO_SECONDS

@@ -329,3 +329,22 @@ def test_a_change_no_page_offers_to_undo_is_told_at_once_and_cannot_be_undone(
 
     assert response.status_code == 404
     assert state(task)["status"] == Status.DECLINED
+
+
+def test_an_undo_cannot_itself_be_undone(htmx_client):
+    """Undoing the undo would give the letter again and tell nobody (its news was
+    cancelled with the change's): it is refused, and the letter is given again instead."""
+    task = TaskFactory(title="Webinar")
+    tom = PersonFactory(name="Tom Becker", kind=Person.Kind.TEAM)
+    given = htmx_client.post(
+        reverse("raci:cell-update"), {"task": task.pk, "person": tom.pk, "role": "R"}
+    )
+    change = htmx_client.session["undo"]["change"]
+    htmx_client.post(offered_undo(htmx_client, given), headers=HTMX)
+    undo = Context.objects.get(metadata__undoes=change)
+
+    response = htmx_client.post(reverse("raci:change-undo", args=[undo.pk]), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "That was an undo; make the change again instead." in response.content.decode()
+    assert not Assignment.objects.exists()

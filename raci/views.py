@@ -299,7 +299,8 @@ def task_role(request, pk):
 @permission_required(["raci.change_assignment", "people.add_person"], raise_exception=True)
 def task_person_new(request, pk):
     """Someone new on the task's RACI, by name and email, as a stakeholder; someone with
-    that address already is given the letter instead of being added twice."""
+    that address already is given the letter instead of being added twice. Undo takes
+    the letter back and keeps the person."""
     task = _task_for_raci(pk)
     form = StakeholderRoleForm(request.POST)
     if not form.is_valid():
@@ -307,16 +308,17 @@ def task_person_new(request, pk):
         return _task_raci(request, task, status=422, stakeholder_form=form)
     name, role = form.cleaned_data["name"], form.cleaned_data["role"]
     try:
-        person = services.stakeholder_add(
-            task=task,
-            name=name,
-            email=form.cleaned_data["email"],
-            role=role,
-            move_accountable=form.cleaned_data["move_accountable"],
-            check_capacity=not form.cleaned_data["allow_over"],
-            by=request.user,
-            via="task",
-        )
+        with history_context(request.user, via="task") as change:
+            person = services.stakeholder_add(
+                task=task,
+                name=name,
+                email=form.cleaned_data["email"],
+                role=role,
+                move_accountable=form.cleaned_data["move_accountable"],
+                check_capacity=not form.cleaned_data["allow_over"],
+                by=request.user,
+                via="task",
+            )
     except services.CellChanged as already:
         messages.error(
             request,
@@ -327,7 +329,11 @@ def task_person_new(request, pk):
     except (services.AccountableTaken, services.OverCapacity) as refusal:
         _refusal_said(request, task, refusal)
         return _task_raci_refused(request, task, refusal, name=name, role=role)
-    messages.success(request, f"{person} is now {role} on “{task.title}”.")
+    said = _letter_given(task, person, role)
+    if settings.MOPSBOARD_UNDO_SECONDS and person.kind == Person.Kind.STAKEHOLDER:
+        # The undo takes back the letter only: the person may be on other tasks by then.
+        said += f" Undo takes the letter back; {person} stays a stakeholder."
+    done_undoably(request, said, change=str(change.id))
     return _task_raci(request, task, changed=person.pk)
 
 

@@ -196,6 +196,22 @@ def test_undo_of_a_letter_given_on_the_task_page_takes_it_back(htmx_client, lead
     assert set(Assignment.objects.values_list("person", "role")) == {(ann.pk, "A")}
 
 
+def test_undo_of_someone_new_added_on_the_task_page_takes_the_letter_they_stay(htmx_client):
+    task = TaskFactory(title="Partner webinar")
+    url = reverse("raci:task-person-new", args=[task.pk])
+    data = {"name": "Nia Partner", "email": "nia@partner.example", "role": "I"}
+    response = htmx_client.post(url, data, headers=HTMX)
+    assert (
+        "Nia Partner is now I on “Partner webinar”. Undo takes the letter back; "
+        "Nia Partner stays a stakeholder."
+    ) in html.unescape(response.content.decode())
+
+    htmx_client.post(offered_undo(htmx_client, response), headers=HTMX)
+
+    assert not Assignment.objects.exists()
+    assert Person.objects.get(email="nia@partner.example").kind == Person.Kind.STAKEHOLDER
+
+
 def test_undo_after_the_window_is_refused_with_a_message(htmx_client, requester):
     task = TaskFactory(unscored=True, requester=requester)
     url = offered_undo(htmx_client, triage(htmx_client, task, "decline", reason="No"))

@@ -26,6 +26,7 @@ from raci.models import (
     Role,
     ShareLink,
 )
+from raci.signals import change_undone
 
 # Who would be over their hours in a task's planned week if a person were made Responsible
 # for it too: capacity's rule, which capacity gives here at start-up (CapacityConfig.ready),
@@ -246,7 +247,8 @@ def task_change_undo(*, change: str, by) -> Task:
     through the change's own door, recorded as its undo (the history's "Undone"): the
     version moves on, so a tab loaded before still conflicts; webhooks hear of the change
     back as of any other; the news of the change, still waiting, is cancelled
-    (notifications). Anything changed since: StaleEdit or CellChanged, nothing undone."""
+    (notifications); a plan's weeks come back (capacity, told by change_undone). Anything
+    changed since: StaleEdit or CellChanged, nothing undone."""
     task_events = list(TaskEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     cell_events = list(AssignmentEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     made = Context.objects.filter(pk=change).first()
@@ -280,6 +282,7 @@ def task_change_undo(*, change: str, by) -> Task:
         if task_events:
             task = _task_restore(task, task_events, by=by, via=via)
         _cells_restore(task, cell_events, by=by, via=via)
+        change_undone.send(sender=Task, task=task, change=str(change), by=by, via=via)
     return task
 
 

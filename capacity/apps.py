@@ -19,6 +19,7 @@ class CapacityConfig(AppConfig):
         from capacity.models import PlannedHours
         from mopsboard.weeks import week_label
         from raci.services import RESPONSIBLE_CHECKS
+        from raci.signals import change_undone
 
         # Planning is a task action like scoring or deferring, offered on every page that
         # acts on tasks; it lives here, beside the load it checks.
@@ -42,10 +43,16 @@ class CapacityConfig(AppConfig):
         RESPONSIBLE_CHECKS["capacity"] = overloads_if_responsible
 
         # A week set or cleared through a door other than planning (an import, the demo,
-        # deferring) keeps the task's plan in step, in the same transaction.
-        def week_changed(sender, task, before, changes, **details):
+        # deferring) keeps the task's plan in step, in the same transaction. An undo's week
+        # is not a new plan: the plan comes back from its history (undone, below).
+        def week_changed(sender, task, before, changes, undoes=None, **details):
+            if undoes:
+                return
             if Change.PLANNED in changes or (before and before.planned_week != task.planned_week):
                 services.plan_follows_week(tasks=[task])
+
+        def undone(sender, task, change, **details):
+            services.plan_restore(task=task, change=change)
 
         def imported(sender, tasks, **details):
             services.plan_follows_week(tasks=[task for task in tasks if task.planned_week])
@@ -60,4 +67,5 @@ class CapacityConfig(AppConfig):
         )
 
         task_changed.connect(week_changed, weak=False, dispatch_uid="capacity.plan")
+        change_undone.connect(undone, weak=False, dispatch_uid="capacity.plan-undone")
         tasks_created.connect(imported, weak=False, dispatch_uid="capacity.plan-imported")

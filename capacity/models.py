@@ -1,5 +1,6 @@
 """Time off, a task's plan week by week, and a recorded weekly review."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
@@ -34,6 +35,15 @@ class TimeOff(models.Model):
         return f"{self.person} off {self.hours} h in {week_label(self.week)}"
 
 
+# Kept in the history, so the undo of a change puts a span's weeks back (plan_restore).
+# Its events hold the task's id, not a key to the task: the task's history reads every
+# event that references the task, and it tells a plan by the task's week, not row by row.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    attrs={"task": models.BigIntegerField(db_column="task_id")},
+)
 class PlannedHours(models.Model):
     """The hours of a task's plan in one ISO week. A task planned into one week has one
     row (its estimate); a task spread over a span has one row per week of the span. The

@@ -12,7 +12,7 @@ from backlog.models import Status, Task
 from backlog.services import task_update
 from capacity.agenda import review_figures, review_since
 from capacity.load import Overload, overloads_if_planned
-from capacity.models import PlannedHours, Review, TimeOff
+from capacity.models import PlannedHours, PlannedHoursEvent, Review, TimeOff
 from capacity.signals import review_recorded
 from mopsboard.errors import Conflict, DomainError
 from mopsboard.templatetags.hours import hours_text
@@ -184,6 +184,40 @@ def plan_follows_week(*, tasks: list[Task]) -> None:
     PlannedHours.objects.bulk_create(
         PlannedHours(task=task, week=task.planned_week, hours=Decimal(task.estimate or 0))
         for task in moved
+    )
+
+
+def plan_restore(*, task: Task, change: str) -> None:
+    """Put the task's plan back as it was before `change` (its history context's id), for
+    its undo: the rows the change made go, the rows it removed or changed come back. A
+    change that left the plan alone leaves it alone. Told by raci's signals."""
+    first, last = {}, {}
+    events = PlannedHoursEvent.objects.filter(pgh_context_id=change, task=task.pk).order_by(
+        "pgh_id"
+    )
+    for event in events:
+        first.setdefault(event.pgh_obj_id, event)
+        last[event.pgh_obj_id] = event
+    PlannedHours.objects.filter(
+        pk__in=[row for row, event in last.items() if event.pgh_label != "delete"]
+    ).delete()
+    PlannedHours.objects.bulk_create(
+        PlannedHours(task=task, week=was.week, hours=was.hours)
+        for was in map(_row_before, first.values())
+        if was is not None
+    )
+
+
+def _row_before(event: PlannedHoursEvent) -> PlannedHoursEvent | None:
+    """A plan row as it was before `event` changed it (None: it was not there)."""
+    if event.pgh_label == "insert":
+        return None
+    if event.pgh_label == "delete":
+        return event
+    return (
+        PlannedHoursEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id)
+        .order_by("-pgh_id")
+        .first()
     )
 
 

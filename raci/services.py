@@ -26,6 +26,7 @@ from raci.models import (
     Role,
     ShareLink,
 )
+from raci.signals import change_undone
 
 # Who would be over their hours in a task's planned week if a person were made Responsible
 # for it too: capacity's rule, which capacity gives here at start-up (CapacityConfig.ready),
@@ -225,7 +226,7 @@ class NothingToUndo(NotFound):
 
 
 class UndoRefused(Conflict):
-    """Not the undoer's own change, too late, or undone already."""
+    """An undo itself, not the undoer's own change, too late, or undone already."""
 
 
 # A task's fields an undo puts back: all its history keeps but its id and its version
@@ -240,13 +241,14 @@ RESTORED_FIELDS = [
 def task_change_undo(*, change: str, by) -> Task:
     """Take back `change` (the id of its history context: what one action did to one
     task's fields and RACI cells), if `by` made it less than MOPSBOARD_UNDO_SECONDS ago and
-    it is not undone yet.
+    it is not undone yet, nor an undo itself.
 
     The state before it is read from the history and written back through the services,
     through the change's own door, recorded as its undo (the history's "Undone"): the
     version moves on, so a tab loaded before still conflicts; webhooks hear of the change
     back as of any other; the news of the change, still waiting, is cancelled
-    (notifications). Anything changed since: StaleEdit or CellChanged, nothing undone."""
+    (notifications); a plan's weeks come back (capacity, told by change_undone). Anything
+    changed since: StaleEdit or CellChanged, nothing undone."""
     task_events = list(TaskEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     cell_events = list(AssignmentEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     made = Context.objects.filter(pk=change).first()
@@ -258,6 +260,10 @@ def task_change_undo(*, change: str, by) -> Task:
         or any(event.pgh_label != "update" for event in task_events)
     ):
         raise NothingToUndo()
+    if made.metadata.get("undoes"):
+        # The news of what it took back was cancelled: undoing it would make that change
+        # again and tell nobody of it.
+        raise UndoRefused("That was an undo; make the change again instead.")
     if made.metadata.get("user") != by.pk:
         raise UndoRefused("Only the person who made a change can undo it.")
     seconds = settings.MOPSBOARD_UNDO_SECONDS
@@ -276,6 +282,7 @@ def task_change_undo(*, change: str, by) -> Task:
         if task_events:
             task = _task_restore(task, task_events, by=by, via=via)
         _cells_restore(task, cell_events, by=by, via=via)
+        change_undone.send(sender=Task, task=task, change=str(change), by=by, via=via)
     return task
 
 

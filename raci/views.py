@@ -1,6 +1,8 @@
 """RACI pages: the matrix editor, its cell updates, a task page's RACI panel, share links
 and the stakeholder page."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -30,7 +32,7 @@ from mopsboard.reversing import reverse_ids
 from people.models import Person
 from raci import services
 from raci.filters import MatrixFilter
-from raci.forms import CellForm, ShareLinkForm, StakeholderRoleForm, TaskRoleForm
+from raci.forms import CellForm, LetterForm, ShareLinkForm, StakeholderRoleForm, TaskRoleForm
 from raci.models import Role, ShareLink
 from raci.selectors import (
     Matrix,
@@ -103,6 +105,60 @@ def team_hints_view(request):
     )
 
 
+@dataclass
+class Letter:
+    """How giving a person a letter went (_letter_give): the cell's role now, the previous
+    Accountable and their role when the A moved, and the refusal, if it was refused."""
+
+    person: Person
+    role: str
+    moved: tuple[Person, str] | None = None
+    refusal: DomainError | None = None
+
+
+def _letter_give(request, task, form: LetterForm, *, via: str, check_capacity=False) -> Letter:
+    """Give the letter a valid `form` asks for on `task`, from the page `via` (the matrix
+    or the task's page), with Undo offered; a refusal is said in the messages unless the
+    htmx page asks about it (someone else Accountable, over their hours)."""
+    person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+    role = form.cleaned_data["role"]
+    try:
+        with history_context(request.user, via=via) as change:
+            moved = services.assignment_set(
+                task=task,
+                person=person,
+                role=role,
+                expected=form.cleaned_data["expected"],
+                move_accountable=form.cleaned_data["move_accountable"],
+                check_capacity=check_capacity,
+                by=request.user,
+                via=via,
+            )
+    except services.CellChanged as changed:
+        messages.error(request, _changed_meanwhile(task, person, changed.current))
+        return Letter(person, changed.current, refusal=changed)
+    except (services.AccountableTaken, services.OverCapacity) as refusal:
+        _refusal_said(request, task, refusal)
+        return Letter(person, form.cleaned_data["expected"], refusal=refusal)
+    done_undoably(request, _letter_given(task, person, role), change=str(change.id))
+    return Letter(person, role, moved)
+
+
+def _letter_given(task, person, role: str) -> str:
+    return f"{person} is {f'now {role}' if role else 'off'} on “{task.title}”."
+
+
+def _refusal_said(request, task, refusal: DomainError) -> None:
+    """Someone else Accountable, or over their hours: a plain request is told in the
+    messages; an htmx page asks whether to give the letter all the same instead."""
+    if request.htmx:
+        return
+    if isinstance(refusal, services.AccountableTaken):
+        messages.error(request, _accountable_taken(task, refusal))
+    else:
+        messages.error(request, refusal.message)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @get_goes_to("raci:matrix")
@@ -115,54 +171,33 @@ def cell_update(request):
             request, f"That change was not understood: {errors_text(form)}", status=422
         )
     task = get_object_or_404(Task, pk=form.cleaned_data["task"])
-    person = get_object_or_404(Person, pk=form.cleaned_data["person"])
-    role, status, moved = form.cleaned_data["role"], 200, None
-    try:
-        with history_context(request.user, via="raci") as change:
-            moved = services.assignment_set(
-                task=task,
-                person=person,
-                role=role,
-                expected=form.cleaned_data["expected"],
-                move_accountable=form.cleaned_data["move_accountable"],
-                by=request.user,
-                via="raci",
-            )
-    except services.CellChanged as changed:
-        role, status = changed.current, 409
-        messages.error(request, _changed_meanwhile(task, person, role))
-    except services.AccountableTaken as taken:
-        if not request.htmx:
-            messages.error(request, _accountable_taken(task, taken))
-            return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
+    letter = _letter_give(request, task, form, via="raci")
+    if not request.htmx:
+        return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
+    if isinstance(letter.refusal, services.AccountableTaken):
         response = render(
             request,
             "raci/matrix.html#accountable-confirm",
-            {"task": task, "person": person, "holder": taken.holder, "form": form},
+            {"task": task, "person": letter.person, "holder": letter.refusal.holder, "form": form},
             status=409,
         )
         return varies_on_htmx(reswap(retarget(response, "#raci-confirm"), "innerHTML"))
-    if status == 200:
-        held = f"now {Role(role).label}" if role else "off"
-        done_undoably(request, f"{person} is {held} on “{task.title}”.", change=str(change.id))
-    if not request.htmx:
-        return redirect(f"{reverse('raci:matrix')}?{request.GET.urlencode()}")
     row, problems = cell_changed(task, form.cleaned_data["page_tasks"])
     response = render(
         request,
         "raci/matrix.html#cell-updated",
         {
             "task": task,
-            "person": person,
-            "role": role,
+            "person": letter.person,
+            "role": letter.role,
             # The previous Accountable's cell changed too when the A moved.
-            "moved": moved,
+            "moved": letter.moved,
             "row": row,
             # The matrix sends its page's tasks to count its summary again.
             "problems": problems,
             "oob": True,
         },
-        status=status,
+        status=409 if letter.refusal else 200,
     )
     return varies_on_htmx(response)
 
@@ -216,15 +251,10 @@ def _task_raci(request, task, *, status: int = 200, **context):
 
 
 def _task_raci_refused(request, task, refusal, *, name: str, role: str):
-    """A letter not given: someone changed it meanwhile, someone else is Accountable, or it
-    would put the person over their hours. Over htmx the panel asks, for the last two,
-    whether to give it all the same."""
-    if isinstance(refusal, services.CellChanged):
-        messages.error(request, _changed_meanwhile(task, name, refusal.current))
-        return _task_raci(request, task, status=409)
-    if not request.htmx:
-        taken = isinstance(refusal, services.AccountableTaken)
-        messages.error(request, _accountable_taken(task, refusal) if taken else refusal.message)
+    """The panel after a letter not given (its refusal said by _letter_give or
+    _refusal_said). Over htmx it asks, when someone else is Accountable or the person
+    would be over their hours, whether to give it all the same."""
+    if isinstance(refusal, services.CellChanged) or not request.htmx:
         return _task_raci(request, task, status=409)
     flag = "move_accountable" if isinstance(refusal, services.AccountableTaken) else "allow_over"
     again = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
@@ -254,26 +284,13 @@ def task_role(request, pk):
     if not form.is_valid():
         messages.error(request, f"That change was not understood: {errors_text(form)}")
         return _task_raci(request, task, status=422)
-    person = get_object_or_404(Person, pk=form.cleaned_data["person"])
-    role = form.cleaned_data["role"]
-    try:
-        with history_context(request.user, via="task") as change:
-            services.assignment_set(
-                task=task,
-                person=person,
-                role=role,
-                expected=form.cleaned_data["expected"],
-                move_accountable=form.cleaned_data["move_accountable"],
-                check_capacity=not form.cleaned_data["allow_over"],
-                by=request.user,
-                via="task",
-            )
-    except (services.CellChanged, services.AccountableTaken, services.OverCapacity) as refusal:
-        return _task_raci_refused(request, task, refusal, name=person.name, role=role)
-    done_undoably(
-        request, f"{person} is now {role or 'off'} on “{task.title}”.", change=str(change.id)
-    )
-    return _task_raci(request, task, changed=person.pk)
+    check_capacity = not form.cleaned_data["allow_over"]
+    letter = _letter_give(request, task, form, via="task", check_capacity=check_capacity)
+    if letter.refusal:
+        return _task_raci_refused(
+            request, task, letter.refusal, name=letter.person.name, role=form.cleaned_data["role"]
+        )
+    return _task_raci(request, task, changed=letter.person.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,7 +299,8 @@ def task_role(request, pk):
 @permission_required(["raci.change_assignment", "people.add_person"], raise_exception=True)
 def task_person_new(request, pk):
     """Someone new on the task's RACI, by name and email, as a stakeholder; someone with
-    that address already is given the letter instead of being added twice."""
+    that address already is given the letter instead of being added twice. Undo takes
+    the letter back and keeps the person."""
     task = _task_for_raci(pk)
     form = StakeholderRoleForm(request.POST)
     if not form.is_valid():
@@ -290,16 +308,17 @@ def task_person_new(request, pk):
         return _task_raci(request, task, status=422, stakeholder_form=form)
     name, role = form.cleaned_data["name"], form.cleaned_data["role"]
     try:
-        person = services.stakeholder_add(
-            task=task,
-            name=name,
-            email=form.cleaned_data["email"],
-            role=role,
-            move_accountable=form.cleaned_data["move_accountable"],
-            check_capacity=not form.cleaned_data["allow_over"],
-            by=request.user,
-            via="task",
-        )
+        with history_context(request.user, via="task") as change:
+            person = services.stakeholder_add(
+                task=task,
+                name=name,
+                email=form.cleaned_data["email"],
+                role=role,
+                move_accountable=form.cleaned_data["move_accountable"],
+                check_capacity=not form.cleaned_data["allow_over"],
+                by=request.user,
+                via="task",
+            )
     except services.CellChanged as already:
         messages.error(
             request,
@@ -308,8 +327,13 @@ def task_person_new(request, pk):
         )
         return _task_raci(request, task, status=409, stakeholder_form=form)
     except (services.AccountableTaken, services.OverCapacity) as refusal:
+        _refusal_said(request, task, refusal)
         return _task_raci_refused(request, task, refusal, name=name, role=role)
-    messages.success(request, f"{person} is now {role} on “{task.title}”.")
+    said = _letter_given(task, person, role)
+    if settings.MOPSBOARD_UNDO_SECONDS and person.kind == Person.Kind.STAKEHOLDER:
+        # The undo takes back the letter only: the person may be on other tasks by then.
+        said += f" Undo takes the letter back; {person} stays a stakeholder."
+    done_undoably(request, said, change=str(change.id))
     return _task_raci(request, task, changed=person.pk)
 
 

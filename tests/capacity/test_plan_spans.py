@@ -12,7 +12,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from backlog.models import Status, Task
+from backlog.models import Status, Task, TaskEvent
+from backlog.selectors import task_history
 from backlog.services import task_edit, tasks_create
 from capacity.load import team_load
 from capacity.models import PlannedHours
@@ -359,3 +360,58 @@ def test_the_task_pages_next_week_shortcut_moves_the_whole_span(lead_client, pro
         {"version": 2, "week": week_label(WEEKS[2]), "until": "", "keep_span": "on"},
     )
     assert _plan(project) == {WEEKS[2]: 30, WEEKS[3]: 10}
+
+
+@pytest.fixture
+def spread(lead_client, project):
+    """The project over four weeks, 16, 8, 8 and 8 hours."""
+    data = {"week": week_label(WEEKS[0]), "until": week_label(WEEKS[-1]), "hours": "16,8,8,8"}
+    lead_client.post(_plan_url(project), {"version": 1, **data})
+    project.refresh_from_db()
+    assert _plan(project) == dict(zip(WEEKS, [16, 8, 8, 8], strict=True))
+    return project
+
+
+def _board(client, task, action, **data):
+    data = {"action": action, "task": task.pk, "version": task.version, **data}
+    return client.post(reverse("backlog:board-action"), data)
+
+
+def _undo_the_last_change(client, task):
+    change = TaskEvent.objects.filter(pgh_obj_id=task.pk).latest("pgh_id").pgh_context_id
+    return client.post(reverse("raci:change-undo", args=[change]))
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("move", {"quadrant": "quick-win"}),
+        ("defer", {"until": WEEKS[-1] + datetime.timedelta(weeks=8)}),
+        ("decline", {"reason": "Not this quarter"}),
+        ("plan", {"week": week_label(WEEKS[1])}),
+        ("plan", {"week": week_label(WEEKS[2]), "keep_span": "on"}),
+        ("unplan", {}),
+    ],
+)
+def test_undoing_a_board_change_gives_a_span_back_its_weeks_and_hours(
+    settings, lead_client, spread, action, data
+):
+    settings.MOPSBOARD_UNDO_SECONDS = 10
+    before = Task.objects.get(pk=spread.pk)
+    assert _board(lead_client, spread, action, **data).status_code == 302
+
+    assert _undo_the_last_change(lead_client, spread).status_code == 302
+
+    task = Task.objects.get(pk=spread.pk)
+    assert (task.status, task.planned_week, task.impact) == (
+        before.status,
+        before.planned_week,
+        before.impact,
+    )
+    assert _plan(task) == dict(zip(WEEKS, [16, 8, 8, 8], strict=True))
+    loads = team_load(weeks=WEEKS).people[0].weeks
+    assert [loads[week].load for week in WEEKS] == [16, 8, 8, 8]
+    # The plan's rows are kept for the undo, not shown as changes of their own.
+    labels = [entry.label for entry in task_history(task)]
+    assert labels.count("Created") == 1
+    assert "Deleted" not in labels

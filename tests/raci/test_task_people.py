@@ -177,6 +177,30 @@ def test_a_second_accountable_gets_the_grids_answer(htmx_client):
     assert roles_on(task) == {"Tom Becker": Role.ACCOUNTABLE}
 
 
+def test_the_grid_and_the_task_page_say_a_letter_given_or_taken_alike_with_undo(
+    settings, htmx_client
+):
+    settings.MOPSBOARD_UNDO_SECONDS = 10
+    task = TaskFactory(title="Webinar")
+    tom, ann = PersonFactory(name="Tom Becker"), PersonFactory(name="Ann Lima")
+
+    def from_grid(role, expected=""):
+        data = {"task": task.pk, "person": tom.pk, "role": role, "expected": expected}
+        return htmx_client.post(reverse("raci:cell-update"), data).content.decode()
+
+    def from_page(role, expected=""):
+        return give(htmx_client, task, ann, role, expected=expected).content.decode()
+
+    for said, grid, page in [
+        ("is now C on “Webinar”.", from_grid("C"), from_page("C")),
+        ("is off on “Webinar”.", from_grid("", "C"), from_page("", "C")),
+    ]:
+        assert f"Tom Becker {said}" in grid
+        assert f"Ann Lima {said}" in page
+        assert 'aria-keyshortcuts="z"' in grid
+        assert 'aria-keyshortcuts="z"' in page
+
+
 def test_a_second_accountable_by_a_plain_post_is_told_as_the_grid_tells_it(lead_client):
     task = TaskFactory(title="Webinar")
     AssignmentFactory(task=task, person=PersonFactory(name="Ana Lima"), role=Role.ACCOUNTABLE)

@@ -196,6 +196,22 @@ def test_undo_of_a_letter_given_on_the_task_page_takes_it_back(htmx_client, lead
     assert set(Assignment.objects.values_list("person", "role")) == {(ann.pk, "A")}
 
 
+def test_undo_of_someone_new_added_on_the_task_page_takes_the_letter_they_stay(htmx_client):
+    task = TaskFactory(title="Partner webinar")
+    url = reverse("raci:task-person-new", args=[task.pk])
+    data = {"name": "Nia Partner", "email": "nia@partner.example", "role": "I"}
+    response = htmx_client.post(url, data, headers=HTMX)
+    assert (
+        "Nia Partner is now I on “Partner webinar”. Undo takes the letter back; "
+        "Nia Partner stays a stakeholder."
+    ) in html.unescape(response.content.decode())
+
+    htmx_client.post(offered_undo(htmx_client, response), headers=HTMX)
+
+    assert not Assignment.objects.exists()
+    assert Person.objects.get(email="nia@partner.example").kind == Person.Kind.STAKEHOLDER
+
+
 def test_undo_after_the_window_is_refused_with_a_message(htmx_client, requester):
     task = TaskFactory(unscored=True, requester=requester)
     url = offered_undo(htmx_client, triage(htmx_client, task, "decline", reason="No"))
@@ -329,3 +345,22 @@ def test_a_change_no_page_offers_to_undo_is_told_at_once_and_cannot_be_undone(
 
     assert response.status_code == 404
     assert state(task)["status"] == Status.DECLINED
+
+
+def test_an_undo_cannot_itself_be_undone(htmx_client):
+    """Undoing the undo would give the letter again and tell nobody (its news was
+    cancelled with the change's): it is refused, and the letter is given again instead."""
+    task = TaskFactory(title="Webinar")
+    tom = PersonFactory(name="Tom Becker", kind=Person.Kind.TEAM)
+    given = htmx_client.post(
+        reverse("raci:cell-update"), {"task": task.pk, "person": tom.pk, "role": "R"}
+    )
+    change = htmx_client.session["undo"]["change"]
+    htmx_client.post(offered_undo(htmx_client, given), headers=HTMX)
+    undo = Context.objects.get(metadata__undoes=change)
+
+    response = htmx_client.post(reverse("raci:change-undo", args=[undo.pk]), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "That was an undo; make the change again instead." in response.content.decode()
+    assert not Assignment.objects.exists()

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, TaskEvent, quadrant_split
@@ -206,10 +207,17 @@ def tasks_changed_since(tasks: QuerySet, since, *, limit: int) -> list[HistoryEn
     """The changes to `tasks` and their RACI recorded after `since`, newest first, at
     most `limit`: what a person has not seen yet. Each entry names its task (`task_id`).
     A constant number of queries, however many tasks and changes."""
-    return _history_entries(
+    events = (
         Events.objects.references(tasks)
         .filter(pgh_created_at__gt=since)
-        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    # Working out an event's data and diff is the cost, and the database does it for every
+    # event it reads: a first, cheap pass finds when the `limit`-th newest change was
+    # made, so that only the events from then on are read whole.
+    oldest_shown = events.values("pgh_created_at")[limit - 1 : limit]
+    return _history_entries(
+        events.filter(pgh_created_at__gte=Coalesce(Subquery(oldest_shown), Value(since)))[:limit]
     )
 
 

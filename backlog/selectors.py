@@ -5,7 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, TaskEvent, quadrant_split
@@ -215,10 +216,20 @@ def tasks_changed_since(tasks: QuerySet, since, *, limit: int) -> list[HistoryEn
     """The changes to `tasks` and their RACI recorded after `since`, newest first, at
     most `limit`: what a person has not seen yet. Each entry names its task (`task_id`).
     A constant number of queries, however many tasks and changes."""
-    return _history_entries(
+    events = (
         Events.objects.references(tasks)
         .filter(pgh_created_at__gt=since)
-        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    # Working out an event's data and diff is the cost, and the database does it for every
+    # event it reads: a first, cheap pass finds the `limit`-th newest change, so that only
+    # it and the newer ones are read whole. Its id too, as an import or a bulk RACI change
+    # records many changes in the same moment.
+    oldest_shown = events[limit - 1 : limit]
+    at = Coalesce(Subquery(oldest_shown.values("pgh_created_at")), Value(since))
+    pgh_id = Coalesce(Subquery(oldest_shown.values("pgh_id")), Value(0))
+    return _history_entries(
+        events.filter(Q(pgh_created_at__gt=at) | Q(pgh_created_at=at, pgh_id__gte=pgh_id))[:limit]
     )
 
 

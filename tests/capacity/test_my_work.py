@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from backlog import services
 from backlog.models import Status, Task, TaskEvent
+from capacity.my_work import CHANGES_SHOWN
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from mopsboard.weeks import week_of
 from people.models import Person
@@ -256,6 +258,46 @@ def test_a_change_made_after_the_page_was_read_stays_new(member_client, tom, lea
     assert "Bounce campaign</a>: Changed" in section(
         member_client.get(MY_WORK).content.decode(), "changes"
     )
+
+
+def plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@pytest.mark.parametrize("made", ["over a day", "in one moment"])
+def test_my_work_works_out_only_the_changes_it_shows(member_client, tom, made):
+    """Each change's data and diff cost the database a read of the event's JSON: a page
+    that shows CHANGES_SHOWN of them must not work out all the others too, whether they
+    were made one by one or all at once (an import, a test's transaction)."""
+    task = mine(tom, title="Bounce campaign")
+    for _ in range(4 * CHANGES_SHOWN):
+        AssignmentFactory(task=task, role=Role.CONSULTED)
+    if made == "over a day":
+        AssignmentEvent.objects.filter(task=task).update(
+            pgh_created_at=ExpressionWrapper(
+                Value(timezone.now() - datetime.timedelta(days=1))
+                + F("pgh_id") * Value(datetime.timedelta(seconds=1)),
+                output_field=DateTimeField(),
+            )
+        )
+    with CaptureQueriesContext(connection) as page:
+        body = member_client.get(MY_WORK).content.decode()
+    assert section(body, "changes").count("<li>\n") == CHANGES_SHOWN
+    (history,) = [query["sql"] for query in page if "pghistory_events" in query["sql"]]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {history}")
+        (plan,) = cursor.fetchone()[0]
+
+    # An event's JSON is read for its data, and for its diff against the one before.
+    json_reads = sum(
+        node["Actual Loops"]
+        for node in plan_nodes(plan["Plan"])
+        if node.get("Function Name") == "jsonb_each"
+    )
+    assert json_reads <= 3 * CHANGES_SHOWN
 
 
 def test_seen_is_never_later_than_now_nor_moved_back(member_client, tom):

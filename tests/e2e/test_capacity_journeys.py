@@ -178,6 +178,9 @@ def test_the_review_on_the_projector_steps_through_people_and_agenda_by_keyboard
 
     for _ in range(people.count()):
         page.keyboard.press("j")
+    # After the people, the spare hours' suggestions, then the agenda.
+    expect(page.locator("#spare-hours")).to_be_focused()
+    page.keyboard.press("j")
     agenda = page.locator("[data-agenda]")
     expect(agenda.first).to_be_focused()
     expect(agenda.first).to_be_in_viewport()

@@ -7,20 +7,12 @@ from django.contrib.auth import get_user_model
 from pghistory.models import Events
 
 from backlog.models import Task
+from backlog.selectors import EVENT_LABELS, HistoryEntry
 from goals.forms import TaskGoalsForm
 from goals.models import CheckIn, Goal, Step
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
-EVENT_LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
-
-
-@dataclass
-class HistoryEntry:
-    when: object
-    who: str
-    label: str
-    changes: list[tuple[str, object, object]]
 
 
 def goal_history(goal: Goal) -> list[HistoryEntry]:

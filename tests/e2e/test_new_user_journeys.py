@@ -96,7 +96,7 @@ def test_planning_into_a_week_gone_by_is_refused_with_a_reason(page):
     task = Task.objects.filter(status=Status.BACKLOG).order_by("pk").first()
     log_in(page)
     page.goto(task.get_absolute_url())
-    page.locator("#task-plan").get_by_label("Week").fill("2025-W01")
+    page.locator("#task-plan").get_by_label("Week", exact=True).fill("2025-W01")
     page.locator("#task-plan").get_by_role("button", name="Plan", exact=True).click()
     expect(page.locator("#task-plan")).to_contain_text("2025-W01 is over")
     task.refresh_from_db()

@@ -24,6 +24,11 @@
       setMenu(false);
       menuButton.focus();
     });
+    // On a phone the account's links open under the whole menu: bring them into sight.
+    const account = menu.querySelector("details.account");
+    account?.addEventListener("toggle", () => {
+      if (account.open) account.querySelector(".account-links").scrollIntoView({ block: "nearest" });
+    });
   }
 
   // --- Filters fold away on a narrow screen, unless some are in use --------------------

@@ -41,14 +41,20 @@ def review_since(now: datetime.datetime) -> datetime.datetime:
 
 
 def review_figures(
-    *, today: datetime.date, since: datetime.datetime, with_tasks: bool = True
+    *,
+    today: datetime.date,
+    since: datetime.datetime,
+    with_tasks: bool = True,
+    with_spare_hours: bool = True,
 ) -> dict:
     """What the weekly review looks at, as plain JSON, so a recorded review keeps it as is.
 
     Each person's capacity and load this week and next with the tasks behind the load
     (not `with_tasks`: none, as the live page loads a bar's tasks when it is opened), the
-    team's totals, the agenda of what changed since `since`, and the actions taken from
-    the review page since then. A constant number of queries, about fifteen.
+    team's totals, the agenda of what changed since `since`, the fill-ins that fit next
+    week's spare hours (not `with_spare_hours`: None, as the live page loads them after
+    it is drawn), and the actions taken from the review page since then. A constant
+    number of queries, about fifteen.
     """
     weeks = this_and_next_week(today)
     team = team_load(weeks=weeks, with_tasks=with_tasks)
@@ -91,7 +97,7 @@ def review_figures(
             for week in weeks
         ],
         "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),
-        "spare_hours": spare_hours_figures(weeks[1]),
+        "spare_hours": spare_hours_figures(weeks[1]) if with_spare_hours else None,
         "actions": review_actions(since=since),
     }
 

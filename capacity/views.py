@@ -23,7 +23,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
-from capacity.agenda import review_bar_figures, review_figures, review_since, review_weeks
+from capacity.agenda import (
+    review_bar_figures,
+    review_figures,
+    review_since,
+    review_weeks,
+    spare_hours_figures,
+)
 from capacity.forms import (
     CapacityForm,
     HorizonForm,
@@ -148,12 +154,15 @@ def time_off(request):
     return _people_table(request, status=status)
 
 
-def _review_context(request, **context) -> dict:
-    """The live review: figures as of now, since the last recorded review."""
+def _review_context(request, *, spare_hours=False, **context) -> dict:
+    """The live review: figures as of now, since the last recorded review; the spare
+    hours' fill-ins only when `spare_hours`, as the page loads them after it is drawn."""
     now = timezone.now()
     since = review_since(now)
     today = timezone.localdate()
-    figures = review_figures(today=today, since=since, with_tasks=False)
+    figures = review_figures(
+        today=today, since=since, with_tasks=False, with_spare_hours=spare_hours
+    )
     open_bar = context.get("open", request.GET.get("open", ""))
     for person in figures["people"]:
         for index, week in enumerate(person["weeks"]):
@@ -190,8 +199,13 @@ def review(request):
             request, "capacity/review.html#past-reviews", {"past_reviews": past_reviews}
         )
         return varies_on_htmx(response, target=True)
+    return _review_page(request, past_reviews=past_reviews)
+
+
+def _review_page(request, *, past_reviews, spare_hours=False):
     context = _review_context(
         request,
+        spare_hours=spare_hours,
         form=ReviewForm(
             initial={
                 "held_on": timezone.localdate(),
@@ -203,6 +217,24 @@ def review(request):
         present=request.GET.get("present") == "1",
     )
     return varies_on_htmx(render(request, "capacity/review.html", context), target=True)
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def review_spare_hours(request):
+    """The fill-ins that fit next week's spare hours: chosen from all the open fill-ins,
+    so the review loads them after the page rather than making the room wait. Asked for
+    as a page (no htmx, the link it stands in for), it is the review with them in place."""
+    if not request.htmx:
+        return _review_page(request, past_reviews=_past_reviews(request), spare_hours=True)
+    _, next_week = this_and_next_week(timezone.localdate())
+    context = {
+        "figures": {"spare_hours": spare_hours_figures(next_week)},
+        "live": True,
+        "can_plan": request.user.has_perm("backlog.change_task"),
+    }
+    return varies_on_htmx(render(request, "capacity/review.html#spare-hours", context))
 
 
 @require_GET

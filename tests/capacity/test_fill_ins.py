@@ -26,6 +26,9 @@ TODAY = timezone.localdate()
 THIS_WEEK = week_of(TODAY)
 NEXT_WEEK = THIS_WEEK + datetime.timedelta(days=7)
 HTMX = {"HX-Request": "true"}
+# The review loads its spare hours after the page; asked for as a page, it is the review
+# with them in place.
+SPARE_HOURS = reverse("capacity:review-spare-hours")
 
 candidates = st.lists(
     st.builds(
@@ -130,7 +133,7 @@ def suggested(response, person) -> list[str]:
 def test_free_hours_suggest_fill_ins_with_why(lead_client, ana):
     fill_in("Fix UTM parameters", ana, hours=Decimal("1.5"), due=datetime.date(2027, 3, 12))
     fill_in("Tidy the email footer", ana, hours=4, impact=4, effort=2)
-    response = lead_client.get(reverse("capacity:review"))
+    response = lead_client.get(SPARE_HOURS)
     assert suggested(response, ana) == ["Fix UTM parameters", "Tidy the email footer"]
     section = spare_hours(response)
     assert "6 h free" in section
@@ -144,19 +147,19 @@ def test_nothing_is_suggested_that_would_push_them_over(lead_client, ana):
     fill_in("Planned already", ana, hours=1).__class__.objects.filter(
         title="Planned already"
     ).update(status=Status.PLANNED, planned_week=NEXT_WEEK + datetime.timedelta(days=7))
-    assert suggested(lead_client.get(reverse("capacity:review")), ana) == []
+    assert suggested(lead_client.get(SPARE_HOURS), ana) == []
 
 
 def test_someone_elses_fill_in_is_not_suggested(lead_client, ana):
     other = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=0)
     fill_in("Bea's job", other)
-    assert suggested(lead_client.get(reverse("capacity:review")), ana) == []
+    assert suggested(lead_client.get(SPARE_HOURS), ana) == []
 
 
 def test_due_dates_first_on_the_review(lead_client, ana):
     fill_in("Due later", ana, hours=4, due=TODAY + datetime.timedelta(days=30))
     fill_in("Due sooner", ana, hours=4, due=TODAY + datetime.timedelta(days=3))
-    assert suggested(lead_client.get(reverse("capacity:review")), ana) == ["Due sooner"]
+    assert suggested(lead_client.get(SPARE_HOURS), ana) == ["Due sooner"]
 
 
 def test_planning_a_suggestion_fills_the_bar_and_keeps_what_still_fits(htmx_client, ana):
@@ -170,6 +173,9 @@ def test_planning_a_suggestion_fills_the_bar_and_keeps_what_still_fits(htmx_clie
     one.refresh_from_db()
     assert (one.status, one.planned_week) == (Status.PLANNED, NEXT_WEEK)
     assert 'id="review-load"' in response.content.decode()
+    # The bars redraw at once; the suggestions load again after them.
+    assert f'hx-get="{SPARE_HOURS}" hx-trigger="load"' in response.content.decode()
+    response = htmx_client.get(SPARE_HOURS)
     assert suggested(response, ana) == ["Tidy the email footer"]
     assert "4 h free" in spare_hours(response)
 
@@ -177,7 +183,7 @@ def test_planning_a_suggestion_fills_the_bar_and_keeps_what_still_fits(htmx_clie
 def test_unowned_work_is_suggested_and_planning_makes_the_person_responsible(lead_client, ana):
     task = fill_in("Clean the lead sources", hours=3)
     AssignmentFactory(task=task, person=ana, role=Role.ACCOUNTABLE)
-    response = lead_client.get(reverse("capacity:review"))
+    response = lead_client.get(SPARE_HOURS)
     assert suggested(response, ana) == ["Clean the lead sources"]
     assert "nobody is Responsible yet" in spare_hours(response)
     response = lead_client.post(
@@ -218,7 +224,7 @@ def test_a_dismissed_suggestion_is_gone_for_that_week_only(htmx_client, lead_cli
         {"task": task.pk, "person": ana.pk, "week": week_label(NEXT_WEEK)},
     )
     assert response.status_code == 200
-    assert suggested(response, ana) == []
+    assert suggested(htmx_client.get(SPARE_HOURS), ana) == []
     # This week it is still suggested (Ana has 10 h free there), on her My work too.
     from capacity.fill_ins import fill_in_suggestions
 
@@ -233,7 +239,7 @@ def test_viewer_cannot_plan_nor_dismiss(viewer_client, ana):
     assert viewer_client.post(reverse("capacity:suggestion-plan"), body).status_code == 403
     assert viewer_client.post(reverse("capacity:suggestion-dismiss"), body).status_code == 403
     assert Task.objects.get(pk=task.pk).planned_week is None
-    assert "Plan it" not in spare_hours(viewer_client.get(reverse("capacity:review")))
+    assert "Plan it" not in spare_hours(viewer_client.get(SPARE_HOURS))
 
 
 def test_member_plans_their_own_but_makes_nobody_responsible(member_client, ana):
@@ -257,17 +263,30 @@ def test_bad_week_is_refused_with_422(htmx_client, ana):
     assert response.status_code == 422
 
 
+def test_the_review_draws_first_and_loads_its_spare_hours_after(lead_client, htmx_client, ana):
+    fill_in("Fix UTM parameters", ana, hours=2)
+    page = lead_client.get(reverse("capacity:review"))
+    assert suggested(page, ana) == []
+    assert f'<a href="{SPARE_HOURS}#spare-hours">Show the fill-ins that fit</a>' in spare_hours(
+        page
+    )
+    fragment = htmx_client.get(SPARE_HOURS)
+    assert fragment.content.decode().lstrip().startswith('<section id="spare-hours"')
+    assert "HX-Request" in fragment["Vary"]
+    assert suggested(fragment, ana) == ["Fix UTM parameters"]
+
+
 def test_query_count_stays_as_suggestions_grow(lead_client, ana, django_assert_max_num_queries):
     people = [ana, *PersonFactory.create_batch(3, kind=Person.Kind.TEAM)]
     for person in people:
         fill_in("Small job", person, hours=1)
     fill_in("Unowned job", hours=1)
     with CaptureQueriesContext(connection) as small:
-        lead_client.get(reverse("capacity:review"))
+        lead_client.get(SPARE_HOURS)
     people += PersonFactory.create_batch(10, kind=Person.Kind.TEAM)
     for n in range(60):
         fill_in(f"Job {n}", people[n % len(people)], hours=1 + n % 3)
         fill_in(f"Unowned {n}", hours=1 + n % 4)
     with django_assert_max_num_queries(len(small)):
-        response = lead_client.get(reverse("capacity:review"))
+        response = lead_client.get(SPARE_HOURS)
     assert len(re.findall(r"Plan it</button>", spare_hours(response))) >= 30

@@ -45,6 +45,17 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_mopsboard_{name}{suffix}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A kept database starts with an empty queue: the transactional tests of an earlier
+    run commit jobs, and Django's flush leaves procrastinate's unmanaged tables alone."""
+    from django.db import connection
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {ProcrastinateJob._meta.db_table} CASCADE")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

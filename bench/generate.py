@@ -255,7 +255,8 @@ def create_lead(*, username: str, password: str) -> None:
     Person.objects.filter(name=TEAM[0][0]).update(user=user)
 
 
-def _people() -> tuple[list[int], list[int]]:
+def create_team() -> list[int]:
+    """The TEAM's 40 members, each with their weekly hours and an address."""
     team = Person.objects.bulk_create(
         Person(
             name=name,
@@ -266,6 +267,11 @@ def _people() -> tuple[list[int], list[int]]:
         )
         for name, title, hours in TEAM
     )
+    return [person.pk for person in team]
+
+
+def _people() -> tuple[list[int], list[int]]:
+    team = create_team()
     # With an address and the default "at once": each request of theirs scored in triage
     # writes them a notification and queues its email, as in the app.
     stakeholders = Person.objects.bulk_create(
@@ -278,7 +284,7 @@ def _people() -> tuple[list[int], list[int]]:
         )
         for name, title in STAKEHOLDERS
     )
-    return [person.pk for person in team], [person.pk for person in stakeholders]
+    return team, [person.pk for person in stakeholders]
 
 
 def _address(name: str) -> str:

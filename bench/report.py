@@ -130,6 +130,11 @@ class ImportRun:
     write_seconds: float | None = None
     # The export's import undone from its page (imports.services.import_undo).
     undo_seconds: float | None = None
+    # The export's Assignee column: the new people its check asked about, the people the
+    # import added (those and the new requesters), the Responsible roles it wrote.
+    people_asked: int | None = None
+    people_added: int | None = None
+    roles_written: int | None = None
     # The same tasks as a team's own sheet (bench.imports.team_sheet): dates day first,
     # hours with a decimal comma, no one assigned; checked and written into the board the
     # undo emptied.
@@ -343,8 +348,9 @@ def _import_targets(run: ImportRun) -> list[Target]:
 
 def import_table(run: ImportRun) -> str:
     lines = [
-        f"{run.rows:,} rows into an empty database: the export ({run.megabytes} MB) and a "
-        f"team's sheet ({run.sheet_megabytes} MB; d/m/y dates, decimal commas, no one assigned)"
+        f"{run.rows:,} rows into a board with no task: the export ({run.megabytes} MB; with "
+        f"an Assignee column) and a team's sheet ({run.sheet_megabytes} MB; d/m/y dates, "
+        "decimal commas, no one assigned)"
     ]
     for step, export, sheet in (
         ("check", run.check_seconds, run.sheet_check_seconds),
@@ -358,6 +364,12 @@ def import_table(run: ImportRun) -> str:
         ]
         if measured:
             lines.append(f"  {step}: {'; '.join(measured)}")
+    if run.roles_written is not None:
+        lines.append(
+            f"  the export's Assignee column: {run.roles_written:,} Responsible roles; "
+            f"{run.people_asked} new people asked about and added (with the new requesters, "
+            f"{run.people_added} people added)"
+        )
     if run.error:
         lines.append(f"error: {run.error}")
     return "\n".join(lines)

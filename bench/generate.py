@@ -8,6 +8,7 @@ import datetime
 import random
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pgtrigger
 from django.contrib.auth import get_user_model
@@ -18,10 +19,14 @@ from django.utils import timezone
 
 from backlog.models import Category, Status, Task, TaskEvent, estimate_expression
 from capacity.agenda import review_figures
+from capacity.horizon import DEFAULT_WEEKS
+from capacity.load import LOADED_STATUSES
 from capacity.models import PlannedHours, Review
+from capacity.services import hours_spread
 from demo.management.commands.seed_demo import CATEGORIES
+from goals.models import CheckIn, Direction, Goal, Unit, next_check_in
 from mopsboard.roles import LEAD, MEMBER
-from mopsboard.weeks import this_and_next_week
+from mopsboard.weeks import this_and_next_week, week_of
 from people.models import Person
 from raci.models import Assignment, Role, ShareLink
 
@@ -250,7 +255,8 @@ def create_lead(*, username: str, password: str) -> None:
     Person.objects.filter(name=TEAM[0][0]).update(user=user)
 
 
-def _people() -> tuple[list[int], list[int]]:
+def create_team() -> list[int]:
+    """The TEAM's 40 members, each with their weekly hours and an address."""
     team = Person.objects.bulk_create(
         Person(
             name=name,
@@ -261,6 +267,11 @@ def _people() -> tuple[list[int], list[int]]:
         )
         for name, title, hours in TEAM
     )
+    return [person.pk for person in team]
+
+
+def _people() -> tuple[list[int], list[int]]:
+    team = create_team()
     # With an address and the default "at once": each request of theirs scored in triage
     # writes them a notification and queues its email, as in the app.
     stakeholders = Person.objects.bulk_create(
@@ -273,7 +284,7 @@ def _people() -> tuple[list[int], list[int]]:
         )
         for name, title in STAKEHOLDERS
     )
-    return [person.pk for person in team], [person.pk for person in stakeholders]
+    return team, [person.pk for person in stakeholders]
 
 
 def _address(name: str) -> str:
@@ -473,23 +484,7 @@ def prepare_review(*, seed: int) -> None:
             Task.objects.filter(pk__in=chosen[index::2]).update(
                 status=Status.PLANNED, planned_week=week
             )
-        team = list(
-            Person.objects.filter(kind=Person.Kind.TEAM).order_by("pk").values_list("pk", flat=True)
-        )
-        with_responsible = set(
-            Assignment.objects.filter(
-                task_id__in=chosen, role__in=[Role.RESPONSIBLE, Role.ACCOUNTABLE_RESPONSIBLE]
-            ).values_list("task_id", flat=True)
-        )
-        taken = set(
-            Assignment.objects.filter(task_id__in=chosen).values_list("task_id", "person_id")
-        )
-        Assignment.objects.bulk_create(
-            Assignment(task_id=task_id, person_id=person_id, role=Role.RESPONSIBLE)
-            for task_id in chosen
-            if task_id not in with_responsible
-            for person_id in [rng.choice([p for p in team if (task_id, p) not in taken])]
-        )
+        _give_responsible(rng, chosen)
         _one_week_plans()
     now = timezone.now()
     held_on = timezone.localdate() - datetime.timedelta(days=7)
@@ -500,6 +495,98 @@ def prepare_review(*, seed: int) -> None:
         since=since,
         notes="Bench: last week's review.",
         figures=review_figures(today=held_on, since=since),
+    )
+
+
+def _give_responsible(rng: random.Random, chosen: list[int]) -> None:
+    """A team member as Responsible for each of the `chosen` tasks that has nobody."""
+    team = list(
+        Person.objects.filter(kind=Person.Kind.TEAM).order_by("pk").values_list("pk", flat=True)
+    )
+    with_responsible = set(
+        Assignment.objects.filter(
+            task_id__in=chosen, role__in=[Role.RESPONSIBLE, Role.ACCOUNTABLE_RESPONSIBLE]
+        ).values_list("task_id", flat=True)
+    )
+    taken = set(Assignment.objects.filter(task_id__in=chosen).values_list("task_id", "person_id"))
+    Assignment.objects.bulk_create(
+        Assignment(task_id=task_id, person_id=person_id, role=Role.RESPONSIBLE)
+        for task_id in chosen
+        if task_id not in with_responsible
+        for person_id in [rng.choice([p for p in team if (task_id, p) not in taken])]
+    )
+
+
+# The horizon's scenario: this many tasks planned into its weeks, the review's among them;
+# of the others, this share spread over two to four weeks.
+HORIZON_PLANNED = 2_000
+SPREAD_SHARE = 0.2
+
+
+def prepare_horizon(*, seed: int, planned: int = HORIZON_PLANNED) -> int:
+    """Plan `planned` tasks into the horizon's weeks from this one (DEFAULT_WEEKS): the
+    review's in this week and next as prepare_review left them, the others from the week
+    after next on, one week each or a fifth of them spread over two to four weeks, with the
+    hours of each week as planning a span writes them, and each with a Responsible. The
+    rest of the work planned in those weeks moves to last week, so no week ahead holds more
+    than the horizon's. Returns how many tasks the horizon shows: fewer than `planned` when
+    the backlog has too few open scored tasks.
+
+    Run after the review is measured; the team is then the review's REVIEW_TEAM."""
+    rng = random.Random(seed)
+    mondays = [
+        week_of(timezone.localdate()) + datetime.timedelta(weeks=n) for n in range(DEFAULT_WEEKS)
+    ]
+    review_weeks, later_weeks = mondays[:2], mondays[2:]
+    # As in prepare_review: bulk moves no team makes, set up without history.
+    with transaction.atomic(), pgtrigger.ignore("backlog.Task:update_update"):
+        chosen = list(
+            Task.objects.filter(
+                status__in=[Status.BACKLOG, Status.PLANNED, Status.IN_PROGRESS],
+                impact__isnull=False,
+            )
+            .exclude(planned_week__in=review_weeks)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: planned - REVIEW_PLANNED]
+        )
+        Task.objects.filter(planned_week__in=later_weeks).exclude(pk__in=chosen).update(
+            planned_week=mondays[0] - datetime.timedelta(weeks=1)
+        )
+        spans = {}
+        for task_id in chosen:
+            length = rng.randint(2, 4) if rng.random() < SPREAD_SHARE else 1
+            first = rng.randrange(len(later_weeks) - length + 1)
+            spans[task_id] = later_weeks[first : first + length]
+        for week in later_weeks:
+            Task.objects.filter(pk__in=[pk for pk in chosen if spans[pk][0] == week]).update(
+                planned_week=week
+            )
+        # Work under way keeps its status, as when it is planned.
+        Task.objects.filter(pk__in=chosen, status=Status.BACKLOG).update(status=Status.PLANNED)
+        _give_responsible(rng, chosen)
+        _one_week_plans()
+        spread = {pk: weeks for pk, weeks in spans.items() if len(weeks) > 1}
+        estimates = dict(
+            Task.objects.filter(pk__in=list(spread))
+            .annotate(hours=estimate_expression())
+            .values_list("pk", "hours")
+        )
+        PlannedHours.objects.filter(task__in=list(spread)).delete()
+        # Evenly, as planning spreads a span whose Responsible people have no time off.
+        PlannedHours.objects.bulk_create(
+            PlannedHours(task_id=pk, week=week, hours=hours)
+            for pk, weeks in spread.items()
+            for week, hours in zip(
+                weeks,
+                hours_spread(Decimal(estimates[pk] or 0), [Decimal(1)] * len(weeks)),
+                strict=True,
+            )
+        )
+    return (
+        PlannedHours.objects.filter(week__in=mondays, task__status__in=LOADED_STATUSES)
+        .values("task")
+        .distinct()
+        .count()
     )
 
 
@@ -546,3 +633,95 @@ def prepare_my_work(*, username: str, password: str, seed: int) -> None:
         )
         for task_id in chosen
     )
+
+
+# The goals' scenario: this many goals, each with this many linked tasks and monthly
+# check-ins of its KPI for two years.
+GOALS, GOAL_TASKS, GOAL_CHECK_INS = 50, 100, 24
+# KPI, a short name for the board's cards, unit, direction, baseline, target.
+KPIS = [
+    ("Email-sourced leads", "Email leads", Unit.COUNT, Direction.UP, 1_200, 1_800),
+    ("MQL to SQL conversion", "MQL to SQL", Unit.PERCENT, Direction.UP, 18, 25),
+    ("Form conversion rate", "Form conversion", Unit.PERCENT, Direction.UP, "3.2", "4.5"),
+    ("Contacts with a complete profile", "Complete profiles", Unit.PERCENT, Direction.UP, 61, 85),
+    ("Hard bounce rate", "Hard bounces", Unit.PERCENT, Direction.DOWN, "2.4", "1.0"),
+    ("Hours to route a new lead", "Lead routing", Unit.HOURS, Direction.DOWN, 30, 4),
+    (
+        "Pipeline sourced by marketing",
+        "Pipeline",
+        Unit.CURRENCY,
+        Direction.UP,
+        1_200_000,
+        1_800_000,
+    ),
+    ("Unsubscribe rate", "Unsubscribes", Unit.PERCENT, Direction.DOWN, "0.8", "0.4"),
+    ("Hours from brief to campaign launch", "Launch time", Unit.HOURS, Direction.DOWN, 120, 60),
+    ("Webinar registrations", "Webinar sign-ups", Unit.COUNT, Direction.UP, 900, 1_400),
+]
+REGIONS = ["EMEA", "Americas", "APAC", "LATAM", "DACH"]
+
+
+def prepare_goals(*, seed: int) -> tuple[int, int]:
+    """GOALS goals the team is measured on, each Accountable to a team member, with
+    GOAL_CHECK_INS monthly check-ins of its KPI up to last month and a deadline in the
+    months ahead, and GOAL_TASKS linked tasks picked across the backlog past triage:
+    distinct tasks where the backlog has GOALS x GOAL_TASKS of them, shared between goals
+    where it has not. Returns the first goal's id and how many distinct tasks are linked."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    team = list(
+        Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    goals, check_ins = [], []
+    for number in range(GOALS):
+        kpi, short, unit, direction, baseline, target = KPIS[number % len(KPIS)]
+        region = REGIONS[number // len(KPIS) % len(REGIONS)]
+        baseline, target = Decimal(baseline), Decimal(target)
+        # Two years and a few weeks ago, so the 24th check-in falls in the last month.
+        baseline_date = today - datetime.timedelta(days=rng.randint(745, 760))
+        deadline = today + datetime.timedelta(weeks=rng.randint(3, 40))
+        goals.append(
+            Goal(
+                title=f"{kpi} in {region}",
+                short_name=f"{short} {region}",
+                description=rng.choice(SENTENCES),
+                owner_id=rng.choice(team),
+                kpi_name=kpi,
+                unit=unit,
+                direction=direction,
+                baseline=baseline,
+                baseline_date=baseline_date,
+                target=target,
+                deadline=deadline,
+            )
+        )
+        # Its pace against the straight line to the target: some goals keep up (and are on
+        # track, or there already), some fall behind (at risk).
+        pace, on = Decimal(rng.uniform(0.8, 1.15)), baseline_date
+        for _ in range(GOAL_CHECK_INS):
+            on = next_check_in(on)
+            share = pace * (on - baseline_date).days / (deadline - baseline_date).days
+            noise = Decimal(rng.uniform(-0.01, 0.01))
+            check_ins.append(
+                CheckIn(
+                    goal=goals[-1],
+                    on=on,
+                    value=(baseline + (target - baseline) * (share + noise)).quantize(
+                        Decimal("0.01")
+                    ),
+                )
+            )
+    Goal.objects.bulk_create(goals)
+    CheckIn.objects.bulk_create(check_ins)
+    past_triage = list(
+        Task.objects.exclude(status=Status.NEW).order_by("pk").values_list("pk", flat=True)
+    )
+    linked = rng.sample(past_triage, min(GOALS * GOAL_TASKS, len(past_triage)))
+    Goal.tasks.through.objects.bulk_create(
+        Goal.tasks.through(goal=goal, task_id=linked[(number * GOAL_TASKS + n) % len(linked)])
+        for number, goal in enumerate(goals)
+        for n in range(GOAL_TASKS)
+    )
+    return goals[0].pk, len(linked)

@@ -1,7 +1,8 @@
 """The CSV import at size: a spreadsheet of N tasks, as the export writes them (the
-generator's spread of scores, statuses, weeks, dates and requesters), checked and then
-written into an empty database by the import's own job functions, in this process, as a
-queue worker runs them; then undone, as the lead undoes it; then the same tasks as a
+generator's spread of scores, statuses, weeks, dates and requesters) with an Assignee
+column naming the team and a few people new to it, checked and then written into a
+database with no task but the team by the import's own job functions, in this process, as
+a queue worker runs them; then undone, as the lead undoes it; then the same tasks as a
 team's own sheet (team_sheet) checked and written into the board the undo emptied.
 Imported only once Django is set up against the bench database (see bench.__main__).
 """
@@ -22,13 +23,15 @@ from django.db import connections
 from backlog.models import Task
 from backlog.views import CSV_COLUMNS
 from bench.database import BENCH_DATABASE, Server
-from bench.generate import CATEGORIES, STAKEHOLDERS, TEAM, _task_rows
+from bench.generate import CATEGORIES, STAKEHOLDERS, TEAM, _address, _task_rows, create_team
 from bench.report import ImportRun
 from bench.run import progress
 from imports.models import Import
-from imports.services import import_commit, import_start, import_undo
+from imports.services import import_commit, import_map, import_start, import_undo
 from imports.tasks import import_check, import_undo_run, import_write
 from mopsboard.roles import LEAD
+from people.models import Person
+from raci.models import Assignment
 
 
 def run_import(*, server: Server, rows: int, seed: int) -> ImportRun:
@@ -41,6 +44,8 @@ def run_import(*, server: Server, rows: int, seed: int) -> ImportRun:
         ContentType.objects.clear_cache()
         lead = get_user_model().objects.create_user(username="lead")
         lead.groups.add(Group.objects.get(name=LEAD))
+        # The team the Assignee column names is there; the requesters come with the file.
+        create_team()
         content = spreadsheet(rows, seed=seed)
         run.megabytes = round(len(content) / 1e6, 1)
         imp = _timed_import(run, "", content, by=lead)
@@ -64,13 +69,21 @@ def run_import(*, server: Server, rows: int, seed: int) -> ImportRun:
 
 def _timed_import(run: ImportRun, step: str, content: bytes, *, by) -> Import:
     """Check and write `content`, timed into run's `{step}check_seconds` and
-    `{step}write_seconds`."""
+    `{step}write_seconds`. A file naming people new to the team is checked twice: the
+    first check stops to ask about them, and the lead agrees to add them."""
     imp = import_start(upload=SimpleUploadedFile("backlog.csv", content), by=by)
     progress(f"[import] checking {run.rows:,} rows{' of a team sheet' if step else ''}")
+    people_before, roles_before = Person.objects.count(), Assignment.objects.count()
     started = time.perf_counter()
     import_check(import_id=imp.pk)
-    setattr(run, f"{step}check_seconds", round(time.perf_counter() - started, 1))
     imp.refresh_from_db()
+    asked = imp.people_question
+    if asked and not (imp.questions or imp.value_questions):
+        # As the lead ticks "Add them as stakeholders" on the columns page and sends it.
+        import_map(imp=imp, mapping=imp.mapping, readings={}, people_confirmed=asked)
+        import_check(import_id=imp.pk)
+        imp.refresh_from_db()
+    setattr(run, f"{step}check_seconds", round(time.perf_counter() - started, 1))
     if imp.state != Import.State.CHECKED or imp.problem_count:
         raise RuntimeError(
             f"{imp.label} is {imp.state}: {imp.problem_count} problems, the first "
@@ -86,16 +99,36 @@ def _timed_import(run: ImportRun, step: str, content: bytes, *, by) -> Import:
     written = Task.objects.count()
     if imp.state != Import.State.DONE or written != run.rows:
         raise RuntimeError(f"{imp.label} is {imp.state} with {written} tasks: {imp.error}")
+    if not step:
+        run.people_asked = len(asked)
+        # The requesters new to the board are added too, without a question.
+        run.people_added = Person.objects.count() - people_before
+        run.roles_written = Assignment.objects.count() - roles_before
     return imp
 
 
+# People the Assignee column names who are not on the team: the import asks before it
+# adds them. Each is written one way only, so each is one new person.
+NEW_ASSIGNEES = [
+    "Freya Lindqvist",
+    "Noah Brennan <noah.brennan@northwind.example>",
+    "Tomás Reyes",
+    "ines.costa@pixelworks.example",
+    "Kai Müller <kai.mueller@northwind.example>",
+    "Ola Nordmann",
+]
+
+
 def spreadsheet(rows: int, *, seed: int) -> bytes:
-    """`rows` tasks in the export's columns, requesters and categories by name."""
+    """`rows` tasks in the export's columns, requesters and categories by name, and who
+    does each in an Assignee column (assignees)."""
     rng = random.Random(seed)
+    # Drawn apart, so the other columns are the ones the bench imported before it had one.
+    assigning = random.Random(f"{seed}-assignee")
     people = [name for name, *_ in TEAM] + [name for name, _ in STAKEHOLDERS]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*CSV_COLUMNS, "Assignee"])
     for number, task in enumerate(_task_rows(rng, tasks=rows, unscored=rows // 10), start=1):
         writer.writerow(
             [
@@ -114,9 +147,35 @@ def spreadsheet(rows: int, *, seed: int) -> bytes:
                 task.deferred_until or "",
                 task.declined_reason,
                 task.created_at.isoformat(),
+                assignees(assigning),
             ]
         )
     return out.getvalue().encode()
+
+
+def assignees(rng: random.Random) -> str:
+    """An Assignee cell as teams write them: mostly one team member by name, some in lower
+    case or by address, some two or three in one cell (a quarter of those with someone new
+    to the team), a few empty."""
+    chance = rng.random()
+    if chance < 0.05:
+        return ""
+    count = 1 if chance < 0.8 else rng.randint(2, 3)
+    named = [_written(rng, name) for name, *_ in rng.sample(TEAM, count)]
+    if chance >= 0.95:
+        named[-1] = rng.choice(NEW_ASSIGNEES)
+    return rng.choice([", ", "; ", "\n"]).join(named)
+
+
+def _written(rng: random.Random, name: str) -> str:
+    way = rng.random()
+    if way < 0.7:
+        return name
+    if way < 0.8:
+        return name.lower()
+    if way < 0.9:
+        return _address(name)
+    return f"{name} <{_address(name)}>"
 
 
 # A team's own backlog sheet: its own headers, no one assigned (the team keeps who does

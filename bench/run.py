@@ -24,12 +24,17 @@ from api.services import token_create
 from backlog.models import Task
 from bench.database import BENCH_DATABASE, Server
 from bench.generate import (
+    GOAL_TASKS,
+    GOALS,
+    HORIZON_PLANNED,
     MY_WORK_TASKS,
     TEAM,
     Generated,
     create_lead,
     empty_cells,
     generate,
+    prepare_goals,
+    prepare_horizon,
     prepare_my_work,
     prepare_review,
 )
@@ -53,6 +58,9 @@ from bench.report import (
     BOARD,
     CELL_UPDATE,
     FLOOR,
+    GOAL_LIST,
+    GOAL_PAGE,
+    HORIZON,
     INTAKE_POST,
     MY_WORK,
     PEOPLE,
@@ -91,8 +99,12 @@ PAGES = {
 ADMIN_PAGES = {ADMIN: "/admin/backlog/task/"}
 # Measured once the team has 50 people and 500 tasks planned this week and next.
 REVIEW_PAGES = {REVIEW: "/review/", PEOPLE: "/people/"}
-# Measured last, as the team member Responsible or Accountable for MY_WORK_TASKS open tasks.
+# Measured once HORIZON_PLANNED tasks are planned into its weeks.
+HORIZON_PAGES = {HORIZON: "/plan/"}
+# Measured as the team member Responsible or Accountable for MY_WORK_TASKS open tasks.
 MY_WORK_PAGES = {MY_WORK: "/my/"}
+# Measured last, once there are GOALS goals; the goal page's address is the first goal's.
+GOALS_PAGES = {GOAL_LIST: "/goals/"}
 # The matrix pages must show this many task rows by every team member's column.
 MATRIX_SHAPES = {RACI_50: (50, len(TEAM)), RACI_200: (200, len(TEAM))}
 
@@ -264,7 +276,18 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
         prepare_review(seed=options.seed)
         review_queries = _page_query_counts(REVIEW_PAGES, LEAD_USERNAME)
         results += _measure_pages(REVIEW_PAGES, browser, size, review_queries, options)
-        browser.close()
+        progress(f"[{size:,}] planning {HORIZON_PLANNED:,} tasks into the horizon's weeks")
+        planned = prepare_horizon(seed=options.seed)
+        plan_short = (
+            f"{planned:,} tasks planned, not {HORIZON_PLANNED:,}: the backlog has too few open "
+            "scored tasks"
+            if planned < HORIZON_PLANNED
+            else None
+        )
+        horizon_queries = _page_query_counts(HORIZON_PAGES, LEAD_USERNAME)
+        results += _short_of(
+            _measure_pages(HORIZON_PAGES, browser, size, horizon_queries, options), [plan_short]
+        )
         progress(f"[{size:,}] a team member with {MY_WORK_TASKS} open tasks, for My work")
         prepare_my_work(username=MEMBER_USERNAME, password=password, seed=options.seed)
         member = Browser(gunicorn.port)
@@ -272,6 +295,26 @@ def run_size(size: int, *, server: Server, options: Options, log: Path) -> SizeR
         my_work_queries = _page_query_counts(MY_WORK_PAGES, MEMBER_USERNAME)
         results += _measure_pages(MY_WORK_PAGES, member, size, my_work_queries, options)
         member.close()
+        progress(f"[{size:,}] {GOALS} goals, each with {GOAL_TASKS} tasks and check-ins")
+        goal_id, linked = prepare_goals(seed=options.seed)
+        goals_pages = GOALS_PAGES | {GOAL_PAGE: f"/goals/{goal_id}/"}
+        links_short = (
+            f"{linked:,} distinct tasks linked, not {GOALS * GOAL_TASKS:,}: the backlog has too "
+            "few tasks past triage"
+            if linked < GOALS * GOAL_TASKS
+            else None
+        )
+        # Their free hours are the team's until their deadlines: the horizon's plan.
+        free_hours_short = plan_short and (
+            f"their free hours read the horizon's {planned:,} planned tasks, not "
+            f"{HORIZON_PLANNED:,}"
+        )
+        goals_queries = _page_query_counts(goals_pages, LEAD_USERNAME)
+        results += _short_of(
+            _measure_pages(goals_pages, browser, size, goals_queries, options),
+            [links_short, free_hours_short],
+        )
+        browser.close()
     finally:
         gunicorn.stop()
     return SizeRun(size=size, generation=generation, results=results)
@@ -366,6 +409,16 @@ def _measure_scoring(
     if (waiting, ran, emails) != (posts.calls,) * 3 and not result.error:
         result.error = "not one tell job and one email per POST"
     return result
+
+
+def _short_of(results: list[Result], shortfalls: list[str | None]) -> list[Result]:
+    """Mark rows whose scenario the backlog was too small for, saying what it had: they are
+    reported, not judged (bench.report)."""
+    said = "; ".join(shortfall for shortfall in shortfalls if shortfall)
+    for result in results:
+        if said:
+            result.note, result.short = said, True
+    return results
 
 
 def _without_cookies(browser: Browser) -> Browser:

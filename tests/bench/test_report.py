@@ -1,5 +1,6 @@
-"""The bench's report from made-up results: the ratios to the admin changelist and the
-floor, flatness across sizes, constant query counts, and how a missed target shows."""
+"""The bench's report from made-up results: the ratios to the admin changelist, the
+floor and the weekly review, flatness across sizes, constant query counts, how a missed
+target shows, and a row whose scenario the backlog was too small for."""
 
 import json
 
@@ -8,6 +9,8 @@ from bench.report import (
     API_LIST,
     BOARD,
     FLOOR,
+    HORIZON,
+    REVIEW,
     SCORING,
     Result,
     add_ratios,
@@ -46,7 +49,11 @@ def target(targets, endpoint: str, kind: str):
 
 
 def board_row(results, targets) -> str:
-    (row,) = (line for line in table(results, targets).splitlines() if line.startswith("board"))
+    return row_of(BOARD, results, targets)
+
+
+def row_of(endpoint: str, results, targets) -> str:
+    (row,) = (line for line in table(results, targets).splitlines() if line.startswith(endpoint))
     return row
 
 
@@ -129,3 +136,86 @@ def test_the_json_keeps_its_fields_and_adds_the_summary(tmp_path):
     summary = next(s for s in document["summary"] if s["endpoint"] == BOARD)
     assert summary["flatness"] == 1.1
     assert summary["queries"] == {"1000": 12, "100000": 12}
+
+
+def horizon_run(*sizes: tuple[int, float, bool]) -> list[Result]:
+    """The yardsticks, a 100 ms review and the horizon at each (size, median ms, whether
+    the backlog was too small for its scenario)."""
+    rows = []
+    for size, horizon_ms, _ in sizes:
+        rows += [
+            (FLOOR, size, 10.0, 2),
+            (ADMIN, size, 40.0, 6),
+            (REVIEW, size, 100.0, 30),
+            (HORIZON, size, horizon_ms, 12),
+        ]
+    results = run(*rows)
+    short = {size for size, _, too_small in sizes if too_small}
+    for result in results:
+        result.short = result.endpoint == HORIZON and result.size in short
+    return results
+
+
+def test_the_horizon_is_held_to_twice_the_weekly_reviews_median():
+    within, over = horizon_run((100_000, 190.0, False)), horizon_run((100_000, 250.0, False))
+
+    assert target(check_targets(within), HORIZON, "x review").passed is True
+    assert "1.90 ✓" in row_of(HORIZON, within, check_targets(within))
+    missed = target(check_targets(over), HORIZON, "x review")
+    assert missed.passed is False
+    assert missed.name == "horizon 50x12 median ≤ 2 x weekly review median at 100,000"
+    assert missed.detail == "2.50 x vs limit 2 x"
+    assert "2.50 ✗" in row_of(HORIZON, over, check_targets(over))
+    # The review itself is not held to its own median.
+    assert not [t for t in check_targets(over) if t.endpoint == REVIEW and t.kind == "x review"]
+
+
+def test_the_json_gives_each_row_its_median_over_the_reviews(tmp_path):
+    results = horizon_run((100_000, 190.0, False))
+    assert "x review" in table(results, check_targets(results)).splitlines()[1]
+    path = tmp_path / "bench.json"
+    write_json(path, results=results, targets=check_targets(results), options={})
+
+    document = json.loads(path.read_text())
+    rows = {r["endpoint"]: r for r in document["results"]}
+    assert (rows[HORIZON]["median_x_review"], rows[HORIZON]["short"]) == (1.9, False)
+    assert rows[ADMIN]["median_x_review"] == 0.4
+    summary = next(s for s in document["summary"] if s["endpoint"] == HORIZON)
+    assert (summary["median_x_review"], summary["short_at"]) == (1.9, [])
+    judged = [t for t in document["targets"] if t["endpoint"] == HORIZON]
+    assert {t["kind"] for t in judged} == {"x review"}
+
+
+def test_a_size_too_small_for_the_scenario_is_left_out_of_the_flatness():
+    # At 1,000 tasks the backlog had too few tasks to plan: 5 x faster, and no finding.
+    results = horizon_run((1_000, 40.0, True), (10_000, 190.0, False), (100_000, 200.0, False))
+    targets = check_targets(results)
+
+    summary = next(s for s in summarize(results) if s.endpoint == HORIZON)
+    assert (summary.smallest, summary.short_at, summary.flatness) == (10_000, [1_000], 1.05)
+    flat = target(targets, HORIZON, "flat")
+    assert flat.name == "horizon 50x12 median at 100,000 ≤ 1.3 x median at 10,000"
+    assert flat.passed is True
+    # A query count does not depend on the data's size: every size counts.
+    queries = target(targets, HORIZON, "queries")
+    assert queries.detail == "12 at 1,000, 12 at 10,000, 12 at 100,000"
+    assert target(targets, HORIZON, "x review").passed is True
+
+
+def test_a_run_too_small_for_the_scenario_judges_only_its_queries():
+    results = horizon_run((1_000, 400.0, True), (5_000, 900.0, True))
+    results[-1].note = "580 tasks planned, not 2,000"
+    targets = check_targets(results)
+
+    assert target(targets, HORIZON, "x review").passed is None
+    assert target(targets, HORIZON, "x review").detail == (
+        "not judged: the backlog at 5,000 tasks was too small for its scenario"
+    )
+    assert target(targets, HORIZON, "flat").passed is None
+    assert target(targets, HORIZON, "flat").detail == (
+        "not judged: the backlog at 1,000 and 5,000 tasks was too small for its scenario"
+    )
+    assert target(targets, HORIZON, "queries").passed is True
+    row = row_of(HORIZON, results, targets)
+    assert "9.00  " in row and "✗" not in row
+    assert "  at 5,000: 580 tasks planned, not 2,000" in table(results, targets)

@@ -22,6 +22,9 @@ RACI_50, RACI_200, CELL_UPDATE, STAKEHOLDER = (
     "stakeholder page",
 )
 REVIEW, PEOPLE = "weekly review 50x500", "people 50x500"
+# The review as a page with next week's spare hours in place (the live page loads them
+# after it is drawn): the fill-ins are chosen from all the open ones.
+REVIEW_SPARE = "review + spare hours 50x500"
 HORIZON = "horizon 50x12"
 MY_WORK = "My work 200"
 GOAL_LIST, GOAL_PAGE = "goals 50x100", "goal page 100x24"
@@ -46,6 +49,7 @@ ENDPOINTS = [
     INTAKE_POST,
     REQUESTER_PAGE,
     REVIEW,
+    REVIEW_SPARE,
     PEOPLE,
     HORIZON,
     MY_WORK,

@@ -68,6 +68,7 @@ from bench.report import (
     RACI_200,
     REQUESTER_PAGE,
     REVIEW,
+    REVIEW_SPARE,
     SCATTER,
     SCORING,
     STAKEHOLDER,
@@ -98,7 +99,7 @@ PAGES = {
 # permission of the app's own to read), so it is Django's own cost of a list page.
 ADMIN_PAGES = {ADMIN: "/admin/backlog/task/"}
 # Measured once the team has 50 people and 500 tasks planned this week and next.
-REVIEW_PAGES = {REVIEW: "/review/", PEOPLE: "/people/"}
+REVIEW_PAGES = {REVIEW: "/review/", REVIEW_SPARE: "/review/spare-hours/", PEOPLE: "/people/"}
 # Measured once HORIZON_PLANNED tasks are planned into its weeks.
 HORIZON_PAGES = {HORIZON: "/plan/"}
 # Measured as the team member Responsible or Accountable for MY_WORK_TASKS open tasks.

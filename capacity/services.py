@@ -162,12 +162,11 @@ def task_plan(
 def task_plan_before_due(
     *, task: Task, version: int, allow_over: bool = False, by, via: str
 ) -> Task:
-    """The fix for a due date at risk: plan the task over the weeks from this week to its
-    due date that its Responsible people have free hours in, each week's share in
-    hours (capacity.horizon.room_before_due), soonest first, through task_plan: so more
-    hours than are free (spread over those weeks in proportion to their free hours) is the
-    same over-capacity warning, and `allow_over` plans anyway. Refused when no week
-    before the date has a free hour."""
+    """The fix for a due date at risk: plan the task into the weeks from this week to its
+    due date where its Responsible people have free hours (capacity.horizon.room_before_due),
+    the soonest first, through task_plan. More hours than are free are spread over those
+    weeks in proportion to their free hours, so planning gives its over-capacity warning
+    and `allow_over` plans anyway. Refused when no week before the date has a free hour."""
     if task.due_date is None:
         raise PlanRefused(f"“{task.title}” has no due date to plan it before.")
     this_week = week_of(timezone.localdate())

@@ -6,18 +6,19 @@ from ninja import Query, Router
 from ninja.pagination import CursorPagination, paginate
 
 from api.auth import BearerToken
-from api.forms import LoadForm
+from api.forms import LoadAheadForm, LoadForm
 from api.inputs import ID, form_data, form_schema
 from api.problems import form_problem
 from api.schemas import LoadOut, PersonOut, SuggestionsOut, answers, site_url
 from capacity.fill_ins import fill_in_suggestions
-from capacity.load import team_load
+from capacity.horizon import DEFAULT_WEEKS, horizon, peaks_ahead
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 
 router = Router(tags=["People"])
 
 LoadQuery = form_schema(LoadForm(), "LoadQuery")
+LoadAheadQuery = form_schema(LoadAheadForm(), "LoadAheadQuery")
 
 
 @router.get(
@@ -47,31 +48,65 @@ def get_person(request, person_id: ID):
     "/load",
     response=answers({200: LoadOut}, 403),
     url_name="load",
-    summary="Each team member's load in a week, against their hours",
+    summary="Each team member's load week by week, against their hours, and the peaks",
     description="Load: the planned, unfinished work a person is Responsible for, each task's "
-    "estimate shared among its Responsible people. Capacity: their hours less time off.",
+    "estimate shared among its Responsible people. Capacity: their hours less time off. "
+    "`week` for one week; else `weeks` weeks from `from` (this week, 12 weeks if left out). "
+    "A peak: a week where the team or a person is planned over their hours, or would be "
+    "with the work due that week not planned yet.",
     auth=BearerToken(permission="people.view_person"),
 )
-def week_load(request, query: Query[LoadQuery]):
-    form = LoadForm(form_data(query))
+def week_load(request, query: Query[LoadAheadQuery]):
+    form = LoadAheadForm(form_data(query))
     if not form.is_valid():
         raise form_problem(form, where="parameter")
-    week = form.cleaned_data["week"] or week_of(timezone.localdate())
-    team = team_load(weeks=[week])
-    totals = team.week_totals(week)
+    chosen = form.cleaned_data
+    if chosen["week"]:
+        start, weeks = chosen["week"], 1
+    else:
+        start = chosen["from"] or week_of(timezone.localdate())
+        weeks = chosen["weeks"] or DEFAULT_WEEKS
+    grid = horizon(start=start, weeks=weeks)
+    by_week = [
+        {
+            "week": week.label,
+            "people": [
+                {
+                    "person": row.person,
+                    "capacity": row.weeks[week.monday].capacity,
+                    "load": row.weeks[week.monday].load,
+                    "free": row.weeks[week.monday].free,
+                    "over": row.weeks[week.monday].over,
+                }
+                for row in grid.team.people
+            ],
+            "team": week.total,
+        }
+        for week in grid.weeks
+    ]
     return {
-        "week": week_label(week),
-        "people": [
+        **by_week[0],
+        "weeks": by_week,
+        "peaks": [
             {
-                "person": person_load.person,
-                "capacity": person_load.weeks[week].capacity,
-                "load": person_load.weeks[week].load,
-                "free": person_load.weeks[week].free,
-                "over": person_load.weeks[week].over,
+                "week": peak.label,
+                "person": peak.person,
+                "capacity": peak.capacity,
+                "planned": peak.planned,
+                "due": peak.due,
+                "over_by": peak.over_by,
+                "tasks": [
+                    {
+                        "id": task.pk,
+                        "title": task.title,
+                        "url": site_url(task.get_absolute_url()),
+                        "hours": hours,
+                    }
+                    for task, hours in sorted(peak.tasks, key=lambda planned: -planned[1])
+                ],
             }
-            for person_load in team.people
+            for peak in peaks_ahead(grid)
         ],
-        "team": totals,
     }
 
 

@@ -245,10 +245,38 @@ class TeamLoadOut(Schema):
     over_hours: float
 
 
-class LoadOut(Schema):
+class WeekLoadOut(Schema):
     week: str = Field(pattern=WEEK_PATTERN)
     people: list[PersonLoadOut]
     team: TeamLoadOut
+
+
+class PlannedTask(Schema):
+    id: int
+    title: str
+    url: str = Field(description="The task's page in mopsboard.")
+    hours: float = Field(description="Its hours that week.")
+
+
+class PeakOut(Schema):
+    week: str = Field(pattern=WEEK_PATTERN)
+    person: PersonRef | None = Field(description="Who is over; null: the team as a whole.")
+    capacity: float
+    planned: float = Field(description="The hours planned that week.")
+    due: float = Field(description="The hours of open work due that week, not planned yet.")
+    over_by: float = Field(description="planned + due - capacity.")
+    tasks: list[PlannedTask] = Field(description="What is planned then, the most hours first.")
+
+
+class LoadOut(WeekLoadOut):
+    """The first week's load (`week`, `people`, `team`, as before there were weeks ahead),
+    every week's, and the peaks among them."""
+
+    weeks: list[WeekLoadOut]
+    peaks: list[PeakOut] = Field(
+        description="Weeks where the team or a person is planned over their hours, or "
+        "would be with the work due that week that is not planned yet."
+    )
 
 
 class SuggestedTask(Schema):

@@ -6,10 +6,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
 from capacity.fill_ins import fill_in_suggestions
+from capacity.horizon import DEFAULT_WEEKS, due_dates_at_risk, horizon, peaks_ahead
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
@@ -18,6 +20,7 @@ from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import (
     this_and_next_week,
     week_label,
+    week_of,
     working_days_between,
     working_days_label,
 )
@@ -284,7 +287,52 @@ def review_agenda(
         if week["over"]
     ]
     agenda.append(_heading("over", "Over capacity", len(over), over))
+    agenda += _ahead_headings(today)
     return agenda
+
+
+# A peak names this many of the tasks planned that week, the biggest first.
+PEAK_TASKS_NAMED = 3
+
+
+def _ahead_headings(today: datetime.date) -> list[dict]:
+    """Peaks ahead and due dates at risk in the horizon's weeks from this one: the same
+    selectors as the horizon page (capacity.horizon), four queries."""
+    grid = horizon(start=week_of(today), weeks=DEFAULT_WEEKS, today=today)
+    peaks = [
+        {
+            "title": f"{peak.label}: {peak.who}",
+            "url": f"{reverse('capacity:horizon')}?start={peak.label}",
+            "state": "",
+            "detail": _peak_detail(peak),
+        }
+        for peak in peaks_ahead(grid)
+    ]
+    at_risk = [
+        {
+            "title": risk.task.title,
+            "url": risk.task.get_absolute_url(),
+            "state": _state(risk.task),
+            "detail": risk.why,
+            # The one-click fix, where a week before the date has free hours.
+            "fix": {"task": risk.task.pk, "version": risk.task.version} if risk.fix else None,
+        }
+        for risk in due_dates_at_risk(grid)
+    ]
+    return [
+        _heading("peaks", "Peaks ahead", len(peaks), peaks[:AGENDA_ITEMS]),
+        _heading("at_risk", "Due dates at risk", len(at_risk), at_risk[:AGENDA_ITEMS]),
+    ]
+
+
+def _peak_detail(peak) -> str:
+    """ "12 h over: 52 of 40 h planned; planned then: Webinar (20 h), Audit (12 h) and 2 more"."""
+    tasks = sorted(peak.tasks, key=lambda planned: (-planned[1], planned[0].title))
+    named = ", ".join(
+        f"{task.title} ({hours_text(hours)} h)" for task, hours in tasks[:PEAK_TASKS_NAMED]
+    )
+    more = f" and {len(tasks) - PEAK_TASKS_NAMED} more" if len(tasks) > PEAK_TASKS_NAMED else ""
+    return f"{peak.summary}; planned then: {named}{more}" if tasks else peak.summary
 
 
 def _changes_since(since: datetime.datetime) -> dict:

@@ -14,7 +14,7 @@ class CapacityConfig(AppConfig):
         from backlog.signals import Change, task_changed, tasks_created
         from backlog.views import CSV_MORE_COLUMNS
         from capacity import services
-        from capacity.forms import PlanForm
+        from capacity.forms import PlanBeforeDueForm, PlanForm
         from capacity.load import overloads_if_responsible
         from capacity.models import PlannedHours
         from mopsboard.weeks import week_label
@@ -29,6 +29,17 @@ class CapacityConfig(AppConfig):
                 PlanForm,
                 services.task_plan,
                 lambda task: f"“{task.title}” is planned for {week_label(task.planned_week)}.",
+            ),
+        )
+        register(
+            "plan-before-due",
+            TaskAction(
+                PlanBeforeDueForm,
+                services.task_plan_before_due,
+                lambda task: (
+                    f"“{task.title}” is planned from {week_label(task.planned_week)}, "
+                    f"before its due date ({task.due_date:%-d %B})."
+                ),
             ),
         )
         register(

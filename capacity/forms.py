@@ -92,6 +92,13 @@ class PlanForm(VersionedForm):
         return cleaned
 
 
+class PlanBeforeDueForm(VersionedForm):
+    """The one-click fix for a due date at risk: the service picks the weeks."""
+
+    # Ticked after the over-capacity warning: plan anyway.
+    allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class SeenForm(forms.Form):
     """My work's "Mark as seen": the moment the page was read, so a change made after it
     stays new."""

@@ -1,13 +1,22 @@
 """The capacity horizon (/plan/): each person's load against their hours, week by week
-for the weeks ahead, the team's totals, and the weeks where someone goes over."""
+for the weeks ahead, the team's totals, the peaks ahead and the due dates at risk."""
 
 import datetime
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
 
-from backlog.models import Category
-from capacity.load import PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
-from mopsboard.weeks import week_label
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from backlog.models import Category, Status, Task, estimate_expression
+from capacity.load import LOADED_STATUSES, PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
+from capacity.models import PlannedHours
+from mopsboard.templatetags.hours import hours_text
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
+from raci.models import RESPONSIBLE_ROLES, Assignment
 
 # How many weeks the horizon shows, by default and at the least and most.
 DEFAULT_WEEKS, MIN_WEEKS, MAX_WEEKS = 12, 4, 26
@@ -24,11 +33,49 @@ class HorizonRow:
 
 
 @dataclass
+class Peak:
+    """A week where someone (or the team, `person` None) is planned over their hours, or
+    would be with the work due that week that is not planned yet."""
+
+    monday: datetime.date
+    person: Person | None
+    capacity: Decimal
+    planned: Decimal
+    # Hours of open work due that week, in no week yet: it has to be done by then.
+    due: Decimal
+    # What is planned then, each task with its hours that week (for the team: everyone's).
+    tasks: list[tuple[Task, Decimal]]
+
+    @property
+    def label(self) -> str:
+        return week_label(self.monday)
+
+    @property
+    def who(self) -> str:
+        return self.person.name if self.person else "The team"
+
+    @property
+    def over_by(self) -> Decimal:
+        return self.planned + self.due - self.capacity
+
+    @property
+    def summary(self) -> str:
+        """ "12 h over: 52 of 40 h planned, and 8 h due not planned yet"."""
+        due = f", and {hours_text(self.due)} h due not planned yet" if self.due else ""
+        return (
+            f"{hours_text(self.over_by)} h over: {hours_text(self.planned)} of "
+            f"{hours_text(self.capacity)} h planned{due}"
+        )
+
+
+@dataclass
 class HorizonWeek:
     monday: datetime.date
     total: TeamWeek
-    # The people over their hours that week: the peak the horizon warns of.
+    # The people over their hours that week.
     over: list[Person]
+    # The team's and each person's peak that week (peaks_ahead).
+    peaks: list[Peak] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -36,7 +83,7 @@ class HorizonWeek:
 
     @property
     def peak(self) -> bool:
-        return bool(self.over) or self.total.over
+        return bool(self.peaks)
 
 
 @dataclass
@@ -44,9 +91,16 @@ class Horizon:
     weeks: list[HorizonWeek]
     rows: list[HorizonRow]
     team: TeamLoad
+    # Open work due within these weeks (due_work), planned or not.
+    due: list[Task] = field(default_factory=list)
+    today: datetime.date | None = None
 
     @property
-    def peaks(self) -> list[HorizonWeek]:
+    def peaks(self) -> list[Peak]:
+        return peaks_ahead(self)
+
+    @property
+    def peak_weeks(self) -> list[HorizonWeek]:
         return [week for week in self.weeks if week.peak]
 
 
@@ -56,12 +110,15 @@ def horizon(
     weeks: int,
     with_stakeholders: bool = False,
     category: Category | None = None,
+    today: datetime.date | None = None,
 ) -> Horizon:
     """`weeks` weeks from `start`: the active team's rows (and, `with_stakeholders`, the
     rows of stakeholders Responsible for work in them), the team's totals, each week's
-    peak. Six queries at most, however many people, weeks and tasks."""
+    peaks (peaks_ahead) and the work due in them (due_work). Seven queries at most,
+    however many people, weeks and tasks."""
+    today = today or timezone.localdate()
     mondays = [start + datetime.timedelta(weeks=n) for n in range(weeks)]
-    team = team_load(weeks=mondays, category=category)
+    team = team_load(weeks=mondays, category=category, with_tasks=True, today=today)
     rows = [HorizonRow(row) for row in team.people]
     if with_stakeholders:
         stakeholders = team_load(
@@ -74,7 +131,7 @@ def horizon(
             for row in stakeholders.people
             if any(week.load for week in row.weeks.values())
         ]
-    return Horizon(
+    grid = Horizon(
         weeks=[
             HorizonWeek(
                 monday=monday,
@@ -85,7 +142,161 @@ def horizon(
         ],
         rows=rows,
         team=team,
+        due=due_work(weeks=mondays, today=today, category=category),
+        today=today,
     )
+    for week in grid.weeks:
+        week.peaks = _week_peaks(grid, week)
+    return grid
+
+
+def due_work(
+    *, weeks: list[datetime.date], today: datetime.date, category: Category | None = None
+) -> list[Task]:
+    """Open work due from `today` to the end of `weeks`, soonest first, each task with
+    `hours` (its estimate), `responsible` (its Responsible people's ids) and `plan_ends`
+    (its plan's last week; None when it is in no week yet). One query."""
+    if not weeks:
+        return []
+    due = Task.objects.filter(
+        Q(status=Status.BACKLOG) | Q(status__in=LOADED_STATUSES),
+        due_date__gte=max(today, weeks[0]),
+        due_date__lt=weeks[-1] + datetime.timedelta(weeks=1),
+    )
+    if category:
+        due = due.filter(category=category)
+    return list(
+        due.annotate(
+            hours=estimate_expression(),
+            responsible=ArraySubquery(
+                Assignment.objects.filter(task=OuterRef("pk"), role__in=RESPONSIBLE_ROLES)
+                .order_by("person_id")
+                .values("person_id")
+            ),
+            plan_ends=Subquery(
+                PlannedHours.objects.filter(task=OuterRef("pk"))
+                .order_by()
+                .values("task")
+                .annotate(last=Max("week"))
+                .values("last")
+            ),
+        ).order_by("due_date", "title", "pk")
+    )
+
+
+def _unplanned(task: Task) -> bool:
+    return task.status not in LOADED_STATUSES
+
+
+def _week_peaks(grid: Horizon, week: HorizonWeek) -> list[Peak]:
+    """The team's peak in `week`, then each person's, by name."""
+    due = [task for task in grid.due if _unplanned(task) and week_of(task.due_date) == week.monday]
+    people_due = defaultdict(Decimal)
+    for task in due:
+        for person_id in task.responsible:
+            people_due[person_id] += task.hours / len(task.responsible)
+    team_tasks = defaultdict(Decimal)
+    for row in grid.team.people:
+        for task, hours in row.weeks[week.monday].tasks:
+            team_tasks[task] += hours
+    for task, hours in grid.team.unassigned.get(week.monday, []):
+        team_tasks[task] += hours
+    candidates = [
+        Peak(
+            week.monday,
+            None,
+            week.total.capacity,
+            week.total.load,
+            sum((task.hours for task in due), Decimal(0)),
+            list(team_tasks.items()),
+        ),
+        *(
+            Peak(
+                week.monday,
+                row.person,
+                row.weeks[week.monday].capacity,
+                row.weeks[week.monday].load,
+                people_due[row.person.pk],
+                row.weeks[week.monday].tasks,
+            )
+            for row in grid.team.people
+        ),
+    ]
+    return [peak for peak in candidates if peak.over_by > 0]
+
+
+def peaks_ahead(grid: Horizon) -> list[Peak]:
+    """Every peak in the horizon's weeks, soonest first: a week where the team or a person
+    is planned over their hours, or where the hours planned and the hours of work due that
+    week not planned yet are more than they have. The peaks the review's agenda, the
+    board's team hint, the horizon page and the API list."""
+    return [peak for week in grid.weeks for peak in week.peaks]
+
+
+@dataclass
+class DueDateAtRisk:
+    """A task that may miss its due date: planned to end after it (`plan_ends`), or in no
+    week yet with more hours than its people have free before it (`free`). `fix` is the
+    hours the free weeks before the date can take, week by week: planning it there is
+    the one-click fix (capacity.services.task_plan_before_due); empty when none are free."""
+
+    task: Task
+    free: Decimal
+    fix: dict[datetime.date, Decimal]
+
+    @property
+    def plan_ends(self) -> datetime.date | None:
+        return self.task.plan_ends
+
+    @property
+    def why(self) -> str:
+        due = f"due {self.task.due_date:%-d %b}"
+        if self.plan_ends:
+            return f"{due}, planned until {week_label(self.plan_ends)}"
+        return (
+            f"{due}, not planned: {hours_text(self.task.hours)} h left, "
+            f"{hours_text(self.free)} h free before then"
+        )
+
+
+def room_before_due(grid: Horizon, task: Task) -> dict[datetime.date, Decimal]:
+    """The hours `task` can take in each week from this week to the week of its due date
+    without putting any of its Responsible people over (its own hours there make way), in
+    tenths; the team's free hours when none of them is on the team. Weeks with no room are
+    left out. `task` needs `responsible` (due_work's, or the same list)."""
+    this_week = week_of(grid.today)
+    people = [row for row in grid.team.people if row.person.pk in task.responsible]
+    room = {}
+    for week in grid.weeks:
+        if not this_week <= week.monday <= task.due_date:
+            continue
+        if people:
+            free = len(people) * min(
+                row.weeks[week.monday].free
+                + sum((h for t, h in row.weeks[week.monday].tasks if t.pk == task.pk), Decimal(0))
+                for row in people
+            )
+        else:
+            free = week.total.free_hours
+        free = Decimal(free).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+        if free > 0:
+            room[week.monday] = free
+    return room
+
+
+def due_dates_at_risk(grid: Horizon) -> list[DueDateAtRisk]:
+    """The horizon's due dates at risk, soonest first: open work due within its weeks that
+    is planned to end in a later week than the one it is due in, or is in no week yet
+    with more hours than its people have free from this week to its due date."""
+    at_risk = []
+    for task in grid.due:
+        room = room_before_due(grid, task)
+        free = sum(room.values(), Decimal(0))
+        late = task.plan_ends is not None and task.plan_ends > week_of(task.due_date)
+        short = _unplanned(task) and task.hours > free
+        if late or short:
+            at_risk.append(DueDateAtRisk(task, free, room))
+    return at_risk
 
 
 @dataclass

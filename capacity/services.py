@@ -11,6 +11,7 @@ from django.utils import timezone
 from backlog.models import Status, Task
 from backlog.services import task_update
 from capacity.agenda import review_figures, review_since
+from capacity.horizon import MAX_WEEKS, horizon, room_before_due
 from capacity.load import Overload, overloads_if_planned
 from capacity.models import PlannedHours, PlannedHoursEvent, Review, TimeOff
 from capacity.signals import review_recorded
@@ -18,7 +19,7 @@ from mopsboard.errors import Conflict, DomainError
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
-from raci.models import RESPONSIBLE_ROLES
+from raci.models import RESPONSIBLE_ROLES, Assignment
 
 
 class OverCapacity(Conflict):
@@ -156,6 +157,60 @@ def task_plan(
         )
         plan_replace(task=task, hours=plan)
     return task
+
+
+def task_plan_before_due(
+    *, task: Task, version: int, allow_over: bool = False, by, via: str
+) -> Task:
+    """The fix for a due date at risk: plan the task into the weeks from this week to its
+    due date where its Responsible people have free hours (capacity.horizon.room_before_due),
+    the soonest first, through task_plan. More hours than are free are spread over those
+    weeks in proportion to their free hours, so planning gives its over-capacity warning
+    and `allow_over` plans anyway. Refused when no week before the date has a free hour."""
+    if task.due_date is None:
+        raise PlanRefused(f"“{task.title}” has no due date to plan it before.")
+    this_week = week_of(timezone.localdate())
+    weeks = (week_of(task.due_date) - this_week).days // 7 + 1
+    if weeks < 1:
+        raise PlanRefused(
+            f"“{task.title}” was due {task.due_date:%-d %B}: plan it into a week yourself."
+        )
+    grid = horizon(start=this_week, weeks=min(weeks, MAX_WEEKS))
+    task.responsible = list(
+        Assignment.objects.filter(task=task, role__in=RESPONSIBLE_ROLES)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    room = room_before_due(grid, task)
+    if not room:
+        raise PlanRefused(
+            f"No week before “{task.title}” is due ({task.due_date:%-d %B}) has free hours: "
+            "move other work out of those weeks, or plan it yourself."
+        )
+    estimate = Decimal(task.estimate or 0)
+    if estimate > sum(room.values()):
+        # More than is free: every free week takes its share, and planning warns.
+        plan = dict(zip(room, hours_spread(estimate, list(room.values())), strict=True))
+    else:
+        # The soonest free hours first: the work is done as early as they allow.
+        plan, left = {}, estimate
+        for week, free in room.items():
+            if left <= 0:
+                break
+            plan[week] = min(free, left)
+            left -= plan[week]
+    span = span_weeks(min(plan), max(plan))
+    hours = [plan.get(week, Decimal(0)) for week in span]
+    return task_plan(
+        task=task,
+        version=version,
+        week=span[0],
+        until=span[-1],
+        hours=hours,
+        allow_over=allow_over,
+        by=by,
+        via=via,
+    )
 
 
 def plan_replace(*, task: Task, hours: dict[datetime.date, Decimal]) -> None:

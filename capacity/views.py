@@ -39,7 +39,14 @@ from capacity.forms import (
     SuggestionPlanForm,
     TimeOffForm,
 )
-from capacity.horizon import Cell, horizon, horizon_cell
+from capacity.horizon import (
+    DEFAULT_WEEKS,
+    Cell,
+    due_dates_at_risk,
+    horizon,
+    horizon_cell,
+    peaks_ahead,
+)
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
 from capacity.my_work import my_work
@@ -56,7 +63,7 @@ from people.models import Person
 from raci.models import RESPONSIBLE_ROLES, Assignment
 
 # What the review's bars offer to do to a task.
-REVIEW_ACTIONS = ["plan", "unplan", "defer", "decline"]
+REVIEW_ACTIONS = ["plan", "plan-before-due", "unplan", "defer", "decline"]
 # What My work offers: moving a task along (in progress, done, back to the backlog).
 MY_WORK_ACTIONS = ["status"]
 PAST_REVIEWS_PAGE_SIZE = 10
@@ -100,14 +107,17 @@ def _people_table(request, *, status: int):
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 def week_capacity(request):
-    """The team's hours this week, a line the board and triage load after their page.
+    """The team's hours this week and the next peak within the horizon, a line the board
+    and triage load after their page.
     Asked for as a page (no htmx), it is the People page, which has them all."""
     if not request.htmx:
         return redirect("capacity:people")
+    this_week = week_of(timezone.localdate())
+    peaks = peaks_ahead(horizon(start=this_week, weeks=DEFAULT_WEEKS))
     response = render(
         request,
         "capacity/people.html#week-capacity",
-        {"this_week": week_summary(week_of(timezone.localdate()))},
+        {"this_week": week_summary(this_week), "next_peak": peaks[0] if peaks else None},
     )
     return varies_on_htmx(response)
 
@@ -310,6 +320,8 @@ def _act_on_task(request) -> tuple[int, dict | None]:
     )
     if overloads := getattr(outcome.refusal, "overloads", None):
         return outcome.status, {
+            # Planned again with "Plan anyway": a week, or the fix of a due date at risk.
+            "action": request.POST["action"],
             "task": outcome.task,
             # What the person saw, so "Plan anyway" is still refused if the task changed.
             "version": outcome.form.cleaned_data["version"],
@@ -519,10 +531,12 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     filters = form.filters(today=today)
     mondays = [filters["start"] + datetime.timedelta(weeks=n) for n in range(filters["weeks"])]
     cell = _open_cell(data.get("open", ""), filters["category"])
+    grid = horizon(**filters, today=today) if with_grid else None
     return {
         "form": form,
         "filters": filters,
-        "grid": horizon(**filters) if with_grid else None,
+        "grid": grid,
+        "at_risk": due_dates_at_risk(grid) if grid else [],
         "cell": cell,
         "open": f"{cell.person.pk}-{cell.label}" if cell else "",
         # A task moves to a week on the grid, not one gone by.
@@ -588,7 +602,9 @@ def horizon_cell_tasks(request, person, week):
 def horizon_move(request):
     """Move a task from an open cell to another week, its span kept; the grid redraws
     with the cell still open, or shows the over-capacity warning and "Plan anyway"."""
-    outcome = chosen_task_act(data=request.POST, actions=["plan"], by=request.user, via="plan")
+    outcome = chosen_task_act(
+        data=request.POST, actions=["plan", "plan-before-due"], by=request.user, via="plan"
+    )
     warning = None
     if getattr(outcome.refusal, "overloads", None):
         warning = {
@@ -607,7 +623,9 @@ def horizon_move(request):
             )
         query = HorizonForm(request.POST).query(open=request.POST.get("open", ""))
         return redirect(f"{reverse('capacity:horizon')}?{query}")
-    context = _horizon_context(request, request.POST, warning=warning)
+    # A due date's fix warns beside its list; a move, in its open cell.
+    shown_at = "due_warning" if request.POST.get("action") == "plan-before-due" else "warning"
+    context = _horizon_context(request, request.POST, **{shown_at: warning})
     return render_page(
         request, "capacity/horizon.html", context, partial="horizon-grid", status=outcome.status
     )

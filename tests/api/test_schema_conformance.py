@@ -55,6 +55,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/tasks/{task_id}/status": "unscored work stays in triage",
     "POST /api/v1/tasks/{task_id}/plan": "done, declined or unscored work is not planned",
     "POST /api/v1/tasks/{task_id}/unplan": "only planned work is taken out of its week",
+    "GET /api/v1/load": "one week, or the weeks ahead from a week: not both",
 }
 EXAMPLES = int(os.environ.get("MOPSBOARD_API_EXAMPLES", "12"))
 
@@ -115,7 +116,7 @@ def _days_ahead(values: dict | None) -> None:
     for name, value in (values or {}).items():
         if isinstance(value, str) and name in ("until", "wanted_by", "due_date"):
             values[name] = (today + datetime.timedelta(days=1 + hash(value) % 900)).isoformat()
-        elif isinstance(value, str) and name == "week":
+        elif isinstance(value, str) and name in ("week", "from"):
             values[name] = week_label(week_of(today) + datetime.timedelta(weeks=hash(value) % 50))
 
 

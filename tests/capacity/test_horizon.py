@@ -66,7 +66,7 @@ def test_each_cell_is_load_against_hours_with_a_word_and_the_peaks_are_marked(le
     assert '24/20 h <span class="fill-word">over</span>' in body
     # The team's row adds everyone up: 30 of 52 hours in the second week.
     assert '<td class="fill-free">30/52 h' in body
-    assert f"1 peak ahead:</strong> {week_label(WEEKS[2])} (Ben Okafor over)." in body
+    assert f"1 peak ahead:</strong> {week_label(WEEKS[2])} (Ben Okafor 4 h over)." in body
     assert body.count('class="peak-mark"') == 1
 
 

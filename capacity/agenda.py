@@ -49,15 +49,18 @@ def review_figures(
     since: datetime.datetime,
     with_tasks: bool = True,
     with_spare_hours: bool = True,
+    with_ahead: bool = True,
 ) -> dict:
     """What the weekly review looks at, as plain JSON, so a recorded review keeps it as is.
 
     Each person's capacity and load this week and next with the tasks behind the load
     (not `with_tasks`: none, as the live page loads a bar's tasks when it is opened), the
     team's totals, the agenda of what changed since `since`, the fill-ins that fit next
-    week's spare hours (not `with_spare_hours`: None, as the live page loads them after
-    it is drawn), and the actions taken from the review page since then. A constant
-    number of queries, about fifteen.
+    week's spare hours (not `with_spare_hours`: None), and the actions taken from the
+    review page since then. The agenda ends with the peaks and due dates at risk in the
+    weeks ahead, unless not `with_ahead`. The live page loads those two parts after it
+    is drawn: they read every open fill-in and the whole horizon. A constant number of
+    queries, about fifteen.
     """
     weeks = this_and_next_week(today)
     team = team_load(weeks=weeks, with_tasks=with_tasks)
@@ -99,7 +102,9 @@ def review_figures(
             [_task_figures(task, hours) for task, hours in team.unassigned.get(week, [])]
             for week in weeks
         ],
-        "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks),
+        "agenda": review_agenda(today=today, since=since, people=people, weeks=weeks)
+        + (ahead_headings(today) if with_ahead else []),
+        "ahead_loaded": with_ahead,
         "spare_hours": spare_hours_figures(weeks[1]) if with_spare_hours else None,
         "actions": review_actions(since=since),
     }
@@ -287,7 +292,6 @@ def review_agenda(
         if week["over"]
     ]
     agenda.append(_heading("over", "Over capacity", len(over), over))
-    agenda += _ahead_headings(today)
     return agenda
 
 
@@ -295,7 +299,7 @@ def review_agenda(
 PEAK_TASKS_NAMED = 3
 
 
-def _ahead_headings(today: datetime.date) -> list[dict]:
+def ahead_headings(today: datetime.date) -> list[dict]:
     """Peaks ahead and due dates at risk in the horizon's weeks from this one: the same
     selectors as the horizon page (capacity.horizon), four queries."""
     grid = horizon(start=week_of(today), weeks=DEFAULT_WEEKS, today=today)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("review/record/", views.review_record, name="review-record"),
     path("review/task-action/", views.review_task_action, name="review-task-action"),
     path("review/spare-hours/", views.review_spare_hours, name="review-spare-hours"),
+    path("review/ahead/", views.review_ahead, name="review-ahead"),
     path("review/suggestions/plan/", views.review_suggestion_plan, name="suggestion-plan"),
     path("review/suggestions/dismiss/", views.review_suggestion_dismiss, name="suggestion-dismiss"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),

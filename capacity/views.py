@@ -24,6 +24,7 @@ from backlog.actions import chosen_task_act
 from backlog.models import new_year_after
 from capacity import services
 from capacity.agenda import (
+    ahead_headings,
     review_bar_figures,
     review_figures,
     review_since,
@@ -164,14 +165,19 @@ def time_off(request):
     return _people_table(request, status=status)
 
 
-def _review_context(request, *, spare_hours=False, **context) -> dict:
+def _review_context(request, *, spare_hours=False, ahead=False, **context) -> dict:
     """The live review: figures as of now, since the last recorded review; the spare
-    hours' fill-ins only when `spare_hours`, as the page loads them after it is drawn."""
+    hours' fill-ins only when `spare_hours`, the agenda's peaks and due dates at risk only
+    when `ahead`, as the page loads them after it is drawn."""
     now = timezone.now()
     since = review_since(now)
     today = timezone.localdate()
     figures = review_figures(
-        today=today, since=since, with_tasks=False, with_spare_hours=spare_hours
+        today=today,
+        since=since,
+        with_tasks=False,
+        with_spare_hours=spare_hours,
+        with_ahead=ahead,
     )
     open_bar = context.get("open", request.GET.get("open", ""))
     for person in figures["people"]:
@@ -212,10 +218,11 @@ def review(request):
     return _review_page(request, past_reviews=past_reviews)
 
 
-def _review_page(request, *, past_reviews, spare_hours=False):
+def _review_page(request, *, past_reviews, spare_hours=False, ahead=False):
     context = _review_context(
         request,
         spare_hours=spare_hours,
+        ahead=ahead,
         form=ReviewForm(
             initial={
                 "held_on": timezone.localdate(),
@@ -245,6 +252,23 @@ def review_spare_hours(request):
         "can_plan": request.user.has_perm("backlog.change_task"),
     }
     return varies_on_htmx(render(request, "capacity/review.html#spare-hours", context))
+
+
+@require_GET
+@login_required
+@permission_required("capacity.view_review", raise_exception=True)
+def review_ahead(request):
+    """The agenda's peaks ahead and due dates at risk: read over the whole horizon, so the
+    review loads them after the page. Asked for as a page (no htmx, the link it stands in
+    for), it is the review with them in place."""
+    if not request.htmx:
+        return _review_page(request, past_reviews=_past_reviews(request), ahead=True)
+    context = {
+        "headings": ahead_headings(timezone.localdate()),
+        "live": True,
+        "can_plan": request.user.has_perm("backlog.change_task"),
+    }
+    return varies_on_htmx(render(request, "capacity/review.html#agenda-ahead", context))
 
 
 @require_GET

@@ -269,6 +269,7 @@ ACCESS = {
     "capacity:horizon-export": Access(get=READERS, post=None),
     "capacity:review": Access(get=READERS, post=None),
     "capacity:review-spare-hours": Access(get=READERS, post=None),
+    "capacity:review-ahead": Access(get=READERS, post=None),
     "capacity:review-bar": Access(get=READERS, post=None, args=lambda d: [d["person"].pk, 0]),
     "capacity:review-record": Access(
         get=READERS, post=LEAD, body=lambda d: {"held_on": datetime.date.today().isoformat()}

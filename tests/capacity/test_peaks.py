@@ -147,7 +147,8 @@ def test_the_review_agenda_lists_due_dates_at_risk_with_the_fix(lead_client, ana
     assert heading["items"][0]["detail"] == (
         f"due {WEEKS[1] + WEDNESDAY:%-d %b}, planned until {week_label(WEEKS[5])}"
     )
-    body = lead_client.get(reverse("capacity:review")).content.decode()
+    # The review loads its peaks and risks after the page; as a page, they are in place.
+    body = lead_client.get(reverse("capacity:review-ahead"), headers=HTMX).content.decode()
     assert 'aria-label="Plan before its due date: Lead routing rules"' in body
 
 
@@ -246,7 +247,7 @@ def test_the_fix_from_the_horizon_warns_beside_the_list(htmx_client, ana):
 
 def test_viewers_see_the_risks_without_the_fix(viewer_client, ana):
     planned(ana, {WEEKS[5]: 4}, title="Lead routing rules", due_date=WEEKS[1] + WEDNESDAY)
-    body = viewer_client.get(reverse("capacity:review")).content.decode()
+    body = viewer_client.get(reverse("capacity:review-ahead")).content.decode()
     at_risk = body.split('data-agenda="at_risk"')[-1].split("</section>")[0]
     assert "Lead routing rules" in at_risk
     assert "Plan before the due date" not in at_risk
@@ -261,6 +262,7 @@ def test_peaks_and_risks_read_a_constant_number_of_queries(lead_client, ana, ben
     def read():
         with CaptureQueriesContext(connection) as queries:
             lead_client.get(reverse("capacity:review"))
+            lead_client.get(reverse("capacity:review-ahead"), headers=HTMX)
             lead_client.get(reverse("capacity:horizon"))
             lead_client.get(reverse("capacity:week-capacity"), headers=HTMX)
         return len(queries)
@@ -269,3 +271,17 @@ def test_peaks_and_risks_read_a_constant_number_of_queries(lead_client, ana, ben
     small = read()
     grow(30)
     assert read() == small
+
+
+def test_the_review_draws_first_and_loads_the_weeks_ahead_after(lead_client, ana):
+    planned(ana, {WEEKS[5]: 4}, title="Lead routing rules", due_date=WEEKS[1] + WEDNESDAY)
+    page = lead_client.get(reverse("capacity:review")).content.decode()
+    assert 'data-agenda="at_risk"' not in page
+    ahead = reverse("capacity:review-ahead")
+    assert f'<a href="{ahead}#review-agenda">Peaks ahead and due dates at risk</a>' in page
+    fragment = lead_client.get(ahead, headers=HTMX)
+    assert "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert "<html" not in body
+    assert body.index('data-agenda="peaks"') < body.index('data-agenda="at_risk"')
+    assert "Lead routing rules" in body

@@ -18,4 +18,5 @@ urlpatterns = [
     path("share-links/new/", views.share_link_create, name="share-link-create"),
     path("share-links/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
     path("shared/<str:token>/", views.shared, name="shared"),
+    path("year/<int:year>/export.csv", views.year_export, name="year-export"),
 ]

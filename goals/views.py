@@ -12,14 +12,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backlog.models import Task
+from capacity.year import FIRST_YEAR
 from goals import services
 from goals.forms import CheckInForm, GoalForm, GoalShareLinkForm, StepForm, TaskGoalsForm
 from goals.models import CheckIn, Goal, GoalShareLink, Step
 from goals.progress import goal_progress, goals_progress
 from goals.selectors import goal_history, shared_goals, task_goals
+from goals.year import goals_of_year
+from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
 from mopsboard.links import link_revoke_page, links_page
 from mopsboard.rendering import get_goes_to, private_page, render_page
+from mopsboard.templatetags.hours import hours_text
 
 can_view = permission_required("goals.view_goal", raise_exception=True)
 can_add = permission_required("goals.add_goal", raise_exception=True)
@@ -273,3 +277,41 @@ def shared(request, token):
         ) from missing
     rows = shared_goals(link, today=timezone.localdate())
     return private_page(render(request, "goals/shared.html", {"link": link, "rows": rows}))
+
+
+@require_GET
+@login_required
+@can_view
+def year_export(request, year):
+    """The year in review's goals as CSV: one row a goal, its target against what it
+    achieved by the year's end, and the work done for it that year."""
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404(f"There is no year in review for {year}: pick {FIRST_YEAR} to this year.")
+    header = [
+        "goal",
+        "kpi",
+        "baseline",
+        "target",
+        "deadline",
+        "achieved",
+        "achieved_on",
+        "target_met",
+        "tasks_done",
+        "hours_done",
+    ]
+    rows = [
+        [
+            row.goal.title,
+            row.goal.kpi_name,
+            row.goal.baseline,
+            row.goal.target,
+            row.goal.deadline,
+            row.achieved.value if row.achieved else "",
+            row.achieved.on if row.achieved else "",
+            "yes" if row.met else "no",
+            len(row.done),
+            hours_text(row.hours_done),
+        ]
+        for row in goals_of_year(year)
+    ]
+    return csv_download(f"mopsboard-{year}-goals.csv", header, rows)

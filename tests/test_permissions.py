@@ -209,6 +209,9 @@ ACCESS = {
     "goals:shared": Access(
         get=ANYONE, post=None, args=lambda d: [GoalShareLinkFactory(goals=[d["goal"]]).token]
     ),
+    "goals:year-export": Access(
+        get=READERS, post=None, args=lambda d: [datetime.date.today().year]
+    ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
         get=READERS,

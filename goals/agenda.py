@@ -11,9 +11,9 @@ AT_RISK = {Status.AT_RISK, Status.OFF_TRACK}
 
 
 def review_headings(*, today: datetime.date) -> list[tuple[str, str, int, list[dict]]]:
-    """ "Goals at risk" (the lead's word where they set the status) and "Goal check-ins
-    due" (a month or more since the last check-in, or since the baseline when there is
-    none), of the active goals that are SMART; in the same few queries however many."""
+    """The agenda's "Goals at risk" (the lead's word where they set the status) and "Goal
+    check-ins due" (a month or more since the last check-in, or since the baseline when
+    there is none), of the active SMART goals; the same few queries however many."""
     goals = list(Goal.objects.active().select_related("owner"))
     rows = [row for row in goals_progress(goals, today=today) if not row.goal.is_draft]
     at_risk = [row for row in rows if row.status in AT_RISK]

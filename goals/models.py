@@ -237,6 +237,8 @@ class GoalShareLink(SignedLink):
     goals = models.ManyToManyField(
         Goal, blank=True, related_name="+", help_text="None ticked: every active goal."
     )
+    # Made for the goals ticked: it never widens to every goal once they are deleted.
+    narrowed = models.BooleanField(default=False)
 
     class Meta(SignedLink.Meta):
         pass

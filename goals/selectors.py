@@ -109,8 +109,7 @@ def shared_goals(link: GoalShareLink, *, today: datetime.date) -> list[GoalProgr
     """The active goals a share link shows (those it names, or every one), each with its
     progress and its steps (`goal.steps.all()`), in the same few queries however many."""
     goals = Goal.objects.active().select_related("owner")
-    chosen = list(link.goals.values_list("pk", flat=True))
-    if chosen:
-        goals = goals.filter(pk__in=chosen)
+    if link.narrowed:
+        goals = goals.filter(pk__in=link.goals.values("pk"))
     goals = goals.prefetch_related(Prefetch("steps", Step.objects.select_related("owner")))
     return goals_progress(list(goals), today=today)

@@ -48,7 +48,9 @@ def task_goals_set(*, task: Task, goals, steps, by, via: str) -> None:
 @transaction.atomic
 def share_link_create(*, label: str, goals, expires_on: datetime.date | None, by) -> GoalShareLink:
     """A link to the read-only goals page for leadership, narrowed to `goals` if any."""
-    link = GoalShareLink.objects.create(label=label, expires_on=expires_on, created_by=by)
+    link = GoalShareLink.objects.create(
+        label=label, expires_on=expires_on, created_by=by, narrowed=bool(goals)
+    )
     link.goals.set(goals)
     return link
 

@@ -142,6 +142,8 @@ class GoalShareLinkFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def goals(self, create, goals, **kwargs):
         if create and goals:
+            self.narrowed = True
+            self.save(update_fields=["narrowed"])
             self.goals.set(goals)
 
 

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                         max_length=120,
                     ),
                 ),
+                ("narrowed", models.BooleanField(default=False)),
                 (
                     "created_by",
                     models.ForeignKey(

@@ -54,6 +54,14 @@ def test_a_link_naming_no_goal_shows_every_active_goal(client):
     assert active.title in body and archived.title not in body
 
 
+def test_a_link_narrowed_to_goals_since_deleted_never_widens_to_every_goal(client):
+    chosen, other = GoalFactory(title="Chosen"), GoalFactory(title="Not shared")
+    link = GoalShareLinkFactory(goals=[chosen])
+    chosen.delete()
+    body = client.get(link.get_absolute_url()).content.decode()
+    assert other.title not in body and "No goals are shared here yet." in body
+
+
 def test_the_page_shows_kpi_progress_and_status_with_its_reason_and_nothing_internal(client):
     owner = PersonFactory(name="Priya Shah", email="priya.shah@example.com")
     goal = GoalFactory(
@@ -188,4 +196,4 @@ def test_the_shared_page_asks_the_same_queries_however_many_goals(
         assert client.get(link.get_absolute_url()).status_code == 200
 
 
-QUERIES = 11
+QUERIES = 10

@@ -3,6 +3,7 @@ agenda of what changed since the last review, read from the history."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,6 +36,11 @@ AGENDA_ITEMS = 20
 RETURNING_SOON_DAYS = 14
 # Looked back over when no review has been recorded yet.
 FIRST_REVIEW_LOOKS_BACK = datetime.timedelta(days=7)
+# Headings the apps above add to the agenda, after capacity's own, each a function of the
+# review's day giving (key, title, count, items): goals names its goals at risk and the
+# check-ins due (goals.agenda) in its AppConfig.ready(). Kept in a recorded review's
+# figures like the rest; their queries come on top of the agenda's own.
+MORE_HEADINGS: dict[str, Callable[..., list[tuple[str, str, int, list[dict]]]]] = {}
 
 
 def review_since(now: datetime.datetime) -> datetime.datetime:
@@ -292,6 +298,8 @@ def review_agenda(
         if week["over"]
     ]
     agenda.append(_heading("over", "Over capacity", len(over), over))
+    for more in MORE_HEADINGS.values():
+        agenda.extend(_heading(*heading) for heading in more(today=today))
     return agenda
 
 

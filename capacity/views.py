@@ -52,7 +52,7 @@ from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
 from capacity.my_work import my_work
 from capacity.suggestions import suggestion_dismiss, suggestion_plan
-from capacity.year import year_in_review
+from capacity.year import FIRST_YEAR, year_in_review
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
@@ -431,9 +431,6 @@ def _review_load(request, *, status: int, warning: dict | None = None):
     context = _review_context(request, open=open_bar, warning=warning)
     response = render(request, "capacity/review.html#review-load", context, status=status)
     return varies_on_htmx(response)
-
-
-FIRST_YEAR = 2000
 
 
 def _year_or_404(year: int) -> int:

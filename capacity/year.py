@@ -15,6 +15,27 @@ from capacity.models import TimeOff
 from mopsboard.weeks import WorkingDaysBetween, earliest_within_working_days, week_of
 from people.models import Person
 
+# The first year the year in review goes back to.
+FIRST_YEAR = 2000
+
+
+def first_done_at() -> Subquery:
+    """When a task's status first became done, from the history: a task counts as done in
+    the year of that moment."""
+    return Subquery(
+        TaskEvent.objects.filter(pgh_obj=OuterRef("pk"), status=Status.DONE)
+        .order_by("pgh_created_at")
+        .values("pgh_created_at")[:1]
+    )
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The year's first moment and the next year's, in the app's time zone."""
+    return (
+        timezone.make_aware(datetime.datetime(year, 1, 1)),
+        timezone.make_aware(datetime.datetime(year + 1, 1, 1)),
+    )
+
 
 class Median(Aggregate):
     """PostgreSQL's median of an expression, for "days from request to done"."""
@@ -65,14 +86,8 @@ def year_in_review(year: int, *, today: datetime.date) -> YearInReview:
     A dozen queries whatever the size of the backlog.
     The triage figures: see _triage_figures.
     """
-    start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
-    first_done = (
-        TaskEvent.objects.filter(pgh_obj=OuterRef("pk"), status=Status.DONE)
-        .order_by("pgh_created_at")
-        .values("pgh_created_at")[:1]
-    )
-    tasks = Task.objects.with_quadrant().annotate(done_at=Subquery(first_done))
+    start, end = year_bounds(year)
+    tasks = Task.objects.with_quadrant().annotate(done_at=first_done_at())
     received = tasks.filter(created_at__gte=start, created_at__lt=end)
     done = tasks.filter(status=Status.DONE, done_at__gte=start, done_at__lt=end)
     in_year = {"pgh_created_at__gte": start, "pgh_created_at__lt": end}

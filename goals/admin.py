@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step
 
 
 class StepInline(admin.TabularInline):
@@ -23,3 +23,10 @@ class CheckInAdmin(admin.ModelAdmin):
     list_display = ["goal", "on", "value", "by"]
     list_select_related = ["goal", "by"]
     readonly_fields = ["by", "recorded_at"]
+
+
+@admin.register(GoalShareLink)
+class GoalShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "expires_on", "created_by", "created_at", "revoked_at"]
+    readonly_fields = ["created_by", "created_at"]
+    filter_horizontal = ["goals"]

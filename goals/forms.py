@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from goals.models import CheckIn, Goal, Step
-from mopsboard.forms import DateField, DateInput, LinesField, TitleField, no_control_characters
+from mopsboard.forms import (
+    DateField,
+    DateInput,
+    LinesField,
+    TitleField,
+    date_ahead,
+    no_control_characters,
+)
 from people.models import Person
 
 NUMBER = {"invalid": "Enter a number, such as 1250 or 12.5."}
@@ -127,3 +134,34 @@ class TaskGoalsForm(forms.Form):
             "goal"
         )
         self.fields["steps"].label_from_instance = lambda step: f"{step.goal.short_name}: {step}"
+
+
+class GoalShareLinkForm(forms.Form):
+    """A share link for leadership: who it is for, until when, and which goals."""
+
+    label = forms.CharField(
+        max_length=120,
+        help_text="Who it is for, e.g. Marketing leadership. Shown in your list, not to them.",
+    )
+    expires_on = DateField(
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty for a link that works until you revoke it.",
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none to share every active goal, those added later too.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = Goal.objects.active()
+
+    def clean_label(self):
+        return no_control_characters(self.cleaned_data["label"].strip())
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        return expires_on and date_ahead(expires_on, after_today=False)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from mopsboard.links import SignedLink
 from mopsboard.validators import date_in_range
 
 KPI_DIGITS = {"max_digits": 14, "decimal_places": 2}
@@ -222,6 +223,28 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.goal}: {self.value} on {self.on:%-d %B %Y}"
+
+
+class GoalShareLink(SignedLink):
+    """A read-only page of the goals for leadership, without an account: every active
+    goal, or only those chosen."""
+
+    SALT = "goals.share-link"
+
+    label = models.CharField(
+        max_length=120, help_text="Who the link is for, e.g. Marketing leadership."
+    )
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="+", help_text="None ticked: every active goal."
+    )
+    # Made for the goals ticked: it never widens to every goal once they are deleted.
+    narrowed = models.BooleanField(default=False)
+
+    class Meta(SignedLink.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("goals:shared", args=[self.token])
 
 
 def next_check_in(latest: datetime.date) -> datetime.date:

@@ -1,15 +1,18 @@
-"""Reads that assemble a goal's parts: its history, and a task's goals for its page and
-the board's cards."""
+"""Reads that assemble a goal's parts: its history, a task's goals for its page and the
+board's cards, and the goals a leadership share link shows."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from pghistory.models import Events
 
 from backlog.models import Task
 from backlog.selectors import EVENT_LABELS, HistoryEntry
 from goals.forms import TaskGoalsForm
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step
+from goals.progress import GoalProgress, goals_progress
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
@@ -100,3 +103,13 @@ def goal_names(tasks: list[Task]) -> dict[int, str]:
     ):
         names.setdefault(task_id, set()).add(name)
     return {task_id: ", ".join(sorted(found)) for task_id, found in names.items()}
+
+
+def shared_goals(link: GoalShareLink, *, today: datetime.date) -> list[GoalProgress]:
+    """The active goals a share link shows (those it names, or every one), each with its
+    progress and its steps (`goal.steps.all()`), in the same few queries however many."""
+    goals = Goal.objects.active().select_related("owner")
+    if link.narrowed:
+        goals = goals.filter(pk__in=link.goals.values("pk"))
+    goals = goals.prefetch_related(Prefetch("steps", Step.objects.select_related("owner")))
+    return goals_progress(list(goals), today=today)

@@ -1,10 +1,13 @@
 """Every change to a goal, its steps, its check-ins and the tasks that serve it. Each
 takes who acts (`by`) and through which door (`via`), which the history records."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from backlog.models import Task
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step
 from mopsboard.history import history_context
 
 
@@ -40,3 +43,19 @@ def task_goals_set(*, task: Task, goals, steps, by, via: str) -> None:
     with history_context(by, via=via):
         task.goals.set([*task.goals.filter(archived=True), *goals])
         task.goal_steps.set([*task.goal_steps.filter(goal__archived=True), *steps])
+
+
+@transaction.atomic
+def share_link_create(*, label: str, goals, expires_on: datetime.date | None, by) -> GoalShareLink:
+    """A link to the read-only goals page for leadership, narrowed to `goals` if any."""
+    link = GoalShareLink.objects.create(
+        label=label, expires_on=expires_on, created_by=by, narrowed=bool(goals)
+    )
+    link.goals.set(goals)
+    return link
+
+
+def share_link_revoke(*, link: GoalShareLink) -> None:
+    GoalShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:pk>/check-ins/", views.check_in_new, name="check-in-new"),
     path("check-ins/<int:pk>/", views.check_in_edit, name="check-in-edit"),
     path("tasks/<int:pk>/", views.task_goals_update, name="task-goals"),
+    path("share-links/", views.share_links, name="share-links"),
+    path("share-links/new/", views.share_link_create, name="share-link-create"),
+    path("share-links/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
+    path("shared/<str:token>/", views.shared, name="shared"),
+    path("year/<int:year>/export.csv", views.year_export, name="year-export"),
 ]

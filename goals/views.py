@@ -1,26 +1,35 @@
 """Goal pages: the list, a goal with its chart, steps, check-ins and work; the forms to
-create and edit them; which goals a task serves, posted from the task page."""
+create and edit them; which goals a task serves, posted from the task page; the share
+links for leadership and the read-only page they open."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backlog.models import Task
+from capacity.year import FIRST_YEAR
 from goals import services
-from goals.forms import CheckInForm, GoalForm, StepForm, TaskGoalsForm
-from goals.models import CheckIn, Goal, Step
+from goals.forms import CheckInForm, GoalForm, GoalShareLinkForm, StepForm, TaskGoalsForm
+from goals.models import CheckIn, Goal, GoalShareLink, Step
 from goals.progress import goal_progress, goals_progress
-from goals.selectors import goal_history, task_goals
+from goals.selectors import goal_history, shared_goals, task_goals
+from goals.year import goals_of_year
+from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
-from mopsboard.rendering import get_goes_to, render_page
+from mopsboard.links import link_revoke_page, links_page
+from mopsboard.rendering import get_goes_to, private_page, render_page
+from mopsboard.templatetags.hours import hours_text
 
 can_view = permission_required("goals.view_goal", raise_exception=True)
 can_add = permission_required("goals.add_goal", raise_exception=True)
 can_change = permission_required("goals.change_goal", raise_exception=True)
 can_link = permission_required("backlog.change_task", raise_exception=True)
+can_share = permission_required("goals.add_goalsharelink", raise_exception=True)
 
 
 def _check_in_allowed(user, goal: Goal) -> bool:
@@ -212,3 +221,97 @@ def task_goals_update(request, pk):
     return render_page(
         request, "goals/task_goals.html", context, partial="task-goals", status=status
     )
+
+
+@require_GET
+@login_required
+@can_share
+def share_links(request):
+    """The lead's leadership links; `?goal=` ticks goals in advance (a goal's "Share…")."""
+    form = GoalShareLinkForm(initial={"goals": request.GET.getlist("goal")})
+    return _share_links_page(request, form)
+
+
+def _share_links_page(request, form, *, status: int = 200):
+    links = GoalShareLink.objects.select_related("created_by").prefetch_related("goals")
+    return links_page(request, "goals/share_links.html", links, form, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("goals:share-links")
+@can_share
+def share_link_create(request):
+    form = GoalShareLinkForm(request.POST)
+    if not form.is_valid():
+        return _share_links_page(request, form, status=422)
+    link = services.share_link_create(by=request.user, **form.cleaned_data)
+    messages.success(request, f"Share link for {link.label} created. Copy it from the list.")
+    return redirect("goals:share-links")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_share
+def share_link_revoke(request, pk):
+    """Ask first, then close the link for good."""
+    return link_revoke_page(
+        request,
+        get_object_or_404(GoalShareLink, pk=pk, revoked_at__isnull=True),
+        kind="link",
+        consequence="Whoever has it will get “not found” from now on.",
+        revoke=services.share_link_revoke,
+        back_to=reverse("goals:share-links"),
+    )
+
+
+@require_GET
+def shared(request, token):
+    """The goals read-only for leadership: no login, no forms, nothing internal."""
+    try:
+        link = GoalShareLink.open(token, today=timezone.localdate())
+    except GoalShareLink.DoesNotExist as missing:
+        raise Http404(
+            "This link to the team's goals no longer opens: it may have expired or been "
+            "revoked. Ask whoever sent it for a new one."
+        ) from missing
+    rows = shared_goals(link, today=timezone.localdate())
+    return private_page(render(request, "goals/shared.html", {"link": link, "rows": rows}))
+
+
+@require_GET
+@login_required
+@can_view
+def year_export(request, year):
+    """The year in review's goals as CSV: one row a goal, its target against what it
+    achieved by the year's end, and the work done for it that year."""
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404(f"There is no year in review for {year}: pick {FIRST_YEAR} to this year.")
+    header = [
+        "goal",
+        "kpi",
+        "baseline",
+        "target",
+        "deadline",
+        "achieved",
+        "achieved_on",
+        "target_met",
+        "tasks_done",
+        "hours_done",
+    ]
+    rows = [
+        [
+            row.goal.title,
+            row.goal.kpi_name,
+            row.goal.baseline,
+            row.goal.target,
+            row.goal.deadline,
+            row.achieved.value if row.achieved else "",
+            row.achieved.on if row.achieved else "",
+            "yes" if row.met else "no",
+            len(row.done),
+            hours_text(row.hours_done),
+        ]
+        for row in goals_of_year(year)
+    ]
+    return csv_download(f"mopsboard-{year}-goals.csv", header, rows)

@@ -12,7 +12,7 @@ from backlog.models import Category, Status, Task
 from capacity.models import PlannedHours, Review, TimeOff
 from capacity.services import plan_follows_week, plan_replace
 from conversation.models import Comment
-from goals.models import CheckIn, Goal, Step, Unit
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Unit
 from imports.models import Import, ValueMapping
 from intake.models import IntakeLink
 from mail.models import Email
@@ -128,6 +128,23 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     goal = factory.SubFactory(GoalFactory)
     on = factory.LazyFunction(timezone.localdate)
     value = 110
+
+
+class GoalShareLinkFactory(factory.django.DjangoModelFactory):
+    """A leadership link to every active goal; `goals=[…]` narrows it."""
+
+    class Meta:
+        model = GoalShareLink
+        skip_postgeneration_save = True
+
+    label = "Marketing leadership"
+
+    @factory.post_generation
+    def goals(self, create, goals, **kwargs):
+        if create and goals:
+            self.narrowed = True
+            self.save(update_fields=["narrowed"])
+            self.goals.set(goals)
 
 
 class ShareLinkFactory(factory.django.DjangoModelFactory):

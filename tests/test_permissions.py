@@ -26,7 +26,7 @@ from backlog.models import Task, new_year_after
 from backlog.services import task_rescore
 from capacity.models import Review, SuggestionDismissal, TimeOff
 from conversation.models import Comment
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
@@ -40,6 +40,7 @@ from tests.factories import (
     ApiTokenFactory,
     AssignmentFactory,
     CommentFactory,
+    GoalShareLinkFactory,
     ImportFactory,
     UserFactory,
 )
@@ -196,6 +197,20 @@ ACCESS = {
     ),
     "goals:task-goals": Access(
         get=READERS, post=EDITORS, args=_task, body=lambda d: {"goals": [d["goal"].pk]}
+    ),
+    "goals:share-links": Access(get=LEAD, post=None),
+    "goals:share-link-create": Access(
+        get=READERS, post=LEAD, body=lambda d: {"label": "Leadership", "goals": [d["goal"].pk]}
+    ),
+    "goals:share-link-revoke": Access(
+        get=LEAD, post=LEAD, args=lambda d: [GoalShareLinkFactory().pk]
+    ),
+    # Leadership's read-only page: the link is the key, no account needed.
+    "goals:shared": Access(
+        get=ANYONE, post=None, args=lambda d: [GoalShareLinkFactory(goals=[d["goal"]]).token]
+    ),
+    "goals:year-export": Access(
+        get=READERS, post=None, args=lambda d: [datetime.date.today().year]
     ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
@@ -467,6 +482,7 @@ def _state():
         list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
         list(Assignment.objects.values_list("task", "person", "role")),
         list(ShareLink.objects.order_by("pk").values_list("label", "revoked_at")),
+        list(GoalShareLink.objects.order_by("pk").values_list("label", "revoked_at")),
         list(IntakeLink.objects.order_by("pk").values_list("label", "revoked_at")),
         list(Person.objects.order_by("pk").values_list("email", "weekly_capacity_hours")),
         TimeOff.objects.count(),

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from backlog.models import Task
 from capacity.models import Review
-from goals.models import Goal
+from goals.models import Goal, GoalShareLink
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import following_token, requester_token, tracking_token
@@ -94,9 +94,9 @@ def make_webhook(page):
 class Case:
     name: str
     role: str  # a demo user, or "anonymous"
-    # May name {task}, {goal}, {review}, {token}, {year}, {email}, {person}, {intake},
-    # {tracking}, {mine}, {following}, {webhook} and {import_…} (imports waiting for their
-    # columns, ready, with problems).
+    # May name {task}, {goal}, {review}, {token}, {goal_token}, {year}, {email}, {person},
+    # {intake}, {tracking}, {mine}, {following}, {webhook} and {import_…} (imports waiting
+    # for their columns, ready, with problems).
     path: str
     opener: Callable | None = None
 
@@ -130,6 +130,7 @@ SIGNED_IN = [
     ("goal", "/goals/{goal}/", None),
     ("goal-new", "/goals/new/", None),
     ("goal-check-in-refused", "/goals/{goal}/", add_a_check_in_tomorrow),
+    ("goal-share-links", "/goals/share-links/", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
     ("intake-links", "/intake-links/", None),
@@ -167,6 +168,8 @@ CASES = [
 ] + [
     Case("login", "anonymous", "/accounts/login/"),
     Case("shared", "anonymous", "/raci/shared/{token}/"),
+    Case("goals-shared", "anonymous", "/goals/shared/{goal_token}/"),
+    Case("goals-shared-gone", "anonymous", "/goals/shared/not-a-link/"),
     Case("intake-form", "anonymous", "/request/{intake}/"),
     Case("intake-form-errors", "anonymous", "/request/{intake}/", send_empty_request),
     Case("intake-link-gone", "anonymous", "/request/not-a-link/"),
@@ -214,6 +217,7 @@ def page_ids() -> dict:
         "review": Review.objects.first().pk,
         "goal": Goal.objects.get(short_name="Leads +40%").pk,
         "token": ShareLink.objects.first().token,
+        "goal_token": GoalShareLink.objects.create(label="Marketing leadership").token,
         "year": timezone.localdate().year,
         "intake": IntakeLink.objects.first().token,
         "tracking": tracking_token(intake_request),

@@ -5,8 +5,25 @@ class GoalsConfig(AppConfig):
     name = "goals"
 
     def ready(self):
+        from backlog.actions import TaskAction, register
         from backlog.filters import GOAL_FILTERS
+        from backlog.selectors import HISTORY_EVENTS
+        from goals import selectors, services
         from goals.filters import goal_choices, serving_goal
+        from goals.forms import GoalLinkForm
 
-        # The board's "Goal" filter is the goals' rule, kept beside it.
+        # The board's and triage's "Goal" filter is the goals' rule, kept beside it.
         GOAL_FILTERS.update(choices=goal_choices, tasks=serving_goal)
+        # Linking to a goal is a task action like scoring, so triage and the board's card
+        # menu link through task_act; the goal picker fills in its form.
+        register(
+            "link-goal",
+            TaskAction(
+                GoalLinkForm,
+                services.task_goal_link,
+                lambda task: f"“{task.title}” now serves {selectors.goal_names([task])[task.pk]}.",
+            ),
+        )
+        # A link made or undone is in the task's history, named.
+        HISTORY_EVENTS["goals.GoalTaskEvent"] = selectors.link_history
+        HISTORY_EVENTS["goals.StepTaskEvent"] = selectors.link_history

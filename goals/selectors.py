@@ -13,12 +13,18 @@ from goals.models import CheckIn, Goal, Step
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
+GOAL_EVENTS, CHECK_IN_EVENTS = "goals.GoalEvent", "goals.CheckInEvent"
 
 
 def goal_history(goal: Goal) -> list[HistoryEntry]:
     """Every recorded change to the goal and its check-ins, newest first: a corrected
     check-in shows what it said before."""
-    events = list(Events.objects.references(goal).order_by("-pgh_created_at", "-pgh_id"))
+    events = list(
+        # Not the links to tasks, which reference the goal too: the tasks' history has them.
+        Events.objects.references(goal)
+        .filter(pgh_model__in=[GOAL_EVENTS, CHECK_IN_EVENTS])
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     owners = dict(
@@ -100,3 +106,23 @@ def goal_names(tasks: list[Task]) -> dict[int, str]:
     ):
         names.setdefault(task_id, set()).add(name)
     return {task_id: ", ".join(sorted(found)) for task_id, found in names.items()}
+
+
+def link_history(event) -> tuple[str, list]:
+    """A link to a goal or a step, made or undone, as the task's history tells it. One
+    query for the name: a task has few links, and the name read is today's."""
+    made = event.pgh_label == "linked"
+    if "step_id" in event.pgh_data:
+        step = Step.objects.select_related("goal").filter(pk=event.pgh_data["step_id"]).first()
+        what, name = "Step", step and f"{step.goal.short_name}: {step.title}"
+    else:
+        goal = Goal.objects.filter(pk=event.pgh_data["goal_id"]).first()
+        what, name = "Goal", goal and goal.short_name
+    name = name or "(deleted since)"
+    label = f"Linked to a {what.lower()}" if made else f"No longer serves a {what.lower()}"
+    return label, [(what, None, name) if made else (what, name, None)]
+
+
+def picker_goals() -> list[Goal]:
+    """The goal picker's options: the active goals, each with its steps, in two queries."""
+    return list(Goal.objects.active().prefetch_related("steps"))

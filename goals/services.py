@@ -2,9 +2,10 @@
 takes who acts (`by`) and through which door (`via`), which the history records."""
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from backlog.models import Task
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, Step, Suggestion
 from mopsboard.history import history_context
 
 
@@ -40,3 +41,35 @@ def task_goals_set(*, task: Task, goals, steps, by, via: str) -> None:
     with history_context(by, via=via):
         task.goals.set([*task.goals.filter(archived=True), *goals])
         task.goal_steps.set([*task.goal_steps.filter(goal__archived=True), *steps])
+
+
+@transaction.atomic
+def tasks_goal_link(
+    *, tasks: QuerySet, goal: Goal | None = None, step: Step | None = None, by, via: str
+) -> int:
+    """Link `tasks` to `goal`, or to `step`, besides what they serve already; a requester's
+    suggestion of that goal is settled. Returns how many were not linked to it before. The
+    same few queries however many tasks."""
+    ids = list(tasks.values_list("pk", flat=True))
+    if step is not None:
+        through, link = Step.tasks.through, {"step": step}
+        goal = step.goal
+    else:
+        through, link = Goal.tasks.through, {"goal": goal}
+    linked = set(through.objects.filter(task__in=ids, **link).values_list("task", flat=True))
+    with history_context(by, via=via):
+        through.objects.bulk_create(
+            [through(task_id=pk, **link) for pk in ids if pk not in linked],
+            # Linked meanwhile by someone else: linked all the same.
+            ignore_conflicts=True,
+        )
+    Suggestion.objects.filter(task__in=ids, goal=goal).delete()
+    return len(set(ids) - linked)
+
+
+def task_goal_link(
+    *, task: Task, goal: Goal | None = None, step: Step | None = None, by, via: str
+) -> Task:
+    """One task linked to a goal or a step: the task action of triage and the board."""
+    tasks_goal_link(tasks=Task.objects.filter(pk=task.pk), goal=goal, step=step, by=by, via=via)
+    return task

@@ -1,0 +1,161 @@
+"""Linking tasks to goals from triage and the board's card menu, as the lead, a member,
+a viewer and a forger meet them over HTTP."""
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import GoalFactory, StepFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def htmx_member(member):
+    client = Client(headers={"HX-Request": "true"})
+    client.force_login(member)
+    return client
+
+
+def _link(client, task, **data):
+    return client.post(reverse("backlog:triage-action", args=[task.pk, "link-goal"]), data)
+
+
+# --- Triage -----------------------------------------------------------------------------
+
+
+def test_triage_offers_the_picker_of_active_goals_and_steps_and_its_key(lead_client):
+    goal = GoalFactory(title="Email leads up 40%", short_name="Leads +40%")
+    StepFactory(goal=goal, title="Q1 +10%")
+    GoalFactory(title="An old goal", archived=True)
+    TaskFactory(unscored=True)
+
+    page = lead_client.get(reverse("backlog:triage")).content.decode()
+
+    assert 'id="goal-picker"' in page and 'role="listbox"' in page
+    assert "Email leads up 40%" in page and "Leads +40%: step Q1 +10%" in page
+    assert "An old goal" not in page
+    assert "<dt><kbd>g</kbd></dt>" in page and 'aria-keyshortcuts="g"' in page
+
+
+def test_linking_from_triage_keeps_the_request_on_screen_to_be_scored(htmx_member, member):
+    goal = GoalFactory(short_name="Leads +40%")
+    request = TaskFactory(unscored=True, title="Webinar landing page")
+
+    response = _link(htmx_member, request, goal=goal.pk)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    # The row comes back (not only the counter): the lead scores it next.
+    assert f'id="triage-row-{request.pk}"' in body and 'name="effort"' in body
+    assert "“Webinar landing page” now serves Leads +40%." in body
+    assert list(request.goals.all()) == [goal]
+    request.refresh_from_db()
+    assert request.awaiting_triage
+    history = htmx_member.get(request.get_absolute_url()).context["history"]
+    assert [(e.who, e.changes) for e in history if e.label == "Linked to a goal"] == [
+        (member.username, [("Goal", None, "Leads +40%")])
+    ]
+
+
+def test_a_step_is_linked_from_triage_and_a_plain_post_goes_back_to_the_inbox(lead_client):
+    step = StepFactory(goal=GoalFactory(short_name="Clicks +25%"), title="Q2 +6%")
+    request = TaskFactory(unscored=True)
+
+    response = _link(lead_client, request, step=step.pk)
+
+    assert response.status_code == 302 and response.url == reverse("backlog:triage")
+    assert list(request.goal_steps.all()) == [step]
+    history = lead_client.get(request.get_absolute_url()).context["history"]
+    assert [e.changes for e in history if e.label == "Linked to a step"] == [
+        [("Step", None, "Clicks +25%: Q2 +6%")]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"goal": "999999"}, "not among the team's active goals"),
+        ({"goal": "nope"}, "not among the team's active goals"),
+        ({}, "Pick one goal or one step."),
+    ],
+)
+def test_a_forged_or_missing_goal_is_refused_with_a_message(htmx_client, data, message):
+    request = TaskFactory(unscored=True)
+
+    response = _link(htmx_client, request, **data)
+
+    assert response.status_code == 422
+    assert message in html.unescape(response.content.decode())
+    assert not request.goals.exists()
+
+
+def test_an_archived_goal_cannot_be_linked(htmx_client):
+    goal = GoalFactory(archived=True)
+    request = TaskFactory(unscored=True)
+
+    response = _link(htmx_client, request, goal=goal.pk)
+
+    assert response.status_code == 422 and not request.goals.exists()
+
+
+def test_a_viewer_cannot_link_from_triage_nor_the_board(viewer_client):
+    goal = GoalFactory()
+    request, task = TaskFactory(unscored=True), TaskFactory()
+
+    assert _link(viewer_client, request, goal=goal.pk).status_code == 403
+    board = viewer_client.post(
+        reverse("backlog:board-action"), {"action": "link-goal", "task": task.pk, "goal": goal.pk}
+    )
+    assert board.status_code == 403
+    assert not goal.tasks.exists()
+    page = viewer_client.get(reverse("backlog:triage")).content.decode()
+    assert 'id="goal-picker"' not in page and "Link to goal…" not in page
+
+
+def test_triage_filters_by_goal(lead_client):
+    goal = GoalFactory()
+    served = TaskFactory(unscored=True, title="Serves the goal")
+    through_a_step = TaskFactory(unscored=True, title="Serves a step")
+    TaskFactory(unscored=True, title="Serves nothing")
+    goal.tasks.add(served)
+    StepFactory(goal=goal).tasks.add(through_a_step)
+
+    everything = lead_client.get(reverse("backlog:triage")).content.decode()
+    filtered = lead_client.get(reverse("backlog:triage"), {"goal": goal.pk}).content.decode()
+
+    assert 'Goal <select name="goal"' in everything and "Serves nothing" in everything
+    assert "Serves the goal" in filtered and "Serves a step" in filtered
+    assert "Serves nothing" not in filtered
+
+
+# --- The board's card menu ----------------------------------------------------------------
+
+
+def test_the_card_menu_links_a_card_and_the_card_names_its_goal(htmx_member):
+    goal = GoalFactory(short_name="Sync errors")
+    task = TaskFactory(title="CRM sync clean-up")
+
+    page = htmx_member.get(reverse("backlog:board"), headers={"HX-Request": ""})
+    assert 'data-goal-picker="card-goal-link"' in page.content.decode()
+    response = htmx_member.post(
+        reverse("backlog:board-action"), {"action": "link-goal", "task": task.pk, "goal": goal.pk}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200 and body.lstrip().startswith('<div id="board-quadrants"')
+    assert "Goal: Sync errors" in body
+    assert list(task.goals.all()) == [goal]
+
+
+def test_the_card_menu_refuses_a_forged_goal(htmx_member):
+    task = TaskFactory()
+
+    response = htmx_member.post(
+        reverse("backlog:board-action"), {"action": "link-goal", "task": task.pk, "goal": "0"}
+    )
+
+    assert response.status_code == 422
+    assert "not among the team's active goals" in html.unescape(response.content.decode())

@@ -66,6 +66,8 @@ def _board_context(request, task_filter: TaskFilter, *, moved: Task | None = Non
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
+        # How many the filter shows, for "Link these N tasks to a goal…".
+        "scored_label": count_label(sum(column.count for column in quadrants)),
         "plan_shortcuts": plan_shortcuts(timezone.localdate()),
         "new_year": new_year_after(timezone.localdate()),
     }

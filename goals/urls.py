@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/check-ins/", views.check_in_new, name="check-in-new"),
     path("check-ins/<int:pk>/", views.check_in_edit, name="check-in-edit"),
     path("tasks/<int:pk>/", views.task_goals_update, name="task-goals"),
+    path("tasks/link/", views.tasks_link, name="tasks-link"),
 ]

@@ -1,16 +1,19 @@
 """Goal pages: the list, a goal with its chart, steps, check-ins and work; the forms to
-create and edit them; which goals a task serves, posted from the task page."""
+create and edit them; which goals a task serves, posted from the task page; the board's
+filtered tasks linked to a goal at once."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from backlog.filters import TaskFilter
 from backlog.models import Task
 from goals import services
-from goals.forms import CheckInForm, GoalForm, StepForm, TaskGoalsForm
+from goals.forms import CheckInForm, GoalForm, GoalLinkForm, StepForm, TaskGoalsForm
 from goals.models import CheckIn, Goal, Step
 from goals.progress import goal_progress, goals_progress
 from goals.selectors import goal_history, task_goals
@@ -212,3 +215,45 @@ def task_goals_update(request, pk):
     return render_page(
         request, "goals/task_goals.html", context, partial="task-goals", status=status
     )
+
+
+# The confirmation names a few of the tasks it will link, and how many in all.
+TASKS_NAMED = 10
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_link
+def tasks_link(request):
+    """Link every task the board's filter shows (the query string) to one goal or step:
+    a GET asks to confirm, naming how many tasks and the goal; the POST links them."""
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
+    # What the board shows: the scored tasks among those the filter selects.
+    tasks = task_filter.qs.filter(impact__isnull=False)
+    filter_query = request.GET.copy()
+    for name in ("link-goal", "link-step", "page"):
+        filter_query.pop(name, None)
+    board = f"{reverse('backlog:board')}?{filter_query.urlencode()}"
+    data = request.POST if request.method == "POST" else request.GET
+    form = GoalLinkForm(data if {"link-goal", "link-step"} & set(data) else None, prefix="link")
+    if request.method == "POST" and form.is_valid():
+        linked = services.tasks_goal_link(
+            tasks=tasks,
+            goal=form.cleaned_data["goal"],
+            step=form.cleaned_data["step"],
+            by=request.user,
+            via="board",
+        )
+        chosen = form.cleaned_data["goal"] or form.cleaned_data["step"]
+        serve = "task now serves" if linked == 1 else "tasks now serve"
+        messages.success(request, f"{linked} more {serve} “{chosen}”.")
+        return redirect(board)
+    context = {"form": form, "board": board, "filter_query": filter_query.urlencode()}
+    if form.is_bound and form.is_valid():
+        context.update(
+            chosen=form.cleaned_data["goal"] or form.cleaned_data["step"],
+            count=tasks.count(),
+            named=list(tasks.by_priority().values_list("title", flat=True)[:TASKS_NAMED]),
+        )
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, "goals/tasks_link.html", context, status=status)

@@ -198,6 +198,10 @@ ACCESS = {
     "goals:task-goals": Access(
         get=READERS, post=EDITORS, args=_task, body=lambda d: {"goals": [d["goal"].pk]}
     ),
+    # The board's filtered tasks linked at once: a GET asks to confirm, the POST links.
+    "goals:tasks-link": Access(
+        get=EDITORS, post=EDITORS, body=lambda d: {"link-goal": d["goal"].pk}
+    ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
         get=READERS,

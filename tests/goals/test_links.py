@@ -1,5 +1,5 @@
-"""Linking tasks to goals from triage and the board's card menu, as the lead, a member,
-a viewer and a forger meet them over HTTP."""
+"""Linking tasks to goals from triage, the board's card menu and the board's filter at
+once, as the lead, a member, a viewer and a forger meet them over HTTP."""
 
 import html
 
@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import GoalFactory, StepFactory, TaskFactory
+from goals.models import Suggestion
+from tests.factories import CategoryFactory, GoalFactory, StepFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,70 @@ def test_the_card_menu_refuses_a_forged_goal(htmx_member):
 
     assert response.status_code == 422
     assert "not among the team's active goals" in html.unescape(response.content.decode())
+
+
+# --- The board's filter, at once ---------------------------------------------------------------
+
+
+def test_the_filtered_board_links_its_tasks_after_a_confirmation_naming_how_many(member_client):
+    goal = GoalFactory(title="Email clicks +25%")
+    events = CategoryFactory(name="Events")
+    tasks = [TaskFactory(category=events, title=f"Webinar {n}") for n in range(3)]
+    TaskFactory(title="Not an event")
+    goal.tasks.add(tasks[0])  # linked already: left as it is
+
+    board = member_client.get(reverse("backlog:board"), {"category": events.pk})
+    assert "Link these 3 tasks to a goal…" in board.content.decode()
+    confirm = member_client.get(
+        reverse("goals:tasks-link"), {"category": events.pk, "link-goal": goal.pk}
+    )
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Link these 3 tasks to “Email clicks +25%”?" in page and "Webinar 2" in page
+    assert not goal.tasks.filter(pk=tasks[1].pk).exists()
+
+    done = member_client.post(
+        f"{reverse('goals:tasks-link')}?category={events.pk}", {"link-goal": goal.pk}
+    )
+
+    assert done.status_code == 302
+    assert done.url == f"{reverse('backlog:board')}?category={events.pk}"
+    assert set(goal.tasks.all()) == set(tasks)
+    followed = member_client.get(done.url).content.decode()
+    assert "2 more tasks now serve “Email clicks +25%”." in followed
+
+
+def test_linking_the_filtered_board_asks_the_same_queries_however_many_tasks(
+    lead_client, django_assert_num_queries
+):
+    goal = GoalFactory()
+    url = reverse("goals:tasks-link")
+    counts = []
+    for size in (2, 12):
+        category = CategoryFactory()
+        for _ in range(size):
+            TaskFactory(category=category)
+        Suggestion.objects.create(task=TaskFactory(category=category), goal=goal)
+        with django_assert_num_queries(QUERIES) as captured:
+            response = lead_client.post(f"{url}?category={category.pk}", {"link-goal": goal.pk})
+        assert response.status_code == 302
+        assert goal.tasks.filter(category=category).count() == size + 1
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_a_viewer_cannot_link_the_filtered_board_and_a_forged_goal_is_refused(
+    viewer_client, lead_client
+):
+    task = TaskFactory()
+    url = f"{reverse('goals:tasks-link')}?category={task.category_id}"
+
+    assert viewer_client.get(url, {"link-goal": GoalFactory().pk}).status_code == 403
+    assert viewer_client.post(url, {"link-goal": GoalFactory().pk}).status_code == 403
+    forged = lead_client.post(url, {"link-goal": "123456"})
+    assert forged.status_code == 422
+    assert "not among the team's active goals" in html.unescape(forged.content.decode())
+    assert not task.goals.exists()
+
+
+QUERIES = 10

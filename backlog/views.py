@@ -45,9 +45,9 @@ TRIAGE_PAGE_SIZE = 25
 DEFERRED_PAGE_SIZE = 50
 # What each page offers to do to a task; the task page's Plan panel needs capacity's
 # "plan" and "unplan", registered in backlog.actions at start-up.
-# goals adds "link-goal" (the goal picker).
+# goals adds "link-goal" (the goal picker) and "reject-goal" (a requester's suggestion).
 BOARD_ACTIONS = ["move", "plan", "unplan", "defer", "decline", "link-goal"]
-TRIAGE_ACTIONS = ["score", "defer", "decline", "link-goal"]
+TRIAGE_ACTIONS = ["score", "defer", "decline", "link-goal", "reject-goal"]
 TASK_PAGE_ACTIONS = ["status", "defer", "decline", "plan", "unplan"]
 
 
@@ -226,7 +226,7 @@ def _triage_context(request, **context) -> dict:
 @can_change
 def triage_action(request, pk, action):
     """Score, defer or decline a request in the inbox, and its row leaves the list; or
-    link it to a goal, and its row stays to be scored."""
+    link it to a goal (or set aside its requester's), and its row stays to be scored."""
     if action not in TRIAGE_ACTIONS:
         raise Http404(f"Triage offers {', '.join(TRIAGE_ACTIONS)}.")
     task = _get_task(pk)

@@ -10,7 +10,7 @@ class GoalsConfig(AppConfig):
         from backlog.selectors import HISTORY_EVENTS
         from goals import selectors, services
         from goals.filters import goal_choices, serving_goal
-        from goals.forms import GoalLinkForm
+        from goals.forms import GoalLinkForm, SuggestionForm
 
         # The board's and triage's "Goal" filter is the goals' rule, kept beside it.
         GOAL_FILTERS.update(choices=goal_choices, tasks=serving_goal)
@@ -22,6 +22,14 @@ class GoalsConfig(AppConfig):
                 GoalLinkForm,
                 services.task_goal_link,
                 lambda task: f"“{task.title}” now serves {selectors.goal_names([task])[task.pk]}.",
+            ),
+        )
+        register(
+            "reject-goal",
+            TaskAction(
+                SuggestionForm,
+                services.goal_suggestion_reject,
+                lambda task: f"“{task.title}”: the goal its requester suggested is set aside.",
             ),
         )
         # A link made or undone is in the task's history, named.

@@ -156,3 +156,12 @@ class GoalLinkForm(forms.Form):
         if not self.errors and bool(cleaned.get("goal")) == bool(cleaned.get("step")):
             raise ValidationError("Pick one goal or one step.")
         return cleaned
+
+
+class SuggestionForm(forms.Form):
+    """The goal a requester suggested, as the lead saw it in triage, to set aside."""
+
+    goal = forms.ModelChoiceField(queryset=Goal.objects.all(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)

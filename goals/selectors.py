@@ -9,7 +9,7 @@ from pghistory.models import Events
 from backlog.models import Task
 from backlog.selectors import EVENT_LABELS, HistoryEntry
 from goals.forms import TaskGoalsForm
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, Step, Suggestion
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
@@ -126,3 +126,13 @@ def link_history(event) -> tuple[str, list]:
 def picker_goals() -> list[Goal]:
     """The goal picker's options: the active goals, each with its steps, in two queries."""
     return list(Goal.objects.active().prefetch_related("steps"))
+
+
+def goal_suggestions(tasks) -> dict[int, Goal]:
+    """The goal each of `tasks` was suggested for by its requester, in one query."""
+    return {
+        suggestion.task_id: suggestion.goal
+        for suggestion in Suggestion.objects.filter(
+            task__in=[task.pk for task in tasks]
+        ).select_related("goal")
+    }

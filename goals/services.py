@@ -73,3 +73,10 @@ def task_goal_link(
     """One task linked to a goal or a step: the task action of triage and the board."""
     tasks_goal_link(tasks=Task.objects.filter(pk=task.pk), goal=goal, step=step, by=by, via=via)
     return task
+
+
+@transaction.atomic
+def goal_suggestion_reject(*, task: Task, goal: Goal, by, via: str) -> Task:
+    """The lead says the request does not serve `goal`, which its requester suggested."""
+    Suggestion.objects.filter(task=task, goal=goal).delete()
+    return task

@@ -85,6 +85,7 @@ TASK_ACTION_BODIES = {
     "score": lambda data: {**_version(data), "impact": 1, "effort": 5},
     "move": lambda data: {**_version(data), "quadrant": "money-pit"},
     "link-goal": lambda data: {"goal": data["goal"].pk},
+    "reject-goal": lambda data: {"goal": data["goal"].pk},
 }
 
 
@@ -141,7 +142,7 @@ ACCESS = {
         get=READERS,
         post=EDITORS,
         args=lambda d: [d["request"].pk],
-        actions=("score", "defer", "decline", "link-goal"),
+        actions=("score", "defer", "decline", "link-goal", "reject-goal"),
     ),
     "backlog:task-new": Access(get=EDITORS, post=EDITORS, body=lambda d: {"title": "Sneaky"}),
     "backlog:task-detail": Access(

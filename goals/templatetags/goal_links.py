@@ -31,3 +31,10 @@ def goal_picker():
     """`{% goal_picker %}`: the dialog that picks a goal or a step for a task (triage, the
     board's card menu) or for the board's filtered tasks; one a page."""
     return {"goals": selectors.picker_goals()}
+
+
+@register.simple_tag
+def goal_suggestions(*groups) -> dict[int, object]:
+    """`{% goal_suggestions page due_back as suggested %}`: the goal each request's
+    requester suggested (tasks, or lists of them), then `suggested|names_for:task`."""
+    return selectors.goal_suggestions(_tasks(groups))

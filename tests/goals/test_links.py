@@ -1,5 +1,6 @@
-"""Linking tasks to goals from triage, the board's card menu and the board's filter at
-once, as the lead, a member, a viewer and a forger meet them over HTTP."""
+"""Linking tasks to goals through every door: triage, the board's card menu, the board's
+filter at once, and a requester's suggestion from the intake form, as the lead, a
+member, a viewer and a forger meet them over HTTP."""
 
 import html
 
@@ -8,9 +9,22 @@ from django.test import Client
 from django.urls import reverse
 
 from goals.models import Suggestion
-from tests.factories import CategoryFactory, GoalFactory, StepFactory, TaskFactory
+from intake.tracking import tracking_token
+from tests.factories import (
+    CategoryFactory,
+    GoalFactory,
+    IntakeLinkFactory,
+    StepFactory,
+    TaskFactory,
+)
+from tests.intake.conftest import request_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intake_link(db):
+    return IntakeLinkFactory()
 
 
 @pytest.fixture
@@ -224,6 +238,80 @@ def test_a_viewer_cannot_link_the_filtered_board_and_a_forged_goal_is_refused(
     assert forged.status_code == 422
     assert "not among the team's active goals" in html.unescape(forged.content.decode())
     assert not task.goals.exists()
+
+
+# --- Intake: the requester suggests, the lead confirms or rejects ------------------------------
+
+
+def test_the_public_form_offers_the_active_goals_titles_when_the_setting_says_so(
+    client, intake_link, settings
+):
+    GoalFactory(title="Email leads up 40%", kpi_name="Secret KPI name")
+    GoalFactory(title="Retired goal", archived=True)
+
+    settings.MOPSBOARD_INTAKE_GOALS = False
+    assert 'name="goal"' not in client.get(intake_link.get_absolute_url()).content.decode()
+    settings.MOPSBOARD_INTAKE_GOALS = True
+    page = client.get(intake_link.get_absolute_url()).content.decode()
+
+    assert 'name="goal"' in page and "Email leads up 40%" in page
+    assert "Retired goal" not in page and "Secret KPI name" not in page
+
+
+def _suggested(client, intake_link, goal):
+    response = client.post(intake_link.get_absolute_url(), request_data(goal=goal.pk))
+    assert response.status_code == 303
+    return Suggestion.objects.select_related("task").get(goal=goal).task
+
+
+def test_a_suggested_goal_is_confirmed_in_triage_and_then_named_to_the_requester(
+    client, intake_link, settings, htmx_client
+):
+    settings.MOPSBOARD_INTAKE_GOALS = True
+    goal = GoalFactory(title="Email leads up 40%")
+    request = _suggested(client, intake_link, goal)
+    requester_page = reverse("intake:request", args=[tracking_token(request)])
+
+    assert not request.goals.exists()
+    assert "Email leads up 40%" not in client.get(requester_page).content.decode()
+    triage = htmx_client.get(reverse("backlog:triage"), headers={"HX-Request": ""})
+    assert "The requester says it serves the goal <strong>Email leads up 40%</strong>" in (
+        triage.content.decode()
+    )
+
+    confirmed = _link(htmx_client, request, goal=goal.pk)
+
+    assert confirmed.status_code == 200 and list(request.goals.all()) == [goal]
+    assert "The requester says" not in confirmed.content.decode()
+    assert not Suggestion.objects.exists()
+    assert "Email leads up 40%" in client.get(requester_page).content.decode()
+
+
+def test_a_suggested_goal_rejected_in_triage_is_not_linked(
+    client, intake_link, settings, htmx_client
+):
+    settings.MOPSBOARD_INTAKE_GOALS = True
+    goal = GoalFactory()
+    request = _suggested(client, intake_link, goal)
+
+    response = htmx_client.post(
+        reverse("backlog:triage-action", args=[request.pk, "reject-goal"]), {"goal": goal.pk}
+    )
+
+    assert (
+        response.status_code == 200 and f'id="triage-row-{request.pk}"' in response.content.decode()
+    )
+    assert not Suggestion.objects.exists() and not request.goals.exists()
+
+
+def test_a_requester_cannot_suggest_a_goal_the_form_does_not_offer(client, intake_link, settings):
+    settings.MOPSBOARD_INTAKE_GOALS = True
+    archived = GoalFactory(archived=True)
+    GoalFactory()
+
+    response = client.post(intake_link.get_absolute_url(), request_data(goal=archived.pk))
+
+    assert response.status_code == 422 and not Suggestion.objects.exists()
 
 
 QUERIES = 10

@@ -37,6 +37,18 @@ def open_move_menu(page):
     expect(page.locator("#card-move")).to_be_visible()
 
 
+def open_triage_goal_picker(page):
+    page.keyboard.press("j")
+    page.keyboard.press("g")
+    expect(page.locator("#goal-picker")).to_be_visible()
+
+
+def open_card_goal_picker(page):
+    open_move_menu(page)
+    page.locator("#card-move").get_by_role("button", name="Link to goal…").click()
+    expect(page.locator("#goal-picker")).to_be_visible()
+
+
 def open_key_help(page):
     page.keyboard.press("?")
     expect(page.get_by_role("dialog")).to_be_visible()
@@ -108,10 +120,12 @@ SIGNED_IN = [
     ("my-work", "/my/", None),
     ("board", "/board/", None),
     ("board-move-menu", "/board/", open_move_menu),
+    ("board-goal-picker", "/board/", open_card_goal_picker),
     ("scatter", "/board/scatter/", None),
     ("quick-win", "/board/quick-win/", None),
     ("triage", "/triage/", None),
     ("triage-keys", "/triage/", open_key_help),
+    ("triage-goal-picker", "/triage/", open_triage_goal_picker),
     ("task-new", "/tasks/new/", None),
     ("task", "/tasks/{task}/", None),
     ("task-people-search", "/tasks/{task}/", search_people),
@@ -155,6 +169,8 @@ SIGNED_IN = [
 LEAD_ONLY = {
     "goal-check-in-refused",
     "board-move-menu",
+    "board-goal-picker",
+    "triage-goal-picker",
     "task-people-search",
     "raci-cell-menu",
     "webhook-made",

@@ -144,6 +144,7 @@ SIGNED_IN = [
     ("goal", "/goals/{goal}/", None),
     ("goal-new", "/goals/new/", None),
     ("goal-check-in-refused", "/goals/{goal}/", add_a_check_in_tomorrow),
+    ("goal-tasks-link", "/goals/tasks/link/?status=backlog&link-goal={goal}", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
     ("intake-links", "/intake-links/", None),
@@ -164,10 +165,11 @@ SIGNED_IN = [
     ("webhook", "/webhooks/{webhook}/", None),
     ("webhook-delete", "/webhooks/{webhook}/delete/", None),
 ]
-# A viewer has no move menu, no cell menu, no search for people, no check-in form and no
-# webhook form; the rest a viewer sees (or is refused) as well.
+# A viewer has no move menu, no cell menu, no search for people, no check-in form, no
+# goal picker nor linking, and no webhook form; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {
     "goal-check-in-refused",
+    "goal-tasks-link",
     "board-move-menu",
     "board-goal-picker",
     "triage-goal-picker",

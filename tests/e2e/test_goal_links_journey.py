@@ -1,10 +1,14 @@
 """The lead links requests to goals from triage by keyboard alone, scoring each after,
-and a card to a goal from the board's card menu; axe audits the goal picker open."""
+a card to a goal from the board's card menu, and every task the board's filter shows
+after confirming how many; axe audits the goal picker open and the confirmation."""
+
+import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from backlog.models import Task
+from backlog.models import Category, Task
+from goals.models import Goal
 from tests.e2e.conftest import log_in
 from tests.e2e.test_accessibility import FAILING, describe
 
@@ -82,3 +86,23 @@ def test_lead_links_a_card_from_the_board_menu(page):
 
     expect(page.locator(f"#{card_id} .card-goal")).to_contain_text("Clicks +25%")
     expect(page.locator(f"#{card_id}")).to_be_focused()
+
+
+def test_lead_links_every_task_the_filter_shows_after_confirming_how_many(page):
+    category = Category.objects.filter(tasks__status="backlog").distinct().first()
+    log_in(page)
+    page.goto(f"/board/?category={category.pk}")
+    page.get_by_role("button", name=re.compile(r"Link these \d+ tasks? to a goal…")).click()
+    page.keyboard.type("sync errors")
+    page.keyboard.press("Enter")
+
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("“CRM sync errors below 50 a week”?")
+    assert_accessible(page)
+    count = int(re.search(r"these (\d+) task", heading.inner_text()).group(1))
+    page.get_by_role("button", name=re.compile(r"^Link \d+ task")).click()
+
+    expect(page).to_have_url(re.compile(rf"/board/\?category={category.pk}$"))
+    expect(page.locator("#messages")).to_contain_text("now serve")
+    sync = Goal.objects.get(short_name="Sync errors <50")
+    assert sync.tasks.filter(category=category, impact__isnull=False).count() >= count

@@ -108,19 +108,30 @@ def goal_names(tasks: list[Task]) -> dict[int, str]:
     return {task_id: ", ".join(sorted(found)) for task_id, found in names.items()}
 
 
-def link_history(event) -> tuple[str, list]:
-    """A link to a goal or a step, made or undone, as the task's history tells it. One
-    query for the name: a task has few links, and the name read is today's."""
-    made = event.pgh_label == "linked"
-    if "step_id" in event.pgh_data:
-        step = Step.objects.select_related("goal").filter(pk=event.pgh_data["step_id"]).first()
-        what, name = "Step", step and f"{step.goal.short_name}: {step.title}"
+def link_history(events) -> list[tuple[str, list]]:
+    """Links to goals or steps, made or undone, as the task's history tells them: each
+    goal's or step's name as it is now, read for all the events (of one kind: goals or
+    steps, as HISTORY_EVENTS gives them) in one query."""
+    ids = {event.pgh_data.get("step_id") or event.pgh_data.get("goal_id") for event in events}
+    if "step_id" in events[0].pgh_data:
+        what = "Step"
+        names = {
+            pk: f"{short_name}: {title}"
+            for pk, short_name, title in Step.objects.filter(pk__in=ids).values_list(
+                "pk", "goal__short_name", "title"
+            )
+        }
     else:
-        goal = Goal.objects.filter(pk=event.pgh_data["goal_id"]).first()
-        what, name = "Goal", goal and goal.short_name
-    name = name or "(deleted since)"
-    label = f"Linked to a {what.lower()}" if made else f"No longer serves a {what.lower()}"
-    return label, [(what, None, name) if made else (what, name, None)]
+        what = "Goal"
+        names = dict(Goal.objects.filter(pk__in=ids).values_list("pk", "short_name"))
+    read = []
+    for event in events:
+        name = names.get(event.pgh_data[f"{what.lower()}_id"], "(deleted since)")
+        if event.pgh_label == "linked":
+            read.append((f"Linked to a {what.lower()}", [(what, None, name)]))
+        else:
+            read.append((f"No longer serves a {what.lower()}", [(what, name, None)]))
+    return read
 
 
 def picker_goals() -> list[Goal]:

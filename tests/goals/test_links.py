@@ -5,10 +5,14 @@ member, a viewer and a forger meet them over HTTP."""
 import html
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from backlog.models import Task
 from goals.models import Suggestion
+from goals.services import tasks_goal_link
 from intake.tracking import tracking_token
 from tests.factories import (
     CategoryFactory,
@@ -144,6 +148,24 @@ def test_triage_filters_by_goal(lead_client):
     assert 'Goal <select name="goal"' in everything and "Serves nothing" in everything
     assert "Serves the goal" in filtered and "Serves a step" in filtered
     assert "Serves nothing" not in filtered
+
+
+def test_a_tasks_history_reads_its_links_in_the_same_queries_however_many(lead_client, lead):
+    task = TaskFactory()
+    tasks = Task.objects.filter(pk=task.pk)
+
+    def link(count):
+        for _ in range(count):
+            tasks_goal_link(tasks=tasks, goal=GoalFactory(), by=lead, via="task")
+            tasks_goal_link(tasks=tasks, step=StepFactory(), by=lead, via="task")
+        with CaptureQueriesContext(connection) as queries:
+            history = lead_client.get(task.get_absolute_url()).context["history"]
+        return len(queries), sum(entry.label.startswith("Linked to a") for entry in history)
+
+    few, many = link(1), link(5)
+
+    assert (few[1], many[1]) == (2, 12)
+    assert few[0] == many[0]
 
 
 # --- The board's card menu ----------------------------------------------------------------

@@ -20,7 +20,25 @@ RESPONSIBLE_FILTERS: dict[str, Callable[[QuerySet, object], QuerySet]] = {}
 GOAL_FILTERS: dict[str, Callable] = {}
 
 
-class TaskFilter(django_filters.FilterSet):
+class GoalFilterSet(django_filters.FilterSet):
+    """The "Goal" filter, which the board and the triage inbox share."""
+
+    goal = django_filters.ChoiceFilter(
+        choices=lambda: GOAL_FILTERS["choices"](),
+        method="filter_goal",
+        empty_label="Any goal",
+        label="Goal",
+    )
+
+    class Meta:
+        model = Task
+        fields = ["goal"]
+
+    def filter_goal(self, queryset, name, value):
+        return GOAL_FILTERS["tasks"](queryset, value)
+
+
+class TaskFilter(GoalFilterSet):
     # With no status ticked, the board shows the work the team still means to do.
     default_statuses = OPEN_STATUSES
 
@@ -36,12 +54,6 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_responsible",
         empty_label="Anyone",
         label="Responsible",
-    )
-    goal = django_filters.ChoiceFilter(
-        choices=lambda: GOAL_FILTERS["choices"](),
-        method="filter_goal",
-        empty_label="Any goal",
-        label="Goal",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
@@ -65,9 +77,6 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_responsible(self, queryset, name, value):
         return RESPONSIBLE_FILTERS[value](queryset, getattr(self.request, "user", None))
-
-    def filter_goal(self, queryset, name, value):
-        return GOAL_FILTERS["tasks"](queryset, value)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status__in=value)

@@ -169,9 +169,10 @@ HIDDEN_HISTORY_FIELDS = {"id", "version", "created_at"}
 RACI_EVENTS = "raci.AssignmentEvent"
 TASK_EVENTS = "backlog.TaskEvent"
 # Other records about a task whose history it shows, by their event model: each reads its
-# event as the entry's label and changes. Apps above the backlog add theirs at start-up
-# (conversation adds its comments).
-HISTORY_EVENTS: dict[str, Callable[[object], tuple[str, list]]] = {}
+# events, all those of the page at once (so what they name is read once), as each entry's
+# label and changes. Apps above the backlog add theirs at start-up (conversation its
+# comments, goals the links to goals and steps).
+HISTORY_EVENTS: dict[str, Callable[[list], list[tuple[str, list]]]] = {}
 EVENT_LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 
 
@@ -239,13 +240,19 @@ def _history_entries(events) -> list[HistoryEntry]:
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     names = _related_names(events)
     labels = {f.attname: f.verbose_name for f in Task._meta.concrete_fields}
+    read = {}
+    for model, reader in HISTORY_EVENTS.items():
+        theirs = [event for event in events if event.pgh_model == model]
+        if theirs:
+            keys = [(model, event.pgh_id) for event in theirs]
+            read.update(zip(keys, reader(theirs), strict=True))
     entries = []
     for event in events:
         context = event.pgh_context or {}
         if event.pgh_model == RACI_EVENTS:
             label, changes = _raci_change(event, names)
         elif event.pgh_model in HISTORY_EVENTS:
-            label, changes = HISTORY_EVENTS[event.pgh_model](event)
+            label, changes = read[event.pgh_model, event.pgh_id]
         else:
             label = context.get("reason") or EVENT_LABELS[event.pgh_label]
             changes = [

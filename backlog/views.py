@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from backlog import services
 from backlog.actions import ACTIONS, Outcome, chosen_task_act, task_act
-from backlog.filters import TaskFilter
+from backlog.filters import GoalFilterSet, TaskFilter
 from backlog.forms import TaskEditForm, TaskForm, edit_conflict
 from backlog.models import SCORE_RANGE, TRIAGE_COUNTED, Quadrant, Status, Task, new_year_after
 from backlog.selectors import (
@@ -45,8 +45,9 @@ TRIAGE_PAGE_SIZE = 25
 DEFERRED_PAGE_SIZE = 50
 # What each page offers to do to a task; the task page's Plan panel needs capacity's
 # "plan" and "unplan", registered in backlog.actions at start-up.
-BOARD_ACTIONS = ["move", "plan", "unplan", "defer", "decline"]
-TRIAGE_ACTIONS = ["score", "defer", "decline"]
+# goals adds "link-goal" (the goal picker) and "reject-goal" (a requester's suggestion).
+BOARD_ACTIONS = ["move", "plan", "unplan", "defer", "decline", "link-goal"]
+TRIAGE_ACTIONS = ["score", "defer", "decline", "link-goal", "reject-goal"]
 TASK_PAGE_ACTIONS = ["status", "defer", "decline", "plan", "unplan"]
 
 
@@ -65,6 +66,8 @@ def _board_context(request, task_filter: TaskFilter, *, moved: Task | None = Non
         "query": request.GET.urlencode(),
         "quadrant_choices": list(Quadrant),
         "can_move": request.user.has_perm("backlog.change_task"),
+        # How many the filter shows, for "Link these N tasks to a goal…".
+        "scored_label": count_label(sum(column.count for column in quadrants)),
         "plan_shortcuts": plan_shortcuts(timezone.localdate()),
         "new_year": new_year_after(timezone.localdate()),
     }
@@ -172,13 +175,17 @@ def _tell(request, outcome: Outcome) -> None:
 @login_required
 @can_view
 def triage(request):
+    # The board's Goal filter: what the team is measured on, first.
+    task_filter = GoalFilterSet(request.GET, queryset=Task.objects.all(), request=request)
     inbox = (
-        Task.objects.in_triage()
+        task_filter.qs.in_triage()
         .with_triage_history()
         .select_related("requester", "category")
         .order_by("created_at", "id")
     )
     page = Paginator(inbox, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_query = request.GET.copy()
+    filter_query.pop("page", None)
     today = timezone.localdate()
     for task in page:
         task.wait = task.triage_wait(today)
@@ -191,11 +198,14 @@ def triage(request):
             waiting=page.paginator.count,
             # The daily return_deferred command puts these in the inbox; until it has
             # run today they are listed apart, and can be triaged all the same.
-            due_back=Task.objects.due_back(today).select_related("requester", "category")[
+            due_back=task_filter.qs.due_back(today).select_related("requester", "category")[
                 :TRIAGE_PAGE_SIZE
             ],
+            filter=task_filter,
+            filter_query=filter_query.urlencode(),
         ),
         partial="triage-list",
+        status=_filter_status(task_filter),
     )
 
 
@@ -215,7 +225,8 @@ def _triage_context(request, **context) -> dict:
 @get_goes_to("backlog:triage")
 @can_change
 def triage_action(request, pk, action):
-    """Score, defer or decline a request in the inbox; its row leaves the list."""
+    """Score, defer or decline a request in the inbox, and its row leaves the list; or
+    link it to a goal (or set aside its requester's), and its row stays to be scored."""
     if action not in TRIAGE_ACTIONS:
         raise Http404(f"Triage offers {', '.join(TRIAGE_ACTIONS)}.")
     task = _get_task(pk)
@@ -225,7 +236,8 @@ def triage_action(request, pk, action):
         return _triage_response(request, task, form=None, status=409, done=True)
     outcome = task_act(name=action, task=task, data=request.POST, by=request.user, via="triage")
     _tell(request, outcome)
-    done = outcome.done or isinstance(outcome.refusal, DomainError)
+    left = outcome.done and not outcome.task.awaiting_triage
+    done = left or isinstance(outcome.refusal, DomainError)
     return _triage_response(request, outcome.task, outcome.form, status=outcome.status, done=done)
 
 
@@ -233,6 +245,14 @@ def _triage_response(request, task: Task, form, *, status: int, done: bool):
     """After a triage action: the row leaves (or comes back with errors) and the counter updates."""
     if not request.htmx:
         return redirect("backlog:triage")
+    if not done:
+        # The row stays (linked to a goal, or refused) and shows its wait as the inbox does.
+        task.was_triaged = (
+            Task.objects.filter(pk=task.pk)
+            .with_triage_history()
+            .values_list("was_triaged", flat=True)[0]
+        )
+        task.wait = task.triage_wait(timezone.localdate())
     return render(
         request,
         "backlog/triage.html#triage-action",

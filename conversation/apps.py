@@ -9,4 +9,6 @@ class ConversationConfig(AppConfig):
         from conversation.models import comment_history
 
         # Comments are in the task's history, told as what was written, not as fields.
-        HISTORY_EVENTS["conversation.CommentEvent"] = comment_history
+        HISTORY_EVENTS["conversation.CommentEvent"] = lambda events: [
+            comment_history(event) for event in events
+        ]

@@ -165,3 +165,41 @@ class GoalShareLinkForm(forms.Form):
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
         return expires_on and date_ahead(expires_on, after_today=False)
+
+
+NOT_ACTIVE = "That goal is not among the team's active goals; reload the page and pick again."
+
+
+class GoalLinkForm(forms.Form):
+    """One goal, or one step of a goal, that a task (or the board's filtered tasks) will
+    serve: what the goal picker sends. Only active goals and their steps are offered."""
+
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), required=False, error_messages={"invalid_choice": NOT_ACTIVE}
+    )
+    step = forms.ModelChoiceField(
+        queryset=Step.objects.none(), required=False, error_messages={"invalid_choice": NOT_ACTIVE}
+    )
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.active()
+        self.fields["step"].queryset = Step.objects.filter(goal__archived=False).select_related(
+            "goal"
+        )
+        self.fields["step"].label_from_instance = lambda step: f"{step.goal.short_name}: {step}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("goal")) == bool(cleaned.get("step")):
+            raise ValidationError("Pick one goal or one step.")
+        return cleaned
+
+
+class SuggestionForm(forms.Form):
+    """The goal a requester suggested, as the lead saw it in triage, to set aside."""
+
+    goal = forms.ModelChoiceField(queryset=Goal.objects.all(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -198,6 +198,44 @@ class Step(models.Model):
         return self.done
 
 
+# Which tasks serve a goal or a step: each link made or undone is kept, with who made it
+# and through which door, and the task's history reads it (GoalsConfig.ready). The links
+# are many-to-many rows, tracked through proxies as django-pghistory's docs show.
+@pghistory.track(
+    pghistory.InsertEvent("linked"),
+    pghistory.DeleteEvent("unlinked"),
+    obj_field=None,
+    model_name="GoalTaskEvent",
+)
+class GoalTask(Goal.tasks.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("linked"),
+    pghistory.DeleteEvent("unlinked"),
+    obj_field=None,
+    model_name="StepTaskEvent",
+)
+class StepTask(Step.tasks.through):
+    class Meta:
+        proxy = True
+
+
+class Suggestion(models.Model):
+    """The goal a requester says their request serves (the intake form), until the lead
+    confirms it in triage, which links them, or rejects it."""
+
+    task = models.OneToOneField(
+        "backlog.Task", on_delete=models.CASCADE, related_name="goal_suggestion"
+    )
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="suggestions")
+
+    def __str__(self):
+        return f"{self.task} may serve {self.goal}"
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CheckIn(models.Model):
     """The KPI's value on a date, with a note: who entered it, and when, is kept."""

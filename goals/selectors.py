@@ -11,17 +11,23 @@ from pghistory.models import Events
 from backlog.models import Task
 from backlog.selectors import EVENT_LABELS, HistoryEntry
 from goals.forms import TaskGoalsForm
-from goals.models import CheckIn, Goal, GoalShareLink, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion
 from goals.progress import GoalProgress, goals_progress
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
+GOAL_EVENTS, CHECK_IN_EVENTS = "goals.GoalEvent", "goals.CheckInEvent"
 
 
 def goal_history(goal: Goal) -> list[HistoryEntry]:
     """Every recorded change to the goal and its check-ins, newest first: a corrected
     check-in shows what it said before."""
-    events = list(Events.objects.references(goal).order_by("-pgh_created_at", "-pgh_id"))
+    events = list(
+        # Not the links to tasks, which reference the goal too: the tasks' history has them.
+        Events.objects.references(goal)
+        .filter(pgh_model__in=[GOAL_EVENTS, CHECK_IN_EVENTS])
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     owners = dict(
@@ -113,3 +119,44 @@ def shared_goals(link: GoalShareLink, *, today: datetime.date) -> list[GoalProgr
         goals = goals.filter(pk__in=link.goals.values("pk"))
     goals = goals.prefetch_related(Prefetch("steps", Step.objects.select_related("owner")))
     return goals_progress(list(goals), today=today)
+
+
+def link_history(events) -> list[tuple[str, list]]:
+    """Links to goals or steps, made or undone, as the task's history tells them: each
+    goal's or step's name as it is now, read for all the events (of one kind: goals or
+    steps, as HISTORY_EVENTS gives them) in one query."""
+    ids = {event.pgh_data.get("step_id") or event.pgh_data.get("goal_id") for event in events}
+    if "step_id" in events[0].pgh_data:
+        what = "Step"
+        names = {
+            pk: f"{short_name}: {title}"
+            for pk, short_name, title in Step.objects.filter(pk__in=ids).values_list(
+                "pk", "goal__short_name", "title"
+            )
+        }
+    else:
+        what = "Goal"
+        names = dict(Goal.objects.filter(pk__in=ids).values_list("pk", "short_name"))
+    read = []
+    for event in events:
+        name = names.get(event.pgh_data[f"{what.lower()}_id"], "(deleted since)")
+        if event.pgh_label == "linked":
+            read.append((f"Linked to a {what.lower()}", [(what, None, name)]))
+        else:
+            read.append((f"No longer serves a {what.lower()}", [(what, name, None)]))
+    return read
+
+
+def picker_goals() -> list[Goal]:
+    """The goal picker's options: the active goals, each with its steps, in two queries."""
+    return list(Goal.objects.active().prefetch_related("steps"))
+
+
+def goal_suggestions(tasks) -> dict[int, Goal]:
+    """The goal each of `tasks` was suggested for by its requester, in one query."""
+    return {
+        suggestion.task_id: suggestion.goal
+        for suggestion in Suggestion.objects.filter(
+            task__in=[task.pk for task in tasks]
+        ).select_related("goal")
+    }

@@ -4,10 +4,11 @@ takes who acts (`by`) and through which door (`via`), which the history records.
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from backlog.models import Task
-from goals.models import CheckIn, Goal, GoalShareLink, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion
 from mopsboard.history import history_context
 
 
@@ -59,3 +60,42 @@ def share_link_revoke(*, link: GoalShareLink) -> None:
     GoalShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+@transaction.atomic
+def tasks_goal_link(
+    *, tasks: QuerySet, goal: Goal | None = None, step: Step | None = None, by, via: str
+) -> int:
+    """Link `tasks` to `goal`, or to `step`, besides what they serve already; a requester's
+    suggestion of that goal is settled. Returns how many were not linked to it before. The
+    same few queries however many tasks."""
+    ids = list(tasks.values_list("pk", flat=True))
+    if step is not None:
+        through, link = Step.tasks.through, {"step": step}
+        goal = step.goal
+    else:
+        through, link = Goal.tasks.through, {"goal": goal}
+    linked = set(through.objects.filter(task__in=ids, **link).values_list("task", flat=True))
+    with history_context(by, via=via):
+        through.objects.bulk_create(
+            [through(task_id=pk, **link) for pk in ids if pk not in linked],
+            # Linked meanwhile by someone else: linked all the same.
+            ignore_conflicts=True,
+        )
+    Suggestion.objects.filter(task__in=ids, goal=goal).delete()
+    return len(set(ids) - linked)
+
+
+def task_goal_link(
+    *, task: Task, goal: Goal | None = None, step: Step | None = None, by, via: str
+) -> Task:
+    """One task linked to a goal or a step: the task action of triage and the board."""
+    tasks_goal_link(tasks=Task.objects.filter(pk=task.pk), goal=goal, step=step, by=by, via=via)
+    return task
+
+
+@transaction.atomic
+def goal_suggestion_reject(*, task: Task, goal: Goal, by, via: str) -> Task:
+    """The lead says the request does not serve `goal`, which its requester suggested."""
+    Suggestion.objects.filter(task=task, goal=goal).delete()
+    return task

@@ -19,4 +19,5 @@ urlpatterns = [
     path("share-links/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
     path("shared/<str:token>/", views.shared, name="shared"),
     path("year/<int:year>/export.csv", views.year_export, name="year-export"),
+    path("tasks/link/", views.tasks_link, name="tasks-link"),
 ]

@@ -1,6 +1,7 @@
 """Goal pages: the list, a goal with its chart, steps, check-ins and work; the forms to
-create and edit them; which goals a task serves, posted from the task page; the share
-links for leadership and the read-only page they open."""
+create and edit them; which goals a task serves, posted from the task page; the board's
+filtered tasks linked to a goal at once; the share links for leadership and the
+read-only page they open."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,10 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from backlog.filters import TaskFilter
 from backlog.models import Task
 from capacity.year import FIRST_YEAR
 from goals import services
-from goals.forms import CheckInForm, GoalForm, GoalShareLinkForm, StepForm, TaskGoalsForm
+from goals.forms import (
+    CheckInForm,
+    GoalForm,
+    GoalLinkForm,
+    GoalShareLinkForm,
+    StepForm,
+    TaskGoalsForm,
+)
 from goals.models import CheckIn, Goal, GoalShareLink, Step
 from goals.progress import goal_progress, goals_progress
 from goals.selectors import goal_history, shared_goals, task_goals
@@ -237,6 +246,10 @@ def _share_links_page(request, form, *, status: int = 200):
     return links_page(request, "goals/share_links.html", links, form, status=status)
 
 
+# The confirmation names a few of the tasks it will link, and how many in all.
+TASKS_NAMED = 10
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @get_goes_to("goals:share-links")
@@ -315,3 +328,41 @@ def year_export(request, year):
         for row in goals_of_year(year)
     ]
     return csv_download(f"mopsboard-{year}-goals.csv", header, rows)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_link
+def tasks_link(request):
+    """Link every task the board's filter shows (the query string) to one goal or step:
+    a GET asks to confirm, naming how many tasks and the goal; the POST links them."""
+    task_filter = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
+    # What the board shows: the scored tasks among those the filter selects.
+    tasks = task_filter.qs.filter(impact__isnull=False)
+    filter_query = request.GET.copy()
+    for name in ("link-goal", "link-step", "page"):
+        filter_query.pop(name, None)
+    board = f"{reverse('backlog:board')}?{filter_query.urlencode()}"
+    data = request.POST if request.method == "POST" else request.GET
+    form = GoalLinkForm(data if {"link-goal", "link-step"} & set(data) else None, prefix="link")
+    if request.method == "POST" and form.is_valid():
+        linked = services.tasks_goal_link(
+            tasks=tasks,
+            goal=form.cleaned_data["goal"],
+            step=form.cleaned_data["step"],
+            by=request.user,
+            via="board",
+        )
+        chosen = form.cleaned_data["goal"] or form.cleaned_data["step"]
+        serve = "task now serves" if linked == 1 else "tasks now serve"
+        messages.success(request, f"{linked} more {serve} “{chosen}”.")
+        return redirect(board)
+    context = {"form": form, "board": board, "filter_query": filter_query.urlencode()}
+    if form.is_bound and form.is_valid():
+        context.update(
+            chosen=form.cleaned_data["goal"] or form.cleaned_data["step"],
+            count=tasks.count(),
+            named=list(tasks.by_priority().values_list("title", flat=True)[:TASKS_NAMED]),
+        )
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, "goals/tasks_link.html", context, status=status)

@@ -1,9 +1,11 @@
 """Inputs to intake: an intake link, and the request form (public and signed in)."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
 
 from backlog.models import Category, Task
+from goals.models import Goal
 from mopsboard.forms import (
     DateField,
     DateInput,
@@ -87,6 +89,13 @@ class RequestForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), required=False, empty_label="Not sure"
     )
+    goal = forms.ModelChoiceField(
+        label="Which of the team's goals does it serve?",
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label="Not sure",
+        help_text="Optional. The team confirms it when they look at your request.",
+    )
     links = _text(
         "Links",
         max_length=MOST_LINKS * (LINK_LENGTH + 2),
@@ -111,6 +120,15 @@ class RequestForm(forms.Form):
     )
 
     HONEYPOT = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The goals' titles only: the rest of a goal (its figures, owner, status) is the team's.
+        goals = Goal.objects.active().only("pk", "title")
+        if settings.MOPSBOARD_INTAKE_GOALS and goals.exists():
+            self.fields["goal"].queryset = goals
+        else:
+            del self.fields["goal"]
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from backlog.models import Status, Task, TriageWait
 from conversation.models import Comment
 from conversation.selectors import shared_comments
+from goals.models import Goal
 from mopsboard.errors import NotFound
 from mopsboard.weeks import week_label, working_days_label
 from people.models import Person
@@ -45,6 +46,8 @@ class RequestPage:
     steps: list[dict] = field(default_factory=list)
     # The conversation shared with the requester: the team's shared comments, their replies.
     comments: list[Comment] = field(default_factory=list)
+    # The titles of the goals it serves, once the team has linked it (not a suggestion).
+    goals: list[str] = field(default_factory=list)
 
 
 def _date(day: datetime.date) -> str:
@@ -88,7 +91,7 @@ def standing(task: Task, *, wait: TriageWait | None) -> tuple[str, str]:
 
 
 def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
-    """The requester's page of one request. Three queries; NotFound once it is deleted."""
+    """The requester's page of one request. Four queries; NotFound once it is deleted."""
     task = (
         Task.objects.with_triage_history()
         .select_related("requester", "category")
@@ -122,6 +125,11 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
             for index, (_, label) in enumerate(STEPS)
         ]
     page.comments = shared_comments(task)
+    page.goals = list(
+        Goal.objects.filter(Q(tasks=task) | Q(steps__tasks=task))
+        .distinct()
+        .values_list("title", flat=True)
+    )
     return page
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from backlog.models import Category, Task
 from backlog.services import task_create, task_update
+from goals.models import Goal, Suggestion
 from intake.models import IntakeLink
 from mopsboard.errors import NotFound
 from people.services import person_for
@@ -54,6 +55,7 @@ def request_submit(
     name: str,
     email: str,
     team: str,
+    goal: Goal | None = None,
     received_at: datetime.datetime | None = None,
 ) -> Task:
     """A request from the intake form: a task in the triage inbox, its requester the person
@@ -65,7 +67,8 @@ def request_submit(
     can type anyone's address. Their person's record is never changed by what was typed.
 
     One transaction: if the task cannot be made, no person is left behind either.
-    `received_at` back-dates it (the demo); otherwise it is now.
+    `received_at` back-dates it (the demo); otherwise it is now. The `goal` the requester
+    says it serves is a suggestion, which the lead confirms or rejects in triage.
     """
     if link is not None:
         reason = f"Came in through the intake link “{link.label}”"
@@ -76,7 +79,7 @@ def request_submit(
     history["requester"] = name
     with transaction.atomic():
         requester = person_for(name=name, email=email, title=team)
-        return task_create(
+        task = task_create(
             by=by,
             via=via,
             history=history,
@@ -88,6 +91,9 @@ def request_submit(
             due_date=wanted_by,
             **({"created_at": received_at} if received_at else {}),
         )
+        if goal is not None:
+            Suggestion.objects.create(task=task, goal=goal)
+        return task
 
 
 def request_confirm(*, task_id: int) -> Task:

@@ -313,6 +313,9 @@ MOPSBOARD_WEBHOOKS_ALLOW_PRIVATE = os.environ.get("MOPSBOARD_WEBHOOKS_ALLOW_PRIV
 # through one intake link from everyone together (counted in PostgreSQL: mopsboard.ratelimit).
 MOPSBOARD_INTAKE_PER_IP_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_IP_HOUR", "10"))
 MOPSBOARD_INTAKE_PER_LINK_HOUR = int(os.environ.get("MOPSBOARD_INTAKE_PER_LINK_HOUR", "100"))
+# With 1, the request form offers the team's active goals (their titles only) to say which
+# one a request serves: a suggestion the lead confirms or rejects in triage.
+MOPSBOARD_INTAKE_GOALS = os.environ.get("MOPSBOARD_INTAKE_GOALS") == "1"
 # "Email me all my requests": the emailed link opens the list for this many days, and one
 # requester is sent at most this many such emails an hour.
 MOPSBOARD_REQUESTS_LINK_DAYS = int(os.environ.get("MOPSBOARD_REQUESTS_LINK_DAYS", "7"))

@@ -135,6 +135,13 @@
       if (defer) defer.click();
       return;
     }
+    if (event.key === "g") {
+      const opener = row.querySelector("[data-goal-picker]");
+      if (!opener) return;
+      event.preventDefault();
+      openGoalPicker(opener);
+      return;
+    }
     if (event.key === "x") {
       const details = row.querySelector("details.decline");
       if (!details) return;
@@ -151,7 +158,9 @@
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;
     if (!target || !target.classList.contains("triage-row")) return;
-    if (event.detail.xhr.status === 200) {
+    // Linked to a goal, the request stays on screen to be scored: the keyboard stays on it.
+    const keepsRow = event.detail.requestConfig.elt.closest("[data-keeps-row]");
+    if (event.detail.xhr.status === 200 && !keepsRow) {
       nextFocus = target.nextElementSibling || target.previousElementSibling;
     } else {
       refocusRowId = target.id;
@@ -172,10 +181,108 @@
     // The page is triaged: fetch the next batch (or the empty inbox) in its place.
     const list = document.getElementById("triage-list");
     if (list && !list.querySelector(".triage-row, .empty")) {
-      htmx.ajax("GET", window.location.pathname, { target: "#triage-list", swap: "outerHTML" })
+      htmx.ajax("GET", window.location.pathname + window.location.search, {
+        target: "#triage-list",
+        swap: "outerHTML",
+      })
         .then(() => focusRow(document.querySelector(".triage-row")));
     }
   });
+
+  // --- The goal picker: a listbox of active goals and their steps ----------------------
+  // A button with data-goal-picker="<form id>" opens it; typing narrows the list, the
+  // arrows choose, Enter (or a click) fills the form's [data-picked] fields and sends it.
+  // Escape closes it; either way the keyboard goes back where it was (the request, the card).
+  let pickerForm = null;
+  let pickerHome = null;
+
+  function pickerOptions(dialog) {
+    return Array.from(dialog.querySelectorAll("[role=option]")).filter((option) => !option.hidden);
+  }
+
+  function pickerActive(dialog, option) {
+    dialog.querySelectorAll("[role=option]").forEach((other) => {
+      other.setAttribute("aria-selected", String(other === option));
+    });
+    const input = dialog.querySelector("[role=combobox]");
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function pickerNarrow(dialog) {
+    const words = dialog.querySelector("[role=combobox]").value.trim().toLowerCase();
+    dialog.querySelectorAll("[role=option]").forEach((option) => {
+      option.hidden = !option.textContent.toLowerCase().includes(words);
+    });
+    pickerActive(dialog, pickerOptions(dialog)[0]);
+  }
+
+  function openGoalPicker(opener) {
+    const dialog = document.getElementById("goal-picker");
+    pickerForm = document.getElementById(opener.dataset.goalPicker);
+    if (!dialog || !pickerForm) return;
+    const card = pickerForm.elements.task && document.getElementById(`task-${pickerForm.elements.task.value}`);
+    pickerHome = opener.closest(".triage-row") || card || opener;
+    const named = opener.dataset.pickerFor || (card && `“${card.querySelector(".card-title").textContent}”`);
+    dialog.querySelector("[data-picker-for]").textContent = named || "";
+    const input = dialog.querySelector("[role=combobox]");
+    if (input) input.value = "";
+    if (input) pickerNarrow(dialog);
+    dialog.showModal();
+  }
+
+  function pickGoal(option) {
+    const form = pickerForm;
+    form.querySelectorAll("[data-picked]").forEach((field) => {
+      field.value = field.dataset.picked === option.dataset.field ? option.dataset.value : "";
+    });
+    document.getElementById("goal-picker").close();
+    form.requestSubmit();
+  }
+
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-goal-picker]");
+    if (opener) {
+      event.preventDefault();
+      openGoalPicker(opener);
+      return;
+    }
+    const option = event.target.closest("#goal-picker [role=option]");
+    if (option) pickGoal(option);
+  });
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("#goal-picker [role=combobox]")) pickerNarrow(event.target.closest("dialog"));
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (!event.target.matches || !event.target.matches("#goal-picker [role=combobox]")) return;
+    const dialog = event.target.closest("dialog");
+    const options = pickerOptions(dialog);
+    const active = options.indexOf(dialog.querySelector("[role=option][aria-selected=true]"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      pickerActive(dialog, options[Math.min(Math.max(active + step, 0), options.length - 1)]);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (options[active]) pickGoal(options[active]);
+    }
+  });
+
+  // The dialog closes (Escape, Cancel, or a pick): back to the request or the card.
+  document.addEventListener(
+    "close",
+    (event) => {
+      if (event.target.id !== "goal-picker") return;
+      if (pickerHome && pickerHome.isConnected) pickerHome.focus();
+    },
+    true,
+  );
 
   // --- Filters: one edit, one request and one history entry -------------------------
   // Enter after the typed search has already run, or the search's delayed request after a
@@ -210,6 +317,8 @@
     if (!form) return null;
     form.elements.task.value = card.dataset.taskId;
     form.elements.version.value = card.dataset.version;
+    const goalLink = document.getElementById("card-goal-link");
+    if (goalLink) goalLink.elements.task.value = card.dataset.taskId;
     form.querySelector("[data-card-title]").textContent = card.querySelector(".card-title").textContent;
     form.querySelectorAll("button[name=quadrant]").forEach((button) => {
       button.hidden = button.value === card.closest("[data-quadrant]").dataset.quadrant;
@@ -298,7 +407,7 @@
   // After a move or a plan the board is redrawn: put focus back on the card.
   let movedCardId = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("#card-move");
+    const form = event.detail.elt.closest && event.detail.elt.closest("#card-move, #card-goal-link");
     if (form) movedCardId = `task-${form.elements.task.value}`;
   });
   document.addEventListener("htmx:afterSettle", () => {

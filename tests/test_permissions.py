@@ -26,7 +26,7 @@ from backlog.models import Task, new_year_after
 from backlog.services import task_rescore
 from capacity.models import Review, SuggestionDismissal, TimeOff
 from conversation.models import Comment
-from goals.models import CheckIn, Goal, GoalShareLink, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
@@ -85,6 +85,8 @@ TASK_ACTION_BODIES = {
     "unplan": _version,
     "score": lambda data: {**_version(data), "impact": 1, "effort": 5},
     "move": lambda data: {**_version(data), "quadrant": "money-pit"},
+    "link-goal": lambda data: {"goal": data["goal"].pk},
+    "reject-goal": lambda data: {"goal": data["goal"].pk},
 }
 
 
@@ -141,7 +143,7 @@ ACCESS = {
         get=READERS,
         post=EDITORS,
         args=lambda d: [d["request"].pk],
-        actions=("score", "defer", "decline"),
+        actions=("score", "defer", "decline", "link-goal", "reject-goal"),
     ),
     "backlog:task-new": Access(get=EDITORS, post=EDITORS, body=lambda d: {"title": "Sneaky"}),
     "backlog:task-detail": Access(
@@ -211,6 +213,10 @@ ACCESS = {
     ),
     "goals:year-export": Access(
         get=READERS, post=None, args=lambda d: [datetime.date.today().year]
+    ),
+    # The board's filtered tasks linked at once: a GET asks to confirm, the POST links.
+    "goals:tasks-link": Access(
+        get=EDITORS, post=EDITORS, body=lambda d: {"link-goal": d["goal"].pk}
     ),
     "raci:matrix": Access(get=READERS, post=None),
     "raci:cell-update": Access(
@@ -498,6 +504,8 @@ def _state():
         list(Step.objects.order_by("pk").values_list("title", flat=True)),
         list(CheckIn.objects.order_by("pk").values_list("on", "value")),
         list(Goal.tasks.through.objects.values_list("goal", "task")),
+        list(Step.tasks.through.objects.values_list("step", "task")),
+        list(Suggestion.objects.values_list("goal", "task")),
     )
 
 

@@ -37,6 +37,18 @@ def open_move_menu(page):
     expect(page.locator("#card-move")).to_be_visible()
 
 
+def open_triage_goal_picker(page):
+    page.keyboard.press("j")
+    page.keyboard.press("g")
+    expect(page.locator("#goal-picker")).to_be_visible()
+
+
+def open_card_goal_picker(page):
+    open_move_menu(page)
+    page.locator("#card-move").get_by_role("button", name="Link to goal…").click()
+    expect(page.locator("#goal-picker")).to_be_visible()
+
+
 def open_key_help(page):
     page.keyboard.press("?")
     expect(page.get_by_role("dialog")).to_be_visible()
@@ -108,10 +120,12 @@ SIGNED_IN = [
     ("my-work", "/my/", None),
     ("board", "/board/", None),
     ("board-move-menu", "/board/", open_move_menu),
+    ("board-goal-picker", "/board/", open_card_goal_picker),
     ("scatter", "/board/scatter/", None),
     ("quick-win", "/board/quick-win/", None),
     ("triage", "/triage/", None),
     ("triage-keys", "/triage/", open_key_help),
+    ("triage-goal-picker", "/triage/", open_triage_goal_picker),
     ("task-new", "/tasks/new/", None),
     ("task", "/tasks/{task}/", None),
     ("task-people-search", "/tasks/{task}/", search_people),
@@ -131,6 +145,7 @@ SIGNED_IN = [
     ("goal-new", "/goals/new/", None),
     ("goal-check-in-refused", "/goals/{goal}/", add_a_check_in_tomorrow),
     ("goal-share-links", "/goals/share-links/", None),
+    ("goal-tasks-link", "/goals/tasks/link/?status=backlog&link-goal={goal}", None),
     ("deferred", "/deferred/", None),
     ("year", "/year/{year}/", None),
     ("intake-links", "/intake-links/", None),
@@ -151,11 +166,14 @@ SIGNED_IN = [
     ("webhook", "/webhooks/{webhook}/", None),
     ("webhook-delete", "/webhooks/{webhook}/delete/", None),
 ]
-# A viewer has no move menu, no cell menu, no search for people, no check-in form and no
-# webhook form; the rest a viewer sees (or is refused) as well.
+# A viewer has no move menu, no cell menu, no search for people, no check-in form, no
+# goal picker nor linking, and no webhook form; the rest a viewer sees (or is refused) as well.
 LEAD_ONLY = {
     "goal-check-in-refused",
+    "goal-tasks-link",
     "board-move-menu",
+    "board-goal-picker",
+    "triage-goal-picker",
     "task-people-search",
     "raci-cell-menu",
     "webhook-made",

@@ -334,6 +334,16 @@ ACCESS = {
     "api-v1:person": Access(get=NOBODY, post=None, args=lambda d: [d["person"].pk], token=True),
     "api-v1:load": Access(get=NOBODY, post=None, token=True),
     "api-v1:suggestions": Access(get=NOBODY, post=None, token=True),
+    "api-v1:goals": Access(get=NOBODY, post=NOBODY, token=True),
+    # GET and PATCH (PUT for a task's goals): a POST is not allowed.
+    "api-v1:goal": Access(get=NOBODY, post=None, args=lambda d: [d["goal"].pk], token=True),
+    "api-v1:goal-steps": Access(get=None, post=NOBODY, args=lambda d: [d["goal"].pk], token=True),
+    "api-v1:step": Access(get=NOBODY, post=None, args=lambda d: [d["step"].pk], token=True),
+    "api-v1:goal-check-ins": Access(
+        get=NOBODY, post=NOBODY, args=lambda d: [d["goal"].pk], token=True
+    ),
+    "api-v1:check-in": Access(get=NOBODY, post=None, args=lambda d: [d["check_in"].pk], token=True),
+    "api-v1:task-goals": Access(get=NOBODY, post=None, args=_task, token=True),
     # Every signed-in person makes and revokes their own tokens; another's is not found.
     "api:tokens": Access(
         get=READERS, post=READERS, body=lambda d: {"name": "CRM", "scope": "read"}

@@ -372,6 +372,18 @@ ACCESS = {
         get=LEAD, post=LEAD, args=lambda d: [ImportFactory(state=Import.State.DONE).pk]
     ),
     "imports:delete": Access(get=None, post=LEAD, args=lambda d: [ImportFactory(checked=True).pk]),
+    # A member uploads check-ins to the goals they are Accountable for; the world's is not theirs.
+    "imports:check-ins": Access(
+        get=READERS,
+        post=LEAD,
+        args=lambda d: [d["goal"].pk],
+        body=lambda d: {
+            "file": SimpleUploadedFile(
+                "check-ins.csv", f"date,value\n{datetime.date.today().isoformat()},7\n".encode()
+            )
+        },
+    ),
+    "imports:check-ins-template": Access(get=LEAD, post=None, args=lambda d: [d["goal"].pk]),
     "intake:links": Access(get=LEAD, post=None),
     "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
     "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),

@@ -8,10 +8,10 @@ from api.auth import SAFE_METHODS
 from api.models import Scope
 from api.v1 import api
 from backlog.models import Task
+from goals.models import CheckIn, Goal, Step
 from raci.models import Assignment
 from tests.factories import (
     CheckInFactory,
-    GoalFactory,
     PersonFactory,
     StepFactory,
     TaskFactory,
@@ -24,6 +24,10 @@ def _state():
     return (
         list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
         list(Assignment.objects.order_by("pk").values_list("task", "person", "role")),
+        list(Goal.objects.order_by("pk").values_list("title", "status_override")),
+        list(Step.objects.order_by("pk").values_list("title", "reached")),
+        list(CheckIn.objects.order_by("pk").values_list("on", "value")),
+        list(Goal.tasks.through.objects.values_list("goal", "task")),
     )
 
 
@@ -133,15 +137,16 @@ def test_a_write_it_may_not_make_is_refused_before_its_body_is_read(
     api_as, role, scope, method, path
 ):
     """A token that may not write hears 403 whatever it sends, not what a valid body is."""
-    task, person, goal = TaskFactory(), PersonFactory(), GoalFactory()
+    task, person, check_in = TaskFactory(), PersonFactory(), CheckInFactory()
+    step = StepFactory(goal=check_in.goal)
     client = api_as(role, scope)
     before = _state()
     url = path.format(
         task_id=task.pk,
         person_id=person.pk,
-        goal_id=goal.pk,
-        step_id=StepFactory(goal=goal).pk,
-        check_in_id=CheckInFactory(goal=goal).pk,
+        goal_id=check_in.goal.pk,
+        step_id=step.pk,
+        check_in_id=check_in.pk,
     )
     for body in ([1, 2], {"impact": "high", "role": "Z", "week": "soon", "title": None}):
         response = client.send(method, url, body)

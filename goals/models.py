@@ -178,6 +178,7 @@ class Goal(models.Model):
         return number
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Step(models.Model):
     """A smaller goal under a goal (a key result): its own KPI target, or done/not done.
     One level only: a step with steps of its own would be a goal."""

@@ -237,6 +237,20 @@ def test_a_step_is_added_and_marked_reached(lead_api):
     assert (reached.json()["reached"], reached.json()["is_done"]) == (112, True)
 
 
+def test_a_step_changed_through_the_api_is_in_the_goals_history(lead_api, lead_client):
+    step = StepFactory(title="Q1: +10%", target=110)
+    etag = lead_api.get(f"/api/v1/goal-steps/{step.pk}")["ETag"]
+
+    lead_api.send("patch", f"/api/v1/goal-steps/{step.pk}", {"reached": 112}, **{"If-Match": etag})
+
+    (change,) = Events.objects.filter(pgh_obj_model="goals.Step", pgh_label="update")
+    assert change.pgh_context["via"] == "api"
+    page = lead_client.get(step.goal.get_absolute_url()).content.decode()
+    history = page.split('id="history-heading"', 1)[1]
+    assert "Step changed by <strong>lead</strong>" in history
+    assert "Value reached: <ins>112" in history
+
+
 def test_a_member_links_a_task_and_a_forged_goal_is_refused(api_as):
     goal, other = GoalFactory(), GoalFactory()
     step = StepFactory(goal=other)

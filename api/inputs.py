@@ -57,6 +57,8 @@ def form_data(payload: BaseModel) -> dict:
 
 
 def _annotation(field: forms.Field):
+    if isinstance(field, forms.ModelMultipleChoiceField):  # before ModelChoiceField, its base
+        return list[ID]
     if isinstance(field, forms.ModelChoiceField):
         return ID
     if isinstance(field, forms.MultipleChoiceField):

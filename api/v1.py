@@ -12,12 +12,12 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 
-from api import people_routes, problems, task_routes
+from api import goal_routes, people_routes, problems, task_routes
 from api.auth import BearerToken
 from api.reference import reference
 
 DESCRIPTION = """\
-Tasks, their RACI, people and their load, for scripts and other tools. Every call sends
+Tasks, their RACI, people and their load, and goals, for scripts and other tools. Every call sends
 a personal token (`Authorization: Bearer <token>`) made on your API tokens page, and acts
 as you, with your role. Errors are `application/problem+json` (RFC 9457). Writes to a
 task send its ETag back in `If-Match`; a task changed since answers 412.
@@ -96,10 +96,10 @@ def _describe_answer(status: int, answer: dict) -> None:
         content[problems.PROBLEM] = content.pop("application/json")
     headers = answer.setdefault("headers", {})
     ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-    if ref.endswith("/TaskOut") or status == 412:
-        headers["ETag"] = {**HEADER, "description": "The task's version, for If-Match."}
+    if ref.endswith(("/TaskOut", "/GoalOut", "/StepOut", "/CheckInOut")) or status == 412:
+        headers["ETag"] = {**HEADER, "description": "Its version, for If-Match."}
     if status == 201:
-        headers["Location"] = {**HEADER, "description": "The new task's address."}
+        headers["Location"] = {**HEADER, "description": "Its address."}
     if status == 401:
         headers["WWW-Authenticate"] = {**HEADER, "description": "Bearer."}
     if status == 429:
@@ -122,3 +122,4 @@ api = MopsboardApi(
 problems.install(api)
 api.add_router("", task_routes.router)
 api.add_router("", people_routes.router)
+api.add_router("", goal_routes.router)

@@ -2,6 +2,8 @@
 
 import calendar
 import datetime
+import hashlib
+import json
 from decimal import Decimal
 
 import pghistory
@@ -36,6 +38,13 @@ class Status(models.TextChoices):
     OFF_TRACK = "off_track", "Off track"
     ACHIEVED = "achieved", "Achieved"
     MISSED = "missed", "Missed"
+
+
+def fingerprint(row: models.Model) -> str:
+    """A digest of a row's stored values: goals, steps and check-ins keep no version number,
+    so the API's ETag is this, and a write sent with an older one is refused."""
+    values = {field.attname: field.value_to_string(row) for field in row._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:20]
 
 
 # What the lead may set in place of the computed status: a draft is a draft.
@@ -114,6 +123,12 @@ class Goal(models.Model):
     def get_absolute_url(self):
         return reverse("goals:detail", args=[self.pk])
 
+    def takes_check_ins_from(self, user) -> bool:
+        """The lead checks in on any goal; a member on the goals they are Accountable for."""
+        return user.has_perm("goals.change_goal") or (
+            user.has_perm("goals.add_checkin") and self.owner.user_id == user.pk
+        )
+
     def meets(self, value: Decimal, target: Decimal | None = None) -> bool:
         """Whether `value` of the KPI meets `target` (the goal's by default), in the
         direction that is good."""
@@ -164,6 +179,7 @@ class Goal(models.Model):
         return number
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Step(models.Model):
     """A smaller goal under a goal (a key result): its own KPI target, or done/not done.
     One level only: a step with steps of its own would be a goal."""

@@ -16,16 +16,20 @@ from goals.progress import GoalProgress, goals_progress
 from people.models import Person
 
 HIDDEN_FIELDS = {"id", "goal_id", "by_id", "recorded_at", "created_at"}
-GOAL_EVENTS, CHECK_IN_EVENTS = "goals.GoalEvent", "goals.CheckInEvent"
+GOAL_EVENTS, STEP_EVENTS, CHECK_IN_EVENTS = (
+    "goals.GoalEvent",
+    "goals.StepEvent",
+    "goals.CheckInEvent",
+)
 
 
 def goal_history(goal: Goal) -> list[HistoryEntry]:
-    """Every recorded change to the goal and its check-ins, newest first: a corrected
+    """Every recorded change to the goal, its steps and its check-ins, newest first: a corrected
     check-in shows what it said before."""
     events = list(
         # Not the links to tasks, which reference the goal too: the tasks' history has them.
         Events.objects.references(goal)
-        .filter(pgh_model__in=[GOAL_EVENTS, CHECK_IN_EVENTS])
+        .filter(pgh_model__in=[GOAL_EVENTS, STEP_EVENTS, CHECK_IN_EVENTS])
         .order_by("-pgh_created_at", "-pgh_id")
     )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
@@ -41,12 +45,13 @@ def goal_history(goal: Goal) -> list[HistoryEntry]:
     )
     labels = {
         model._meta.label: {f.attname: f.verbose_name for f in model._meta.concrete_fields}
-        for model in (Goal, CheckIn)
+        for model in (Goal, Step, CheckIn)
     }
     entries = []
     for event in events:
-        check_in = event.pgh_model.startswith(CheckIn._meta.label)
-        names = labels[CheckIn._meta.label if check_in else Goal._meta.label]
+        # The event model is named for the tracked one: goals.CheckInEvent, goals.StepEvent.
+        model = next(label for label in labels if event.pgh_model == f"{label}Event")
+        names = labels[model]
         if event.pgh_label == "update":
             shown = event.pgh_diff or {}
         else:  # created or deleted: what it held then
@@ -64,7 +69,7 @@ def goal_history(goal: Goal) -> list[HistoryEntry]:
         ]
         if event.pgh_label == "update" and not changes:
             continue
-        what = "Check-in" if check_in else "Goal"
+        what = {CheckIn._meta.label: "Check-in", Step._meta.label: "Step"}.get(model, "Goal")
         entries.append(
             HistoryEntry(
                 when=event.pgh_created_at,

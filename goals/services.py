@@ -1,6 +1,8 @@
 """Every change to a goal, its steps, its check-ins and the tasks that serve it. Each
-takes who acts (`by`) and through which door (`via`), which the history records."""
+takes who acts (`by`) and through which door (`via`), which the history records, and
+tells goals.signals what changed: check-ins, and the goal's status where it moved."""
 
+import contextlib
 import datetime
 
 from django.db import transaction
@@ -8,40 +10,121 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backlog.models import Task
-from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion, fingerprint
+from goals.progress import goals_progress
+from goals.signals import goal_checked_in, goal_status_changed
+from mopsboard.errors import Conflict
 from mopsboard.history import history_context
 
 
+class ChangedMeanwhile(Conflict):
+    """The goal, step or check-in changed since the one writing read it."""
+
+    def __init__(self, current):
+        super().__init__(
+            f"“{current}” was changed by someone else since you read it. Your change was not saved."
+        )
+        self.current = current
+
+
+def _unchanged(row, seen: str | None) -> None:
+    """With `seen` (the row's fingerprint as the writer read it), lock the stored row and
+    refuse the write if it changed since."""
+    if seen is None or row.pk is None:
+        return
+    stored = type(row).objects.select_for_update().get(pk=row.pk)
+    if fingerprint(stored) != seen:
+        raise ChangedMeanwhile(stored)
+
+
+def _statuses(goal_ids, *, today: datetime.date) -> dict:
+    if not goal_ids:
+        return {}
+    goals = list(Goal.objects.filter(pk__in=goal_ids).select_related("owner"))
+    return {progress.goal.pk: progress for progress in goals_progress(goals, today=today)}
+
+
+@contextlib.contextmanager
+def _status_told(goal_ids, *, by, via: str):
+    """Tell goal_status_changed for each of the goals whose status the writes inside the
+    block move: a check-in, a link, an edit of the KPI or the lead's own status."""
+    goal_ids = {pk for pk in goal_ids if pk is not None}
+    today = timezone.localdate()
+    before = {pk: progress.status for pk, progress in _statuses(goal_ids, today=today).items()}
+    yield
+    for pk, progress in _statuses(goal_ids, today=today).items():
+        if pk in before and progress.status != before[pk]:
+            goal_status_changed.send(
+                sender=Goal, progress=progress, before=before[pk], by=by, via=via
+            )
+
+
 @transaction.atomic
-def goal_save(*, goal: Goal, by, via: str) -> Goal:
+def goal_save(*, goal: Goal, by, via: str, seen: str | None = None) -> Goal:
     """Create or change a goal (a form's instance, already validated)."""
-    with history_context(by, via=via):
+    _unchanged(goal, seen)
+    with _status_told([goal.pk], by=by, via=via), history_context(by, via=via):
         goal.save()
     return goal
 
 
 @transaction.atomic
-def step_save(*, step: Step, by, via: str) -> Step:
+def step_save(*, step: Step, by, via: str, seen: str | None = None) -> Step:
+    _unchanged(step, seen)
     with history_context(by, via=via):
         step.save()
     return step
 
 
 @transaction.atomic
-def check_in_save(*, check_in: CheckIn, by, via: str) -> CheckIn:
+def check_in_save(*, check_in: CheckIn, by, via: str, seen: str | None = None) -> CheckIn:
     """Record a check-in or correct one; the history keeps every earlier value."""
-    if check_in.pk is None:
-        check_in.by = by
-    with history_context(by, via=via):
-        check_in.save()
+    _unchanged(check_in, seen)
+    check_ins_save(goal=check_in.goal, check_ins=[check_in], by=by, via=via)
     return check_in
+
+
+@transaction.atomic
+def check_ins_save(*, goal: Goal, check_ins: list[CheckIn], by, via: str) -> list[CheckIn]:
+    """Record or correct several check-ins of `goal` as one change (a CSV of figures):
+    all of them or, when one is refused, none."""
+    with _status_told([goal.pk], by=by, via=via), history_context(by, via=via):
+        for check_in in check_ins:
+            if check_in.pk is None:
+                check_in.by = by
+            check_in.save()
+    goal_checked_in.send(sender=Goal, goal=goal, check_ins=check_ins, by=by, via=via)
+    return check_ins
+
+
+@transaction.atomic
+def goal_statuses_tell_overnight(*, today: datetime.date) -> None:
+    """Tell goal_status_changed for each active goal whose status moved with the day alone
+    (its deadline passed, a week of the team's free hours went by): its status today
+    against yesterday's, from the same figures."""
+    goals = list(Goal.objects.active().select_related("owner"))
+    yesterday = goals_progress(goals, today=today - datetime.timedelta(days=1))
+    for before, progress in zip(yesterday, goals_progress(goals, today=today), strict=True):
+        if progress.status != before.status:
+            goal_status_changed.send(
+                sender=Goal, progress=progress, before=before.status, by=None, via="system"
+            )
+
+
+def _served(task: Task) -> set[int]:
+    """The goals a task serves, directly or through a step."""
+    return {
+        *task.goals.values_list("pk", flat=True),
+        *task.goal_steps.values_list("goal", flat=True),
+    }
 
 
 @transaction.atomic
 def task_goals_set(*, task: Task, goals, steps, by, via: str) -> None:
     """Say which active goals and steps `task` serves, in place of what it served; its
     links to archived goals, which the form does not offer, stay."""
-    with history_context(by, via=via):
+    touched = _served(task) | {goal.pk for goal in goals} | {step.goal_id for step in steps}
+    with _status_told(touched, by=by, via=via), history_context(by, via=via):
         task.goals.set([*task.goals.filter(archived=True), *goals])
         task.goal_steps.set([*task.goal_steps.filter(goal__archived=True), *steps])
 
@@ -76,7 +159,7 @@ def tasks_goal_link(
     else:
         through, link = Goal.tasks.through, {"goal": goal}
     linked = set(through.objects.filter(task__in=ids, **link).values_list("task", flat=True))
-    with history_context(by, via=via):
+    with _status_told([goal.pk], by=by, via=via), history_context(by, via=via):
         through.objects.bulk_create(
             [through(task_id=pk, **link) for pk in ids if pk not in linked],
             # Linked meanwhile by someone else: linked all the same.

@@ -41,13 +41,6 @@ can_link = permission_required("backlog.change_task", raise_exception=True)
 can_share = permission_required("goals.add_goalsharelink", raise_exception=True)
 
 
-def _check_in_allowed(user, goal: Goal) -> bool:
-    """The lead checks in on any goal; a member on the goals they are Accountable for."""
-    return user.has_perm("goals.change_goal") or (
-        user.has_perm("goals.add_checkin") and goal.owner.user_id == user.pk
-    )
-
-
 @require_GET
 @login_required
 @can_view
@@ -68,7 +61,7 @@ def _goal_page(request, goal: Goal, *, check_in_form=None, status=200):
         "progress": progress,
         "steps": goal.steps.select_related("owner"),
         "history": goal_history(goal),
-        "can_check_in": _check_in_allowed(request.user, goal),
+        "can_check_in": goal.takes_check_ins_from(request.user),
         "check_in_form": check_in_form
         or CheckInForm(goal=goal, initial={"on": timezone.localdate()}),
     }
@@ -171,7 +164,7 @@ def step_edit(request, pk):
 @can_view
 def check_in_new(request, pk):
     goal = _get_goal(pk)
-    if not _check_in_allowed(request.user, goal):
+    if not goal.takes_check_ins_from(request.user):
         raise PermissionDenied("Only the lead and the goal's Accountable person check in.")
     form = CheckInForm(request.POST, goal=goal, instance=CheckIn(goal=goal))
     if not form.is_valid():
@@ -187,7 +180,7 @@ def check_in_new(request, pk):
 def check_in_edit(request, pk):
     check_in = get_object_or_404(CheckIn.objects.select_related("goal__owner"), pk=pk)
     goal = check_in.goal
-    if not _check_in_allowed(request.user, goal):
+    if not goal.takes_check_ins_from(request.user):
         raise PermissionDenied("Only the lead and the goal's Accountable person edit check-ins.")
     form = CheckInForm(request.POST or None, goal=goal, instance=check_in)
     if request.method == "POST" and form.is_valid():

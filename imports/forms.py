@@ -45,6 +45,16 @@ class UploadForm(forms.Form):
         return upload
 
 
+class CheckInsUploadForm(UploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "A CSV whose first line is date,value,note: a row a day, such as "
+            "2026-11-30,1250,From the CRM report."
+        )
+        self.fields["file"].error_messages["required"] = "Choose a CSV file of check-ins."
+
+
 class UndoForm(forms.Form):
     # Given by the undo page when it lists tasks changed since the import: those stay.
     keep_changed = forms.BooleanField(required=False, widget=forms.HiddenInput)

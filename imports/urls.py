@@ -12,4 +12,6 @@ urlpatterns = [
     path("tasks/imports/<int:pk>/import/", views.import_commit, name="commit"),
     path("tasks/imports/<int:pk>/undo/", views.import_undo, name="undo"),
     path("tasks/imports/<int:pk>/delete/", views.import_delete, name="delete"),
+    path("goals/<int:pk>/check-ins/import/", views.check_ins_upload, name="check-ins"),
+    path("goals/<int:pk>/check-ins.csv", views.check_ins_template, name="check-ins-template"),
 ]

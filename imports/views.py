@@ -1,9 +1,11 @@
 """The import's pages: upload a CSV, choose what its columns hold, watch the check and
-the write, read the report, undo it or delete it unwritten; and the list of imports."""
+the write, read the report, undo it or delete it unwritten; and the list of imports.
+And a goal's check-ins from a CSV, sent from the goal's page."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BinaryField
 from django.db.models.functions import Substr
@@ -11,16 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from goals import services as goal_services
+from goals.models import Goal
 from imports import services
-from imports.forms import MappingForm, UndoForm, UploadForm, too_big_message
+from imports.check_ins import COLUMNS, CheckInsRefused, check_ins_read
+from imports.forms import CheckInsUploadForm, MappingForm, UndoForm, UploadForm, too_big_message
 from imports.models import Import
 from imports.reading import UnreadableFile, first_values
 from imports.selectors import import_tasks, import_tasks_changed
 from imports.uploads import LimitedUpload
 from mopsboard.errors import Conflict
-from mopsboard.rendering import render_page
+from mopsboard.exports import csv_download
+from mopsboard.rendering import get_goes_to, render_page
 
 can_import = permission_required("imports.add_import", raise_exception=True)
+can_view_goals = permission_required("goals.view_goal", raise_exception=True)
 LIST_PAGE_SIZE = 50
 PROBLEMS_PAGE_SIZE = 50
 # Room in a request's body for the form's other fields and the multipart boundaries.
@@ -230,3 +237,59 @@ def import_delete(request, pk):
         return _detail_page(request, imp, status=refused.status)
     messages.success(request, f"{imp.label} is deleted.")
     return redirect("imports:list")
+
+
+def _goal_checked_in_by(request, pk) -> Goal:
+    goal = get_object_or_404(Goal.objects.select_related("owner"), pk=pk)
+    if not goal.takes_check_ins_from(request.user):
+        raise PermissionDenied("Only the lead and the goal's Accountable person check in.")
+    return goal
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to(lambda pk: Goal(pk=pk).get_absolute_url())
+@can_view_goals
+def check_ins_upload(request, pk):
+    """A CSV of check-ins for a goal: every row recorded (a date it has already corrects
+    that check-in), or none, with each problem's line, column and value."""
+    goal = _goal_checked_in_by(request, pk)
+    form = CheckInsUploadForm(request.POST, request.FILES)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_ins = check_ins_read(goal=goal, content=upload.read())
+        except UnreadableFile as unreadable:
+            form.add_error("file", unreadable.message)
+        except CheckInsRefused as refused:
+            problems = refused.problems
+        else:
+            goal_services.check_ins_save(
+                goal=goal, check_ins=check_ins, by=request.user, via="import"
+            )
+            messages.success(request, f"{len(check_ins)} check-ins recorded from {upload.name}.")
+            return redirect(goal)
+    return render(
+        request,
+        "imports/check_ins.html",
+        {"goal": goal, "form": form, "problems": problems},
+        status=422,
+    )
+
+
+@require_GET
+@login_required
+@can_view_goals
+def check_ins_template(request, pk):
+    """The CSV a goal's check-ins are uploaded as, holding those it has: fill it in, or
+    correct a figure, and upload it again."""
+    goal = _goal_checked_in_by(request, pk)
+    return csv_download(
+        f"check-ins-{goal.pk}.csv",
+        COLUMNS,
+        (
+            (check_in.on.isoformat(), check_in.value, check_in.note)
+            for check_in in goal.check_ins.all()
+        ),
+    )

@@ -357,6 +357,16 @@ ACCESS = {
     "api-v1:person": Access(get=NOBODY, post=None, args=lambda d: [d["person"].pk], token=True),
     "api-v1:load": Access(get=NOBODY, post=None, token=True),
     "api-v1:suggestions": Access(get=NOBODY, post=None, token=True),
+    "api-v1:goals": Access(get=NOBODY, post=NOBODY, token=True),
+    # GET and PATCH (PUT for a task's goals): a POST is not allowed.
+    "api-v1:goal": Access(get=NOBODY, post=None, args=lambda d: [d["goal"].pk], token=True),
+    "api-v1:goal-steps": Access(get=None, post=NOBODY, args=lambda d: [d["goal"].pk], token=True),
+    "api-v1:step": Access(get=NOBODY, post=None, args=lambda d: [d["step"].pk], token=True),
+    "api-v1:goal-check-ins": Access(
+        get=NOBODY, post=NOBODY, args=lambda d: [d["goal"].pk], token=True
+    ),
+    "api-v1:check-in": Access(get=NOBODY, post=None, args=lambda d: [d["check_in"].pk], token=True),
+    "api-v1:task-goals": Access(get=NOBODY, post=None, args=_task, token=True),
     # Every signed-in person makes and revokes their own tokens; another's is not found.
     "api:tokens": Access(
         get=READERS, post=READERS, body=lambda d: {"name": "CRM", "scope": "read"}
@@ -385,6 +395,18 @@ ACCESS = {
         get=LEAD, post=LEAD, args=lambda d: [ImportFactory(state=Import.State.DONE).pk]
     ),
     "imports:delete": Access(get=None, post=LEAD, args=lambda d: [ImportFactory(checked=True).pk]),
+    # A member uploads check-ins to the goals they are Accountable for; the world's is not theirs.
+    "imports:check-ins": Access(
+        get=READERS,
+        post=LEAD,
+        args=lambda d: [d["goal"].pk],
+        body=lambda d: {
+            "file": SimpleUploadedFile(
+                "check-ins.csv", f"date,value\n{datetime.date.today().isoformat()},7\n".encode()
+            )
+        },
+    ),
+    "imports:check-ins-template": Access(get=LEAD, post=None, args=lambda d: [d["goal"].pk]),
     "intake:links": Access(get=LEAD, post=None),
     "intake:link-create": Access(get=None, post=LEAD, body=lambda d: {"label": "Events"}),
     "intake:link-revoke": Access(get=LEAD, post=LEAD, args=lambda d: [d["intake_link"].pk]),

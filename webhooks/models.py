@@ -18,7 +18,8 @@ EXCERPT_LENGTH = 500
 
 
 class Event(models.TextChoices):
-    """The events an endpoint can choose: every task change, and a review recorded."""
+    """The events an endpoint can choose: every task change, a review recorded, a goal's
+    check-ins and its status."""
 
     TASK_CREATED = Change.CREATED.value, "A request or task is created"
     TASK_SCORED = Change.SCORED.value, "A task is scored (impact, effort)"
@@ -28,6 +29,8 @@ class Event(models.TextChoices):
     TASK_DECLINED = Change.DECLINED.value, "A task is declined"
     RACI_CHANGED = Change.RACI_CHANGED.value, "Someone's RACI role on a task changes"
     REVIEW_RECORDED = "review.recorded", "A weekly capacity review is recorded"
+    GOAL_CHECKED_IN = "goal.checked_in", "A goal's KPI gets a check-in (or one is corrected)"
+    GOAL_STATUS_CHANGED = "goal.status_changed", "A goal's status changes"
 
 
 # Sent by "Send a test event" alone; no endpoint chooses it.

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from api.goal_routes import check_in_data, goals_data
 from api.schemas import represented, site_url, tasks_data
 from backlog.models import Task
+from goals.models import Goal
 from mopsboard.backups import NOT_SENT_AFTER_RESTORE
 from mopsboard.errors import Conflict
 from webhooks.models import TEST_EVENT, Delivery, Endpoint, Event, new_webhook_id
@@ -123,6 +125,33 @@ def review_events_queue(*, review) -> list[Delivery]:
         return []
     data = review_data(review)
     sends = [(Event.REVIEW_RECORDED.value, endpoint, data) for endpoint in endpoints]
+    return _queue(sends, at=timezone.now())
+
+
+def goal_checked_in_queue(*, goal, check_ins) -> list[Delivery]:
+    """goal.checked_in for each check-in: the check-in as the API answers it, with its goal
+    (goals_data) as it stands after it."""
+    endpoints = list(Endpoint.objects.listening([Event.GOAL_CHECKED_IN]))
+    if not endpoints:
+        return []
+    (goal_data,) = goals_data(list(Goal.objects.filter(pk=goal.pk).select_related("owner")))
+    sends = [
+        (Event.GOAL_CHECKED_IN.value, endpoint, {**check_in_data(check_in), "goal": goal_data})
+        for check_in in check_ins
+        for endpoint in endpoints
+    ]
+    return _queue(sends, at=timezone.now())
+
+
+def goal_status_changed_queue(*, goal, before: str) -> list[Delivery]:
+    """goal.status_changed: the goal as the API answers it (its status and the reasons),
+    with the status it had before."""
+    endpoints = list(Endpoint.objects.listening([Event.GOAL_STATUS_CHANGED]))
+    if not endpoints:
+        return []
+    (goal_data,) = goals_data([goal])
+    data = {**goal_data, "previous_status": before}
+    sends = [(Event.GOAL_STATUS_CHANGED.value, endpoint, data) for endpoint in endpoints]
     return _queue(sends, at=timezone.now())
 
 

@@ -21,7 +21,14 @@ from django.db import connection
 from backlog.models import Status, Task
 from backlog.services import task_decline
 from bench.database import Server
-from tests.factories import ApiTokenFactory, PersonFactory, TaskFactory, UserFactory
+from goals.models import CheckIn
+from tests.factories import (
+    ApiTokenFactory,
+    GoalFactory,
+    PersonFactory,
+    TaskFactory,
+    UserFactory,
+)
 from webhooks.models import Delivery, Endpoint
 from webhooks.tasks import delivery_send
 
@@ -64,6 +71,7 @@ def test_the_doc_has_every_recipe():
     assert len(recipes["React to a decision in a chat tool"]) == 1
     assert len(_recipes("python")["React to a decision in a chat tool"]) == 1
     assert len(recipes["Sync status to a CRM"]) == 2
+    assert len(recipes["Check in a goal's KPI from a BI tool"]) == 1
 
 
 def test_create_a_request_from_a_form_tool(live_server, token):
@@ -89,6 +97,16 @@ def test_sync_status_to_a_crm(live_server, token):
     answer = json.loads(_run(mark_done, TASK_ID=str(theirs[0].pk), **env))
     assert answer["status"] == "done"
     assert Task.objects.get(pk=theirs[0].pk).status == Status.DONE
+
+
+def test_check_in_a_goals_kpi_from_a_bi_tool(live_server, token):
+    goal = GoalFactory()
+    (script,) = _recipes()["Check in a goal's KPI from a BI tool"]
+    env = {"MOPSBOARD_URL": live_server.url, "MOPSBOARD_TOKEN": token, "GOAL_ID": str(goal.pk)}
+    answer = json.loads(_run(script, **env))
+    check_in = CheckIn.objects.get(goal=goal)
+    assert (answer["id"], answer["value"], check_in.value) == (check_in.pk, 1250, 1250)
+    assert check_in.note == "From the BI dashboard"
 
 
 class Chat:

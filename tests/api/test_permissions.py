@@ -8,8 +8,14 @@ from api.auth import SAFE_METHODS
 from api.models import Scope
 from api.v1 import api
 from backlog.models import Task
+from goals.models import CheckIn, Goal, Step
 from raci.models import Assignment
-from tests.factories import PersonFactory, TaskFactory
+from tests.factories import (
+    CheckInFactory,
+    PersonFactory,
+    StepFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +24,10 @@ def _state():
     return (
         list(Task.objects.order_by("pk").values_list("title", "status", "impact", "version")),
         list(Assignment.objects.order_by("pk").values_list("task", "person", "role")),
+        list(Goal.objects.order_by("pk").values_list("title", "status_override")),
+        list(Step.objects.order_by("pk").values_list("title", "reached")),
+        list(CheckIn.objects.order_by("pk").values_list("on", "value")),
+        list(Goal.tasks.through.objects.values_list("goal", "task")),
     )
 
 
@@ -47,16 +57,31 @@ READS = [
     "/api/v1/people/{person}",
     "/api/v1/load",
     "/api/v1/suggestions",
+    "/api/v1/goals",
+    "/api/v1/goals/{goal}",
+    "/api/v1/goals/{goal}/check-ins",
+    "/api/v1/goal-steps/{step}",
+    "/api/v1/check-ins/{check_in}",
+    "/api/v1/tasks/{task}/goals",
 ]
 
 
 @pytest.mark.parametrize("role", ["viewer", "member", "lead"])
 @pytest.mark.parametrize("scope", [Scope.READ, Scope.READ_WRITE])
 def test_every_role_and_scope_reads(api_as, role, scope):
-    task, person = TaskFactory(), PersonFactory()
+    task, person, check_in = TaskFactory(), PersonFactory(), CheckInFactory()
+    step = StepFactory(goal=check_in.goal)
     client = api_as(role, scope)
     for path in READS:
-        response = client.get(path.format(task=task.pk, person=person.pk))
+        response = client.get(
+            path.format(
+                task=task.pk,
+                person=person.pk,
+                goal=check_in.goal.pk,
+                step=step.pk,
+                check_in=check_in.pk,
+            )
+        )
         assert response.status_code == 200, (path, response.content)
 
 
@@ -112,10 +137,17 @@ def test_a_write_it_may_not_make_is_refused_before_its_body_is_read(
     api_as, role, scope, method, path
 ):
     """A token that may not write hears 403 whatever it sends, not what a valid body is."""
-    task, person = TaskFactory(), PersonFactory()
+    task, person, check_in = TaskFactory(), PersonFactory(), CheckInFactory()
+    step = StepFactory(goal=check_in.goal)
     client = api_as(role, scope)
     before = _state()
-    url = path.format(task_id=task.pk, person_id=person.pk)
+    url = path.format(
+        task_id=task.pk,
+        person_id=person.pk,
+        goal_id=check_in.goal.pk,
+        step_id=step.pk,
+        check_in_id=check_in.pk,
+    )
     for body in ([1, 2], {"impact": "high", "role": "Z", "week": "soon", "title": None}):
         response = client.send(method, url, body)
         assert response.status_code == 403, (url, body, response.content)

@@ -25,13 +25,17 @@ from schemathesis.specs.openapi.checks import (
 
 from api.v1 import api
 from backlog.models import Status, Task
+from goals.models import CheckIn, Goal, Step, fingerprint
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from tests.factories import (
     ApiTokenFactory,
     AssignmentFactory,
     CategoryFactory,
+    CheckInFactory,
+    GoalFactory,
     PersonFactory,
+    StepFactory,
     TaskFactory,
     UserFactory,
 )
@@ -56,6 +60,14 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/tasks/{task_id}/plan": "done, declined or unscored work is not planned",
     "POST /api/v1/tasks/{task_id}/unplan": "only planned work is taken out of its week",
     "GET /api/v1/load": "one week, or the weeks ahead from a week: not both",
+    "POST /api/v1/goals": "the deadline after the baseline's date, a note with the lead's "
+    "status, a KPI's value in 14 digits",
+    "PATCH /api/v1/goals/{goal_id}": "as creating one",
+    "POST /api/v1/goals/{goal_id}/steps": "a KPI's value in 14 digits",
+    "PATCH /api/v1/goal-steps/{step_id}": "a KPI's value in 14 digits",
+    "POST /api/v1/goals/{goal_id}/check-ins": "a day that has been, one check-in a day",
+    "PATCH /api/v1/check-ins/{check_in_id}": "a day that has been, one check-in a day",
+    "PUT /api/v1/tasks/{task_id}/goals": "active goals and their steps",
 }
 EXAMPLES = int(os.environ.get("MOPSBOARD_API_EXAMPLES", "12"))
 
@@ -91,12 +103,19 @@ def known(transactional_db):
     ]
     AssignmentFactory(task=tasks[1], person=team[0], role="A")
     AssignmentFactory(task=tasks[1], person=team[1], role="R")
+    goals = [GoalFactory(owner=team[0]), GoalFactory(draft=True, owner=team[1])]
+    steps = [StepFactory(goal=goals[0], owner=team[2])]
+    check_ins = [CheckInFactory(goal=goals[0], on=goals[0].baseline_date)]
     token = ApiTokenFactory(user=UserFactory(username="lead", role="lead"))
     return {
         "task_id": [t.pk for t in tasks],
         "person_id": [p.pk for p in team],
         "requester": [p.pk for p in team],
+        "owner": [p.pk for p in team],
         "category": [c.pk for c in categories],
+        "goal_id": [g.pk for g in goals],
+        "step_id": [s.pk for s in steps],
+        "check_in_id": [c.pk for c in check_ins],
         "key": token.key,
     }
 
@@ -114,10 +133,20 @@ def _days_ahead(values: dict | None) -> None:
     years have a week 53."""
     today = timezone.localdate()
     for name, value in (values or {}).items():
-        if isinstance(value, str) and name in ("until", "wanted_by", "due_date"):
+        if isinstance(value, str) and name in ("until", "wanted_by", "due_date", "deadline"):
             values[name] = (today + datetime.timedelta(days=1 + hash(value) % 900)).isoformat()
         elif isinstance(value, str) and name in ("week", "from"):
             values[name] = week_label(week_of(today) + datetime.timedelta(weeks=hash(value) % 50))
+
+
+def _etag(path: dict, known: dict) -> str | None:
+    """The ETag of what the path names, if it is one of the test's own."""
+    if path.get("task_id") in known["task_id"]:
+        return f'"{Task.objects.get(pk=path["task_id"]).version}"'
+    for name, model in (("goal_id", Goal), ("step_id", Step), ("check_in_id", CheckIn)):
+        if path.get(name) in known[name]:
+            return f'"{fingerprint(model.objects.get(pk=path[name]))}"'
+    return None
 
 
 # The operations, from the schema the live server serves (the same code draws it here).
@@ -153,11 +182,10 @@ def test_every_operation_answers_as_its_schema_says(live_server, settings, known
                 _days_ahead(values)
             # A cursor is one the API gave, never made up.
             (case.query or {}).pop("cursor", None)
-            # Mostly the task's own ETag, so writes get past 412 to the forms and services.
-            task_id = (case.path_parameters or {}).get("task_id")
+            # Mostly its own ETag, so writes get past 412 to the forms and services.
             sent = (case.headers or {}).get("If-Match")
-            if sent is not None and task_id in known["task_id"] and len(str(sent)) % 4:
-                case.headers["If-Match"] = f'"{Task.objects.get(pk=task_id).version}"'
+            if sent is not None and len(str(sent)) % 4:
+                case.headers["If-Match"] = _etag(case.path_parameters or {}, known) or sent
         case.call_and_validate(base_url=live_server.url, checks=CHECKS)
 
     call()

@@ -1,12 +1,15 @@
 """The capacity horizon (/plan/): each person's load against their hours, week by week
-for the weeks ahead, the team's totals, and the weeks where someone goes over."""
+for the weeks ahead, the team's totals, and the weeks where someone goes over; an open
+cell's tasks and the fill-ins suggested for its spare hours."""
 
 import datetime
 from dataclasses import dataclass
 
 from backlog.models import Category
+from capacity.agenda import SPARE_HOURS_SHOWN
+from capacity.fill_ins import PersonSuggestions, fill_in_suggestions
 from capacity.load import PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
-from mopsboard.weeks import week_label
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 
 # How many weeks the horizon shows, by default and at the least and most.
@@ -91,11 +94,12 @@ def horizon(
 @dataclass
 class Cell:
     """One person's week, opened: their load and the tasks behind it, each with the
-    hours it puts on them that week."""
+    hours it puts on them that week, and the fill-ins suggested for its spare hours."""
 
     person: Person
     week: datetime.date
     load: WeekLoad
+    suggestions: PersonSuggestions | None = None
 
     @property
     def tasks(self) -> list[tuple]:
@@ -106,12 +110,27 @@ class Cell:
         return week_label(self.week)
 
 
-def horizon_cell(*, person: Person, week: datetime.date, category: Category | None = None) -> Cell:
-    """The tasks behind one cell of the horizon, from the same load as the grid."""
-    load = team_load(
-        weeks=[week],
-        people=Person.objects.filter(pk=person.pk),
-        with_tasks=True,
-        category=category,
+def horizon_cell(
+    *,
+    person: Person,
+    week: datetime.date,
+    today: datetime.date,
+    category: Category | None = None,
+) -> Cell:
+    """The tasks behind one cell of the horizon, from the same load as the grid; for a
+    week not gone by, the fill-ins suggested for the person's free hours in it (whatever
+    the category shown: the hours are free whatever fills the rest)."""
+    people = Person.objects.filter(pk=person.pk)
+    load = team_load(weeks=[week], people=people, with_tasks=True, category=category)
+    suggested = (
+        # As many as the review shows.
+        fill_in_suggestions(week=week, people=people, limit=SPARE_HOURS_SHOWN)
+        if week >= week_of(today)
+        else []
     )
-    return Cell(person=person, week=week, load=load.people[0].weeks[week])
+    return Cell(
+        person=person,
+        week=week,
+        load=load.people[0].weeks[week],
+        suggestions=suggested[0] if suggested else None,
+    )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
-from capacity.fill_ins import fill_in_suggestions
+from capacity.fill_ins import SPARE_HOURS_SHOWN, fill_in_suggestions
 from capacity.horizon import DEFAULT_WEEKS, due_dates_at_risk, horizon, peaks_ahead
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
@@ -114,10 +114,6 @@ def review_figures(
         "spare_hours": spare_hours_figures(weeks[1]) if with_spare_hours else None,
         "actions": review_actions(since=since),
     }
-
-
-# Fill-ins the review suggests for a person's spare hours; My work lists all of theirs.
-SPARE_HOURS_SHOWN = 3
 
 
 def spare_hours_figures(week: datetime.date) -> dict:

@@ -14,23 +14,21 @@ class CapacityConfig(AppConfig):
         from backlog.signals import Change, task_changed, tasks_created
         from backlog.views import CSV_MORE_COLUMNS
         from capacity import services
-        from capacity.forms import PlanBeforeDueForm, PlanForm
+        from capacity.forms import CellMoveForm, PlanBeforeDueForm, PlanForm
         from capacity.load import overloads_if_responsible
         from capacity.models import PlannedHours
         from mopsboard.weeks import week_label
         from raci.services import RESPONSIBLE_CHECKS
         from raci.signals import change_undone
 
+        def planned(task):
+            return f"“{task.title}” is planned for {week_label(task.planned_week)}."
+
         # Planning is a task action like scoring or deferring, offered on every page that
         # acts on tasks; it lives here, beside the load it checks.
-        register(
-            "plan",
-            TaskAction(
-                PlanForm,
-                services.task_plan,
-                lambda task: f"“{task.title}” is planned for {week_label(task.planned_week)}.",
-            ),
-        )
+        register("plan", TaskAction(PlanForm, services.task_plan, planned))
+        # The horizon's cells plan too: a task moved, or its span stretched, from a cell.
+        register("shift", TaskAction(CellMoveForm, services.task_plan, planned))
         register(
             "plan-before-due",
             TaskAction(

@@ -41,6 +41,9 @@ from raci.models import RESPONSIBLE_ROLES, Assignment
 FILL_IN_QUADRANTS = (Quadrant.QUICK_WIN, Quadrant.FILL_IN)
 # At most this many candidates a person go into the knapsack (its table grows with them).
 CANDIDATES = 40
+# Fill-ins suggested for a person's spare hours in a week, on the review and the horizon;
+# My work lists all of theirs.
+SPARE_HOURS_SHOWN = 3
 TENTHS = 10
 
 

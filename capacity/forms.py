@@ -99,6 +99,36 @@ class PlanBeforeDueForm(VersionedForm):
     allow_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class CellMoveForm(PlanForm):
+    """A task taken from a cell of the horizon (`from_week`) to `week`: moved, its whole
+    span goes along by as many weeks, so the hours the cell showed land in `week`; or,
+    with `stretch`, its span reaches out to `week` and its hours spread over it again."""
+
+    from_week = WeekField(widget=forms.HiddenInput)
+    stretch = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        week, from_week = cleaned.get("week"), cleaned.pop("from_week", None)
+        stretch = cleaned.pop("stretch", False)
+        # Where the task's hours are to be seen after the change: the horizon opens there.
+        self.lands_in = week
+        if week and from_week and self.plan:
+            first, last = self.plan[0].week, self.plan[-1].week
+            if not stretch:
+                later = week - from_week
+                cleaned["week"], cleaned["until"] = first + later, last + later
+            elif first <= week <= last:
+                self.add_error(
+                    "week",
+                    "It is planned in that week already: stretch it to a week before or "
+                    "after its span.",
+                )
+            else:
+                cleaned["week"], cleaned["until"] = min(week, first), max(week, last)
+        return super().clean()
+
+
 class SeenForm(forms.Form):
     """My work's "Mark as seen": the moment the page was read, so a change made after it
     stays new."""

@@ -1,5 +1,6 @@
 """The capacity horizon (/plan/): each person's load against their hours, week by week
-for the weeks ahead, the team's totals, the peaks ahead and the due dates at risk."""
+for the weeks ahead, the team's totals, the peaks ahead and the due dates at risk; an
+open cell's tasks and the fill-ins suggested for its spare hours."""
 
 import datetime
 from collections import defaultdict
@@ -11,6 +12,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from backlog.models import Category, Status, Task, estimate_expression
+from capacity.fill_ins import SPARE_HOURS_SHOWN, PersonSuggestions, fill_in_suggestions
 from capacity.load import LOADED_STATUSES, PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
 from capacity.models import PlannedHours
 from mopsboard.templatetags.hours import hours_text
@@ -302,11 +304,12 @@ def due_dates_at_risk(grid: Horizon) -> list[DueDateAtRisk]:
 @dataclass
 class Cell:
     """One person's week, opened: their load and the tasks behind it, each with the
-    hours it puts on them that week."""
+    hours it puts on them that week, and the fill-ins suggested for its spare hours."""
 
     person: Person
     week: datetime.date
     load: WeekLoad
+    suggestions: PersonSuggestions | None = None
 
     @property
     def tasks(self) -> list[tuple]:
@@ -317,12 +320,27 @@ class Cell:
         return week_label(self.week)
 
 
-def horizon_cell(*, person: Person, week: datetime.date, category: Category | None = None) -> Cell:
-    """The tasks behind one cell of the horizon, from the same load as the grid."""
-    load = team_load(
-        weeks=[week],
-        people=Person.objects.filter(pk=person.pk),
-        with_tasks=True,
-        category=category,
+def horizon_cell(
+    *,
+    person: Person,
+    week: datetime.date,
+    today: datetime.date,
+    category: Category | None = None,
+) -> Cell:
+    """The tasks behind one cell of the horizon, from the same load as the grid; for a
+    week not gone by, the fill-ins suggested for the person's free hours in it (whatever
+    the category shown: the hours are free whatever fills the rest)."""
+    people = Person.objects.filter(pk=person.pk)
+    load = team_load(weeks=[week], people=people, with_tasks=True, category=category)
+    suggested = (
+        # As many as the review shows.
+        fill_in_suggestions(week=week, people=people, limit=SPARE_HOURS_SHOWN)
+        if week >= week_of(today)
+        else []
     )
-    return Cell(person=person, week=week, load=load.people[0].weeks[week])
+    return Cell(
+        person=person,
+        week=week,
+        load=load.people[0].weeks[week],
+        suggestions=suggested[0] if suggested else None,
+    )

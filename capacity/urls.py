@@ -17,6 +17,16 @@ urlpatterns = [
         "plan/people/<int:person>/weeks/<str:week>/", views.horizon_cell_tasks, name="horizon-cell"
     ),
     path("plan/move/", views.horizon_move, name="horizon-move"),
+    path(
+        "plan/suggestions/plan/",
+        views.horizon_suggestion_plan,
+        name="horizon-suggestion-plan",
+    ),
+    path(
+        "plan/suggestions/dismiss/",
+        views.horizon_suggestion_dismiss,
+        name="horizon-suggestion-dismiss",
+    ),
     path("plan/export.csv", views.horizon_export, name="horizon-export"),
     path("review/", views.review, name="review"),
     path("review/people/<int:person>/weeks/<int:index>/", views.review_bar, name="review-bar"),

@@ -33,6 +33,7 @@ from capacity.agenda import (
 )
 from capacity.forms import (
     CapacityForm,
+    CellMoveForm,
     HorizonForm,
     ReviewForm,
     SeenForm,
@@ -367,35 +368,53 @@ def review_task_action(request):
     return _review_load(request, status=status, warning=warning)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@get_goes_to("capacity:review")
-@permission_required("backlog.change_task", raise_exception=True)
-def review_suggestion_plan(request):
-    """Plan a spare-hours suggestion into its week; the bars and the suggestions redraw.
-    Where nobody is Responsible it makes the person Responsible too, which is a change to
-    the RACI: theirs alone who may change it."""
+def _suggestion_planned(request, *, via: str) -> int:
+    """Plan the spare-hours suggestion the POST names into its week (the review's and the
+    horizon's "Plan it", through door `via`); the messages say how it went, and the status
+    is returned. Where nobody is Responsible it makes the person Responsible too, which is
+    a change to the RACI: theirs alone who may change it."""
     form = SuggestionPlanForm(request.POST)
-    status = 422
     if not form.is_valid():
         messages.error(request, f"Not planned: {errors_text(form)}")
-        return _review_load(request, status=status)
+        return 422
     task, person = form.cleaned_data["task"], form.cleaned_data["person"]
     unowned = not Assignment.objects.filter(task=task, role__in=RESPONSIBLE_ROLES).exists()
     if unowned and not request.user.has_perm("raci.change_assignment"):
         raise PermissionDenied("Making someone Responsible is the lead's to do.")
     try:
-        task = suggestion_plan(by=request.user, via="review", **form.cleaned_data)
+        task = suggestion_plan(by=request.user, via=via, **form.cleaned_data)
     except DomainError as refusal:
         messages.error(request, refusal.message)
-        status = refusal.status
-    else:
-        made = f" {person} is Responsible for it." if unowned else ""
-        messages.success(
-            request, f"“{task.title}” is planned for {week_label(task.planned_week)}.{made}"
-        )
-        status = 200
-    return _review_load(request, status=status)
+        return refusal.status
+    made = f" {person} is Responsible for it." if unowned else ""
+    messages.success(
+        request, f"“{task.title}” is planned for {week_label(task.planned_week)}.{made}"
+    )
+    return 200
+
+
+def _suggestion_dismissed(request) -> int:
+    """ "Not this week": the suggestion the POST names goes for that person and week alone."""
+    form = SuggestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not dismissed: {errors_text(form)}")
+        return 422
+    suggestion_dismiss(by=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        f"“{form.cleaned_data['task']}” is not suggested to {form.cleaned_data['person']} "
+        f"in {week_label(form.cleaned_data['week'])}.",
+    )
+    return 200
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:review")
+@permission_required("backlog.change_task", raise_exception=True)
+def review_suggestion_plan(request):
+    """Plan a spare-hours suggestion into its week; the bars and the suggestions redraw."""
+    return _review_load(request, status=_suggestion_planned(request, via="review"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -403,20 +422,7 @@ def review_suggestion_plan(request):
 @get_goes_to("capacity:review")
 @permission_required("capacity.add_suggestiondismissal", raise_exception=True)
 def review_suggestion_dismiss(request):
-    """ "Not this week": the suggestion goes for that person and week alone."""
-    form = SuggestionForm(request.POST)
-    if form.is_valid():
-        suggestion_dismiss(by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            f"“{form.cleaned_data['task']}” is not suggested to {form.cleaned_data['person']} "
-            f"in {week_label(form.cleaned_data['week'])}.",
-        )
-        status = 200
-    else:
-        messages.error(request, f"Not dismissed: {errors_text(form)}")
-        status = 422
-    return _review_load(request, status=status)
+    return _review_load(request, status=_suggestion_dismissed(request))
 
 
 def _review_load(request, *, status: int, warning: dict | None = None):
@@ -551,7 +557,7 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     form = HorizonForm(data)
     filters = form.filters(today=today)
     mondays = [filters["start"] + datetime.timedelta(weeks=n) for n in range(filters["weeks"])]
-    cell = _open_cell(data.get("open", ""), filters["category"])
+    cell = _open_cell(data.get("open", ""), category=filters["category"], today=today)
     grid = horizon(**filters, today=today) if with_grid else None
     return {
         "form": form,
@@ -567,7 +573,7 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     }
 
 
-def _open_cell(value: str, category) -> Cell | None:
+def _open_cell(value: str, *, category, today: datetime.date) -> Cell | None:
     """The cell named "<person id>-<ISO week>", if it names one; None otherwise."""
     person_id, _, week = value.partition("-")
     try:
@@ -577,7 +583,7 @@ def _open_cell(value: str, category) -> Cell | None:
     person = (
         Person.objects.filter(pk=person_id, is_active=True).first() if person_id.isdigit() else None
     )
-    return person and horizon_cell(person=person, week=monday, category=category)
+    return person and horizon_cell(person=person, week=monday, today=today, category=category)
 
 
 @require_GET
@@ -616,39 +622,73 @@ def horizon_cell_tasks(request, person, week):
     return varies_on_htmx(response)
 
 
+# What "Plan anyway" sends again of a move the over-capacity warning stopped.
+MOVE_FIELDS = ("action", "task", "version", "week", "until", "keep_span", "from_week", "stretch")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @get_goes_to("capacity:horizon")
 @permission_required("backlog.change_task", raise_exception=True)
 def horizon_move(request):
-    """Move a task from an open cell to another week, its span kept; the grid redraws
-    with the cell still open, or shows the over-capacity warning and "Plan anyway"."""
+    """Move a task from an open cell to another week, its span along, or stretch its span
+    to that week, or plan a due date at risk before it; the grid redraws with the cell the
+    task went to open, or shows the over-capacity warning and "Plan anyway"."""
     outcome = chosen_task_act(
-        data=request.POST, actions=["plan", "plan-before-due"], by=request.user, via="plan"
+        data=request.POST,
+        actions=["plan", "shift", "plan-before-due"],
+        by=request.user,
+        via="plan",
     )
+    data = request.POST.copy()
     warning = None
     if getattr(outcome.refusal, "overloads", None):
         warning = {
-            "task": outcome.task,
-            "version": outcome.form.cleaned_data["version"],
-            "week": week_label(outcome.refusal.week),
-            "overloads": outcome.refusal.overloads,
             "message": outcome.message,
+            "fields": {name: data[name] for name in MOVE_FIELDS if name in data},
         }
     else:
         (messages.success if outcome.done else messages.error)(request, outcome.message)
+    if outcome.done and isinstance(outcome.form, CellMoveForm):
+        # The cell follows the task, so whoever moved it a week sees it where it went.
+        person = data.get("open", "").partition("-")[0]
+        data["open"] = f"{person}-{week_label(outcome.form.lands_in)}"
+    return _horizon_load(request, data, status=outcome.status, warning=warning)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:horizon")
+@permission_required("backlog.change_task", raise_exception=True)
+def horizon_suggestion_plan(request):
+    """Plan a fill-in the open cell suggests into its week; the grid redraws, the cell
+    still open with the task in it."""
+    return _horizon_load(request, request.POST, status=_suggestion_planned(request, via="plan"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:horizon")
+@permission_required("capacity.add_suggestiondismissal", raise_exception=True)
+def horizon_suggestion_dismiss(request):
+    return _horizon_load(request, request.POST, status=_suggestion_dismissed(request))
+
+
+def _horizon_load(request, data, *, status: int, warning: dict | None = None):
+    """The grid again after a change from an open cell, with the filters and the open
+    cell in `data`; a plain POST goes back to the page by a redirect."""
     if not request.htmx:
         if warning:
             messages.warning(
                 request, f"{warning['message']} Plan it from its task page to plan anyway."
             )
-        query = HorizonForm(request.POST).query(open=request.POST.get("open", ""))
+        query = HorizonForm(data).query(open=data.get("open", ""))
         return redirect(f"{reverse('capacity:horizon')}?{query}")
     # A due date's fix warns beside its list; a move, in its open cell.
-    shown_at = "due_warning" if request.POST.get("action") == "plan-before-due" else "warning"
-    context = _horizon_context(request, request.POST, **{shown_at: warning})
+    shown_at = "due_warning" if data.get("action") == "plan-before-due" else "warning"
+    context = _horizon_context(request, data, **{shown_at: warning})
     return render_page(
-        request, "capacity/horizon.html", context, partial="horizon-grid", status=outcome.status
+        request, "capacity/horizon.html", context, partial="horizon-grid", status=status
     )
 
 

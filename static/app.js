@@ -59,6 +59,16 @@
     });
   });
 
+  // A refusal the page itself finds, in the messages (a live region, so it is read out).
+  function say(text) {
+    const box = document.getElementById("messages");
+    if (!box) return;
+    const message = document.createElement("p");
+    message.className = "message message-error";
+    message.textContent = text;
+    box.replaceChildren(message);
+  }
+
   function toggleDialog(id) {
     const dialog = document.getElementById(id);
     if (!dialog) return;
@@ -353,17 +363,25 @@
     if (to !== from) moveCard(card, to);
   });
 
+  // A drag is a shortcut to a form (the board's move, the horizon's): Sortable moves the
+  // dragged element, `onDrop` submits the form, and the page is drawn again from the answer.
+  function dragToMove(list, options) {
+    if (!window.Sortable) return null;
+    return window.Sortable.create(list, {
+      // Pointer events instead of native HTML5 drag-and-drop: the same on touch
+      // screens, and what browser automation (our journey tests) can drive.
+      forceFallback: true,
+      ...options,
+    });
+  }
+
   function initSortable(root) {
-    if (!window.Sortable) return;
     root.querySelectorAll("ol.cards[data-sortable=true]").forEach((list) => {
-      window.Sortable.create(list, {
+      dragToMove(list, {
         group: "board",
         draggable: ".card",
         // Only the grip starts a drag, so a finger on the rest of a card scrolls the page.
         handle: ".card-handle",
-        // Pointer events instead of native HTML5 drag-and-drop: the same on touch
-        // screens, and what browser automation (our journey tests) can drive.
-        forceFallback: true,
         onEnd: (event) => {
           if (event.from === event.to) return;
           moveCard(event.item, event.to.dataset.quadrant);
@@ -558,6 +576,107 @@
     }
   });
 
+  // --- The horizon (/plan/): arrows from cell to cell, a task moved by keys or a drag ---
+  // One cell at a time is in the Tab order (a roving tabindex): the open one, or the first.
+  const HORIZON_CELL = ".horizon td[data-person-id] > a";
+
+  function roveTo(link) {
+    link.closest(".horizon").querySelectorAll(HORIZON_CELL).forEach((other) => (other.tabIndex = -1));
+    link.tabIndex = 0;
+  }
+
+  document.addEventListener("focusin", (event) => {
+    const link = event.target.closest && event.target.closest(HORIZON_CELL);
+    if (link) roveTo(link);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const link = event.target.closest && event.target.closest(HORIZON_CELL);
+    if (!link || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (!moves[event.key]) return;
+    event.preventDefault();
+    const next = cellAt(link.parentElement, ...moves[event.key]);
+    if (next) next.querySelector("a").focus();
+  });
+
+  // Every way of moving a task fills in its own menu and submits it: the week its hours in
+  // the open cell go to (the rest of its weeks go along).
+  function moveTask(task, week) {
+    const form = task.querySelector("form");
+    const option = form && Array.from(form.elements.week.options).find((o) => o.value === week);
+    if (!option || week === form.elements.from_week.value) return;
+    form.elements.week.value = week;
+    form.querySelector("button:not([name])").click();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const task = event.target.closest && event.target.closest(".cell-task");
+    if (!task || !event.shiftKey || typing(event.target)) return;
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    const form = task.querySelector("form");
+    if (!form) return;
+    event.preventDefault();
+    const weeks = Array.from(form.elements.week.options, (option) => option.value);
+    const later = (event.key === "ArrowRight") === (getComputedStyle(task).direction !== "rtl");
+    const here = weeks.indexOf(form.elements.from_week.value);
+    const week = here < 0 ? undefined : weeks[here + (later ? 1 : -1)];
+    const title = task.querySelector("a").textContent;
+    if (week) moveTask(task, week);
+    else say(`“${title}” stays: the horizon shows no week ${later ? "after" : "before"} this one to move it to.`);
+  });
+
+  // The open cell's tasks drag onto another week of their row.
+  let horizonDrops = [];
+  function initHorizon(root) {
+    const grid = root.closest("#horizon-grid") || root.querySelector("#horizon-grid");
+    if (!grid) return;
+    const open = grid.querySelector("#horizon-cell[data-open]");
+    const links = grid.querySelectorAll(HORIZON_CELL);
+    const opened = open && document.getElementById(`cell-${open.dataset.open}`);
+    const current = opened || links[0];
+    if (current) roveTo(current);
+    horizonDrops.forEach((drop) => drop?.destroy());
+    horizonDrops = [];
+    const list = opened && open.querySelector(".cell-tasks");
+    const menu = list && list.querySelector(".cell-task form");
+    if (!menu) return;
+    const weeks = Array.from(menu.elements.week.options, (option) => option.value);
+    opened.closest("tr").querySelectorAll("td[data-week]").forEach((cell) => {
+      if (!weeks.includes(cell.dataset.week)) return;
+      horizonDrops.push(dragToMove(cell, { group: { name: "horizon", pull: false }, sort: false }));
+    });
+    horizonDrops.push(
+      dragToMove(list, {
+        group: { name: "horizon", put: false },
+        sort: false,
+        draggable: ".cell-task",
+        handle: ".cell-task-handle",
+        onEnd: (event) => {
+          if (event.from === event.to) return;
+          // Back where it was until the answer draws the grid again.
+          event.from.insertBefore(event.item, event.from.children[event.oldIndex] || null);
+          moveTask(event.item, event.to.dataset.week);
+        },
+      }),
+    );
+  }
+  document.addEventListener("htmx:load", (event) => initHorizon(event.detail.elt));
+
+  // After a change from the open cell the grid is drawn again: the keyboard stays on the
+  // task (in the cell it went to), or on the cell when the task is no longer there.
+  let horizonTaskId = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("#horizon-cell form");
+    if (form) horizonTaskId = `cell-task-${form.elements.task.value}`;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!horizonTaskId) return;
+    const task = document.getElementById(horizonTaskId) || document.getElementById("horizon-cell");
+    if (task) task.focus();
+    horizonTaskId = null;
+  });
+
   // --- Weekly review, presentation mode: step through the people and the agenda -----
   // J/K, the arrow keys or a presenter's clicker (PageDown/PageUp) move the keyboard from
   // one person's bar or agenda section to the next; Escape leaves presentation mode.
@@ -611,15 +730,11 @@
 
   // Errors htmx does not swap (403, 404, 500) still tell the person what happened.
   document.addEventListener("htmx:responseError", (event) => {
-    const box = document.getElementById("messages");
-    if (!box) return;
-    const message = document.createElement("p");
-    message.className = "message message-error";
     const status = event.detail.xhr.status;
-    message.textContent =
+    say(
       status === 403 ? "Your role can't do that." :
       status === 404 ? "That item no longer exists. Reload the page." :
-      `Something went wrong (${status}). Nothing was saved; try again.`;
-    box.replaceChildren(message);
+      `Something went wrong (${status}). Nothing was saved; try again.`,
+    );
   });
 })();

@@ -40,7 +40,7 @@ FIELDS = [
     "requester", "role", "status", "task", "title", "until", "version", "week",
     "weekly_capacity_hours", "details", "why", "wanted_by", "links", "name", "team", "website",
     "scope", "file", "column_0", "column_1", "url", "events", "keep_span", "start", "weeks",
-    "who",
+    "who", "from_week", "stretch",
 ]  # fmt: skip
 # Values a person (or a script) might send: plausible ones, edge cases and junk.
 VALUES = st.one_of(
@@ -59,6 +59,7 @@ VALUES = st.one_of(
             "none",
             "move",
             "plan",
+            "shift",
             "defer",
             "decline",
             "quick-win",

@@ -288,6 +288,15 @@ ACCESS = {
         },
     ),
     "capacity:horizon-export": Access(get=READERS, post=None),
+    # As the review's "Plan it" and "Not this week", from an open cell of the horizon.
+    "capacity:horizon-suggestion-plan": Access(
+        get=READERS,
+        post=LEAD,
+        body=lambda d: {**_suggestion(d), **_version(d)},
+    ),
+    "capacity:horizon-suggestion-dismiss": Access(
+        get=READERS, post=LEAD, body=lambda d: _suggestion(d)
+    ),
     "capacity:review": Access(get=READERS, post=None),
     "capacity:review-spare-hours": Access(get=READERS, post=None),
     "capacity:review-ahead": Access(get=READERS, post=None),

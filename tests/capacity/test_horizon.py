@@ -4,10 +4,12 @@ tasks, moving one; its filters, CSV, and the load it shares with every other pag
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -245,3 +247,189 @@ def test_filtering_over_htmx_redraws_only_the_grid(htmx_client, ana):
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="horizon-grid">')
     assert f"Ana Ruiz, {week_label(WEEKS[4])}: 12 of 40 hours" in body
+
+
+# --- Moving and stretching from a cell: the menu, Shift+arrows and a drag all send this ---
+
+
+def _shift(task, *, from_week, to_week, **extra):
+    """The open cell's menu for `task`, as a drag or Shift+arrow fills it in."""
+    person = task.assignments.first().person_id
+    return {
+        "action": "shift",
+        "task": task.pk,
+        "version": task.version,
+        "from_week": week_label(from_week),
+        "week": week_label(to_week),
+        "open": f"{person}-{week_label(from_week)}",
+        **extra,
+    }
+
+
+def _plan(task):
+    return dict(PlannedHours.objects.filter(task=task).values_list("week", "hours"))
+
+
+def test_a_task_moved_a_week_takes_its_span_along_and_the_cell_follows_it(htmx_client, ana):
+    task = _planned(ana, {WEEKS[1]: 6, WEEKS[2]: 8, WEEKS[3]: 10}, title="Webinar program")
+    # From its middle week, one week later: the 8 h shown there land in WEEKS[3].
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"), _shift(task, from_week=WEEKS[2], to_week=WEEKS[3])
+    )
+    assert response.status_code == 200
+    assert _plan(task) == {WEEKS[2]: 6, WEEKS[3]: 8, WEEKS[4]: 10}
+    body = response.content.decode()
+    # The whole row and the totals redraw, the cell open where the task went.
+    assert f"Ana Ruiz, {week_label(WEEKS[1])}: 0 of 40 hours" in body
+    assert f"Ana Ruiz, {week_label(WEEKS[4])}: 10 of 40 hours" in body
+    assert f'<h2 id="horizon-cell-heading">Ana Ruiz, {week_label(WEEKS[3])}: 8 of 40 h' in body
+    assert f'id="cell-task-{task.pk}"' in body
+    assert "“Webinar program” is planned for" in body  # the message, out of band
+
+
+def test_a_one_week_task_moves_to_the_week_chosen(htmx_client, lead_client, ana):
+    task = _planned(ana, {WEEKS[1]: 8})
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"), _shift(task, from_week=WEEKS[1], to_week=WEEKS[0])
+    )
+    assert response.status_code == 200
+    assert _plan(task) == {WEEKS[0]: 8}
+    # Without htmx: back to the page, its filters kept, the cell where the task is open.
+    task.refresh_from_db()
+    response = lead_client.post(
+        reverse("capacity:horizon-move"),
+        {**_shift(task, from_week=WEEKS[0], to_week=WEEKS[2]), "weeks": 6},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{URL}?weeks=6&open={ana.pk}-{week_label(WEEKS[2])}"
+    assert _plan(task) == {WEEKS[2]: 8}
+
+
+def test_stretching_into_a_week_off_spreads_less_there_and_warns_before_going_over(
+    htmx_client, ana
+):
+    TimeOffFactory(person=ana, week=WEEKS[2], hours=32)
+    _planned(ana, {WEEKS[2]: 6}, title="Bounce campaign")
+    task = _planned(ana, {WEEKS[1]: 16}, title="Lead routing rules")
+    stretch = _shift(task, from_week=WEEKS[1], to_week=WEEKS[2], stretch="on")
+    response = htmx_client.post(reverse("capacity:horizon-move"), stretch)
+    assert response.status_code == 409
+    body = response.content.decode()
+    # Spread by the hours Ana has, 40 and 8: 13.3 and 2.7, and 6 + 2.7 is over her 8.
+    assert "would put Ana Ruiz at 8.7 of 8 h" in body
+    assert "Plan anyway" in body
+    assert 'name="stretch" value="on"' in body
+    assert _plan(task) == {WEEKS[1]: 16}
+    response = htmx_client.post(reverse("capacity:horizon-move"), {**stretch, "allow_over": "on"})
+    assert response.status_code == 200
+    assert _plan(task) == {WEEKS[1]: Decimal("13.3"), WEEKS[2]: Decimal("2.7")}
+    assert Task.objects.get(pk=task.pk).planned_week == WEEKS[1]
+    body = response.content.decode()
+    assert f"Ana Ruiz, {week_label(WEEKS[2])}: 8.7 of 8 hours, over" in body
+    assert f'<h2 id="horizon-cell-heading">Ana Ruiz, {week_label(WEEKS[2])}' in body
+
+
+def test_stretching_earlier_keeps_the_last_week_and_within_the_span_is_refused(htmx_client, ana):
+    task = _planned(ana, {WEEKS[2]: 10, WEEKS[3]: 10})
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"),
+        _shift(task, from_week=WEEKS[3], to_week=WEEKS[3], stretch="on"),
+    )
+    assert response.status_code == 422
+    assert "It is planned in that week already" in response.content.decode()
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"),
+        _shift(task, from_week=WEEKS[2], to_week=WEEKS[0], stretch="on"),
+    )
+    assert response.status_code == 200
+    assert sorted(_plan(task)) == WEEKS[0:4]
+    assert sum(_plan(task).values()) == 20
+
+
+def test_two_people_moving_the_same_task_at_once_one_wins_the_other_is_told(
+    htmx_client, member, ana
+):
+    task = _planned(ana, {WEEKS[1]: 8}, title="Audit users")
+    other = Client(headers=HTMX)
+    other.force_login(member)
+    # Both loaded the cell at the same version.
+    mine = _shift(task, from_week=WEEKS[1], to_week=WEEKS[2])
+    theirs = _shift(task, from_week=WEEKS[1], to_week=WEEKS[3])
+    assert htmx_client.post(reverse("capacity:horizon-move"), mine).status_code == 200
+    response = other.post(reverse("capacity:horizon-move"), theirs)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "“Audit users” was changed by someone else since you loaded it" in body
+    assert body.lstrip().startswith('<div id="horizon-grid">')
+    assert _plan(task) == {WEEKS[2]: 8}
+
+
+# --- Spare hours in an open cell ------------------------------------------------------------
+
+
+def _fill_in(title, person, *, hours=2):
+    task = TaskFactory(title=title, impact=5, effort=1, estimate_hours=hours)
+    AssignmentFactory(task=task, person=person, role=Role.RESPONSIBLE)
+    return task
+
+
+def test_an_open_cell_suggests_fill_ins_for_its_spare_hours(htmx_client, viewer_client, ana):
+    _planned(ana, {WEEKS[1]: 36})
+    _fill_in("Fix UTM parameters", ana)
+    _fill_in("Tidy the email footer", ana)
+    _fill_in("Too big to fit", ana, hours=6)
+    body = " ".join(htmx_client.get(_cell(ana, WEEKS[1])).content.decode().split())
+    assert "Spare hours: 4 h free" in body
+    spare = body[body.index('class="spare-hours cell-spare"') :]
+    assert re.findall(r'<a href="/tasks/\d+/">([^<]+)</a>', spare) == [
+        "Fix UTM parameters",
+        "Tidy the email footer",
+    ]
+    assert "Quick win, fits 2 of 4 free hours" in spare
+    assert "Plan it" in spare and "Not this week" in spare
+    # A viewer reads them, without the buttons.
+    body = viewer_client.get(_cell(ana, WEEKS[1]), headers=HTMX).content.decode()
+    assert "Fix UTM parameters" in body and "Plan it" not in body
+
+
+def test_one_click_plans_a_suggestion_and_the_cell_fills(htmx_client, lead_client, ana):
+    _planned(ana, {WEEKS[1]: 36})
+    utm = _fill_in("Fix UTM parameters", ana)
+    footer = _fill_in("Tidy the email footer", ana)
+    open_cell = {"open": f"{ana.pk}-{week_label(WEEKS[1])}", "weeks": 4}
+    response = htmx_client.post(
+        reverse("capacity:horizon-suggestion-plan"),
+        {
+            "task": utm.pk,
+            "person": ana.pk,
+            "week": week_label(WEEKS[1]),
+            "version": utm.version,
+            **open_cell,
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="horizon-grid">')
+    assert f"Ana Ruiz, {week_label(WEEKS[1])}: 38 of 40 hours" in body
+    assert f'id="cell-task-{utm.pk}"' in body
+    assert "Spare hours: 2 h free" in body
+    assert "“Fix UTM parameters” is planned for" in body
+    assert Task.objects.get(pk=utm.pk).planned_week == WEEKS[1]
+    # "Not this week", by a plain POST: back to the page with the cell open.
+    response = lead_client.post(
+        reverse("capacity:horizon-suggestion-dismiss"),
+        {"task": footer.pk, "person": ana.pk, "week": week_label(WEEKS[1]), **open_cell},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{URL}?weeks=4&open={ana.pk}-{week_label(WEEKS[1])}"
+    body = lead_client.get(response.url).content.decode()
+    assert "“Tidy the email footer” is not suggested to Ana Ruiz" in body
+    assert "Spare hours:" not in body
+
+
+def test_a_cell_gone_by_suggests_nothing(htmx_client, ana):
+    _fill_in("Fix UTM parameters", ana)
+    gone = THIS_WEEK - datetime.timedelta(weeks=1)
+    body = htmx_client.get(_cell(ana, gone)).content.decode()
+    assert "Spare hours:" not in body
+    assert "Spare hours: 40 h free" in htmx_client.get(_cell(ana, WEEKS[0])).content.decode()

@@ -92,3 +92,22 @@ def test_the_demo_goals_are_on_track_at_risk_for_their_work_and_without_work():
     assert [reason.split(";")[0] for reason in clicks.reasons] == ["Its open work needs 1100 h"]
     assert sync.status == Status.AT_RISK and sync.reasons == ["No open work is linked to it."]
     assert sync.goal.direction == "down"
+
+
+def test_the_demo_plans_a_major_project_over_four_weeks_ahead():
+    from django.db.models import Count, Min
+
+    from capacity.models import PlannedHours
+
+    call_command("seed_demo", verbosity=0)
+    spans = (
+        PlannedHours.objects.values("task")
+        .annotate(weeks=Count("week"), first=Min("week"))
+        .filter(weeks__gt=1)
+    )
+    span = spans.get()
+    assert span["weeks"] == 4
+    assert span["first"] > timezone.localdate()
+    task = Task.objects.get(pk=span["task"])
+    assert task.quadrant == Quadrant.MAJOR_PROJECT
+    assert set(task.planned_hours.values_list("hours", flat=True)) == {10}

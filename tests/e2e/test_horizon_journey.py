@@ -1,17 +1,58 @@
-"""The horizon journey: the lead spreads a major project over four weeks from its page,
-sees the weeks ahead without a peak, and opens a cell with the keyboard."""
+"""The horizon journeys: the lead spreads a major project over four weeks, from its page
+or by stretching it from a cell, and sees the weeks ahead without a peak; stretches work
+into a week off and is warned; moves a task by keyboard and by a drag; plans a fill-in
+the spare hours suggest. axe over the horizon with a cell open, on a phone and a laptop."""
 
 import datetime
 import re
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from backlog.models import Status, Task
+from capacity.models import PlannedHours
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
 from tests.e2e.conftest import log_in
-from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+from tests.e2e.test_accessibility import FAILING, describe
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory, TimeOffFactory
+
+THIS_WEEK = week_of(timezone.localdate())
+# Weeks the demo plans nothing into, so a journey's own work is the only load in them.
+FIRST = THIS_WEEK + datetime.timedelta(weeks=6)
+
+
+def _week(n: int) -> datetime.date:
+    return FIRST + datetime.timedelta(weeks=n)
+
+
+def _pia(**planned) -> tuple[Person, dict[str, Task]]:
+    """Pia, 32 h a week, and her work: title → (hours, first week as n weeks from FIRST)."""
+    pia = PersonFactory(name="Pia Planner", kind=Person.Kind.TEAM, weekly_capacity_hours=32)
+    tasks = {}
+    for title, (hours, n) in planned.items():
+        task = TaskFactory(
+            title=title,
+            impact=5,
+            effort=5,
+            estimate_hours=hours,
+            status=Status.PLANNED,
+            planned_week=_week(n),
+        )
+        AssignmentFactory(task=task, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+        tasks[title] = task
+    return pia, tasks
+
+
+def _horizon(page, weeks: int = 6):
+    page.goto(f"/plan/?start={week_label(FIRST)}&weeks={weeks}")
+
+
+def _row(page, name: str):
+    return page.locator("tr", has=page.get_by_role("rowheader", name=name))
 
 
 def test_lead_spreads_a_major_project_and_the_horizon_has_no_peak(page, screenshot):
@@ -47,7 +88,7 @@ def test_lead_spreads_a_major_project_and_the_horizon_has_no_peak(page, screensh
     cell.focus()
     page.keyboard.press("Enter")
     opened = page.locator("#horizon-cell")
-    expect(opened.get_by_role("heading")).to_contain_text(
+    expect(opened.get_by_role("heading", level=2)).to_contain_text(
         f"Pia Planner, {week_label(first + datetime.timedelta(weeks=2))}: 10 of 32 h"
     )
     expect(opened).to_contain_text("Lead scoring model rebuild 10 h this week")
@@ -61,3 +102,158 @@ def test_the_boards_move_menu_plans_a_card_into_next_week(page):
     card.get_by_role("button", name="Move…").click()
     page.locator("#card-move").get_by_role("button", name=re.compile("^Next week")).click()
     expect(page.locator(".messages")).to_contain_text(f"“{title}” is planned for")
+
+
+def test_lead_stretches_a_peak_away_then_is_warned_of_a_week_off(page, screenshot):
+    pia, tasks = _pia(**{"Lead scoring model rebuild": (40, 0), "Webinar program": (16, 4)})
+    TimeOffFactory(person=pia, week=_week(5), hours=24, note="Holiday")
+    pia_other = TaskFactory(
+        title="Nurture stream", estimate_hours=6, status=Status.PLANNED, planned_week=_week(5)
+    )
+    AssignmentFactory(task=pia_other, person=pia, role=Role.RESPONSIBLE)
+    log_in(page)
+    _horizon(page)
+    expect(page.locator(".horizon-peaks")).to_contain_text(
+        f"{week_label(FIRST)} (Pia Planner over)"
+    )
+    row = _row(page, "Pia Planner")
+    row.get_by_role("link").first.click()
+    cell = page.locator("#horizon-cell")
+    project = cell.locator("li", has_text="Lead scoring model rebuild")
+    project.get_by_label("Move “Lead scoring model rebuild” to").select_option(week_label(_week(3)))
+    project.get_by_role("button", name="Stretch its weeks to that week").click()
+
+    expect(page.locator(".horizon-peaks")).to_have_text(
+        "No peak in these weeks: everyone is within their hours."
+    )
+    expect(row.locator("td")).to_have_text(["10/32 h free"] * 4 + ["16/32 h free", "6/8 h free"])
+    expect(page.locator("#messages")).to_contain_text("“Lead scoring model rebuild” is planned for")
+    screenshot("horizon-stretched")
+
+    # The webinar stretched into the week Pia has 8 h left, 6 of them taken already.
+    row.get_by_role("link").nth(4).click()
+    webinar = cell.locator("li", has_text="Webinar program")
+    webinar.get_by_label("Move “Webinar program” to").select_option(week_label(_week(5)))
+    webinar.get_by_role("button", name="Stretch its weeks to that week").click()
+    warning = cell.get_by_role("alert")
+    expect(warning).to_contain_text(
+        f"would put Pia Planner at 9.2 of 8 h in {week_label(_week(5))}"
+    )
+    webinar_weeks = PlannedHours.objects.filter(task=tasks["Webinar program"])
+    assert list(webinar_weeks.values_list("week", flat=True)) == [_week(4)]
+    warning.get_by_role("button", name="Plan anyway").click()
+    expect(row.locator("td").nth(5)).to_have_text("9.2/8 h over")
+    expect(page.locator(".horizon-peaks")).to_contain_text(
+        f"{week_label(_week(5))} (Pia Planner over)"
+    )
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(5))}: 9.2 of 8 h"
+    )
+
+
+def test_lead_moves_a_task_a_week_by_keyboard(page):
+    _pia(**{"Audit the instance users": (8, 1)})
+    log_in(page)
+    _horizon(page)
+    # Into the grid at Kenji's first week, down a row to Pia, right a week: her task's cell.
+    page.locator(f"#cell-{Person.objects.get(name='Kenji Mori').pk}-{week_label(FIRST)}").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    pia = Person.objects.get(name="Pia Planner")
+    expect(page.locator(f"#cell-{pia.pk}-{week_label(_week(1))}")).to_be_focused()
+    page.keyboard.press("Enter")
+    cell = page.locator("#horizon-cell")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    task = Task.objects.get(title="Audit the instance users")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#cell-task-{task.pk}")).to_be_focused()
+    page.keyboard.press("Shift+ArrowRight")
+
+    expect(page.locator("#messages")).to_contain_text("“Audit the instance users” is planned for")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(2))}: 8 of 32 h"
+    )
+    expect(page.locator(f"#cell-task-{task.pk}")).to_be_focused()
+    expect(_row(page, "Pia Planner").locator("td").nth(2)).to_have_text("8/32 h free")
+    page.keyboard.press("Shift+ArrowLeft")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    expect(page.locator(f"#cell-task-{task.pk}")).to_be_focused()
+    assert list(PlannedHours.objects.filter(task=task).values_list("week", flat=True)) == [_week(1)]
+
+
+def test_lead_drags_a_task_to_another_week_of_its_row(page):
+    _pia(**{"Audit the instance users": (8, 1)})
+    log_in(page)
+    _horizon(page)
+    row = _row(page, "Pia Planner")
+    row.get_by_role("link").nth(1).click()
+    task = Task.objects.get(title="Audit the instance users")
+    # The cell's tasks can be dragged once htmx has put them in and app.js has set them up.
+    page.wait_for_function(
+        "() => { const tasks = document.querySelector('#horizon-cell .cell-tasks');"
+        " return tasks && Sortable.get(tasks); }"
+    )
+    source = page.locator(f"#cell-task-{task.pk} .cell-task-handle").bounding_box()
+    target = row.locator("td").nth(3).bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=20)
+    page.mouse.move(target["x"] + 22, target["y"] + 12, steps=5)
+    page.mouse.up()
+
+    expect(page.locator("#messages")).to_contain_text(
+        f"“Audit the instance users” is planned for {week_label(_week(3))}."
+    )
+    expect(row.locator("td")).to_have_text(
+        ["0/32 h free", "0/32 h free", "0/32 h free", "8/32 h free", "0/32 h free", "0/32 h free"]
+    )
+
+
+def test_spare_hours_next_week_suggest_two_fill_ins_and_one_click_plans_one(page, screenshot):
+    next_week = THIS_WEEK + datetime.timedelta(weeks=1)
+    fay = PersonFactory(name="Fay Spare", kind=Person.Kind.TEAM, weekly_capacity_hours=8)
+    planned = TaskFactory(
+        title="Fay's nurture stream",
+        status=Status.PLANNED,
+        planned_week=next_week,
+        estimate_hours=4,
+    )
+    AssignmentFactory(task=planned, person=fay, role=Role.RESPONSIBLE)
+    # Due tomorrow: before the demo's own quick wins, which nobody is Responsible for yet.
+    soon = timezone.localdate() + datetime.timedelta(days=1)
+    for title in ("Fix UTM parameters", "Tidy the email footer"):
+        task = TaskFactory(title=title, impact=5, effort=1, estimate_hours=2, due_date=soon)
+        AssignmentFactory(task=task, person=fay, role=Role.RESPONSIBLE)
+    log_in(page)
+    page.get_by_role("link", name="Plan", exact=True).click()
+    row = _row(page, "Fay Spare")
+    row.get_by_role("link").nth(1).click()
+    spare = page.locator("#horizon-cell .cell-spare")
+    expect(spare).to_contain_text("Spare hours: 4 h free")
+    expect(spare.get_by_role("listitem")).to_have_count(2)
+    screenshot("horizon-spare-hours")
+
+    spare.get_by_role("button", name="Plan it: Fix UTM parameters for Fay Spare").click()
+    expect(row.locator("td").nth(1)).to_have_text("6/8 h free")
+    cell = page.locator("#horizon-cell")
+    expect(cell.locator(".cell-tasks")).to_contain_text("Fix UTM parameters")
+    expect(spare).to_contain_text("Spare hours: 2 h free")
+    expect(spare.get_by_role("listitem")).to_have_count(1)
+    expect(spare).to_contain_text("Tidy the email footer")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_horizon_with_a_cell_open_has_no_serious_violation(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page)
+    page.goto("/plan/")
+    # Ana's week: the demo's spread project, with its grip and menu, and spare hours.
+    _row(page, "Ana Lima").get_by_role("link").nth(2).click()
+    expect(page.locator("#horizon-cell .cell-task")).to_have_count(1)
+    expect(page.locator("#horizon-cell .cell-spare")).to_be_visible()
+    failing = [v for v in Axe().run(page).response["violations"] if v["impact"] in FAILING]
+    assert not failing, describe(failing)

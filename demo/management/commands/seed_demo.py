@@ -24,7 +24,7 @@ from backlog.models import (
 )
 from capacity.agenda import review_figures
 from capacity.models import Review
-from capacity.services import time_off_set
+from capacity.services import task_plan, time_off_set
 from conversation.services import comment_post, reply_post
 from goals.models import CheckIn, Direction, Goal, Step, Unit
 from goals.services import check_in_save, goal_save, step_save, task_goals_set
@@ -233,7 +233,10 @@ PROGRESS = {
     "Lead routing rules for the new EMEA territory": (Status.PLANNED, 0),
     "Privacy and consent program for the EU database": (Status.PLANNED, 3),
     "Add UTM capture to landing-page forms": (Status.PLANNED, 1),
+    "Integrate the intent-data tool with the CRM": (Status.PLANNED, 2),
 }
+# Major projects planned over several weeks from their week, so the horizon shows a span.
+SPANS = {"Integrate the intent-data tool with the CRM": 4}
 # Ruth is at a conference next week; Tom is off a day this week, which tips him over.
 TIME_OFF = [("Ruth Okafor", 1, 16, "Conference"), ("Tom Becker", 0, 8, "Half-term")]
 DEFERRED = ["Evaluate the stack: what to retire", "Migrate to a new marketing automation platform"]
@@ -619,16 +622,23 @@ class Command(BaseCommand):
         if task.title in PROGRESS:
             status, weeks_from_now = PROGRESS[task.title]
             week = week_of(timezone.localdate()) + datetime.timedelta(weeks=weeks_from_now)
-            # The demo's weeks are its story (some past, one over capacity on purpose),
-            # so it writes them as they were rather than asking the planning rules.
-            task = services.task_update(
-                task=task,
-                version=task.version,
-                by=by,
-                via=DEMO,
-                status=Status.PLANNED,
-                planned_week=week,
-            )
+            if task.title in SPANS:
+                # Weeks ahead: planned as the lead would, its estimate spread over them.
+                until = week + datetime.timedelta(weeks=SPANS[task.title] - 1)
+                task = task_plan(
+                    task=task, version=task.version, week=week, until=until, by=by, via=DEMO
+                )
+            else:
+                # The demo's weeks are its story (some past, one over capacity on purpose),
+                # so it writes them as they were rather than asking the planning rules.
+                task = services.task_update(
+                    task=task,
+                    version=task.version,
+                    by=by,
+                    via=DEMO,
+                    status=Status.PLANNED,
+                    planned_week=week,
+                )
             if status != Status.PLANNED:
                 services.task_set_status(
                     task=task, version=task.version, status=status, by=by, via=DEMO

@@ -443,7 +443,8 @@ def my_work_page(request):
         context = {"section": rest, "can_change": request.user.has_perm("backlog.change_task")}
         return varies_on_htmx(render(request, "capacity/my_work.html#my-rest-page", context))
     context = _my_work_context(request, person)
-    context["work"].sections[-1] = rest
+    work = context["work"]
+    work.sections = [rest if section.key == "rest" else section for section in work.sections]
     return varies_on_htmx(render(request, "capacity/my_work.html", context))
 
 

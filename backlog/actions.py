@@ -24,7 +24,7 @@ from backlog.forms import (
 from backlog.models import Task, default_estimate_hours
 from mopsboard.errors import DomainError
 from mopsboard.forms import errors_text
-from mopsboard.history import history_context
+from mopsboard.history import UNDO_DOORS, history_context
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,15 @@ def task_act(*, name: str, task: Task, data, by, via: str) -> Outcome:
     form = action.form_class(data, task=task)
     if not form.is_valid():
         return Outcome(task, form, 422, f"“{task.title}”: {errors_text(form)}")
+    offers_undo = action.undoable and via in UNDO_DOORS
     try:
-        with history_context(by, via=via) as change:
+        with history_context(by, via=via, offers_undo=offers_undo) as change:
             changed = action.service(task=task, by=by, via=via, **form.cleaned_data)
     except DomainError as refusal:
         return Outcome(
             getattr(refusal, "current", task), form, refusal.status, refusal.message, refusal
         )
-    undo = str(change.id) if action.undoable else ""
+    undo = str(change.id) if offers_undo else ""
     return Outcome(changed, form, 200, action.done(changed), change=undo)
 
 

@@ -5,8 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from pghistory.models import Events
 
 from backlog.models import Category, Quadrant, Task, TaskEvent, quadrant_split
@@ -225,13 +224,13 @@ def tasks_changed_since(tasks: QuerySet, since, *, limit: int) -> list[HistoryEn
     # Working out an event's data and diff is the cost, and the database does it for every
     # event it reads: a first, cheap pass finds the `limit`-th newest change, so that only
     # it and the newer ones are read whole. Its id too, as an import or a bulk RACI change
-    # records many changes in the same moment.
-    oldest_shown = events[limit - 1 : limit]
-    at = Coalesce(Subquery(oldest_shown.values("pgh_created_at")), Value(since))
-    pgh_id = Coalesce(Subquery(oldest_shown.values("pgh_id")), Value(0))
-    return _history_entries(
-        events.filter(Q(pgh_created_at__gt=at) | Q(pgh_created_at=at, pgh_id__gte=pgh_id))[:limit]
-    )
+    # records many changes in the same moment. A query of its own: as subqueries of the
+    # second, its copies of the events' union took longer to plan than both queries to run.
+    oldest_shown = events.values_list("pgh_created_at", "pgh_id")[limit - 1 : limit].first()
+    if oldest_shown:
+        at, pgh_id = oldest_shown
+        events = events.filter(Q(pgh_created_at__gt=at) | Q(pgh_created_at=at, pgh_id__gte=pgh_id))
+    return _history_entries(events[:limit])
 
 
 def _history_entries(events) -> list[HistoryEntry]:

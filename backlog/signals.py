@@ -7,8 +7,9 @@ receiver writes (a queued job) commits or rolls back with it. Arguments:
 of Change), `by` (the user, None for the system) and `via` (the door); a RACI change
 adds `person`, `role` (the role they now hold, "" for none) and `previous` (the role
 they held before); moving the Accountable sends one for each of the two people. `change`
-names the change (its history context's id, as a string) and `undoes` the change it
-undoes, if it does (backlog's and raci's undo), else None.
+names the change (its history context's id, as a string), `undoes` the change it
+undoes, if it does (backlog's and raci's undo), else None, and `offers_undo` whether the
+page it was made on offers to undo it (mopsboard.history.history_context).
 
 `tasks_created` is sent once for tasks made together (an import's batch), inside the
 same transaction, in place of a `task_changed` for each: a receiver reads what it needs
@@ -70,5 +71,6 @@ def send_task_changed(
             via=via,
             change=str(change.id),
             undoes=change.metadata.get("undoes"),
+            offers_undo=bool(change.metadata.get("offers_undo")),
             **details,
         )

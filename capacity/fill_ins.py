@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from backlog.models import Quadrant, Status, Task, estimate_expression
-from capacity.load import team_load
+from capacity.load import TeamLoad, team_load
 from capacity.models import SuggestionDismissal
 from mopsboard.templatetags.hours import hours_text
 from raci.models import RESPONSIBLE_ROLES, Assignment
@@ -160,13 +160,19 @@ def _best_first(prefix: str = "") -> list:
 
 
 def fill_in_suggestions(
-    *, week: datetime.date, people=None, limit: int | None = None
+    *,
+    week: datetime.date,
+    people=None,
+    limit: int | None = None,
+    load: TeamLoad | None = None,
 ) -> list[PersonSuggestions]:
     """For each person (the active team by default) with free hours in `week`, the
     fill-ins chosen for those hours (fill_ins_chosen), not dismissed for that week; at
-    most `limit` each. Reads the load with capacity.load.team_load, then four queries
-    whatever the size of the backlog."""
-    load = team_load(weeks=[week], people=people)
+    most `limit` each. Reads the load with capacity.load.team_load unless the caller has
+    it already (`load`, of `week` among others; `people` is then its people), then four
+    queries whatever the size of the backlog."""
+    if load is None:
+        load = team_load(weeks=[week], people=people)
     free = {row.person.pk: row.weeks[week].free for row in load.people if row.weeks[week].free > 0}
     if not free:
         return []

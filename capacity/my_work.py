@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from backlog.models import OPEN_STATUSES, PRIORITY_INDEX, STATUS_MOVES, Status, Task
@@ -20,8 +21,9 @@ from raci.models import RESPONSIBLE_ROLES, Role
 OWNING_ROLES = (*RESPONSIBLE_ROLES, Role.ACCOUNTABLE)
 # Work still to do, a request waiting in triage included.
 MY_OPEN_STATUSES = (Status.NEW, *OPEN_STATUSES)
-# Each list shows this many tasks; its count says how many there are in all.
-SECTION_ITEMS = 50
+# Each list shows this many tasks; its count says how many there are in all. The rest,
+# the longest, shows more a page of as many at a time.
+SECTION_ITEMS = 20
 # Work due within this many days is "due soon".
 DUE_SOON_DAYS = 7
 # Looked back over by someone who has never marked their work as seen.
@@ -48,14 +50,21 @@ class Section:
     title: str
     count: int
     tasks: list[MyTask]
+    # Which page of the section's tasks these are (SECTION_ITEMS a page).
+    page: int = 1
 
     @property
     def count_label(self) -> str:
         return count_label(self.count)
 
     @property
+    def shown(self) -> int:
+        """How many of its tasks the page shows up to these."""
+        return (self.page - 1) * SECTION_ITEMS + len(self.tasks)
+
+    @property
     def more(self) -> int:
-        return max(self.count - len(self.tasks), 0)
+        return max(self.count - self.shown, 0)
 
 
 @dataclass
@@ -99,16 +108,8 @@ def _with_role(tasks: QuerySet, person: Person, roles) -> QuerySet:
     )
 
 
-def my_work(
-    person: Person, *, today: datetime.date, now: datetime.datetime, user_id: int | None = None
-) -> MyWork:
-    """Everything My work shows for `person`, as of `today` and `now`; changes made by
-    `user_id` (the person themselves) are not news to them.
-
-    A constant number of queries, however many tasks they hold: the lists are counted
-    together and read SECTION_ITEMS at a time, the hours are capacity.load's.
-    """
-    weeks = this_and_next_week(today)
+def _lists(person: Person, *, weeks: list[datetime.date], today: datetime.date) -> dict:
+    """The querysets of My work's lists, each in its order."""
     owned = _with_role(Task.objects.filter(status__in=MY_OPEN_STATUSES), person, OWNING_ROLES)
     in_weeks = Q(planned_week__in=weeks, status__in=LOADED_STATUSES)
     overdue = Q(due_date__lt=today)
@@ -126,6 +127,30 @@ def my_work(
     }
     for key in ("in_progress", "rest", "consulted"):
         listed[key] = listed[key].by_priority()
+    return listed
+
+
+def rest_page(person: Person, *, today: datetime.date, number) -> Section:
+    """Page `number` of the rest of `person`'s work (the last page if past it), for
+    "Show more"."""
+    rest = _lists(person, weeks=this_and_next_week(today), today=today)["rest"]
+    page = Paginator(rest.for_cards(), SECTION_ITEMS).get_page(number)
+    tasks = [MyTask(task, Role(task.my_role)) for task in page]
+    return Section("rest", "The rest", page.paginator.count, tasks, page.number)
+
+
+def my_work(
+    person: Person, *, today: datetime.date, now: datetime.datetime, user_id: int | None = None
+) -> MyWork:
+    """Everything My work shows for `person`, as of `today` and `now`; changes made by
+    `user_id` (the person themselves) are not news to them.
+
+    A constant number of queries, however many tasks they hold: the lists are counted
+    together and read SECTION_ITEMS at a time (the rest pages on with rest_page), the
+    hours are capacity.load's, read once for the weeks and their fill-ins.
+    """
+    weeks = this_and_next_week(today)
+    listed = _lists(person, weeks=weeks, today=today)
     counts = capped_counts(listed)
     found = {
         key: [MyTask(task, Role(task.my_role)) for task in queryset.for_cards()[:SECTION_ITEMS]]
@@ -141,7 +166,7 @@ def my_work(
         tasks = [mine for mine in found["weeks"] if mine.task.planned_week == week]
         for mine in tasks:
             mine.hours = shares.get(mine.task.pk)
-        suggested = fill_in_suggestions(week=week, people=Person.objects.filter(pk=person.pk))
+        suggested = fill_in_suggestions(week=week, load=load)
         my_weeks.append(
             MyWeek(
                 label=week_label(week),

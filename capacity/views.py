@@ -51,7 +51,7 @@ from capacity.horizon import (
 )
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
-from capacity.my_work import my_work
+from capacity.my_work import my_work, rest_page
 from capacity.suggestions import suggestion_dismiss, suggestion_plan
 from capacity.year import FIRST_YEAR, year_in_review
 from mopsboard.errors import DomainError
@@ -503,8 +503,20 @@ def _my_work_context(request, person: Person | None) -> dict:
 @login_required
 @permission_required("backlog.view_task", raise_exception=True)
 def my_work_page(request):
-    """My work: what the signed-in person owns and is consulted on, and what changed."""
-    return render(request, "capacity/my_work.html", _my_work_context(request, _my_person(request)))
+    """My work: what the signed-in person owns and is consulted on, and what changed.
+    `?rest=<page>` is a page of the rest of their work: over htmx the tasks "Show more"
+    adds to the list, plainly the whole page with that page in the list."""
+    person = _my_person(request)
+    if person is None or "rest" not in request.GET:
+        return render(request, "capacity/my_work.html", _my_work_context(request, person))
+    rest = rest_page(person, today=timezone.localdate(), number=request.GET["rest"])
+    if request.htmx:
+        context = {"section": rest, "can_change": request.user.has_perm("backlog.change_task")}
+        return varies_on_htmx(render(request, "capacity/my_work.html#my-rest-page", context))
+    context = _my_work_context(request, person)
+    work = context["work"]
+    work.sections = [rest if section.key == "rest" else section for section in work.sections]
+    return varies_on_htmx(render(request, "capacity/my_work.html", context))
 
 
 @require_http_methods(["GET", "POST"])

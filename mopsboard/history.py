@@ -19,8 +19,8 @@ VIA = (
     "api",
     "import",
 )
-# The doors whose pages offer to undo a change just made (the message that says it was
-# done): only a change through them can be undone, and only its news waits for that.
+# The doors whose pages offer to undo an undoable task action just made (the message
+# that says it was done; backlog.actions.task_act).
 UNDO_DOORS = ("board", "triage", "task", "raci")
 
 
@@ -30,7 +30,9 @@ def history_context(by, *, via: str, **metadata):
 
     Entered, it gives the change the block belongs to: its `id` is on every history
     event written inside the outermost block (a request's, under pghistory's middleware),
-    which is how an undo finds what one change did."""
+    which is how an undo finds what one change did. A page that offers to undo the change
+    records `offers_undo=True`: only such a change can be undone, and only its news waits
+    for that."""
     if via not in VIA:
         raise ValueError(f"Unknown door {via!r}: one of {', '.join(VIA)}.")
     return pghistory.context(user=by.pk if by else None, via=via, **metadata)

@@ -4,8 +4,9 @@ nobody and a committed one is told even if the process dies right after; the job
 the notifications and queues their emails. The daily digest runs on the queue's
 schedule (not on a page load).
 
-The news of a change a person makes waits MOPSBOARD_UNDO_SECONDS, the time they have to
-undo it: an undo cancels the waiting job, so an undone change tells nobody."""
+The news of a change whose page offered to undo it waits MOPSBOARD_UNDO_SECONDS, the time
+its maker has to undo it: an undo cancels the waiting job, so an undone change tells
+nobody. Any other change is told at once."""
 
 import time
 
@@ -16,7 +17,6 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mail.tasks import RETRY
 from mopsboard.errors import Conflict
-from mopsboard.history import UNDO_DOORS
 from mopsboard.retry import ForADay
 from notifications.models import News
 from notifications.news import news_of
@@ -41,14 +41,23 @@ class NewsGone(Conflict):
 
 
 def news_queue(
-    *, task, before, changes, by, via: str, change: str, undoes: str | None, **details
+    *,
+    task,
+    before,
+    changes,
+    by,
+    via: str,
+    change: str,
+    undoes: str | None,
+    offers_undo: bool = False,
+    **details,
 ) -> int | None:
     """Queue the telling of one change, in the caller's transaction: the news is worked
     out now (it needs the task as it was), who hears it by the job. No news, no job.
     The job's id, or None.
 
-    A person's change through a page that offers to undo it is told once they can no
-    longer undo it (MOPSBOARD_UNDO_SECONDS); the demo's, the API's or an import's at
+    A change its page `offers_undo` for is told once its maker can no longer undo it
+    (MOPSBOARD_UNDO_SECONDS); any other (a task page's edit, the API's, an import's) at
     once. An undo cancels the news of the change it undoes (news_cancel), and is news to
     nobody itself: nobody heard of what it takes back."""
     if undoes:
@@ -59,7 +68,7 @@ def news_queue(
         return None
     # A RACI change leaves the task's version alone, so its key carries the moment too.
     moment = f":{time.time_ns()}" if any(kind == News.RACI for kind, *_ in told) else ""
-    wait = settings.MOPSBOARD_UNDO_SECONDS if by is not None and via in UNDO_DOORS else 0
+    wait = settings.MOPSBOARD_UNDO_SECONDS if offers_undo else 0
     return (tell.configure(schedule_in={"seconds": wait}) if wait else tell).defer(
         task_id=task.pk,
         version=task.version,

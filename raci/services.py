@@ -13,7 +13,7 @@ from backlog.models import Task, TaskEvent
 from backlog.services import task_update
 from backlog.signals import Change, send_task_changed
 from mopsboard.errors import Conflict, NotFound
-from mopsboard.history import UNDO_DOORS, history_context
+from mopsboard.history import history_context
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label
 from people.models import Person
@@ -240,8 +240,8 @@ RESTORED_FIELDS = [
 
 def task_change_undo(*, change: str, by) -> Task:
     """Take back `change` (the id of its history context: what one action did to one
-    task's fields and RACI cells), if `by` made it less than MOPSBOARD_UNDO_SECONDS ago and
-    it is not undone yet, nor an undo itself.
+    task's fields and RACI cells), if `by` made it less than MOPSBOARD_UNDO_SECONDS ago on
+    a page that offered to undo it, and it is not undone yet, nor an undo itself.
 
     The state before it is read from the history and written back through the services,
     through the change's own door, recorded as its undo (the history's "Undone"): the
@@ -253,17 +253,17 @@ def task_change_undo(*, change: str, by) -> Task:
     cell_events = list(AssignmentEvent.objects.filter(pgh_context_id=change).order_by("pgh_id"))
     made = Context.objects.filter(pk=change).first()
     tasks = {event.pgh_obj_id for event in task_events} | {e.task_id for e in cell_events}
+    if made is not None and made.metadata.get("undoes"):
+        # The news of what it took back was cancelled: undoing it would make that change
+        # again and tell nobody of it.
+        raise UndoRefused("That was an undo; make the change again instead.")
     if (
         made is None
-        or made.metadata.get("via") not in UNDO_DOORS
+        or not made.metadata.get("offers_undo")
         or len(tasks) != 1
         or any(event.pgh_label != "update" for event in task_events)
     ):
         raise NothingToUndo()
-    if made.metadata.get("undoes"):
-        # The news of what it took back was cancelled: undoing it would make that change
-        # again and tell nobody of it.
-        raise UndoRefused("That was an undo; make the change again instead.")
     if made.metadata.get("user") != by.pk:
         raise UndoRefused("Only the person who made a change can undo it.")
     seconds = settings.MOPSBOARD_UNDO_SECONDS

@@ -123,7 +123,7 @@ def _letter_give(request, task, form: LetterForm, *, via: str, check_capacity=Fa
     person = get_object_or_404(Person, pk=form.cleaned_data["person"])
     role = form.cleaned_data["role"]
     try:
-        with history_context(request.user, via=via) as change:
+        with history_context(request.user, via=via, offers_undo=True) as change:
             moved = services.assignment_set(
                 task=task,
                 person=person,
@@ -308,7 +308,7 @@ def task_person_new(request, pk):
         return _task_raci(request, task, status=422, stakeholder_form=form)
     name, role = form.cleaned_data["name"], form.cleaned_data["role"]
     try:
-        with history_context(request.user, via="task") as change:
+        with history_context(request.user, via="task", offers_undo=True) as change:
             person = services.stakeholder_add(
                 task=task,
                 name=name,

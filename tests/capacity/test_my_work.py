@@ -285,18 +285,20 @@ def test_my_work_works_out_only_the_changes_it_shows(member_client, tom, made):
     with CaptureQueriesContext(connection) as page:
         body = member_client.get(MY_WORK).content.decode()
     assert section(body, "changes").count("<li>\n") == CHANGES_SHOWN
-    (history,) = [query["sql"] for query in page if "pghistory_events" in query["sql"]]
+    history = [query["sql"] for query in page if "pghistory_events" in query["sql"]]
+    assert len(history) == 2  # the oldest change shown, then the changes shown
 
+    json_reads = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {history}")
-        (plan,) = cursor.fetchone()[0]
-
-    # An event's JSON is read for its data, and for its diff against the one before.
-    json_reads = sum(
-        node["Actual Loops"]
-        for node in plan_nodes(plan["Plan"])
-        if node.get("Function Name") == "jsonb_each"
-    )
+        for sql in history:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            (plan,) = cursor.fetchone()[0]
+            # An event's JSON is read for its data, and for its diff against the one before.
+            json_reads += sum(
+                node["Actual Loops"]
+                for node in plan_nodes(plan["Plan"])
+                if node.get("Function Name") == "jsonb_each"
+            )
     assert json_reads <= 3 * CHANGES_SHOWN
 
 
@@ -345,6 +347,28 @@ def test_my_work_asks_as_many_queries_for_200_open_tasks_as_for_10(
     assert "Renamed 199" in body
 
 
+def test_my_work_asks_the_same_queries_for_5_and_200_open_tasks_with_news_and_fill_ins(
+    member_client, tom
+):
+    def page() -> tuple[list[str], str]:
+        with CaptureQueriesContext(connection) as queries:
+            body = member_client.get(MY_WORK).content.decode()
+        assert "Nothing fits." not in section(body, "spare-hours")
+        return [query["sql"] for query in queries], body
+
+    mine(tom, title="Fix UTM parameters", impact=2, effort=1, estimate_hours=2)
+    # One in each list: this week, overdue, consulted, in progress, due soon (and the rest).
+    make_my_tasks(tom, [0, 1, 2, 3, 7])
+    few, body = page()
+    assert "Renamed 7" in section(body, "changes")
+    make_my_tasks(tom, range(8, 200))
+    many, body = page()
+    assert "Renamed 199" in section(body, "changes")
+    assert len(many) == len(few)
+    # The hours are read once: the fill-ins' free hours are those of My work's load.
+    assert sum("capacity_plannedhours" in sql for sql in many) == 1
+
+
 @pytest.mark.parametrize("role", [MEMBER, VIEWER])
 def test_my_work_as_each_role_with_a_person(client: Client, role):
     user = UserFactory(role=role)
@@ -362,9 +386,26 @@ def test_a_long_list_shows_its_first_tasks_and_says_how_many_more(member_client,
     rest, consulted = section(body, "rest"), section(body, "consulted")
     assert rest.count('">Backlog task') == 2
     assert "The rest <small>3</small>" in rest
-    assert 'And 1 more: the <a href="/board/?responsible=me">board</a>' in rest
+    assert 'hx-get="?rest=2"' in rest and "Show more (2 of 3 shown)" in rest
     assert consulted.count('">Consulted task') == 2
     assert f"?person={tom.pk}&amp;open=on" in consulted
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_show_more_brings_the_next_page_of_the_rest(member_client, tom, monkeypatch, htmx):
+    monkeypatch.setattr("capacity.my_work.SECTION_ITEMS", 2)
+    for n in range(5):
+        mine(tom, title=f"Backlog task {n}", impact=5 - n)
+    response = member_client.get(MY_WORK, {"rest": 2}, headers=HTMX if htmx else {})
+    body = response.content.decode()
+    assert "HX-Request" in response["Vary"]
+    assert ("<html" in body) is not htmx
+    rest = body if htmx else section(body, "rest")
+    assert ">Backlog task 2</a>" in rest and ">Backlog task 3</a>" in rest
+    assert ">Backlog task 1</a>" not in rest and ">Backlog task 4</a>" not in rest
+    assert 'hx-get="?rest=3"' in rest and "Show more (4 of 5 shown)" in rest
+    last = member_client.get(MY_WORK, {"rest": 3}, headers=HTMX).content.decode()
+    assert ">Backlog task 4</a>" in last and "Show more" not in last
 
 
 def test_my_work_suggests_fill_ins_for_my_spare_hours_this_week_and_next(member_client, tom):

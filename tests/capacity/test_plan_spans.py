@@ -388,9 +388,6 @@ def _undo_the_last_change(client, task):
         ("move", {"quadrant": "quick-win"}),
         ("defer", {"until": WEEKS[-1] + datetime.timedelta(weeks=8)}),
         ("decline", {"reason": "Not this quarter"}),
-        ("plan", {"week": week_label(WEEKS[1])}),
-        ("plan", {"week": week_label(WEEKS[2]), "keep_span": "on"}),
-        ("unplan", {}),
     ],
 )
 def test_undoing_a_board_change_gives_a_span_back_its_weeks_and_hours(

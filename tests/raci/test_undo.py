@@ -347,6 +347,49 @@ def test_a_change_no_page_offers_to_undo_is_told_at_once_and_cannot_be_undone(
     assert state(task)["status"] == Status.DECLINED
 
 
+def edit_on_task_page(client, task, **changes):
+    data = {"title": task.title, "requester": task.requester_id, "version": task.version}
+    return client.post(task.get_absolute_url(), {**data, **changes}, headers=HTMX)
+
+
+def status_on_task_page(client, task, status):
+    url = reverse("backlog:task-action", args=[task.pk, "status"])
+    return client.post(url, {"version": task.version, "status": status}, headers=HTMX)
+
+
+@pytest.mark.parametrize(
+    ("fields", "change"),
+    [
+        (
+            {"unscored": True},
+            lambda client, task: edit_on_task_page(client, task, impact=2, effort=5),
+        ),
+        (
+            {"status": Status.IN_PROGRESS},
+            lambda client, task: status_on_task_page(client, task, Status.DONE),
+        ),
+    ],
+    ids=["scored in its form", "marked done"],
+)
+def test_a_task_page_change_offered_no_undo_is_told_at_once_and_cannot_be_undone(
+    htmx_client, requester, run_tell_jobs, fields, change
+):
+    """The task page's form and status menu offer no Undo: the requester's email does not
+    wait for a window nobody was given."""
+    task = TaskFactory(requester=requester, **fields)
+
+    assert change(htmx_client, task).status_code == 200
+
+    assert "undo" not in htmx_client.session
+    (job,) = ProcrastinateJob.objects.filter(task_name=tell.name)
+    assert job.scheduled_at is None
+    assert run_tell_jobs() == 1
+    assert Email.objects.get().to == "rita@example.com"
+    (made,) = Context.objects.all()
+    response = htmx_client.post(reverse("raci:change-undo", args=[made.pk]), headers=HTMX)
+    assert response.status_code == 404
+
+
 def test_an_undo_cannot_itself_be_undone(htmx_client):
     """Undoing the undo would give the letter again and tell nobody (its news was
     cancelled with the change's): it is refused, and the letter is given again instead."""

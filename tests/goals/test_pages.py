@@ -42,6 +42,19 @@ def test_the_list_and_a_goal_page_show_the_goal(lead_client):
     assert "<caption>Check-ins</caption>" in body and "<td>112</td>" in body
 
 
+def test_hours_read_as_hours_not_as_an_exponent(lead_client):
+    goal = GoalFactory()
+    goal.tasks.add(TaskFactory(estimate_hours=10, status="done"))
+    goal.tasks.add(TaskFactory(estimate_hours=20))
+
+    listed = lead_client.get(reverse("goals:list")).content.decode()
+    page = lead_client.get(goal.get_absolute_url()).content.decode()
+
+    assert "10 of 30 h done" in listed
+    assert "<strong>10 h done</strong> of 30 h linked" in page
+    assert "E+" not in listed + page
+
+
 def test_the_lead_creates_a_goal_and_a_step(lead_client):
     owner = PersonFactory(name="Dana")
 

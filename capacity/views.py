@@ -571,11 +571,20 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     mondays = [filters["start"] + datetime.timedelta(weeks=n) for n in range(filters["weeks"])]
     cell = _open_cell(data.get("open", ""), category=filters["category"], today=today)
     grid = horizon(**filters, today=today) if with_grid else None
+    at_risk = []
+    if grid:
+        # A category shown narrows the work listed, not the hours taken: a person's other
+        # work fills their weeks all the same, so the risks are read against all of it.
+        whole = (
+            horizon(**filters | {"category": None}, today=today) if filters["category"] else grid
+        )
+        shown = {task.pk for task in grid.due}
+        at_risk = [risk for risk in due_dates_at_risk(whole) if risk.task.pk in shown]
     return {
         "form": form,
         "filters": filters,
         "grid": grid,
-        "at_risk": due_dates_at_risk(grid) if grid else [],
+        "at_risk": at_risk,
         "cell": cell,
         "open": f"{cell.person.pk}-{cell.label}" if cell else "",
         # A task moves to a week on the grid, not one gone by.

@@ -3,6 +3,7 @@ review's agenda, the horizon page, the board's team hint) and the one-click fix,
 plans through planning's own service."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from capacity.models import PlannedHours
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
-from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+from tests.factories import AssignmentFactory, CategoryFactory, PersonFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +244,32 @@ def test_the_fix_from_the_horizon_warns_beside_the_list(htmx_client, ana):
     assert response.status_code == 409
     section = response.content.decode().split('id="due-dates-at-risk"')[1]
     assert "Plan anyway" in section.split("</section>")[0]
+
+
+def test_plan_anyway_beside_the_horizons_list_plans_the_task_it_warned_of(htmx_client, ana):
+    task = unplanned(ana, due=WEEKS[1] + WEDNESDAY, hours=24, title="Preference centre")
+    body = _fix(htmx_client, task, url=HORIZON_MOVE).content.decode()
+    section = body.split('id="due-dates-at-risk"')[1].split("</section>")[0]
+    warning = re.search(r'<div class="conflict overload-warning".*?</form>', section, flags=re.S)
+    # The warning's form as the person sends it: its hidden fields and its button.
+    data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', warning[0]))
+    response = htmx_client.post(HORIZON_MOVE, {**data, "action": "plan-before-due"})
+    assert response.status_code == 200
+    assert _plan(task) == {WEEKS[0]: 12, WEEKS[1]: 12}
+
+
+def test_the_horizon_shown_for_a_category_counts_the_hours_the_rest_of_the_work_takes(
+    lead_client, ana
+):
+    events, email = CategoryFactory(name="Events"), CategoryFactory(name="Email")
+    planned(ana, {WEEKS[0]: 10, WEEKS[1]: 10}, title="Trade show", category=events)
+    unplanned(ana, due=WEEKS[1] + WEDNESDAY, hours=4, title="Preference centre", category=email)
+    body = lead_client.get(reverse("capacity:horizon"), {"category": email.pk}).content.decode()
+    section = body.split('id="due-dates-at-risk"')[1].split("</section>")[0]
+    # Ana's hours are taken whatever the category shown: none is free before the date.
+    assert "Preference centre" in section
+    assert "4 h left, 0 h free before then" in section
+    assert "Trade show" not in section
 
 
 def test_viewers_see_the_risks_without_the_fix(viewer_client, ana):

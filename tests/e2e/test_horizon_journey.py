@@ -114,7 +114,7 @@ def test_lead_stretches_a_peak_away_then_is_warned_of_a_week_off(page, screensho
     log_in(page)
     _horizon(page)
     expect(page.locator(".horizon-peaks")).to_contain_text(
-        f"{week_label(FIRST)} (Pia Planner over)"
+        f"{week_label(FIRST)} (Pia Planner 8 h over)"
     )
     row = _row(page, "Pia Planner")
     row.get_by_role("link").first.click()
@@ -144,7 +144,7 @@ def test_lead_stretches_a_peak_away_then_is_warned_of_a_week_off(page, screensho
     warning.get_by_role("button", name="Plan anyway").click()
     expect(row.locator("td").nth(5)).to_have_text("9.2/8 h over")
     expect(page.locator(".horizon-peaks")).to_contain_text(
-        f"{week_label(_week(5))} (Pia Planner over)"
+        f"{week_label(_week(5))} (Pia Planner 1.2 h over)"
     )
     expect(cell.get_by_role("heading", level=2)).to_contain_text(
         f"Pia Planner, {week_label(_week(5))}: 9.2 of 8 h"
@@ -197,12 +197,21 @@ def test_lead_drags_a_task_to_another_week_of_its_row(page):
         "() => { const tasks = document.querySelector('#horizon-cell .cell-tasks');"
         " return tasks && Sortable.get(tasks); }"
     )
-    source = page.locator(f"#cell-task-{task.pk} .cell-task-handle").bounding_box()
+    handle = page.locator(f"#cell-task-{task.pk} .cell-task-handle")
+    # Both ends of the drag well inside the window, away from the edges Sortable scrolls at.
+    handle.evaluate("element => element.scrollIntoView({block: 'center'})")
+    source = handle.bounding_box()
     target = row.locator("td").nth(3).bounding_box()
     page.mouse.move(source["x"] + 10, source["y"] + 10)
     page.mouse.down()
-    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=20)
-    page.mouse.move(target["x"] + 22, target["y"] + 12, steps=5)
+    page.mouse.move(source["x"] + 30, source["y"] + 10, steps=5)
+    # The drag has begun (Sortable draws the task under the pointer) before it travels: on
+    # a busy machine the pointer could otherwise arrive before Sortable starts listening.
+    page.locator(".sortable-fallback").wait_for(state="attached")
+    # To the middle of the week's cell, so a scroll of the grid under way keeps it there.
+    middle = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
+    page.mouse.move(*middle, steps=20)
+    page.mouse.move(middle[0] + 2, middle[1] + 2, steps=5)
     page.mouse.up()
 
     expect(page.locator("#messages")).to_contain_text(

@@ -86,6 +86,8 @@ def test_a_card_moves_with_the_move_menu_on_the_one_quadrant_board(phone):
 def test_a_request_is_triaged_with_the_big_score_buttons(phone):
     tap_in(phone)
     phone.goto("/triage/")
+    # The team's hours load after the page, above the requests: measure once they are in.
+    expect(phone.locator("#week-capacity[hx-get]")).to_have_count(0)
     first, second = (phone.locator(".triage-row").nth(n) for n in range(2))
     task_id = first.get_attribute("data-task-id")
     # A request a screen: the next one starts below the fold.

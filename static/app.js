@@ -171,7 +171,10 @@
     // Linked to a goal, the request stays on screen to be scored: the keyboard stays on it.
     const keepsRow = event.detail.requestConfig.elt.closest("[data-keeps-row]");
     if (event.detail.xhr.status === 200 && !keepsRow) {
-      nextFocus = target.nextElementSibling || target.previousElementSibling;
+      // The next request may be in the next list (back from deferral, then new ones).
+      const all = rows();
+      const index = all.indexOf(target);
+      nextFocus = all[index + 1] || all[index - 1] || null;
     } else {
       refocusRowId = target.id;
     }
@@ -185,7 +188,7 @@
       refocusRowId = null;
     }
     if (nextFocus && nextFocus.isConnected && !document.activeElement.closest(".triage-row")) {
-      focusRow(nextFocus.classList.contains("triage-row") ? nextFocus : null);
+      focusRow(nextFocus);
     }
     nextFocus = null;
     // The page is triaged: fetch the next batch (or the empty inbox) in its place.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make between browser steps are still plain synchronous calls.
@@ -85,3 +85,12 @@ def log_in(page, username="lead", password="mopsboard-demo"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/board/")
+
+
+def focus_row(page, row):
+    """Press `j` in triage until `row` has the keyboard, as the lead would."""
+    for _ in range(page.locator(".triage-row").count()):
+        page.keyboard.press("j")
+        if row.evaluate("row => row === document.activeElement"):
+            break
+    expect(row).to_be_focused()

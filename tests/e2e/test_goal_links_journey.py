@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from backlog.models import Category, Task
 from goals.models import Goal
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import focus_row, log_in
 from tests.e2e.test_accessibility import FAILING, describe
 
 
@@ -26,7 +26,7 @@ def test_lead_links_three_requests_from_triage_by_keyboard_and_scores_them(page)
     picker = page.locator("#goal-picker")
     search = page.get_by_role("combobox", name="Goal or step")
 
-    page.keyboard.press("j")
+    focus_row(page, page.locator(f"#triage-row-{ids[0]}"))
     for n, (task_id, typed, arrows, goal) in enumerate(
         [
             (ids[0], "clicks", 0, "Clicks +25%"),

@@ -2,10 +2,12 @@
 
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from backlog.models import Quadrant, Status, Task
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import focus_row, log_in
+from tests.factories import TaskFactory
 
 
 def test_lead_triages_three_requests_with_the_keyboard_only(page, screenshot):
@@ -210,3 +212,23 @@ def test_moving_to_another_triage_row_forgets_a_half_entered_score(page):
     task = Task.objects.get(pk=task_id)
     assert (task.impact, task.effort) == (4, 2)
     assert Task.objects.filter(status=Status.NEW, impact__isnull=False).count() == 0
+
+
+def test_scoring_the_last_request_back_from_deferral_moves_the_keyboard_to_the_new_ones(page):
+    TaskFactory(
+        title="Webinar follow-up sequence, back for a second look",
+        status=Status.DEFERRED,
+        deferred_until=timezone.localdate(),
+    )
+    log_in(page)
+    page.goto("/triage/")
+    back = page.get_by_role("list", name="Back from deferral today").locator(".triage-row")
+    last_back = page.locator(f"#{back.last.get_attribute('id')}")
+    first_new = page.locator(".triage-rows").last.locator(".triage-row").first
+    first_new_id = first_new.get_attribute("id")
+
+    focus_row(page, last_back)
+    page.keyboard.press("4")
+    page.keyboard.press("2")
+    expect(last_back).to_have_count(0)
+    expect(page.locator(f"#{first_new_id}")).to_be_focused()

@@ -4,21 +4,11 @@ never hears of the decline — counted at a real SMTP server, a real queue worke
 from playwright.sync_api import expect
 
 from backlog.models import Status, Task
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import focus_row, log_in
 from tests.factories import PersonFactory, TaskFactory
 
 REQUESTER = "kim.requester@example.com"
 WINDOW = 6
-
-
-def focus(page, row):
-    """Press `j` until `row` has the keyboard, as the lead would (requests back from
-    deferral come first)."""
-    for _ in range(page.locator(".triage-row").count()):
-        page.keyboard.press("j")
-        if row.evaluate("row => row === document.activeElement"):
-            break
-    expect(row).to_be_focused()
 
 
 def test_x_then_z_restores_the_request_and_no_decline_email_goes_out(
@@ -36,7 +26,7 @@ def test_x_then_z_restores_the_request_and_no_decline_email_goes_out(
     log_in(page)
     page.goto("/triage/")
     row = page.locator(f"#triage-row-{task.pk}")
-    focus(page, row)
+    focus_row(page, row)
 
     page.keyboard.press("x")
     page.keyboard.type("Covered by the events team")
@@ -54,7 +44,7 @@ def test_x_then_z_restores_the_request_and_no_decline_email_goes_out(
 
     # Deferred now and left alone: the deferral reaches the requester once the window has
     # passed, the decline (news due earlier) never does.
-    focus(page, row)
+    focus_row(page, row)
     page.keyboard.press("d")
     expect(row).to_have_count(0)
     (deferred,) = smtp.inbox.wait_for(REQUESTER, timeout=WINDOW + 30)

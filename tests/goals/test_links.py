@@ -340,3 +340,22 @@ def test_a_requester_cannot_suggest_a_goal_the_form_does_not_offer(client, intak
     response = client.post(intake_link.get_absolute_url(), request_data(goal=archived.pk))
 
     assert response.status_code == 422 and not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_requester_page_names_the_linked_goals_only_with_the_setting_on(
+    client, settings, shared
+):
+    settings.MOPSBOARD_INTAKE_GOALS = shared
+    request = TaskFactory()
+    GoalFactory(title="Email leads up 40%").tasks.add(request)
+    StepFactory(goal=GoalFactory(title="Webinar sign-ups doubled")).tasks.add(request)
+
+    page = client.get(reverse("intake:request", args=[tracking_token(request)]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert ("Serves the team's goals" in body) is shared
+    assert ("Email leads up 40%" in body) is shared
+    assert ("Webinar sign-ups doubled" in body) is shared
+

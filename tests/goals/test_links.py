@@ -359,3 +359,39 @@ def test_the_requester_page_names_the_linked_goals_only_with_the_setting_on(
     assert ("Email leads up 40%" in body) is shared
     assert ("Webinar sign-ups doubled" in body) is shared
 
+
+# --- Every door settles the requester's suggestion -----------------------------------------
+
+
+def test_linking_the_suggested_goal_from_the_task_page_settles_the_suggestion(
+    member_client, lead_client
+):
+    goal, other = GoalFactory(title="Email leads up 40%"), GoalFactory()
+    step = StepFactory(goal=GoalFactory())
+    request = TaskFactory(unscored=True)
+    Suggestion.objects.create(task=request, goal=goal)
+    elsewhere = Suggestion.objects.create(task=TaskFactory(unscored=True), goal=goal)
+
+    unrelated = member_client.post(
+        reverse("goals:task-goals", args=[request.pk]), {"goals": [other.pk], "steps": [step.pk]}
+    )
+    assert unrelated.status_code == 302
+    assert Suggestion.objects.filter(task=request).exists()
+    member_client.post(
+        reverse("goals:task-goals", args=[request.pk]), {"goals": [goal.pk, other.pk]}
+    )
+
+    assert not Suggestion.objects.filter(task=request).exists()
+    assert Suggestion.objects.filter(pk=elsewhere.pk).exists()
+    triage = lead_client.get(reverse("backlog:triage")).content.decode()
+    assert triage.count("The requester says it serves the goal") == 1
+
+
+def test_linking_a_step_of_the_suggested_goal_from_the_task_page_settles_it(member_client):
+    step = StepFactory(title="Q1 +10%")
+    request = TaskFactory(unscored=True)
+    Suggestion.objects.create(task=request, goal=step.goal)
+
+    member_client.post(reverse("goals:task-goals", args=[request.pk]), {"steps": [step.pk]})
+
+    assert not Suggestion.objects.exists()

@@ -103,7 +103,7 @@ def test_a_check_in_corrected_meanwhile_is_not_written_over(editors, member):
     assert re.search(
         r'<th scope="row">Email-sourced leads \(count\)</th><td>118.00</td><td>121<', body
     )
-    assert re.search(r'<th scope="row">Note</th><td>Recounted</td><td>–<', body)
+    assert re.search(r'<th scope="row">Note</th><td>Recounted</td><td>\u2013<', body)
     assert shown(response, "value") == "121"
     assert CheckIn.objects.values_list("value", "note").get() == (118, "Recounted")
 

@@ -395,3 +395,23 @@ def test_linking_a_step_of_the_suggested_goal_from_the_task_page_settles_it(memb
     member_client.post(reverse("goals:task-goals", args=[request.pk]), {"steps": [step.pk]})
 
     assert not Suggestion.objects.exists()
+
+
+def test_the_card_menu_and_the_filtered_board_settle_the_suggestion_too(htmx_member):
+    goal = GoalFactory()
+    events = CategoryFactory(name="Events")
+    from_card, from_filter = (TaskFactory(category=events, impact=4, effort=2) for _ in range(2))
+    for task in (from_card, from_filter):
+        Suggestion.objects.create(task=task, goal=goal)
+
+    htmx_member.post(
+        reverse("backlog:board-action"),
+        {"action": "link-goal", "task": from_card.pk, "goal": goal.pk},
+    )
+    assert list(Suggestion.objects.values_list("task", flat=True)) == [from_filter.pk]
+    htmx_member.post(
+        f"{reverse('goals:tasks-link')}?category={events.pk}",
+        {"link-goal": goal.pk},
+    )
+
+    assert not Suggestion.objects.exists()

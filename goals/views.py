@@ -160,7 +160,12 @@ def goal_edit(request, pk):
             )
         except services.ChangedMeanwhile as changed:
             return _changed_meanwhile_page(
-                request, form, changed.current, kind="goal", heading=heading, back=changed.current
+                request,
+                form,
+                changed.current,
+                kind="goal",
+                heading=f"Edit “{changed.current}”",
+                back=changed.current,
             )
         messages.success(request, f"Goal “{goal}” saved.")
         return redirect(goal)

@@ -50,6 +50,7 @@ def test_a_goal_saved_meanwhile_is_not_written_over(editors):
     body = response.content.decode()
     assert response.status_code == 409
     assert "Someone else changed this goal since you opened it: here is what they saved." in body
+    assert "<h1>Edit “Email leads up 50%”</h1>" in body
     assert re.search(r'<th scope="row">Title</th><td>Email leads up 50%</td>', body)
     assert re.search(r'<th scope="row">Target</th><td>140.00</td><td>160', body)
     assert (shown(response, "title"), shown(response, "target")) == ("Email leads up 40%", "160")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from goals.models import CheckIn, Goal, Step
+from goals.models import CheckIn, Goal, Step, fingerprint
 from mopsboard.forms import (
     DateField,
     DateInput,
@@ -16,6 +16,17 @@ from mopsboard.forms import (
 from people.models import Person
 
 NUMBER = {"invalid": "Enter a number, such as 1250 or 12.5."}
+
+
+class SeenForm(forms.Form):
+    """An edit page's form, carrying the fingerprint of the goal, step or check-in as the
+    editor loaded it: the services refuse the save once someone else has saved since."""
+
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = fingerprint(self.instance)
 
 
 class GoalForm(forms.ModelForm):
@@ -115,6 +126,18 @@ class CheckInForm(forms.ModelForm):
         if others.exists():
             raise ValidationError("That day has a check-in already; edit it instead.")
         return on
+
+
+class GoalEditForm(SeenForm, GoalForm):
+    pass
+
+
+class StepEditForm(SeenForm, StepForm):
+    pass
+
+
+class CheckInEditForm(SeenForm, CheckInForm):
+    pass
 
 
 class TaskGoalsForm(forms.Form):

@@ -119,14 +119,22 @@ def _served(task: Task) -> set[int]:
     }
 
 
+def _suggestions_settle(task_ids, goal_ids) -> None:
+    """A requester's suggestion of a goal is settled once their request serves it,
+    whichever door linked them."""
+    Suggestion.objects.filter(task__in=task_ids, goal__in=goal_ids).delete()
+
+
 @transaction.atomic
 def task_goals_set(*, task: Task, goals, steps, by, via: str) -> None:
     """Say which active goals and steps `task` serves, in place of what it served; its
-    links to archived goals, which the form does not offer, stay."""
-    touched = _served(task) | {goal.pk for goal in goals} | {step.goal_id for step in steps}
-    with _status_told(touched, by=by, via=via), history_context(by, via=via):
+    links to archived goals, which the form does not offer, stay. A requester's
+    suggestion of a goal it now serves is settled."""
+    serving = {goal.pk for goal in goals} | {step.goal_id for step in steps}
+    with _status_told(_served(task) | serving, by=by, via=via), history_context(by, via=via):
         task.goals.set([*task.goals.filter(archived=True), *goals])
         task.goal_steps.set([*task.goal_steps.filter(goal__archived=True), *steps])
+    _suggestions_settle([task.pk], serving)
 
 
 @transaction.atomic
@@ -165,7 +173,7 @@ def tasks_goal_link(
             # Linked meanwhile by someone else: linked all the same.
             ignore_conflicts=True,
         )
-    Suggestion.objects.filter(task__in=ids, goal=goal).delete()
+    _suggestions_settle(ids, [goal.pk])
     return len(set(ids) - linked)
 
 

@@ -3,6 +3,8 @@ create and edit them; which goals a task serves, posted from the task page; the 
 filtered tasks linked to a goal at once; the share links for leadership and the
 read-only page they open."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +19,17 @@ from backlog.models import Task
 from capacity.year import FIRST_YEAR
 from goals import services
 from goals.forms import (
+    CheckInEditForm,
     CheckInForm,
+    GoalEditForm,
     GoalForm,
     GoalLinkForm,
     GoalShareLinkForm,
+    StepEditForm,
     StepForm,
     TaskGoalsForm,
 )
-from goals.models import CheckIn, Goal, GoalShareLink, Step
+from goals.models import CheckIn, Goal, GoalShareLink, Step, fingerprint
 from goals.progress import goal_progress, goals_progress
 from goals.selectors import goal_history, shared_goals, task_goals
 from goals.year import goals_of_year
@@ -79,9 +84,50 @@ def goal_detail(request, pk):
     return _goal_page(request, _get_goal(pk))
 
 
-def _form_page(request, form, *, heading, back, status=200):
+def _form_page(request, form, *, heading, back, status=200, **context):
     return render(
-        request, "goals/form.html", {"form": form, "heading": heading, "back": back}, status=status
+        request,
+        "goals/form.html",
+        {"form": form, "heading": heading, "back": back, **context},
+        status=status,
+    )
+
+
+def _shown(row, name: str):
+    """A field's value as the page says it: a choice's label, yes or no, None for nothing."""
+    if row._meta.get_field(name).choices:
+        value = getattr(row, f"get_{name}_display")()
+    else:
+        value = getattr(row, name)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return None if value in ("", None) else value
+
+
+def _changed_meanwhile_page(request, form, current, *, kind: str, heading, back, **arguments):
+    """The edit form again (409) when someone else saved `current` since the editor loaded
+    it: still what they typed, beside what the other person saved wherever the two differ.
+    It now carries `current`'s fingerprint, so saving again keeps it, seen."""
+    data = request.POST.copy()
+    data["seen"] = fingerprint(current)
+    form = type(form)(data, instance=copy.copy(current), **arguments)
+    form.is_valid()
+    differences = [
+        {
+            "label": form[name].label,
+            "theirs": _shown(current, name),
+            "yours": _shown(form.instance, name),
+        }
+        for name in form.changed_data
+    ]
+    return _form_page(
+        request,
+        form,
+        heading=heading,
+        back=back,
+        status=409,
+        kind=kind,
+        differences=differences,
     )
 
 
@@ -106,9 +152,21 @@ def goal_edit(request, pk):
     goal = _get_goal(pk)
     # The heading names the goal as stored, not as an invalid form leaves its instance.
     heading = f"Edit “{goal}”"
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalEditForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
-        goal = services.goal_save(goal=form.instance, by=request.user, via="goals")
+        try:
+            goal = services.goal_save(
+                goal=form.instance, by=request.user, via="goals", seen=form.cleaned_data["seen"]
+            )
+        except services.ChangedMeanwhile as changed:
+            return _changed_meanwhile_page(
+                request,
+                form,
+                changed.current,
+                kind="goal",
+                heading=f"Edit “{changed.current}”",
+                back=changed.current,
+            )
         messages.success(request, f"Goal “{goal}” saved.")
         return redirect(goal)
     return _form_page(
@@ -144,15 +202,23 @@ def step_new(request, pk):
 @can_change
 def step_edit(request, pk):
     step = get_object_or_404(Step.objects.select_related("goal"), pk=pk)
-    form = StepForm(request.POST or None, instance=step)
+    heading = f"Edit a step of “{step.goal}”"
+    form = StepEditForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
-        step = services.step_save(step=form.instance, by=request.user, via="goals")
+        try:
+            step = services.step_save(
+                step=form.instance, by=request.user, via="goals", seen=form.cleaned_data["seen"]
+            )
+        except services.ChangedMeanwhile as changed:
+            return _changed_meanwhile_page(
+                request, form, changed.current, kind="step", heading=heading, back=step.goal
+            )
         messages.success(request, f"Step “{step}” saved.")
         return redirect(step.goal)
     return _form_page(
         request,
         form,
-        heading=f"Edit a step of “{step.goal}”",
+        heading=heading,
         back=step.goal,
         status=422 if form.is_bound else 200,
     )
@@ -182,15 +248,32 @@ def check_in_edit(request, pk):
     goal = check_in.goal
     if not goal.takes_check_ins_from(request.user):
         raise PermissionDenied("Only the lead and the goal's Accountable person edit check-ins.")
-    form = CheckInForm(request.POST or None, goal=goal, instance=check_in)
+    heading = f"Correct a check-in of “{goal}”"
+    form = CheckInEditForm(request.POST or None, goal=goal, instance=check_in)
     if request.method == "POST" and form.is_valid():
-        services.check_in_save(check_in=form.instance, by=request.user, via="goals")
+        try:
+            services.check_in_save(
+                check_in=form.instance,
+                by=request.user,
+                via="goals",
+                seen=form.cleaned_data["seen"],
+            )
+        except services.ChangedMeanwhile as changed:
+            return _changed_meanwhile_page(
+                request,
+                form,
+                changed.current,
+                kind="check-in",
+                heading=heading,
+                back=goal,
+                goal=goal,
+            )
         messages.success(request, "Check-in corrected; the history keeps what it said before.")
         return redirect(goal)
     return _form_page(
         request,
         form,
-        heading=f"Correct a check-in of “{goal}”",
+        heading=heading,
         back=goal,
         status=422 if form.is_bound else 200,
     )

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from backlog.models import Status, Task, TriageWait
@@ -46,7 +47,8 @@ class RequestPage:
     steps: list[dict] = field(default_factory=list)
     # The conversation shared with the requester: the team's shared comments, their replies.
     comments: list[Comment] = field(default_factory=list)
-    # The titles of the goals it serves, once the team has linked it (not a suggestion).
+    # The titles of the goals it serves, once the team has linked it (not a suggestion),
+    # with MOPSBOARD_INTAKE_GOALS on.
     goals: list[str] = field(default_factory=list)
 
 
@@ -125,11 +127,14 @@ def request_page(task_id: int, *, today: datetime.date) -> RequestPage:
             for index, (_, label) in enumerate(STEPS)
         ]
     page.comments = shared_comments(task)
-    page.goals = list(
-        Goal.objects.filter(Q(tasks=task) | Q(steps__tasks=task))
-        .distinct()
-        .values_list("title", flat=True)
-    )
+    # The goals are shown outside the team only where the lead chose to: the same setting
+    # as the request form's choice of goal.
+    if settings.MOPSBOARD_INTAKE_GOALS:
+        page.goals = list(
+            Goal.objects.filter(Q(tasks=task) | Q(steps__tasks=task))
+            .distinct()
+            .values_list("title", flat=True)
+        )
     return page
 
 

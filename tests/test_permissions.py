@@ -26,7 +26,7 @@ from backlog.models import Task, new_year_after
 from backlog.services import task_rescore
 from capacity.models import Review, SuggestionDismissal, TimeOff
 from conversation.models import Comment
-from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion
+from goals.models import CheckIn, Goal, GoalShareLink, Step, Suggestion, fingerprint
 from imports.models import Import
 from intake.models import IntakeLink
 from intake.tracking import confirm_token, following_token, requester_token, tracking_token
@@ -121,6 +121,11 @@ def _step_body(data):
     return {"title": "Sneaky", "owner": data["person"].pk, "due_date": NEW_YEAR}
 
 
+def _seen(row) -> dict:
+    """What a goal, step or check-in's edit page carries: the row as stored when opened."""
+    return {"seen": fingerprint(type(row).objects.get(pk=row.pk))}
+
+
 ACCESS = {
     "login": Access(get=ANYONE, post=ANYONE),
     "logout": Access(get=None, post=ANYONE),
@@ -176,13 +181,19 @@ ACCESS = {
     "goals:new": Access(get=LEAD, post=LEAD, body=lambda d: _goal_body(d)),
     "goals:detail": Access(get=READERS, post=None, args=lambda d: [d["goal"].pk]),
     "goals:edit": Access(
-        get=LEAD, post=LEAD, args=lambda d: [d["goal"].pk], body=lambda d: _goal_body(d)
+        get=LEAD,
+        post=LEAD,
+        args=lambda d: [d["goal"].pk],
+        body=lambda d: {**_goal_body(d), **_seen(d["goal"])},
     ),
     "goals:step-new": Access(
         get=LEAD, post=LEAD, args=lambda d: [d["goal"].pk], body=lambda d: _step_body(d)
     ),
     "goals:step-edit": Access(
-        get=LEAD, post=LEAD, args=lambda d: [d["step"].pk], body=lambda d: _step_body(d)
+        get=LEAD,
+        post=LEAD,
+        args=lambda d: [d["step"].pk],
+        body=lambda d: {**_step_body(d), **_seen(d["step"])},
     ),
     # A member checks in on the goals they are Accountable for; the world's is not theirs.
     "goals:check-in-new": Access(
@@ -195,7 +206,7 @@ ACCESS = {
         get=LEAD,
         post=LEAD,
         args=lambda d: [d["check_in"].pk],
-        body=lambda d: {"on": d["check_in"].on.isoformat(), "value": "8"},
+        body=lambda d: {"on": d["check_in"].on.isoformat(), "value": "8", **_seen(d["check_in"])},
     ),
     "goals:task-goals": Access(
         get=READERS, post=EDITORS, args=_task, body=lambda d: {"goals": [d["goal"].pk]}

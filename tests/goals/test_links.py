@@ -340,3 +340,78 @@ def test_a_requester_cannot_suggest_a_goal_the_form_does_not_offer(client, intak
     response = client.post(intake_link.get_absolute_url(), request_data(goal=archived.pk))
 
     assert response.status_code == 422 and not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_requester_page_names_the_linked_goals_only_with_the_setting_on(
+    client, settings, shared
+):
+    settings.MOPSBOARD_INTAKE_GOALS = shared
+    request = TaskFactory()
+    GoalFactory(title="Email leads up 40%").tasks.add(request)
+    StepFactory(goal=GoalFactory(title="Webinar sign-ups doubled")).tasks.add(request)
+
+    page = client.get(reverse("intake:request", args=[tracking_token(request)]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert ("Serves the team's goals" in body) is shared
+    assert ("Email leads up 40%" in body) is shared
+    assert ("Webinar sign-ups doubled" in body) is shared
+
+
+# --- Every door settles the requester's suggestion -----------------------------------------
+
+
+def test_linking_the_suggested_goal_from_the_task_page_settles_the_suggestion(
+    member_client, lead_client
+):
+    goal, other = GoalFactory(title="Email leads up 40%"), GoalFactory()
+    step = StepFactory(goal=GoalFactory())
+    request = TaskFactory(unscored=True)
+    Suggestion.objects.create(task=request, goal=goal)
+    elsewhere = Suggestion.objects.create(task=TaskFactory(unscored=True), goal=goal)
+
+    unrelated = member_client.post(
+        reverse("goals:task-goals", args=[request.pk]), {"goals": [other.pk], "steps": [step.pk]}
+    )
+    assert unrelated.status_code == 302
+    assert Suggestion.objects.filter(task=request).exists()
+    member_client.post(
+        reverse("goals:task-goals", args=[request.pk]), {"goals": [goal.pk, other.pk]}
+    )
+
+    assert not Suggestion.objects.filter(task=request).exists()
+    assert Suggestion.objects.filter(pk=elsewhere.pk).exists()
+    triage = lead_client.get(reverse("backlog:triage")).content.decode()
+    assert triage.count("The requester says it serves the goal") == 1
+
+
+def test_linking_a_step_of_the_suggested_goal_from_the_task_page_settles_it(member_client):
+    step = StepFactory(title="Q1 +10%")
+    request = TaskFactory(unscored=True)
+    Suggestion.objects.create(task=request, goal=step.goal)
+
+    member_client.post(reverse("goals:task-goals", args=[request.pk]), {"steps": [step.pk]})
+
+    assert not Suggestion.objects.exists()
+
+
+def test_the_card_menu_and_the_filtered_board_settle_the_suggestion_too(htmx_member):
+    goal = GoalFactory()
+    events = CategoryFactory(name="Events")
+    from_card, from_filter = (TaskFactory(category=events, impact=4, effort=2) for _ in range(2))
+    for task in (from_card, from_filter):
+        Suggestion.objects.create(task=task, goal=goal)
+
+    htmx_member.post(
+        reverse("backlog:board-action"),
+        {"action": "link-goal", "task": from_card.pk, "goal": goal.pk},
+    )
+    assert list(Suggestion.objects.values_list("task", flat=True)) == [from_filter.pk]
+    htmx_member.post(
+        f"{reverse('goals:tasks-link')}?category={events.pk}",
+        {"link-goal": goal.pk},
+    )
+
+    assert not Suggestion.objects.exists()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pghistory.models import Events
 
-from goals.models import CheckIn, Goal
+from goals.models import CheckIn, Goal, fingerprint
 from tests.factories import (
     CheckInFactory,
     GoalFactory,
@@ -109,7 +109,8 @@ def test_a_status_set_by_the_lead_needs_a_note(lead_client):
     goal = GoalFactory()
 
     response = lead_client.post(
-        reverse("goals:edit", args=[goal.pk]), _goal_data(status_override="on_track")
+        reverse("goals:edit", args=[goal.pk]),
+        _goal_data(status_override="on_track", seen=fingerprint(Goal.objects.get())),
     )
 
     assert response.status_code == 422
@@ -151,7 +152,12 @@ def test_a_check_in_is_recorded_and_a_correction_keeps_what_it_said(lead_client,
     assert (check_in.value, check_in.by) == (118, lead)
     lead_client.post(
         reverse("goals:check-in-edit", args=[check_in.pk]),
-        {"on": days(-1).isoformat(), "value": "121", "note": "Recounted"},
+        {
+            "on": days(-1).isoformat(),
+            "value": "121",
+            "note": "Recounted",
+            "seen": fingerprint(check_in),
+        },
     )
 
     page = lead_client.get(goal.get_absolute_url()).content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
+from backlog.filters import GOAL_FILTERS
 from backlog.forms import VersionedForm
 from backlog.models import Category, Task
 from capacity.horizon import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS
@@ -234,6 +235,15 @@ class HorizonForm(forms.Form):
         empty_label="Every category",
         error_messages={"invalid_choice": "That category is gone: showing every category."},
     )
+    # The goals' own choices, as the board's Goal filter has them (GoalsConfig.ready).
+    goal = forms.ChoiceField(
+        label="Goal",
+        choices=lambda: [("", "Every goal"), *GOAL_FILTERS["choices"]()],
+        required=False,
+        error_messages={
+            "invalid_choice": "That goal is gone or archived: showing the work for every goal."
+        },
+    )
 
     def filters(self, *, today: datetime.date) -> dict:
         """The filters to show: what was asked where it is valid, the defaults elsewhere."""
@@ -244,6 +254,7 @@ class HorizonForm(forms.Form):
             "weeks": chosen.get("weeks") or DEFAULT_WEEKS,
             "with_stakeholders": chosen.get("who") == "all",
             "category": chosen.get("category"),
+            "goal": chosen.get("goal") or None,
         }
 
     def query(self, **changes) -> str:

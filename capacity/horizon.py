@@ -11,6 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from backlog.filters import GOAL_FILTERS
 from backlog.models import Category, Status, Task, estimate_expression
 from capacity.fill_ins import SPARE_HOURS_SHOWN, PersonSuggestions, fill_in_suggestions
 from capacity.load import LOADED_STATUSES, PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
@@ -112,21 +113,24 @@ def horizon(
     weeks: int,
     with_stakeholders: bool = False,
     category: Category | None = None,
+    goal: str | None = None,
     today: datetime.date | None = None,
 ) -> Horizon:
     """`weeks` weeks from `start`: the active team's rows (and, `with_stakeholders`, the
     rows of stakeholders Responsible for work in them), the team's totals, each week's
-    peaks (peaks_ahead) and the work due in them (due_work). Seven queries at most,
-    however many people, weeks and tasks."""
+    peaks (peaks_ahead) and the work due in them (due_work); with a `category` or a `goal`
+    (its id), that work only. Seven queries at most, however many people, weeks and
+    tasks."""
     today = today or timezone.localdate()
     mondays = [start + datetime.timedelta(weeks=n) for n in range(weeks)]
-    team = team_load(weeks=mondays, category=category, with_tasks=True, today=today)
+    team = team_load(weeks=mondays, category=category, goal=goal, with_tasks=True, today=today)
     rows = [HorizonRow(row) for row in team.people]
     if with_stakeholders:
         stakeholders = team_load(
             weeks=mondays,
             people=Person.objects.filter(kind=Person.Kind.STAKEHOLDER, is_active=True),
             category=category,
+            goal=goal,
         )
         rows += [
             HorizonRow(row, stakeholder=True)
@@ -144,7 +148,7 @@ def horizon(
         ],
         rows=rows,
         team=team,
-        due=due_work(weeks=mondays, today=today, category=category),
+        due=due_work(weeks=mondays, today=today, category=category, goal=goal),
         today=today,
     )
     for week in grid.weeks:
@@ -153,7 +157,11 @@ def horizon(
 
 
 def due_work(
-    *, weeks: list[datetime.date], today: datetime.date, category: Category | None = None
+    *,
+    weeks: list[datetime.date],
+    today: datetime.date,
+    category: Category | None = None,
+    goal: str | None = None,
 ) -> list[Task]:
     """Open work due from `today` to the end of `weeks`, soonest first, each task with
     `hours` (its estimate), `responsible` (its Responsible people's ids) and `plan_ends`
@@ -167,6 +175,8 @@ def due_work(
     )
     if category:
         due = due.filter(category=category)
+    if goal:
+        due = GOAL_FILTERS["tasks"](due, goal)
     return list(
         due.annotate(
             hours=estimate_expression(),
@@ -326,12 +336,13 @@ def horizon_cell(
     week: datetime.date,
     today: datetime.date,
     category: Category | None = None,
+    goal: str | None = None,
 ) -> Cell:
     """The tasks behind one cell of the horizon, from the same load as the grid; for a
     week not gone by, the fill-ins suggested for the person's free hours in it (whatever
-    the category shown: the hours are free whatever fills the rest)."""
+    the category or goal shown: the hours are free whatever fills the rest)."""
     people = Person.objects.filter(pk=person.pk)
-    load = team_load(weeks=[week], people=people, with_tasks=True, category=category)
+    load = team_load(weeks=[week], people=people, with_tasks=True, category=category, goal=goal)
     suggested = (
         # As many as the review shows.
         fill_in_suggestions(week=week, people=people, limit=SPARE_HOURS_SHOWN)

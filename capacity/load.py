@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
+from backlog.filters import GOAL_FILTERS
 from backlog.models import Category, Status, Task, estimate_expression
 from capacity.models import PlannedHours, TimeOff
 from mopsboard.counts import CappedCount, count_label
@@ -120,19 +121,23 @@ def team_load(
     with_tasks: bool = False,
     today: datetime.date | None = None,
     category: Category | None = None,
+    goal: str | None = None,
 ) -> TeamLoad:
     """Capacity and load of every person (the active team by default) in each week.
 
     A person's load in a week is the sum, over the tasks whose plan has hours in that
     week and that are not done, of those hours (`planned_load`) divided by the task's
     number of Responsible people (A/R counts); with a `category`, that category's work
-    only. Capacity is their weekly hours less that week's time off. Three queries
+    only; with a `goal` (its id), the work serving it or one of its steps only.
+    Capacity is their weekly hours less that week's time off. Three queries
     whatever the number of people, weeks and tasks; `with_tasks` keeps the tasks behind
     each person's load.
     """
     plan = planned_load(weeks, today=today).select_related("task")
     if category:
         plan = plan.filter(task__category=category)
+    if goal:
+        plan = plan.filter(task__in=GOAL_FILTERS["tasks"](Task.objects.all(), goal))
     whole_team = people is None
     if whole_team:
         people = Person.objects.filter(kind=Person.Kind.TEAM, is_active=True)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -569,14 +569,18 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     form = HorizonForm(data)
     filters = form.filters(today=today)
     mondays = [filters["start"] + datetime.timedelta(weeks=n) for n in range(filters["weeks"])]
-    cell = _open_cell(data.get("open", ""), category=filters["category"], today=today)
+    cell = _open_cell(
+        data.get("open", ""), category=filters["category"], goal=filters["goal"], today=today
+    )
     grid = horizon(**filters, today=today) if with_grid else None
     at_risk = []
     if grid:
-        # A category shown narrows the work listed, not the hours taken: a person's other
-        # work fills their weeks all the same, so the risks are read against all of it.
+        # A category or goal shown narrows the work listed, not the hours taken: a person's
+        # other work fills their weeks all the same, so the risks are read against all of it.
         whole = (
-            horizon(**filters | {"category": None}, today=today) if filters["category"] else grid
+            horizon(**filters | {"category": None, "goal": None}, today=today)
+            if filters["category"] or filters["goal"]
+            else grid
         )
         shown = {task.pk for task in grid.due}
         at_risk = [risk for risk in due_dates_at_risk(whole) if risk.task.pk in shown]
@@ -594,7 +598,7 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     }
 
 
-def _open_cell(value: str, *, category, today: datetime.date) -> Cell | None:
+def _open_cell(value: str, *, category, goal, today: datetime.date) -> Cell | None:
     """The cell named "<person id>-<ISO week>", if it names one; None otherwise."""
     person_id, _, week = value.partition("-")
     try:
@@ -604,7 +608,9 @@ def _open_cell(value: str, *, category, today: datetime.date) -> Cell | None:
     person = (
         Person.objects.filter(pk=person_id, is_active=True).first() if person_id.isdigit() else None
     )
-    return person and horizon_cell(person=person, week=monday, today=today, category=category)
+    return person and horizon_cell(
+        person=person, week=monday, today=today, category=category, goal=goal
+    )
 
 
 @require_GET
@@ -612,11 +618,14 @@ def _open_cell(value: str, *, category, today: datetime.date) -> Cell | None:
 @permission_required("capacity.view_review", raise_exception=True)
 def horizon_page(request):
     """The horizon: people by the weeks ahead, load against hours, the peaks marked."""
+    context = _horizon_context(request, request.GET)
     return render_page(
         request,
         "capacity/horizon.html",
-        _horizon_context(request, request.GET),
+        context,
         partial="horizon-grid",
+        # Filters not understood show their message and the defaults; 422 so htmx swaps it in.
+        status=200 if context["form"].is_valid() else 422,
     )
 
 
@@ -718,7 +727,13 @@ def _horizon_load(request, data, *, status: int, warning: dict | None = None):
 @permission_required("capacity.view_review", raise_exception=True)
 def horizon_export(request):
     """The horizon's grid as CSV: a row per person and week, then the team's totals."""
-    grid = horizon(**HorizonForm(request.GET).filters(today=timezone.localdate()))
+    form = HorizonForm(request.GET)
+    if not form.is_valid():
+        # A CSV has nowhere to say it shows other work than was asked for.
+        return HttpResponse(
+            f"Invalid filter: {errors_text(form)}", status=400, content_type="text/plain"
+        )
+    grid = horizon(**form.filters(today=timezone.localdate()))
     rows = [
         [
             row.person.name,

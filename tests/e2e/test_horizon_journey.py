@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from backlog.models import Status, Task
 from capacity.models import PlannedHours
+from goals.models import Goal
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Role
@@ -92,6 +93,13 @@ def test_lead_spreads_a_major_project_and_the_horizon_has_no_peak(page, screensh
         f"Pia Planner, {week_label(first + datetime.timedelta(weeks=2))}: 10 of 32 h"
     )
     expect(opened).to_contain_text("Lead scoring model rebuild 10 h this week")
+
+    # Shown for a goal the project does not serve, Pia's weeks are free; the address says so.
+    goal = Goal.objects.active().first()
+    page.locator("#horizon-filters").get_by_label("Goal").select_option(label=goal.short_name)
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(rf"goal={goal.pk}"))
+    expect(row.locator("td")).to_have_text(["0/32 h free"] * 4)
 
 
 def test_the_boards_move_menu_plans_a_card_into_next_week(page):

@@ -364,7 +364,9 @@ def test_my_work_asks_the_same_queries_for_5_and_200_open_tasks_with_news_and_fi
     make_my_tasks(tom, range(8, 200))
     many, body = page()
     assert "Renamed 199" in section(body, "changes")
-    assert len(many) == len(few)
+    # At most as many: the few tasks' changes always name RACI people (one query for their
+    # names); the newest of the many may all be renames, which name nobody.
+    assert len(many) <= len(few)
     # The hours are read once: the fill-ins' free hours are those of My work's load.
     assert sum("capacity_plannedhours" in sql for sql in many) == 1
 

@@ -347,7 +347,7 @@ def test_my_work_asks_as_many_queries_for_200_open_tasks_as_for_10(
     assert "Renamed 199" in body
 
 
-def test_my_work_asks_the_same_queries_for_5_and_200_open_tasks_with_news_and_fill_ins(
+def test_my_work_asks_no_more_queries_for_200_open_tasks_than_for_5_with_news_and_fill_ins(
     member_client, tom
 ):
     def page() -> tuple[list[str], str]:

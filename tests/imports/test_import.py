@@ -135,6 +135,36 @@ def test_a_failure_in_the_middle_of_the_write_leaves_no_task(lead_client, settin
     assert "Nothing was imported: the database went away" in page
 
 
+def test_someone_removed_while_the_import_writes_stops_it_at_their_first_batch(
+    lead_client, settings, monkeypatch
+):
+    """The database checks each batch's people and tasks as the batch is written, not all
+    at the commit: a person deleted while the import writes (in the admin, say) stops it at
+    the first batch that names them, with nothing written, rather than after every row.
+    Checked as it goes, the write's last batch is also as fast as its first
+    (imports/tasks.py)."""
+    settings.MOPSBOARD_IMPORT_BATCH_ROWS = 10
+    rosa = PersonFactory(name="Rosa Diaz")
+    rows = [[f"Task {n}", "4", "2", "Rosa Diaz" if n >= 25 else ""] for n in range(35)]
+    imp = uploaded(lead_client, csv_bytes([["Title", "Impact", "Effort", "Responsible"], *rows]))
+    assert imp.state == Import.State.CHECKED and imp.problem_count == 0, imp.problems
+    real, batches = import_tasks.tasks_create, []
+
+    def rosa_leaves_at_the_second_batch(**kwargs):
+        batches.append(kwargs)
+        if len(batches) == 2:
+            Person.objects.filter(pk=rosa.pk).delete()
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_tasks, "tasks_create", rosa_leaves_at_the_second_batch)
+    committed(lead_client, imp)
+
+    assert len(batches) == 3  # the first batch to name her
+    assert imp.state == Import.State.FAILED and imp.rows_written == 0
+    assert imp.error.startswith("Nothing was imported: ")
+    assert not Task.objects.exists()
+
+
 def test_a_row_that_went_wrong_since_the_check_stops_the_write(lead_client):
     CategoryFactory(name="Data cleanup")
     imp = uploaded(lead_client, csv_bytes([HEADER, *_good_rows(3)]))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from backlog.models import Task, TaskEvent
 from backlog.services import task_rescore
+from imports import tasks as import_tasks
 from imports.models import Import
 from imports.tasks import remove_abandoned_imports
 from mail.models import Email
@@ -205,6 +206,34 @@ def test_an_undo_of_a_thousand_tasks_deletes_them_in_bulk(lead_client):
     # Django deletes the tasks themselves 100 to a query; all else is the same: no query
     # a task, nor one for each task's RACI.
     assert len(many) - len(few) <= 1000 // 100, len(many)
+
+
+def test_a_row_left_pointing_at_a_removed_task_stops_the_undo_at_that_batch(
+    lead_client, settings, monkeypatch
+):
+    """The undo checks what points at its tasks batch by batch, as it deletes them, not
+    all at the commit: a row written meanwhile that still names a task it removed stops it
+    there, with nothing removed. Checked as it goes, its last batch is as fast as its first
+    (imports/tasks.py)."""
+    settings.MOPSBOARD_IMPORT_BATCH_ROWS = 2
+    imp = _imported(lead_client, count=6)
+    first = Task.objects.order_by("pk").first()
+    real, batches = import_tasks.tasks_delete, []
+
+    def a_comment_on_a_removed_task(**kwargs):
+        batches.append(kwargs)
+        if len(batches) == 2:
+            CommentFactory(task=first)
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_tasks, "tasks_delete", a_comment_on_a_removed_task)
+    _undo(lead_client, imp)
+
+    assert len(batches) == 2
+    imp.refresh_from_db()
+    assert imp.state == Import.State.DONE
+    assert imp.error.startswith("The undo stopped, nothing was removed: ")
+    assert Task.objects.count() == 6
 
 
 def test_the_lead_deletes_an_import_never_written(lead_client):

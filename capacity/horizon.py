@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncWeek
@@ -16,6 +17,7 @@ from backlog.models import Category, Status, Task, estimate_expression
 from capacity.fill_ins import SPARE_HOURS_SHOWN, PersonSuggestions, fill_in_suggestions
 from capacity.load import LOADED_STATUSES, PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
 from capacity.models import PlannedHours
+from mopsboard.counts import capped_counts
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
@@ -372,10 +374,13 @@ def due_dates_at_risk(grid: Horizon, *, category: Category | None = None) -> lis
 
 def due_dates_unchecked(grid: Horizon, *, category: Category | None = None) -> int:
     """How many more due dates within the grid's weeks (of `category`) can be at risk
-    than the AT_RISK_CHECKED soonest due_dates_at_risk checks. One count."""
+    than the AT_RISK_CHECKED soonest due_dates_at_risk checks, counted up to
+    MOPSBOARD_COUNT_CAP + 1 (count_label says "1,000+"). One query."""
     if not grid.weeks:
         return 0
-    return max(_can_be_at_risk(grid, category).count() - AT_RISK_CHECKED, 0)
+    cap = AT_RISK_CHECKED + settings.MOPSBOARD_COUNT_CAP
+    counted = capped_counts({"due": _can_be_at_risk(grid, category)}, cap=cap)["due"]
+    return max(counted - AT_RISK_CHECKED, 0)
 
 
 @dataclass

@@ -55,6 +55,7 @@ from capacity.models import Review, TimeOff
 from capacity.my_work import my_work, rest_page
 from capacity.suggestions import suggestion_dismiss, suggestion_plan
 from capacity.year import FIRST_YEAR, year_in_review
+from mopsboard.counts import count_label
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
@@ -586,7 +587,7 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
         "grid": grid,
         "at_risk": at_risk,
         "at_risk_checked": AT_RISK_CHECKED,
-        "at_risk_unchecked": unchecked,
+        "at_risk_unchecked": count_label(unchecked) if unchecked else "",
         "cell": cell,
         "open": f"{cell.person.pk}-{cell.label}" if cell else "",
         # A task moves to a week on the grid, not one gone by.

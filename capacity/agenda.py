@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from backlog.models import OPEN_STATUSES, Status, Task, TaskEvent, quadrant_of
 from capacity.fill_ins import SPARE_HOURS_SHOWN, fill_in_suggestions
-from capacity.horizon import DEFAULT_WEEKS, due_dates_at_risk, horizon, peaks_ahead
+from capacity.horizon import (
+    DEFAULT_WEEKS,
+    due_dates_at_risk,
+    due_dates_unchecked,
+    horizon,
+    peaks_ahead,
+)
 from capacity.load import LOADED_STATUSES, WeekLoad, team_load
 from capacity.models import Review
 from mopsboard.counts import capped_counts, count_label
@@ -305,7 +311,8 @@ PEAK_TASKS_NAMED = 3
 
 def ahead_headings(today: datetime.date) -> list[dict]:
     """Peaks ahead and due dates at risk in the horizon's weeks from this one: the same
-    selectors as the horizon page (capacity.horizon), four queries."""
+    selectors as the horizon page (capacity.horizon), seven queries. Past the due dates
+    checked, the count says "at least" ("20+")."""
     grid = horizon(start=week_of(today), weeks=DEFAULT_WEEKS, today=today)
     peaks = [
         {
@@ -327,9 +334,16 @@ def ahead_headings(today: datetime.date) -> list[dict]:
         }
         for risk in due_dates_at_risk(grid)
     ]
+    unchecked = due_dates_unchecked(grid)
     return [
         _heading("peaks", "Peaks ahead", len(peaks), peaks[:AGENDA_ITEMS]),
-        _heading("at_risk", "Due dates at risk", len(at_risk), at_risk[:AGENDA_ITEMS]),
+        _heading(
+            "at_risk",
+            "Due dates at risk",
+            len(at_risk),
+            at_risk[:AGENDA_ITEMS],
+            at_least=bool(unchecked),
+        ),
     ]
 
 
@@ -413,12 +427,15 @@ def _raci_gaps(weeks: list[datetime.date]) -> dict[int, tuple[bool, bool]]:
     return gaps
 
 
-def _heading(key: str, title: str, count: int, items: list[dict]) -> dict:
+def _heading(
+    key: str, title: str, count: int, items: list[dict], *, at_least: bool = False
+) -> dict:
     return {
         "key": key,
         "title": title,
         "count": count,
-        "count_label": count_label(count),
+        # At least `count`: there may be more than were looked at.
+        "count_label": f"{count_label(count)}+" if at_least else count_label(count),
         "items": items,
         "more": max(count - len(items), 0),
     }

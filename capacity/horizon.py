@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from backlog.filters import GOAL_FILTERS
@@ -16,6 +18,7 @@ from backlog.models import Category, Status, Task, estimate_expression
 from capacity.fill_ins import SPARE_HOURS_SHOWN, PersonSuggestions, fill_in_suggestions
 from capacity.load import LOADED_STATUSES, PersonLoad, TeamLoad, TeamWeek, WeekLoad, team_load
 from capacity.models import PlannedHours
+from mopsboard.counts import capped_counts
 from mopsboard.templatetags.hours import hours_text
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
@@ -23,6 +26,9 @@ from raci.models import RESPONSIBLE_ROLES, Assignment
 
 # How many weeks the horizon shows, by default and at the least and most.
 DEFAULT_WEEKS, MIN_WEEKS, MAX_WEEKS = 12, 4, 26
+# How many of the soonest due dates that can be at risk are checked against the free
+# hours before them: a few more than a team acts on in one review, whatever the backlog.
+AT_RISK_CHECKED = 50
 
 
 @dataclass
@@ -90,12 +96,21 @@ class HorizonWeek:
 
 
 @dataclass
+class DueHours:
+    """Hours of open work due in the horizon's weeks that is in no week yet, by the week
+    it is due in: the team's, all of it, and each Responsible person's share of it (a
+    task's hours split evenly among its Responsible people)."""
+
+    team: dict[datetime.date, Decimal] = field(default_factory=dict)
+    people: dict[tuple[int, datetime.date], Decimal] = field(default_factory=dict)
+
+
+@dataclass
 class Horizon:
     weeks: list[HorizonWeek]
     rows: list[HorizonRow]
     team: TeamLoad
-    # Open work due within these weeks (due_work), planned or not.
-    due: list[Task] = field(default_factory=list)
+    due_hours: DueHours = field(default_factory=DueHours)
     today: datetime.date | None = None
 
     @property
@@ -115,15 +130,18 @@ def horizon(
     category: Category | None = None,
     goal: str | None = None,
     today: datetime.date | None = None,
+    with_tasks: bool = True,
 ) -> Horizon:
     """`weeks` weeks from `start`: the active team's rows (and, `with_stakeholders`, the
     rows of stakeholders Responsible for work in them), the team's totals, each week's
-    peaks (peaks_ahead) and the work due in them (due_work); with a `category` or a `goal`
-    (its id), that work only. Seven queries at most, however many people, weeks and
-    tasks."""
+    peaks (peaks_ahead) from the hours due in them (due_hours); with a `category` or a
+    `goal` (its id), that work only; `with_tasks`, each peak with the tasks planned then.
+    Eight queries at most, however many people, weeks and tasks."""
     today = today or timezone.localdate()
     mondays = [start + datetime.timedelta(weeks=n) for n in range(weeks)]
-    team = team_load(weeks=mondays, category=category, goal=goal, with_tasks=True, today=today)
+    team = team_load(
+        weeks=mondays, category=category, goal=goal, with_tasks=with_tasks, today=today
+    )
     rows = [HorizonRow(row) for row in team.people]
     if with_stakeholders:
         stakeholders = team_load(
@@ -148,7 +166,7 @@ def horizon(
         ],
         rows=rows,
         team=team,
-        due=due_work(weeks=mondays, today=today, category=category, goal=goal),
+        due_hours=due_hours(weeks=mondays, today=today, category=category, goal=goal),
         today=today,
     )
     for week in grid.weeks:
@@ -156,43 +174,67 @@ def horizon(
     return grid
 
 
-def due_work(
-    *,
-    weeks: list[datetime.date],
-    today: datetime.date,
-    category: Category | None = None,
-    goal: str | None = None,
-) -> list[Task]:
-    """Open work due from `today` to the end of `weeks`, soonest first, each task with
-    `hours` (its estimate), `responsible` (its Responsible people's ids) and `plan_ends`
-    (its plan's last week; None when it is in no week yet). One query."""
-    if not weeks:
-        return []
+def next_peak(*, start: datetime.date, today: datetime.date | None = None) -> Peak | None:
+    """The first of the peaks ahead in the DEFAULT_WEEKS weeks from `start`, as the
+    horizon finds it, read without the tasks behind the peaks: the board's team hint."""
+    peaks = peaks_ahead(horizon(start=start, weeks=DEFAULT_WEEKS, today=today, with_tasks=False))
+    return peaks[0] if peaks else None
+
+
+def _open_due(
+    *, weeks: list[datetime.date], today: datetime.date, category: Category | None, goal: str | None
+) -> QuerySet:
+    """Open work due from `today` to the end of `weeks`, planned or not (of `category`,
+    serving `goal`)."""
     due = Task.objects.filter(
-        Q(status=Status.BACKLOG) | Q(status__in=LOADED_STATUSES),
+        status__in=[Status.BACKLOG, *LOADED_STATUSES],
         due_date__gte=max(today, weeks[0]),
         due_date__lt=weeks[-1] + datetime.timedelta(weeks=1),
     )
     if category:
         due = due.filter(category=category)
-    if goal:
-        due = GOAL_FILTERS["tasks"](due, goal)
-    return list(
-        due.annotate(
-            hours=estimate_expression(),
-            responsible=ArraySubquery(
-                Assignment.objects.filter(task=OuterRef("pk"), role__in=RESPONSIBLE_ROLES)
-                .order_by("person_id")
-                .values("person_id")
-            ),
-            plan_ends=Subquery(
-                PlannedHours.objects.filter(task=OuterRef("pk"))
-                .order_by()
-                .values("task")
-                .annotate(last=Max("week"))
-                .values("last")
-            ),
-        ).order_by("due_date", "title", "pk")
+    return GOAL_FILTERS["tasks"](due, goal) if goal else due
+
+
+def due_hours(
+    *,
+    weeks: list[datetime.date],
+    today: datetime.date,
+    category: Category | None = None,
+    goal: str | None = None,
+) -> DueHours:
+    """The hours of open work due from `today` to the end of `weeks` that is in no week
+    yet, summed by the week it is due in: the team's, and each Responsible person's share.
+    Two queries, whatever the backlog's size."""
+    if not weeks:
+        return DueHours()
+    unplanned = _open_due(weeks=weeks, today=today, category=category, goal=goal).filter(
+        status=Status.BACKLOG
+    )
+    team = (
+        unplanned.annotate(week=TruncWeek("due_date"))
+        .values("week")
+        .annotate(hours=Sum(estimate_expression()))
+        .order_by()
+    )
+    responsible = Assignment.objects.filter(role__in=RESPONSIBLE_ROLES)
+    sharing = Subquery(
+        responsible.filter(task=OuterRef("task"))
+        .order_by()
+        .values("task")
+        .annotate(people=Count("pk"))
+        .values("people")
+    )
+    shares = (
+        responsible.filter(task__in=unplanned)
+        .annotate(week=TruncWeek("task__due_date"))
+        .values("person", "week")
+        .annotate(hours=Sum(estimate_expression("task__") / sharing))
+        .order_by()
+    )
+    return DueHours(
+        team={row["week"]: row["hours"] for row in team},
+        people={(row["person"], row["week"]): row["hours"] for row in shares},
     )
 
 
@@ -202,11 +244,7 @@ def _unplanned(task: Task) -> bool:
 
 def _week_peaks(grid: Horizon, week: HorizonWeek) -> list[Peak]:
     """The team's peak in `week`, then each person's, by name."""
-    due = [task for task in grid.due if _unplanned(task) and week_of(task.due_date) == week.monday]
-    people_due = defaultdict(Decimal)
-    for task in due:
-        for person_id in task.responsible:
-            people_due[person_id] += task.hours / len(task.responsible)
+    due = grid.due_hours
     team_tasks = defaultdict(Decimal)
     for row in grid.team.people:
         for task, hours in row.weeks[week.monday].tasks:
@@ -219,7 +257,7 @@ def _week_peaks(grid: Horizon, week: HorizonWeek) -> list[Peak]:
             None,
             week.total.capacity,
             week.total.load,
-            sum((task.hours for task in due), Decimal(0)),
+            due.team.get(week.monday, Decimal(0)),
             list(team_tasks.items()),
         ),
         *(
@@ -228,7 +266,7 @@ def _week_peaks(grid: Horizon, week: HorizonWeek) -> list[Peak]:
                 row.person,
                 row.weeks[week.monday].capacity,
                 row.weeks[week.monday].load,
-                people_due[row.person.pk],
+                due.people.get((row.person.pk, week.monday), Decimal(0)),
                 row.weeks[week.monday].tasks,
             )
             for row in grid.team.people
@@ -275,7 +313,7 @@ def room_before_due(grid: Horizon, task: Task) -> dict[datetime.date, Decimal]:
     """The hours `task` can take in each week from this week to the week of its due date
     without putting any of its Responsible people over (its own hours there make way), in
     tenths; the team's free hours when none of them is on the team. Weeks with no room are
-    left out. `task` needs `responsible` (due_work's, or the same list)."""
+    left out. `task` needs `responsible` (its Responsible people's ids, by id)."""
     this_week = week_of(grid.today)
     people = [row for row in grid.team.people if row.person.pk in task.responsible]
     room = {}
@@ -296,12 +334,52 @@ def room_before_due(grid: Horizon, task: Task) -> dict[datetime.date, Decimal]:
     return room
 
 
-def due_dates_at_risk(grid: Horizon) -> list[DueDateAtRisk]:
-    """The horizon's due dates at risk, soonest first: open work due within its weeks that
-    is planned to end in a later week than the one it is due in, or is in no week yet
-    with more hours than its people have free from this week to its due date."""
+def _can_be_at_risk(grid: Horizon, category: Category | None, goal: str | None) -> QuerySet:
+    """Open work due within the grid's weeks (of `category`, serving `goal`) that can miss
+    its date:
+    planned to end in a later week than the one it is due in, or in no week yet with hours
+    to do. Whether those hours are more than its people have free is due_dates_at_risk's
+    to say, from the grid's load."""
+    mondays = [week.monday for week in grid.weeks]
+    return (
+        _open_due(weeks=mondays, today=grid.today, category=category, goal=goal)
+        .annotate(
+            hours=estimate_expression(),
+            plan_ends=Subquery(
+                PlannedHours.objects.filter(task=OuterRef("pk"))
+                .order_by()
+                .values("task")
+                .annotate(last=Max("week"))
+                .values("last")
+            ),
+        )
+        .filter(Q(status=Status.BACKLOG, hours__gt=0) | Q(plan_ends__gt=TruncWeek("due_date")))
+    )
+
+
+def due_dates_at_risk(
+    grid: Horizon, *, category: Category | None = None, goal: str | None = None
+) -> list[DueDateAtRisk]:
+    """The horizon's due dates at risk, soonest first: open work due within its weeks (of
+    `category`, serving `goal`) that is planned to end in a later week than the one it is
+    due in, or is in no week yet with more hours than its people have free from this week
+    to its due date, read against all of the grid's load. Of the AT_RISK_CHECKED soonest that can be
+    (due_dates_unchecked counts the rest): one query, whatever the backlog's size."""
+    if not grid.weeks:
+        return []
+    due = (
+        _can_be_at_risk(grid, category, goal)
+        .annotate(
+            responsible=ArraySubquery(
+                Assignment.objects.filter(task=OuterRef("pk"), role__in=RESPONSIBLE_ROLES)
+                .order_by("person_id")
+                .values("person_id")
+            ),
+        )
+        .order_by("due_date", "title", "pk")[:AT_RISK_CHECKED]
+    )
     at_risk = []
-    for task in grid.due:
+    for task in due:
         room = room_before_due(grid, task)
         free = sum(room.values(), Decimal(0))
         late = task.plan_ends is not None and task.plan_ends > week_of(task.due_date)
@@ -309,6 +387,20 @@ def due_dates_at_risk(grid: Horizon) -> list[DueDateAtRisk]:
         if late or short:
             at_risk.append(DueDateAtRisk(task, free, room))
     return at_risk
+
+
+def due_dates_unchecked(
+    grid: Horizon, *, category: Category | None = None, goal: str | None = None
+) -> int:
+    """How many more due dates within the grid's weeks (of `category`, serving `goal`) can
+    be at risk
+    than the AT_RISK_CHECKED soonest due_dates_at_risk checks, counted up to
+    MOPSBOARD_COUNT_CAP + 1 (count_label says "1,000+"). One query."""
+    if not grid.weeks:
+        return 0
+    cap = AT_RISK_CHECKED + settings.MOPSBOARD_COUNT_CAP
+    counted = capped_counts({"due": _can_be_at_risk(grid, category, goal)}, cap=cap)["due"]
+    return max(counted - AT_RISK_CHECKED, 0)
 
 
 @dataclass

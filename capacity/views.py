@@ -42,18 +42,20 @@ from capacity.forms import (
     TimeOffForm,
 )
 from capacity.horizon import (
-    DEFAULT_WEEKS,
+    AT_RISK_CHECKED,
     Cell,
     due_dates_at_risk,
+    due_dates_unchecked,
     horizon,
     horizon_cell,
-    peaks_ahead,
+    next_peak,
 )
 from capacity.load import ownership, team_load, week_summary
 from capacity.models import Review, TimeOff
 from capacity.my_work import my_work, rest_page
 from capacity.suggestions import suggestion_dismiss, suggestion_plan
 from capacity.year import FIRST_YEAR, year_in_review
+from mopsboard.counts import count_label
 from mopsboard.errors import DomainError
 from mopsboard.exports import csv_download
 from mopsboard.forms import errors_text
@@ -115,11 +117,10 @@ def week_capacity(request):
     if not request.htmx:
         return redirect("capacity:people")
     this_week = week_of(timezone.localdate())
-    peaks = peaks_ahead(horizon(start=this_week, weeks=DEFAULT_WEEKS))
     response = render(
         request,
         "capacity/people.html#week-capacity",
-        {"this_week": week_summary(this_week), "next_peak": peaks[0] if peaks else None},
+        {"this_week": week_summary(this_week), "next_peak": next_peak(start=this_week)},
     )
     return varies_on_htmx(response)
 
@@ -573,7 +574,7 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
         data.get("open", ""), category=filters["category"], goal=filters["goal"], today=today
     )
     grid = horizon(**filters, today=today) if with_grid else None
-    at_risk = []
+    at_risk, unchecked = [], 0
     if grid:
         # A category or goal shown narrows the work listed, not the hours taken: a person's
         # other work fills their weeks all the same, so the risks are read against all of it.
@@ -582,13 +583,16 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
             if filters["category"] or filters["goal"]
             else grid
         )
-        shown = {task.pk for task in grid.due}
-        at_risk = [risk for risk in due_dates_at_risk(whole) if risk.task.pk in shown]
+        shown = {"category": filters["category"], "goal": filters["goal"]}
+        at_risk = due_dates_at_risk(whole, **shown)
+        unchecked = due_dates_unchecked(whole, **shown)
     return {
         "form": form,
         "filters": filters,
         "grid": grid,
         "at_risk": at_risk,
+        "at_risk_checked": AT_RISK_CHECKED,
+        "at_risk_unchecked": count_label(unchecked) if unchecked else "",
         "cell": cell,
         "open": f"{cell.person.pk}-{cell.label}" if cell else "",
         # A task moves to a week on the grid, not one gone by.

@@ -312,3 +312,99 @@ def test_the_review_draws_first_and_loads_the_weeks_ahead_after(lead_client, ana
     assert "<html" not in body
     assert body.index('data-agenda="peaks"') < body.index('data-agenda="at_risk"')
     assert "Lead routing rules" in body
+
+
+# --- Whatever the backlog's size -----------------------------------------------------------
+
+
+def _rows_read(client, url, **kwargs) -> tuple[int, int]:
+    """The queries a page runs and the rows they bring back, as the database sends them."""
+    rows = []
+
+    def count_rows(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        rows.append(max(context["cursor"].rowcount, 0))
+        return result
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(count_rows):
+        assert client.get(url, **kwargs).status_code == 200
+    return len(queries), sum(rows)
+
+
+def test_the_horizon_and_the_team_hint_read_as_much_with_many_due_tasks_as_with_few(
+    lead_client, ana, ben
+):
+    # Ana and Ben are full, so every task due that is in no week yet is at risk.
+    planned(ana, {week: 10 for week in WEEKS})
+    planned(ben, {week: 10 for week in WEEKS})
+    late = planned(ana, {WEEKS[6]: 2}, title="Late", due_date=WEEKS[2] + WEDNESDAY)
+
+    def due(count):
+        for n in range(count):
+            person = (ana, ben)[n % 2]
+            unplanned(person, due=WEEKS[1 + n % 11] + WEDNESDAY, hours=3, title=f"Due {n}")
+
+    horizon = reverse("capacity:horizon")
+
+    def read():
+        return [
+            _rows_read(lead_client, horizon),
+            _rows_read(lead_client, horizon, data={"category": late.category_id}),
+            _rows_read(lead_client, reverse("capacity:review-ahead"), headers=HTMX),
+            _rows_read(lead_client, reverse("capacity:week-capacity"), headers=HTMX),
+        ]
+
+    due(plan.AT_RISK_CHECKED)
+    few = read()
+    due(3 * plan.AT_RISK_CHECKED)
+    assert read() == few
+
+
+def test_the_horizon_lists_the_soonest_due_dates_at_risk_and_counts_those_not_checked(
+    lead_client, ana
+):
+    planned(ana, {week: 10 for week in WEEKS})
+    for n in range(plan.AT_RISK_CHECKED + 3):
+        unplanned(ana, due=WEEKS[1 + n % 11] + WEDNESDAY, hours=2, title=f"Due {n:03}")
+    body = lead_client.get(reverse("capacity:horizon")).content.decode()
+    section = body.split('id="due-dates-at-risk"')[1].split("</section>")[0]
+    listed = re.findall(r'<li id="at-risk-\d+">\s*<a href="[^"]+">([^<]+)</a>', section)
+    soonest = Task.objects.filter(title__startswith="Due").order_by("due_date", "title")
+    assert listed == [task.title for task in soonest[: plan.AT_RISK_CHECKED]]
+    assert f'Due dates at risk <span class="count">{plan.AT_RISK_CHECKED}+</span>' in section
+    assert (
+        f"Only the {plan.AT_RISK_CHECKED} soonest due dates that could be at risk are checked: "
+        "3 more due later in these weeks"
+    ) in section
+    heading = agenda("at_risk")
+    assert (heading["count"], heading["count_label"]) == (
+        plan.AT_RISK_CHECKED,
+        f"{plan.AT_RISK_CHECKED}+",
+    )
+
+
+def test_the_team_hint_names_the_horizons_first_peak(htmx_client, ana, ben):
+    stakeholder = PersonFactory(name="Sam Reyes", kind=Person.Kind.STAKEHOLDER)
+    # Week 3: Ana's 8 planned hours and her half of 6 due not planned yet, 11 of her 10.
+    planned(ana, {WEEKS[3]: 8})
+    shared = unplanned(ana, due=WEEKS[3] + WEDNESDAY, hours=6, title="Shared landing page")
+    AssignmentFactory(task=shared, person=ben, role=Role.RESPONSIBLE)
+    # Week 5: the team's 20 hours, over with work nobody or a stakeholder is Responsible for.
+    planned(None, {WEEKS[5]: 15})
+    unplanned(stakeholder, due=WEEKS[5] + WEDNESDAY, hours=8, title="Partner's brief")
+    horizon_peaks = [(peak.monday, peak.who, peak.over_by) for peak in plan.peaks_ahead(grid())]
+    assert horizon_peaks == [
+        (WEEKS[3], "Ana Ruiz", Decimal(1)),
+        (WEEKS[5], "The team", Decimal(3)),
+    ]
+
+    def hint():
+        body = htmx_client.get(reverse("capacity:week-capacity")).content.decode()
+        return re.search(r"Next peak: .*?week of ([^<]+)</a> \(([^,]+), ([\d.]+) h over\)", body)
+
+    first = plan.peaks_ahead(grid())[0]
+    assert hint().groups() == (f"{first.monday:%-d %B}", first.who, "1")
+    Task.objects.filter(pk=shared.pk).update(due_date=WEEKS[4] + WEDNESDAY)
+    first = plan.peaks_ahead(grid())[0]
+    assert (first.monday, first.who) == (WEEKS[5], "The team")
+    assert hint().groups() == (f"{WEEKS[5]:%-d %B}", "The team", "3")

@@ -437,6 +437,18 @@ class Task(models.Model):
                     status__in=["new", "backlog", "planned", "in_progress"],
                 ),
             ),
+            # The fill-ins spare hours suggest (capacity.fill_ins), most impact an hour
+            # first, then soonest due: the best few are read without the rest of the
+            # backlog. Its first column is the suggestions' order, expression for
+            # expression, else PostgreSQL cannot read it in that order. Every quadrant:
+            # which ones hold fill-ins depends on MOPSBOARD_QUADRANT_SPLIT.
+            models.Index(
+                (F("impact") / estimate_expression()).desc(),
+                F("due_date").asc(nulls_last=True),
+                "id",
+                name="task_fill_in_candidates",
+                condition=Q(status="backlog", planned_week__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -134,20 +134,24 @@ class PersonSuggestions:
 
 
 def _candidate_tasks():
-    """Open work in no week yet, in a fill-in quadrant, with its hours."""
-    return (
-        Task.objects.with_quadrant()
-        .filter(
-            status=Status.BACKLOG,
-            planned_week__isnull=True,
-            quadrant_slug__in=[quadrant.value for quadrant in FILL_IN_QUADRANTS],
-        )
-        .annotate(hours=estimate_expression())
+    """Open work in no week yet, in a fill-in quadrant, with its hours.
+
+    The quadrants as their impact and effort conditions rather than with_quadrant's
+    annotation: PostgreSQL knows how many tasks those match, and so reads the index
+    task_fill_in_candidates best first until it has enough."""
+    in_quadrants = reduce(
+        or_, (Task.objects.in_quadrant(quadrant) for quadrant in FILL_IN_QUADRANTS)
+    )
+    return in_quadrants.filter(status=Status.BACKLOG, planned_week__isnull=True).annotate(
+        hours=estimate_expression()
     )
 
 
 def _best_first(prefix: str = "") -> list:
-    """Most impact an hour first, then soonest due: the order the candidates are capped in."""
+    """Most impact an hour first, then soonest due: the order the candidates are capped in.
+
+    The index task_fill_in_candidates (backlog.models) holds the backlog in this order:
+    change the two together."""
     per_hour = ExpressionWrapper(
         F(f"{prefix}impact") / estimate_expression(prefix),
         output_field=DecimalField(max_digits=8, decimal_places=4),
@@ -170,7 +174,10 @@ def fill_in_suggestions(
     fill-ins chosen for those hours (fill_ins_chosen), not dismissed for that week; at
     most `limit` each. Reads the load with capacity.load.team_load unless the caller has
     it already (`load`, of `week` among others; `people` is then its people), then four
-    queries whatever the size of the backlog."""
+    queries whatever the size of the backlog. The unowned candidates are read best first
+    from task_fill_in_candidates and stop at CANDIDATES, so their cost stays the same as
+    the backlog grows; each person's own are ranked among all the candidates those with
+    free hours are Responsible for."""
     if load is None:
         load = team_load(weeks=[week], people=people)
     free = {row.person.pk: row.weeks[week].free for row in load.people if row.weeks[week].free > 0}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from backlog import services
 from backlog.models import Status, Task, TaskEvent
+from capacity.fill_ins import CANDIDATES
 from capacity.my_work import CHANGES_SHOWN
 from mopsboard.roles import LEAD, MEMBER, VIEWER
 from mopsboard.weeks import week_of
@@ -361,6 +362,12 @@ def test_my_work_asks_no_more_queries_for_200_open_tasks_than_for_5_with_news_an
     make_my_tasks(tom, [0, 1, 2, 3, 7])
     few, body = page()
     assert "Renamed 7" in section(body, "changes")
+    # Dozens of fill-ins of Tom's among them, and more than CANDIDATES nobody is
+    # Responsible for (someone is Consulted, which keeps the newest news as it was).
+    for _ in range(2 * CANDIDATES):
+        AssignmentFactory(
+            task=TaskFactory(impact=2, effort=1, estimate_hours=1), role=Role.CONSULTED
+        )
     make_my_tasks(tom, range(8, 200))
     many, body = page()
     assert "Renamed 199" in section(body, "changes")

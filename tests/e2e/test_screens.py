@@ -109,7 +109,8 @@ def screens(request, browser, live_server, django_db_setup, django_db_blocker):
     selected = {
         (item.callspec.params["screen"], item.callspec.params["scheme"])
         for item in request.session.items
-        if "screen" in getattr(getattr(item, "callspec", None), "params", {})
+        if item.path == request.path
+        and "screen" in getattr(getattr(item, "callspec", None), "params", {})
     }
     axe = Axe()
     problems: dict[tuple, list[str]] = {}

@@ -20,14 +20,14 @@ def _first_card(page):
 
 
 @pytest.mark.parametrize(
-    ("screen", "path", "work"),
+    ("viewport", "path", "work"),
     [(PHONE, "/triage/", _first_score_button), (LAPTOP, "/board/", _first_card)],
     ids=["triage-on-a-phone", "board-on-a-laptop"],
 )
 def test_the_team_hours_arriving_do_not_move_the_work_below(
-    browser, live_server, demo, screen, path, work
+    browser, live_server, demo, viewport, path, work
 ):
-    context = browser.new_context(base_url=live_server.url, **screen)
+    context = browser.new_context(base_url=live_server.url, **viewport)
     page = context.new_page()
     page.set_default_timeout(10_000)
     log_in(page)

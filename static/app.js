@@ -431,8 +431,10 @@
     const form = event.detail.elt.closest && event.detail.elt.closest("#card-move, #card-goal-link");
     if (form) movedCardId = `task-${form.elements.task.value}`;
   });
-  document.addEventListener("htmx:afterSettle", () => {
-    if (!movedCardId) return;
+  document.addEventListener("htmx:afterSettle", (event) => {
+    // The move's answer, not the team's hours arriving after the page meanwhile.
+    const elt = event.detail.requestConfig?.elt;
+    if (!movedCardId || !elt?.closest("#card-move, #card-goal-link")) return;
     const card = document.getElementById(movedCardId);
     if (card) card.focus();
     movedCardId = null;
@@ -527,7 +529,9 @@
       return;
     }
     const menu = document.getElementById("raci-cell-form");
-    if (menu && menu.matches(":popover-open")) {
+    // Only the menu's own answer closes it: the page's later parts (the team's hints)
+    // may arrive while it is open.
+    if (menu && menu.matches(":popover-open") && menu.contains(event.detail.requestConfig?.elt)) {
       // Chosen from the menu: close it and put the keyboard back on the (new) cell.
       menu.hidePopover();
       focusCell(document.querySelector(menu.getAttribute("hx-target")));
@@ -673,8 +677,10 @@
     const form = event.detail.elt.closest && event.detail.elt.closest("#horizon-cell form");
     if (form) horizonTaskId = `cell-task-${form.elements.task.value}`;
   });
-  document.addEventListener("htmx:afterSettle", () => {
-    if (!horizonTaskId) return;
+  document.addEventListener("htmx:afterSettle", (event) => {
+    // The answer to that change, not one that was on its way before it (the cell opening).
+    const elt = event.detail.requestConfig?.elt;
+    if (!horizonTaskId || !elt?.closest("#horizon-cell form")) return;
     const task = document.getElementById(horizonTaskId) || document.getElementById("horizon-cell");
     if (task) task.focus();
     horizonTaskId = null;

@@ -123,6 +123,29 @@ def test_lead_sets_a_role_from_the_cell_menu_with_the_mouse(page):
     expect(target).to_be_focused()
 
 
+def test_the_cell_menu_stays_open_when_the_teams_hints_arrive(page):
+    (one, _, _), (aaron, _) = make_unowned_work()
+    log_in(page)
+    # The hints load after the page: held until the menu is open, then let through.
+    held = []
+    page.route("**/raci/team-hints/**", lambda route: held.append(route))
+    page.goto("/raci/?q=Keyboard+webinar")
+    target = page.locator(f"#raci-cell-{one.pk}-{aaron.pk}")
+    target.click()
+    menu = page.locator("#raci-cell-form")
+    expect(menu).to_be_visible()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(page.locator("#raci-team-hints[hx-get]")).to_have_count(0)
+    expect(menu).to_be_visible()
+    menu.get_by_role("button", name="C", exact=True).click()
+    expect(target).to_have_text("C")
+    expect(target).to_be_focused()
+
+
 def test_lead_narrows_the_matrix_to_one_quadrant(page):
     log_in(page)
     page.get_by_role("link", name="RACI").click()

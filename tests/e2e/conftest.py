@@ -90,7 +90,7 @@ def log_in(page, username="lead", password="mopsboard-demo"):
 def focus_row(page, row):
     """Press `j` in triage until `row` has the keyboard, as the lead would."""
     for _ in range(page.locator(".triage-row").count()):
-        page.keyboard.press("j")
         if row.evaluate("row => row === document.activeElement"):
             break
+        page.keyboard.press("j")
     expect(row).to_be_focused()

@@ -59,12 +59,16 @@ class PlanForm(VersionedForm):
         if not hours:
             return None
         try:
-            return [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+            figures = [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+            # "NaN" is read and rounded without complaint, yet is no number of hours.
+            if not all(figure.is_finite() for figure in figures):
+                raise InvalidOperation
         except InvalidOperation:
             raise ValidationError(
                 "Write each week's hours as a number, separated by commas: 10, 10, 12, 8.",
                 code="hours",
             ) from None
+        return figures
 
     def clean(self):
         cleaned = super().clean()

@@ -195,6 +195,8 @@ def test_unplanning_takes_the_whole_plan_out(lead_client, project):
             "These add up to 20 h; the estimate is 40 h.",
         ),
         ({"week": WEEKS[0], "until": WEEKS[1], "hours": "40"}, "hours", "Give 2 figures"),
+        # Read as a number by Python's decimals, yet no number of hours.
+        ({"week": WEEKS[0], "hours": "NaN"}, "hours", "hours as a number, separated by commas"),
         (
             {"week": THIS_WEEK - datetime.timedelta(weeks=1)},
             None,

@@ -17,7 +17,7 @@ from capacity.models import PlannedHours, Review
 from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
 from mopsboard.templatetags.hours import hours_text
-from mopsboard.weeks import week_of
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 
 
@@ -74,6 +74,9 @@ class PlanForm(VersionedForm):
         cleaned = super().clean()
         week, until, hours = (cleaned.get(name) for name in ("week", "until", "hours"))
         if not week:
+            return cleaned
+        if week < week_of(timezone.localdate()):
+            self.add_error("week", f"{week_label(week)} is over: pick this week or a later one.")
             return cleaned
         if cleaned.pop("keep_span", False) and not until and self.plan:
             until = cleaned["until"] = week + (self.plan[-1].week - self.plan[0].week)

@@ -199,8 +199,9 @@ def test_unplanning_takes_the_whole_plan_out(lead_client, project):
         ({"week": WEEKS[0], "hours": "NaN"}, "hours", "hours as a number, separated by commas"),
         (
             {"week": THIS_WEEK - datetime.timedelta(weeks=1)},
-            None,
-            "is over: plan “Lead routing rebuild” into this week or a later one.",
+            "week",
+            f"{week_label(THIS_WEEK - datetime.timedelta(weeks=1))} is over: pick this week or "
+            "a later one.",
         ),
     ],
 )
@@ -215,16 +216,17 @@ def test_bad_spans_are_refused_beside_the_field_and_write_nothing(
     assert response.status_code == 422
     body = response.content.decode()
     assert message in body
-    if field:
-        # The message sits with its field, before the field's label.
-        errors = body.index(message)
-        assert errors < body.index(f'name="{field}"')
-        assert errors > body.index('name="week"') if field != "week" else True
+    # The message sits with its field, before the field's label.
+    errors = body.index(message)
+    assert errors < body.index(f'name="{field}"')
+    assert errors > body.index('name="week"') if field != "week" else True
     response = lead_api.send(
         "post", f"/api/v1/tasks/{project.pk}/plan", data, **{"If-Match": '"1"'}
     )
     assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
     assert message in response.json()["detail"]
+    assert [error.get("pointer") for error in response.json()["errors"]] == [f"#/{field}"]
     project.refresh_from_db()
     assert (project.version, project.planned_week, _plan(project)) == (1, None, {})
 

@@ -284,6 +284,12 @@ class SuggestionForm(forms.Form):
     )
     week = WeekField()
 
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week < week_of(timezone.localdate()):
+            raise ValidationError(f"{week_label(week)} is over: its spare hours are gone.")
+        return week
+
 
 class SuggestionPlanForm(SuggestionForm):
     # The task's version as suggested: planned only if nobody changed it since.

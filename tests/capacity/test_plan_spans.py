@@ -171,6 +171,90 @@ def test_done_work_stops_loading(project):
     assert team_load(weeks=WEEKS[:1]).people[0].weeks[WEEKS[0]].load == 0
 
 
+@pytest.fixture
+def under_way(project):
+    """The project under way since last week, 10 hours a week to the week after next."""
+    last_week = THIS_WEEK - datetime.timedelta(weeks=1)
+    Task.objects.filter(pk=project.pk).update(status=Status.IN_PROGRESS, planned_week=last_week)
+    for week in [last_week, THIS_WEEK, *WEEKS[:2]]:
+        PlannedHours.objects.create(task=project, week=week, hours=10)
+    return Task.objects.get(pk=project.pk)
+
+
+def test_a_span_under_way_grows_and_shrinks_keeping_the_hours_gone_by(lead_client, under_way):
+    last_week = under_way.planned_week
+    lead_client.post(
+        _plan_url(under_way),
+        {"version": 1, "week": week_label(last_week), "until": week_label(WEEKS[2])},
+    )
+    # Last week's 10 hours stay; the 30 left fall over the four weeks from this one.
+    assert _plan(under_way) == {
+        last_week: 10,
+        THIS_WEEK: Decimal("7.5"),
+        **dict.fromkeys(WEEKS[:3], Decimal("7.5")),
+    }
+    task = Task.objects.get(pk=under_way.pk)
+    assert (task.status, task.planned_week, task.version) == (Status.IN_PROGRESS, last_week, 2)
+    lead_client.post(
+        _plan_url(task),
+        {"version": 2, "week": week_label(last_week), "until": week_label(THIS_WEEK)},
+    )
+    assert _plan(task) == {last_week: 10, THIS_WEEK: 30}
+
+
+def test_a_span_under_way_is_stretched_from_the_horizon(htmx_client, under_way, ana):
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"),
+        {
+            "action": "shift",
+            "task": under_way.pk,
+            "version": under_way.version,
+            "from_week": week_label(WEEKS[1]),
+            "week": week_label(WEEKS[3]),
+            "stretch": "on",
+            "open": f"{ana.pk}-{week_label(WEEKS[1])}",
+        },
+    )
+    assert response.status_code == 200
+    assert _plan(under_way) == {
+        under_way.planned_week: 10,
+        THIS_WEEK: 6,
+        **dict.fromkeys(WEEKS, Decimal(6)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"until": "last week"},
+            "until",
+            "It is under way: pick this week or a later one to end it.",
+        ),
+        ({"hours": "10, 15, 15"}, "hours", "leave the hours empty"),
+    ],
+)
+def test_a_span_under_way_keeps_its_weeks_gone_by(
+    htmx_client, lead_api, under_way, fields, field, message
+):
+    last_week = week_label(under_way.planned_week)
+    data = {"week": last_week, "until": week_label(WEEKS[0])} | {
+        name: last_week if value == "last week" else value for name, value in fields.items()
+    }
+    response = htmx_client.post(_plan_url(under_way), {"version": 1, **data})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert body.index(message) < body.index(f'name="{field}"')
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{under_way.pk}/plan", data, **{"If-Match": '"1"'}
+    )
+    assert response.status_code == 422
+    assert [error.get("pointer") for error in response.json()["errors"]] == [f"#/{field}"]
+    assert Task.objects.get(pk=under_way.pk).version == 1
+    assert sum(_plan(under_way).values()) == 40
+
+
 def test_unplanning_takes_the_whole_plan_out(lead_client, project):
     lead_client.post(
         _plan_url(project),

@@ -24,11 +24,13 @@ from tests.api.conftest import ApiClient
 from tests.factories import (
     ApiTokenFactory,
     AssignmentFactory,
+    EndpointFactory,
     PersonFactory,
     TaskFactory,
     TimeOffFactory,
     UserFactory,
 )
+from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -364,6 +366,19 @@ def test_the_api_plans_a_span_with_until(lead_api, project):
     assert response.status_code == 200
     assert response.json()["planned_week"] == week_label(WEEKS[0])
     assert _plan(project) == {WEEKS[0]: 20, WEEKS[1]: 20}
+
+
+def test_planning_a_span_tells_the_webhooks_task_planned_with_its_first_week(lead_client, project):
+    EndpointFactory(events=["task.planned"])
+    lead_client.post(
+        _plan_url(project),
+        {"version": 1, "week": week_label(WEEKS[0]), "until": week_label(WEEKS[-1])},
+    )
+    (delivery,) = Delivery.objects.all()
+    assert (delivery.event, delivery.payload["data"]["planned_week"]) == (
+        "task.planned",
+        week_label(WEEKS[0]),
+    )
 
 
 def test_existing_one_week_plans_migrate_with_their_hours():

@@ -164,6 +164,11 @@ def task_plan(
     plan = plan_hours(task=task, weeks=weeks, hours=hours)
     # The weeks gone by are as they were: only the weeks ahead can put anyone over.
     ahead = {week: week_hours for week, week_hours in plan.items() if week >= this_week}
+    if under_way and not any(ahead.values()):
+        raise PlanRefused(
+            f"All {task.estimate_label} of “{task.title}” were planned into weeks gone by: "
+            "raise its estimate to plan more, or move it to start this week or later."
+        )
     if not allow_over and (overloads := overloads_if_planned(task, ahead)):
         raise OverCapacity(task, week, overloads)
     status = Status.IN_PROGRESS if task.status == Status.IN_PROGRESS else Status.PLANNED

@@ -225,6 +225,23 @@ def test_a_span_under_way_is_stretched_from_the_horizon(htmx_client, under_way, 
     }
 
 
+def test_a_week_gone_by_that_took_the_whole_estimate_is_not_stretched_to_nothing(
+    htmx_client, project
+):
+    last_week = THIS_WEEK - datetime.timedelta(weeks=1)
+    Task.objects.filter(pk=project.pk).update(status=Status.PLANNED, planned_week=last_week)
+    PlannedHours.objects.create(task=project, week=last_week, hours=40)
+    response = htmx_client.post(
+        _plan_url(project),
+        {"version": 1, "week": week_label(last_week), "until": week_label(WEEKS[0])},
+    )
+    assert response.status_code == 422
+    assert "All 40 h of “Lead routing rebuild” were planned into weeks gone by" in (
+        response.content.decode()
+    )
+    assert _plan(project) == {last_week: 40}
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

@@ -373,6 +373,26 @@ def test_over_capacity_in_any_week_of_the_span_is_warned_then_planned_anyway(
     assert _plan(project) == {WEEKS[0]: 20, WEEKS[1]: 20}
 
 
+def test_the_api_says_which_week_of_a_span_would_be_over(lead_api, project, ana):
+    TimeOffFactory(person=ana, week=WEEKS[1], hours=36)
+    response = lead_api.send(
+        "post",
+        f"/api/v1/tasks/{project.pk}/plan",
+        {"week": week_label(WEEKS[0]), "until": week_label(WEEKS[1]), "hours": "20, 20"},
+        **{"If-Match": '"1"'},
+    )
+    assert response.status_code == 409
+    assert response.json()["overloads"] == [
+        {
+            "person": {"id": ana.pk, "name": "Ana Ruiz"},
+            "load": 20.0,
+            "capacity": 4.0,
+            "week": week_label(WEEKS[1]),
+        }
+    ]
+    assert _plan(project) == {}
+
+
 def test_the_api_plans_a_span_with_until(lead_api, project):
     response = lead_api.send(
         "post",

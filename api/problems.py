@@ -16,6 +16,7 @@ from backlog.services import StaleEdit
 from capacity.services import OverCapacity
 from mopsboard.errors import DomainError
 from mopsboard.views import RETRY_AFTER
+from mopsboard.weeks import week_label
 from raci.services import AccountableTaken, CellChanged
 
 PROBLEM = "application/problem+json"
@@ -108,6 +109,7 @@ def _domain_problem(error: DomainError) -> ApiProblem:
                 "person": {"id": overload.person.pk, "name": overload.person.name},
                 "load": float(overload.load),
                 "capacity": float(overload.capacity),
+                "week": week_label(overload.week),
             }
             for overload in error.overloads
         ]

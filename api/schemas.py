@@ -166,6 +166,7 @@ class Overload(Schema):
     person: PersonRef
     load: float
     capacity: float
+    week: str = Field(pattern=WEEK_PATTERN, description="The week of a span they would be over in.")
 
 
 class Problem(Schema):

@@ -14,10 +14,10 @@ from backlog.forms import VersionedForm
 from backlog.models import Category, Task
 from capacity.horizon import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS
 from capacity.models import PlannedHours, Review
-from capacity.services import MAX_SPAN_WEEKS, TENTH, span_weeks
+from capacity.services import MAX_SPAN_WEEKS, TENTH, UNDER_WAY, span_weeks
 from mopsboard.forms import DateField, DateInput, WeekField
 from mopsboard.templatetags.hours import hours_text
-from mopsboard.weeks import week_of
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 
 
@@ -59,22 +59,38 @@ class PlanForm(VersionedForm):
         if not hours:
             return None
         try:
-            return [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+            figures = [Decimal(figure.strip()).quantize(TENTH) for figure in hours.split(",")]
+            # "NaN" is read and rounded without complaint, yet is no number of hours.
+            if not all(figure.is_finite() for figure in figures):
+                raise InvalidOperation
         except InvalidOperation:
             raise ValidationError(
                 "Write each week's hours as a number, separated by commas: 10, 10, 12, 8.",
                 code="hours",
             ) from None
+        return figures
 
     def clean(self):
         cleaned = super().clean()
         week, until, hours = (cleaned.get(name) for name in ("week", "until", "hours"))
         if not week:
             return cleaned
+        this_week = week_of(timezone.localdate())
+        # A span under way keeps its first week, gone by (capacity.services.task_plan).
+        under_way = week < this_week and self.task and week == self.task.planned_week
+        if week < this_week and not under_way:
+            self.add_error("week", f"{week_label(week)} is over: pick this week or a later one.")
+            return cleaned
         if cleaned.pop("keep_span", False) and not until and self.plan:
             until = cleaned["until"] = week + (self.plan[-1].week - self.plan[0].week)
         if until and until < week:
             self.add_error("until", "The span ends before it starts: pick a later last week.")
+            return cleaned
+        if under_way and (until or week) < this_week:
+            self.add_error("until", "It is under way: pick this week or a later one to end it.")
+            return cleaned
+        if under_way and hours is not None:
+            self.add_error("hours", UNDER_WAY.format(week=week_label(week)))
             return cleaned
         weeks = span_weeks(week, until)
         if len(weeks) > MAX_SPAN_WEEKS:
@@ -276,6 +292,12 @@ class SuggestionForm(forms.Form):
         error_messages={"invalid_choice": "Choose someone on the team."},
     )
     week = WeekField()
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week < week_of(timezone.localdate()):
+            raise ValidationError(f"{week_label(week)} is over: its spare hours are gone.")
+        return week
 
 
 class SuggestionPlanForm(SuggestionForm):

@@ -44,6 +44,11 @@ class PlanRefused(DomainError):
 MAX_SPAN_WEEKS = 26
 # Hours are spread in tenths, as estimates are written.
 TENTH = Decimal("0.1")
+# The lead's hours per week for a span under way would rewrite the weeks gone by.
+UNDER_WAY = (
+    "It is under way since {week}: leave the hours empty, and what is left of its estimate "
+    "is spread over the weeks from this one."
+)
 
 
 def span_weeks(first: datetime.date, last: datetime.date | None) -> list[datetime.date]:
@@ -92,16 +97,20 @@ def plan_hours(
     """How a task's estimate falls over `weeks`: the lead's `hours` for each week, or,
     without them, spread by the hours its Responsible people have each week (a week where
     they are away gets less; evenly when nobody is Responsible). A span moved to other
-    weeks of the same length keeps each week's share."""
-    if hours is None:
-        present = list(
-            PlannedHours.objects.filter(task=task).order_by("week").values_list("hours", flat=True)
-        )
-        moved = task.planned_week not in (None, weeks[0]) and len(present) == len(weeks)
-        hours = hours_spread(
-            Decimal(task.estimate or 0), present if moved else _hours_free(task, weeks)
-        )
-    return dict(zip(weeks, hours, strict=True))
+    weeks of the same length keeps each week's share. A span under way keeps the hours of
+    its weeks gone by, and what is left of the estimate is spread over the rest."""
+    if hours is not None:
+        return dict(zip(weeks, hours, strict=True))
+    present = dict(
+        PlannedHours.objects.filter(task=task).order_by("week").values_list("week", "hours")
+    )
+    this_week = week_of(timezone.localdate())
+    gone = {week: present.get(week, Decimal(0)) for week in weeks if week < this_week}
+    ahead = weeks[len(gone) :]
+    moved = task.planned_week not in (None, weeks[0]) and len(present) == len(weeks)
+    left = max(Decimal(task.estimate or 0) - sum(gone.values(), Decimal(0)), Decimal(0))
+    spread = hours_spread(left, list(present.values()) if moved else _hours_free(task, ahead))
+    return gone | dict(zip(ahead, spread, strict=True))
 
 
 def task_plan(
@@ -130,16 +139,21 @@ def task_plan(
         raise PlanRefused(
             f"Score “{task.title}” first: unscored work stays in triage until it is scored."
         )
-    if week < week_of(timezone.localdate()):
+    this_week = week_of(timezone.localdate())
+    # A span under way keeps its first week, gone by: only a new start can't be one.
+    under_way = week < this_week and week == task.planned_week
+    if week < this_week and not under_way:
         raise PlanRefused(
             f"{week_label(week)} is over: plan “{task.title}” into this week or a later one."
         )
     weeks = span_weeks(week, until)
-    if not 0 < len(weeks) <= MAX_SPAN_WEEKS:
+    if not 0 < len(weeks) <= MAX_SPAN_WEEKS or weeks[-1] < this_week:
         raise PlanRefused(
             f"Plan “{task.title}” over 1 to {MAX_SPAN_WEEKS} weeks, ending on or after "
-            f"{week_label(week)}."
+            f"{week_label(max(week, this_week))}."
         )
+    if hours is not None and under_way:
+        raise PlanRefused(UNDER_WAY.format(week=week_label(week)))
     if hours is not None and (
         len(hours) != len(weeks) or sum(hours) != Decimal(task.estimate or 0)
     ):
@@ -148,7 +162,14 @@ def task_plan(
             f"{task.estimate_label}."
         )
     plan = plan_hours(task=task, weeks=weeks, hours=hours)
-    if not allow_over and (overloads := overloads_if_planned(task, plan)):
+    # The weeks gone by are as they were: only the weeks ahead can put anyone over.
+    ahead = {week: week_hours for week, week_hours in plan.items() if week >= this_week}
+    if under_way and not any(ahead.values()):
+        raise PlanRefused(
+            f"All {task.estimate_label} of “{task.title}” were planned into weeks gone by: "
+            "raise its estimate to plan more, or move it to start this week or later."
+        )
+    if not allow_over and (overloads := overloads_if_planned(task, ahead)):
         raise OverCapacity(task, week, overloads)
     status = Status.IN_PROGRESS if task.status == Status.IN_PROGRESS else Status.PLANNED
     with transaction.atomic():

@@ -235,7 +235,12 @@ def test_planning_over_someones_hours_is_refused_until_allowed(lead_api):
     response = lead_api.send("post", path, {"week": week}, **_match(task))
     assert response.status_code == 409
     assert response.json()["overloads"] == [
-        {"person": {"id": person.pk, "name": person.name}, "load": 16.0, "capacity": 4.0}
+        {
+            "person": {"id": person.pk, "name": person.name},
+            "load": 16.0,
+            "capacity": 4.0,
+            "week": week,
+        }
     ]
     response = lead_api.send("post", path, {"week": week, "allow_over": True}, **_match(task))
     assert (response.json()["status"], response.json()["planned_week"]) == ("planned", week)

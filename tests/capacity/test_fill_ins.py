@@ -265,6 +265,27 @@ def test_bad_week_is_refused_with_422(htmx_client, ana):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "capacity:suggestion-plan",
+        "capacity:suggestion-dismiss",
+        "capacity:horizon-suggestion-plan",
+        "capacity:horizon-suggestion-dismiss",
+    ],
+)
+def test_a_week_gone_by_is_neither_planned_nor_dismissed(htmx_client, ana, url):
+    task = fill_in("Fix UTM parameters", ana)
+    last_week = week_label(THIS_WEEK - datetime.timedelta(weeks=1))
+    response = htmx_client.post(
+        reverse(url), {"task": task.pk, "person": ana.pk, "week": last_week, "version": 1}
+    )
+    assert response.status_code == 422
+    assert f"{last_week} is over: its spare hours are gone." in response.content.decode()
+    assert not SuggestionDismissal.objects.exists()
+    assert Task.objects.get(pk=task.pk).version == 1
+
+
 def test_the_review_draws_first_and_loads_its_spare_hours_after(lead_client, htmx_client, ana):
     fill_in("Fix UTM parameters", ana, hours=2)
     page = lead_client.get(reverse("capacity:review"))

@@ -24,11 +24,13 @@ from tests.api.conftest import ApiClient
 from tests.factories import (
     ApiTokenFactory,
     AssignmentFactory,
+    EndpointFactory,
     PersonFactory,
     TaskFactory,
     TimeOffFactory,
     UserFactory,
 )
+from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +173,107 @@ def test_done_work_stops_loading(project):
     assert team_load(weeks=WEEKS[:1]).people[0].weeks[WEEKS[0]].load == 0
 
 
+@pytest.fixture
+def under_way(project):
+    """The project under way since last week, 10 hours a week to the week after next."""
+    last_week = THIS_WEEK - datetime.timedelta(weeks=1)
+    Task.objects.filter(pk=project.pk).update(status=Status.IN_PROGRESS, planned_week=last_week)
+    for week in [last_week, THIS_WEEK, *WEEKS[:2]]:
+        PlannedHours.objects.create(task=project, week=week, hours=10)
+    return Task.objects.get(pk=project.pk)
+
+
+def test_a_span_under_way_grows_and_shrinks_keeping_the_hours_gone_by(lead_client, under_way):
+    last_week = under_way.planned_week
+    lead_client.post(
+        _plan_url(under_way),
+        {"version": 1, "week": week_label(last_week), "until": week_label(WEEKS[2])},
+    )
+    # Last week's 10 hours stay; the 30 left fall over the four weeks from this one.
+    assert _plan(under_way) == {
+        last_week: 10,
+        THIS_WEEK: Decimal("7.5"),
+        **dict.fromkeys(WEEKS[:3], Decimal("7.5")),
+    }
+    task = Task.objects.get(pk=under_way.pk)
+    assert (task.status, task.planned_week, task.version) == (Status.IN_PROGRESS, last_week, 2)
+    lead_client.post(
+        _plan_url(task),
+        {"version": 2, "week": week_label(last_week), "until": week_label(THIS_WEEK)},
+    )
+    assert _plan(task) == {last_week: 10, THIS_WEEK: 30}
+
+
+def test_a_span_under_way_is_stretched_from_the_horizon(htmx_client, under_way, ana):
+    response = htmx_client.post(
+        reverse("capacity:horizon-move"),
+        {
+            "action": "shift",
+            "task": under_way.pk,
+            "version": under_way.version,
+            "from_week": week_label(WEEKS[1]),
+            "week": week_label(WEEKS[3]),
+            "stretch": "on",
+            "open": f"{ana.pk}-{week_label(WEEKS[1])}",
+        },
+    )
+    assert response.status_code == 200
+    assert _plan(under_way) == {
+        under_way.planned_week: 10,
+        THIS_WEEK: 6,
+        **dict.fromkeys(WEEKS, Decimal(6)),
+    }
+
+
+def test_a_week_gone_by_that_took_the_whole_estimate_is_not_stretched_to_nothing(
+    htmx_client, project
+):
+    last_week = THIS_WEEK - datetime.timedelta(weeks=1)
+    Task.objects.filter(pk=project.pk).update(status=Status.PLANNED, planned_week=last_week)
+    PlannedHours.objects.create(task=project, week=last_week, hours=40)
+    response = htmx_client.post(
+        _plan_url(project),
+        {"version": 1, "week": week_label(last_week), "until": week_label(WEEKS[0])},
+    )
+    assert response.status_code == 422
+    assert "All 40 h of “Lead routing rebuild” were planned into weeks gone by" in (
+        response.content.decode()
+    )
+    assert _plan(project) == {last_week: 40}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"until": "last week"},
+            "until",
+            "It is under way: pick this week or a later one to end it.",
+        ),
+        ({"hours": "10, 15, 15"}, "hours", "leave the hours empty"),
+    ],
+)
+def test_a_span_under_way_keeps_its_weeks_gone_by(
+    htmx_client, lead_api, under_way, fields, field, message
+):
+    last_week = week_label(under_way.planned_week)
+    data = {"week": last_week, "until": week_label(WEEKS[0])} | {
+        name: last_week if value == "last week" else value for name, value in fields.items()
+    }
+    response = htmx_client.post(_plan_url(under_way), {"version": 1, **data})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert body.index(message) < body.index(f'name="{field}"')
+    response = lead_api.send(
+        "post", f"/api/v1/tasks/{under_way.pk}/plan", data, **{"If-Match": '"1"'}
+    )
+    assert response.status_code == 422
+    assert [error.get("pointer") for error in response.json()["errors"]] == [f"#/{field}"]
+    assert Task.objects.get(pk=under_way.pk).version == 1
+    assert sum(_plan(under_way).values()) == 40
+
+
 def test_unplanning_takes_the_whole_plan_out(lead_client, project):
     lead_client.post(
         _plan_url(project),
@@ -195,10 +298,13 @@ def test_unplanning_takes_the_whole_plan_out(lead_client, project):
             "These add up to 20 h; the estimate is 40 h.",
         ),
         ({"week": WEEKS[0], "until": WEEKS[1], "hours": "40"}, "hours", "Give 2 figures"),
+        # Read as a number by Python's decimals, yet no number of hours.
+        ({"week": WEEKS[0], "hours": "NaN"}, "hours", "hours as a number, separated by commas"),
         (
             {"week": THIS_WEEK - datetime.timedelta(weeks=1)},
-            None,
-            "is over: plan “Lead routing rebuild” into this week or a later one.",
+            "week",
+            f"{week_label(THIS_WEEK - datetime.timedelta(weeks=1))} is over: pick this week or "
+            "a later one.",
         ),
     ],
 )
@@ -213,16 +319,17 @@ def test_bad_spans_are_refused_beside_the_field_and_write_nothing(
     assert response.status_code == 422
     body = response.content.decode()
     assert message in body
-    if field:
-        # The message sits with its field, before the field's label.
-        errors = body.index(message)
-        assert errors < body.index(f'name="{field}"')
-        assert errors > body.index('name="week"') if field != "week" else True
+    # The message sits with its field, before the field's label.
+    errors = body.index(message)
+    assert errors < body.index(f'name="{field}"')
+    assert errors > body.index('name="week"') if field != "week" else True
     response = lead_api.send(
         "post", f"/api/v1/tasks/{project.pk}/plan", data, **{"If-Match": '"1"'}
     )
     assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
     assert message in response.json()["detail"]
+    assert [error.get("pointer") for error in response.json()["errors"]] == [f"#/{field}"]
     project.refresh_from_db()
     assert (project.version, project.planned_week, _plan(project)) == (1, None, {})
 
@@ -266,6 +373,26 @@ def test_over_capacity_in_any_week_of_the_span_is_warned_then_planned_anyway(
     assert _plan(project) == {WEEKS[0]: 20, WEEKS[1]: 20}
 
 
+def test_the_api_says_which_week_of_a_span_would_be_over(lead_api, project, ana):
+    TimeOffFactory(person=ana, week=WEEKS[1], hours=36)
+    response = lead_api.send(
+        "post",
+        f"/api/v1/tasks/{project.pk}/plan",
+        {"week": week_label(WEEKS[0]), "until": week_label(WEEKS[1]), "hours": "20, 20"},
+        **{"If-Match": '"1"'},
+    )
+    assert response.status_code == 409
+    assert response.json()["overloads"] == [
+        {
+            "person": {"id": ana.pk, "name": "Ana Ruiz"},
+            "load": 20.0,
+            "capacity": 4.0,
+            "week": week_label(WEEKS[1]),
+        }
+    ]
+    assert _plan(project) == {}
+
+
 def test_the_api_plans_a_span_with_until(lead_api, project):
     response = lead_api.send(
         "post",
@@ -276,6 +403,19 @@ def test_the_api_plans_a_span_with_until(lead_api, project):
     assert response.status_code == 200
     assert response.json()["planned_week"] == week_label(WEEKS[0])
     assert _plan(project) == {WEEKS[0]: 20, WEEKS[1]: 20}
+
+
+def test_planning_a_span_tells_the_webhooks_task_planned_with_its_first_week(lead_client, project):
+    EndpointFactory(events=["task.planned"])
+    lead_client.post(
+        _plan_url(project),
+        {"version": 1, "week": week_label(WEEKS[0]), "until": week_label(WEEKS[-1])},
+    )
+    (delivery,) = Delivery.objects.all()
+    assert (delivery.event, delivery.payload["data"]["planned_week"]) == (
+        "task.planned",
+        week_label(WEEKS[0]),
+    )
 
 
 def test_existing_one_week_plans_migrate_with_their_hours():

@@ -48,7 +48,7 @@ LAST_WEEK = week_label(week_of(datetime.date.today()) - datetime.timedelta(weeks
     ("action", "data", "message"),
     [
         ("decline", {"reason": ""}, "Give the requester a reason."),
-        ("plan", {"week": LAST_WEEK}, "is over: plan"),
+        ("plan", {"week": LAST_WEEK}, "is over: pick this week"),
         ("status", {"status": "done", "version": 7}, "changed by someone else"),
     ],
 )

@@ -228,10 +228,8 @@ def fill_in_suggestions(
         .order_by(*_best_first())
         .values_list("pk", flat=True)[:CANDIDATES]
     )
-    tasks = (
-        _candidate_tasks()
-        .select_related("requester")
-        .in_bulk({task_id for ids in candidates.values() for task_id in ids} | set(unowned))
+    tasks = _candidate_tasks().in_bulk(
+        {task_id for ids in candidates.values() for task_id in ids} | set(unowned)
     )
     found = []
     for row in load.people:

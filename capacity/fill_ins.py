@@ -20,21 +20,23 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
+    Case,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
-    Window,
+    Value,
+    When,
 )
-from django.db.models.functions import RowNumber
 
 from backlog.models import Quadrant, Status, Task, estimate_expression
 from capacity.load import TeamLoad, team_load
 from capacity.models import SuggestionDismissal
 from mopsboard.templatetags.hours import hours_text
+from people.models import Person
 from raci.models import RESPONSIBLE_ROLES, Assignment
 
 # The quadrants whose work fits between larger pieces: little effort each.
@@ -147,20 +149,16 @@ def _candidate_tasks():
     )
 
 
-def _best_first(prefix: str = "") -> list:
+def _best_first() -> list:
     """Most impact an hour first, then soonest due: the order the candidates are capped in.
 
     The index task_fill_in_candidates (backlog.models) holds the backlog in this order:
     change the two together."""
     per_hour = ExpressionWrapper(
-        F(f"{prefix}impact") / estimate_expression(prefix),
+        F("impact") / estimate_expression(),
         output_field=DecimalField(max_digits=8, decimal_places=4),
     )
-    return [
-        per_hour.desc(),
-        F(f"{prefix}due_date").asc(nulls_last=True),
-        F(f"{prefix}pk").asc(),
-    ]
+    return [per_hour.desc(), F("due_date").asc(nulls_last=True), F("pk").asc()]
 
 
 def fill_in_suggestions(
@@ -176,8 +174,8 @@ def fill_in_suggestions(
     it already (`load`, of `week` among others; `people` is then its people), then four
     queries whatever the size of the backlog. The unowned candidates are read best first
     from task_fill_in_candidates and stop at CANDIDATES, so their cost stays the same as
-    the backlog grows; each person's own are ranked among all the candidates those with
-    free hours are Responsible for."""
+    the backlog grows; each person's own are read from the work they are Responsible
+    for, so their cost is that person's work, not the backlog's."""
     if load is None:
         load = team_load(weeks=[week], people=people)
     free = {row.person.pk: row.weeks[week].free for row in load.people if row.weeks[week].free > 0}
@@ -188,32 +186,41 @@ def fill_in_suggestions(
             "person_id", "task_id"
         )
     )
-    owned = (
-        Assignment.objects.annotate(hours=estimate_expression("task__"))
+    # Each person's best CANDIDATES of their own, per person: their Responsible work read
+    # from raci_person_role_task first and each task looked up (any_of), so what is read
+    # is their own work, never the whole backlog's fill-ins.
+    own = (
+        _candidate_tasks()
         .filter(
-            reduce(
-                or_,
-                (Q(person_id=person_id, hours__lte=hours) for person_id, hours in free.items()),
+            pk__any_of=ArraySubquery(
+                Assignment.objects.filter(
+                    person=OuterRef(OuterRef("pk")), role__in=RESPONSIBLE_ROLES
+                ).values("task_id")
             ),
-            role__in=RESPONSIBLE_ROLES,
-            task__in=_candidate_tasks().values("pk"),
+            hours__lte=OuterRef("free"),
         )
         .exclude(
             Exists(
                 SuggestionDismissal.objects.filter(
-                    week=week, person=OuterRef("person"), task=OuterRef("task")
+                    week=week, person=OuterRef(OuterRef("pk")), task=OuterRef("pk")
                 )
             )
         )
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("person"), order_by=_best_first("task__"))
-        )
-        .filter(rank__lte=CANDIDATES)
-        .values_list("person_id", "task_id")
+        .order_by(*_best_first())
+        .values("pk")[:CANDIDATES]
     )
-    candidates = {person_id: [] for person_id in free}
-    for person_id, task_id in owned:
-        candidates[person_id].append(task_id)
+    candidates = dict(
+        Person.objects.filter(pk__in=list(free))
+        .annotate(
+            # Each person's free hours, which their own candidates must fit.
+            free=Case(
+                *(When(pk=person_id, then=Value(hours)) for person_id, hours in free.items()),
+                output_field=DecimalField(),
+            ),
+            own=ArraySubquery(own),
+        )
+        .values_list("pk", "own")
+    )
     unowned = list(
         _candidate_tasks()
         .exclude(Exists(Assignment.objects.filter(task=OuterRef("pk"), role__in=RESPONSIBLE_ROLES)))
@@ -221,10 +228,8 @@ def fill_in_suggestions(
         .order_by(*_best_first())
         .values_list("pk", flat=True)[:CANDIDATES]
     )
-    tasks = (
-        _candidate_tasks()
-        .select_related("requester")
-        .in_bulk({task_id for ids in candidates.values() for task_id in ids} | set(unowned))
+    tasks = _candidate_tasks().in_bulk(
+        {task_id for ids in candidates.values() for task_id in ids} | set(unowned)
     )
     found = []
     for row in load.people:

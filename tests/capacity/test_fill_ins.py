@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from backlog.models import Status, Task
 from capacity.fill_ins import CANDIDATES, Candidate, fill_ins_chosen
 from capacity.models import SuggestionDismissal
+from mopsboard.roles import LEAD
 from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import Assignment, Role
 from tests.capacity.test_my_work import plan_nodes
-from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory, UserFactory
 
 TODAY = timezone.localdate()
 THIS_WEEK = week_of(TODAY)
@@ -348,6 +349,66 @@ def test_unowned_fill_ins_are_read_best_first_not_from_the_whole_backlog(lead_cl
     assert "nobody is Responsible yet" in spare_hours(response)
     (unowned,) = [query["sql"] for query in page if query["sql"].endswith(f"LIMIT {CANDIDATES}")]
     assert tasks_read([unowned]) <= 2 * CANDIDATES
+
+
+@pytest.mark.parametrize("door", ["my work", "review"])
+def test_own_fill_ins_are_read_from_their_own_work_not_from_the_whole_backlog(client, member, door):
+    """Each person's own fill-ins are read from the work they are Responsible for, not
+    picked out of every fill-in in the backlog: on My work (one person) and on the review
+    (everyone with free hours), that read stays the same as the backlog grows."""
+    # Two with free hours, Tom on My work; someone with none is Responsible for most.
+    tom = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=30, user=member)
+    bea = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=30)
+    other = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=0)
+    client.force_login(member if door == "my work" else UserFactory(role=LEAD))
+    url = reverse("capacity:my-work") if door == "my work" else SPARE_HOURS
+
+    def grow(size: int, *, theirs: bool):
+        # Without their history, which is not what is measured here (and is slow to write).
+        with pgtrigger.ignore("backlog.Task:insert_insert", "raci.Assignment:insert_insert"):
+            backlog = Task.objects.bulk_create(
+                Task(
+                    title=f"Job {n}",
+                    impact=1 + n % 5,
+                    effort=1 + n % 2,
+                    estimate_hours=Decimal((1, 1.5, 2, 3, 4, 6)[n % 6]),
+                    due_date=TODAY + datetime.timedelta(days=n % 40) if n % 4 else None,
+                    status=Status.BACKLOG,
+                )
+                for n in range(size)
+            )
+            Assignment.objects.bulk_create(
+                Assignment(
+                    task=task,
+                    person=(tom, bea)[n % 2] if theirs and n % 10 < 2 else other,
+                    role=Role.RESPONSIBLE,
+                )
+                for n, task in enumerate(backlog)
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def own_read() -> int:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(url).status_code == 200
+        # The read of the fill-ins someone is Responsible for (the unowned ones stop at
+        # CANDIDATES, the tasks chosen are read by their ids).
+        own = [
+            query["sql"]
+            for query in page
+            if '"planned_week" IS NULL' in query["sql"]
+            and Assignment._meta.db_table in query["sql"]
+            and not query["sql"].endswith(f"LIMIT {CANDIDATES}")
+        ]
+        assert own
+        return tasks_read(own)
+
+    grow(1_500, theirs=True)
+    theirs = Assignment.objects.filter(person__in=[tom, bea]).count()
+    before = own_read()
+    assert before <= 2 * theirs  # this week's and next's on My work
+    grow(3_000, theirs=False)
+    assert own_read() == before
 
 
 def tasks_read(queries: list[str]) -> int:

@@ -190,3 +190,30 @@ def test_a_task_page_is_scored_and_saved_from_a_phone(phone):
     assert page_fits(phone)
     task.refresh_from_db()
     assert task.impact == 5
+
+
+# What the lead's finger lands on at the middle of an element: the element itself, or
+# whatever is drawn over it.
+ON_TOP = """element => {
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return element.contains(hit);
+}"""
+
+
+def test_the_horizon_scrolls_its_weeks_under_the_names_and_their_heading(phone):
+    tap_in(phone)
+    phone.goto("/plan/")
+    grid = phone.get_by_role("region", name="Load against hours, person by week")
+    corner = grid.get_by_role("columnheader", name="Person")
+    names = grid.get_by_role("rowheader")
+    # The lead scrolls down to the grid and swipes its weeks along, as far as they go.
+    grid.evaluate("grid => grid.scrollIntoView({block: 'center'})")
+    grid.evaluate("grid => grid.scrollBy({left: grid.scrollWidth})")
+    expect(grid).not_to_have_js_property("scrollLeft", 0)
+    # The names stay at the grid's start, their heading over them rather than a week's.
+    start = grid.bounding_box()["x"]
+    for header in [corner, *names.all()]:
+        assert abs(header.bounding_box()["x"] - start) <= 1, header.inner_text()
+        assert header.evaluate(ON_TOP), header.inner_text()
+    assert page_fits(phone)

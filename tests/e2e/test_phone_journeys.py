@@ -11,6 +11,7 @@ from backlog.models import Quadrant, Status, Task
 from intake.models import IntakeLink
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_horizon_journey import _horizon, _pia, _row
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
@@ -216,4 +217,26 @@ def test_the_horizon_scrolls_its_weeks_under_the_names_and_their_heading(phone):
     for header in [corner, *names.all()]:
         assert abs(header.bounding_box()["x"] - start) <= 1, header.inner_text()
         assert header.evaluate(ON_TOP), header.inner_text()
+    assert page_fits(phone)
+
+
+def test_an_open_cells_task_and_its_menu_read_across_the_phone(phone):
+    title = "Lead scoring model rebuild for the EMEA and APAC sales teams"
+    _pia(**{title: (8, 1)})
+    tap_in(phone)
+    _horizon(phone)
+    _row(phone, "Pia Planner").get_by_role("link").nth(1).tap()
+    cell = phone.locator("#horizon-cell")
+    task = cell.locator(".cell-task", has_text=title)
+    menu = task.get_by_label(f"Move “{title}” to")
+    expect(menu).to_be_visible()
+    # Not indented where the grip would be, and the menu's words a line across the cell,
+    # not a narrow column beside its buttons.
+    heading = cell.get_by_role("heading", level=2).bounding_box()
+    assert abs(task.get_by_role("link", name=title).bounding_box()["x"] - heading["x"]) <= 1
+    words = task.locator("label").bounding_box()
+    assert words["width"] >= 0.9 * heading["width"], words
+    for control in [menu, *task.get_by_role("button").all()]:
+        assert control.bounding_box()["height"] >= 44
+        assert in_sight(control)
     assert page_fits(phone)

@@ -670,20 +670,26 @@
   }
   document.addEventListener("htmx:load", (event) => initHorizon(event.detail.elt));
 
-  // After a change from the open cell the grid is drawn again: the keyboard stays on the
-  // task (in the cell it went to), or on the cell when the task is no longer there.
-  let horizonTaskId = null;
+  // After a change from the open cell or the due dates at risk the grid is drawn again:
+  // the keyboard stays on the task (in the cell it went to, or still at risk), or on the
+  // cell or the list when the task is no longer there.
+  const HORIZON_FORMS = "#horizon-cell form, #due-dates-at-risk form";
+  let horizonReturn = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("#horizon-cell form");
-    if (form) horizonTaskId = `cell-task-${form.elements.task.value}`;
+    const form = event.detail.elt.closest && event.detail.elt.closest(HORIZON_FORMS);
+    if (!form) return;
+    const task = form.elements.task.value;
+    horizonReturn = form.closest("#horizon-cell")
+      ? [`#cell-task-${task}`, "#horizon-cell"]
+      : [`#at-risk-${task} button`, "#due-dates-at-risk"];
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     // The answer to that change, not one that was on its way before it (the cell opening).
     const elt = event.detail.requestConfig?.elt;
-    if (!horizonTaskId || !elt?.closest("#horizon-cell form")) return;
-    const task = document.getElementById(horizonTaskId) || document.getElementById("horizon-cell");
-    if (task) task.focus();
-    horizonTaskId = null;
+    if (!horizonReturn || !elt?.closest(HORIZON_FORMS)) return;
+    const [task, list] = horizonReturn;
+    (document.querySelector(task) || document.querySelector(list))?.focus();
+    horizonReturn = null;
   });
 
   // --- Weekly review, presentation mode: step through the people and the agenda -----

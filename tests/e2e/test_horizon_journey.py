@@ -274,3 +274,25 @@ def test_the_horizon_with_a_cell_open_has_no_serious_violation(page, width):
     expect(page.locator("#horizon-cell .cell-spare")).to_be_visible()
     failing = [v for v in Axe().run(page).response["violations"] if v["impact"] in FAILING]
     assert not failing, describe(failing)
+
+
+def test_lead_plans_a_due_date_at_risk_by_keyboard_and_keeps_the_keyboard_in_the_list(page):
+    _, tasks = _pia(**{"Partner landing page": (6, 5), "Partner email": (2, 5)})
+    for task in tasks.values():
+        task.due_date = _week(1) + datetime.timedelta(days=2)
+        task.save()
+    log_in(page)
+    _horizon(page)
+    at_risk = page.locator("#due-dates-at-risk")
+    fix = at_risk.get_by_role("button", name="Plan before its due date: Partner landing page")
+    fix.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#messages")).to_contain_text(
+        f"“Partner landing page” is planned from {week_label(THIS_WEEK)}, before its due date"
+    )
+    expect(at_risk).not_to_contain_text("Partner landing page")
+    # The task has left the list; the keyboard stays in it, on the next task at risk.
+    expect(at_risk).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(at_risk.get_by_role("link", name="Partner email")).to_be_focused()

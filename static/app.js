@@ -643,6 +643,9 @@
     const opened = open && document.getElementById(`cell-${open.dataset.open}`);
     const current = opened || links[0];
     if (current) roveTo(current);
+    // The open cell is marked, so the room sees which cell the tasks below are from.
+    grid.querySelector(".horizon [aria-current]")?.removeAttribute("aria-current");
+    opened?.setAttribute("aria-current", "true");
     horizonDrops.forEach((drop) => drop?.destroy());
     horizonDrops = [];
     const list = opened && open.querySelector(".cell-tasks");
@@ -669,6 +672,12 @@
     );
   }
   document.addEventListener("htmx:load", (event) => initHorizon(event.detail.elt));
+
+  // A cell opened (a click, a tap, Enter): its tasks, drawn under the grid, come into sight.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (!event.detail.requestConfig?.elt?.matches?.(HORIZON_CELL)) return;
+    document.getElementById("horizon-cell")?.scrollIntoView({ block: "nearest" });
+  });
 
   // After a change from the open cell or the due dates at risk the grid is drawn again:
   // the keyboard stays on the task (in the cell it went to, or still at risk), or on the

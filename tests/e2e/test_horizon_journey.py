@@ -296,3 +296,28 @@ def test_lead_plans_a_due_date_at_risk_by_keyboard_and_keeps_the_keyboard_in_the
     expect(at_risk).to_be_focused()
     page.keyboard.press("Tab")
     expect(at_risk.get_by_role("link", name="Partner email")).to_be_focused()
+
+
+def test_an_opened_cell_is_marked_in_the_grid_and_its_tasks_come_into_sight(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _pia(**{"Audit the instance users": (8, 1), "Nurture stream": (4, 2)})
+    log_in(page)
+    _horizon(page, weeks=12)
+    tasks = page.locator("#horizon-cell")
+    # Under the grid, below the fold of a laptop's screen.
+    expect(tasks).not_to_be_in_viewport()
+    cells = _row(page, "Pia Planner").get_by_role("link")
+    cells.nth(1).click()
+    expect(tasks.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    expect(tasks).to_be_in_viewport(ratio=1)
+    expect(cells.nth(1)).to_be_in_viewport()
+    # Which cell the tasks are from, marked in the grid (and said: "current").
+    expect(cells.nth(1)).to_have_attribute("aria-current", "true")
+    expect(page.locator(".horizon [aria-current]")).to_have_count(1)
+
+    cells.nth(2).click()
+    expect(tasks).to_contain_text("Nurture stream 4 h this week")
+    expect(cells.nth(2)).to_have_attribute("aria-current", "true")
+    expect(page.locator(".horizon [aria-current]")).to_have_count(1)

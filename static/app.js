@@ -633,6 +633,20 @@
     else say(`“${title}” stays: the horizon shows no week ${later ? "after" : "before"} this one to move it to.`);
   });
 
+  // Drawn again (a move, the page with a cell open), the grid starts at its first week:
+  // the open cell is scrolled back into sight within it, beside the names rather than
+  // under them. Only the grid scrolls, not the page, where the keyboard may be on a task.
+  function revealInGrid(cell) {
+    const grid = cell.closest(".horizon-scroll");
+    const names = cell.parentElement.cells[0].getBoundingClientRect();
+    const view = grid.getBoundingClientRect();
+    const box = cell.getBoundingClientRect();
+    const rtl = getComputedStyle(grid).direction === "rtl";
+    const [start, end] = rtl ? [view.left, names.left] : [names.right, view.right];
+    if (box.left < start) grid.scrollLeft += box.left - start;
+    else if (box.right > end) grid.scrollLeft += box.right - end;
+  }
+
   // The open cell's tasks drag onto another week of their row.
   let horizonDrops = [];
   function initHorizon(root) {
@@ -646,6 +660,7 @@
     // The open cell is marked, so the room sees which cell the tasks below are from.
     grid.querySelector(".horizon [aria-current]")?.removeAttribute("aria-current");
     opened?.setAttribute("aria-current", "true");
+    if (opened) revealInGrid(opened.parentElement);
     horizonDrops.forEach((drop) => drop?.destroy());
     horizonDrops = [];
     const list = opened && open.querySelector(".cell-tasks");

@@ -5,13 +5,15 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from backlog.models import Quadrant, Status, Task
 from intake.models import IntakeLink
+from mopsboard.weeks import week_label
 from raci.models import ShareLink
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_horizon_journey import _horizon, _pia, _row
+from tests.e2e.test_horizon_journey import FIRST, _horizon, _pia, _row, _week
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
@@ -239,4 +241,37 @@ def test_an_open_cells_task_and_its_menu_read_across_the_phone(phone):
     for control in [menu, *task.get_by_role("button").all()]:
         assert control.bounding_box()["height"] >= 44
         assert in_sight(control)
+    assert page_fits(phone)
+
+
+# Whether a week's cell shows whole in the grid's scroll, beside the names, not under them.
+IN_GRID = """cell => {
+    const grid = cell.closest(".horizon-scroll").getBoundingClientRect();
+    const names = cell.closest("tr").cells[0].getBoundingClientRect();
+    const box = cell.getBoundingClientRect();
+    return box.left >= names.right - 1 && box.right <= grid.right + 1;
+}"""
+
+
+def test_a_task_moved_far_along_the_horizon_keeps_its_week_in_sight(phone):
+    pia, _ = _pia(**{"Audit the instance users": (8, 8)})
+    tap_in(phone)
+    # A cell far along, opened from a link to it: the grid starts scrolled to it.
+    phone.goto(
+        reverse("capacity:horizon-cell", args=[pia.pk, week_label(_week(8))])
+        + f"?start={week_label(FIRST)}&weeks=12"
+    )
+    cells = _row(phone, "Pia Planner").get_by_role("link")
+    cell = phone.locator("#horizon-cell")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(week_label(_week(8)))
+    assert cells.nth(8).evaluate(IN_GRID)
+
+    title = "Audit the instance users"
+    task = cell.locator(".cell-task", has_text=title)
+    task.get_by_label(f"Move “{title}” to").select_option(week_label(_week(9)))
+    task.get_by_role("button", name="Move", exact=True).tap()
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(week_label(_week(9)))
+    # The grid drawn again keeps the week the task went to in sight, marked as the open one.
+    expect(cells.nth(9)).to_have_attribute("aria-current", "true")
+    assert cells.nth(9).evaluate(IN_GRID)
     assert page_fits(phone)

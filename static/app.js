@@ -746,6 +746,26 @@
     next.scrollIntoView({ block: "nearest" });
   });
 
+  // A fill-in planned or dismissed, or a due date at risk planned before it: the load and
+  // the agenda are drawn again, the agenda's peaks and risks a moment later. The keyboard
+  // goes back to the section it was in (a stop of presentation mode) once that is in.
+  const REVIEW_SECTIONS = "#spare-hours, [data-agenda]";
+  let reviewSection = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest?.(`:is(${REVIEW_SECTIONS}) form`);
+    const section = form?.closest(REVIEW_SECTIONS);
+    if (!section) return;
+    const selector = section.id ? `#${section.id}` : `[data-agenda="${section.dataset.agenda}"]`;
+    reviewSection = { selector, before: section };
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    // The section drawn again, not the one still on the page before the answer came.
+    const section = reviewSection && document.querySelector(reviewSection.selector);
+    if (!section || section === reviewSection.before) return;
+    section.focus();
+    reviewSection = null;
+  });
+
   // --- Undo: the message after a change offers it for a few seconds; z presses it -----
   // The server refuses a late undo all the same; the button leaves when its time is up.
   function armUndo() {

@@ -11,9 +11,11 @@ from playwright.sync_api import expect
 from backlog.models import Quadrant, Status, Task
 from intake.models import IntakeLink
 from mopsboard.weeks import week_label
-from raci.models import ShareLink
+from people.models import Person
+from raci.models import Role, ShareLink
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_horizon_journey import FIRST, _horizon, _pia, _row, _week
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
@@ -274,4 +276,18 @@ def test_a_task_moved_far_along_the_horizon_keeps_its_week_in_sight(phone):
     # The grid drawn again keeps the week the task went to in sight, marked as the open one.
     expect(cells.nth(9)).to_have_attribute("aria-current", "true")
     assert cells.nth(9).evaluate(IN_GRID)
+    assert page_fits(phone)
+
+
+def test_a_long_name_wraps_and_leaves_the_weeks_room_on_a_phone(phone):
+    stakeholder = PersonFactory(name="Annemarie Vandenberghe", kind=Person.Kind.STAKEHOLDER)
+    task = TaskFactory(title="Partner webinar", status=Status.PLANNED, planned_week=FIRST)
+    AssignmentFactory(task=task, person=stakeholder, role=Role.RESPONSIBLE)
+    tap_in(phone)
+    phone.goto(f"/plan/?start={week_label(FIRST)}&who=all")
+    grid = phone.get_by_role("region", name="Load against hours, person by week")
+    name = grid.get_by_role("rowheader", name="Annemarie Vandenberghe")
+    expect(name).to_contain_text("stakeholder")
+    # The names take what their longest word needs, the rest of the phone is the weeks'.
+    assert name.bounding_box()["width"] <= 0.4 * grid.bounding_box()["width"]
     assert page_fits(phone)

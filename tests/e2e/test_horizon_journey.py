@@ -321,3 +321,32 @@ def test_an_opened_cell_is_marked_in_the_grid_and_its_tasks_come_into_sight(page
     expect(tasks).to_contain_text("Nurture stream 4 h this week")
     expect(cells.nth(2)).to_have_attribute("aria-current", "true")
     expect(page.locator(".horizon [aria-current]")).to_have_count(1)
+
+
+def test_lead_keeps_a_task_where_it_is_when_warned_by_keyboard(page):
+    pia, tasks = _pia(**{"Audit the instance users": (8, 1), "Webinar program": (30, 2)})
+    log_in(page)
+    _horizon(page)
+    page.locator(f"#cell-{pia.pk}-{week_label(_week(1))}").focus()
+    page.keyboard.press("Enter")
+    cell = page.locator("#horizon-cell")
+    task = page.locator(f"#cell-task-{tasks['Audit the instance users'].pk}")
+    expect(task).to_be_attached()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+ArrowRight")
+    warning = cell.get_by_role("alert")
+    over = f"{week_label(_week(2))} would put Pia Planner at 38 of 32 h"
+    expect(warning).to_contain_text(over)
+    expect(task).to_be_focused()
+
+    # Back from the task: the warning's way out, before "Plan anyway".
+    page.keyboard.press("Shift+Tab")
+    expect(warning.get_by_role("link", name="Keep it where it is")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(warning).to_have_count(0)
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    expect(task).to_be_focused()
+    weeks = PlannedHours.objects.filter(task=tasks["Audit the instance users"])
+    assert list(weeks.values_list("week", flat=True)) == [_week(1)]

@@ -633,6 +633,20 @@
     else say(`“${title}” stays: the horizon shows no week ${later ? "after" : "before"} this one to move it to.`);
   });
 
+  // Drawn again (a move, the page with a cell open), the grid starts at its first week:
+  // the open cell is scrolled back into sight within it, beside the names rather than
+  // under them. Only the grid scrolls, not the page, where the keyboard may be on a task.
+  function revealInGrid(cell) {
+    const grid = cell.closest(".horizon-scroll");
+    const names = cell.parentElement.cells[0].getBoundingClientRect();
+    const view = grid.getBoundingClientRect();
+    const box = cell.getBoundingClientRect();
+    const rtl = getComputedStyle(grid).direction === "rtl";
+    const [start, end] = rtl ? [view.left, names.left] : [names.right, view.right];
+    if (box.left < start) grid.scrollLeft += box.left - start;
+    else if (box.right > end) grid.scrollLeft += box.right - end;
+  }
+
   // The open cell's tasks drag onto another week of their row.
   let horizonDrops = [];
   function initHorizon(root) {
@@ -643,6 +657,10 @@
     const opened = open && document.getElementById(`cell-${open.dataset.open}`);
     const current = opened || links[0];
     if (current) roveTo(current);
+    // The open cell is marked, so the room sees which cell the tasks below are from.
+    grid.querySelector(".horizon [aria-current]")?.removeAttribute("aria-current");
+    opened?.setAttribute("aria-current", "true");
+    if (opened) revealInGrid(opened.parentElement);
     horizonDrops.forEach((drop) => drop?.destroy());
     horizonDrops = [];
     const list = opened && open.querySelector(".cell-tasks");
@@ -670,20 +688,32 @@
   }
   document.addEventListener("htmx:load", (event) => initHorizon(event.detail.elt));
 
-  // After a change from the open cell the grid is drawn again: the keyboard stays on the
-  // task (in the cell it went to), or on the cell when the task is no longer there.
-  let horizonTaskId = null;
+  // A cell opened (a click, a tap, Enter): its tasks, drawn under the grid, come into sight.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (!event.detail.requestConfig?.elt?.matches?.(HORIZON_CELL)) return;
+    document.getElementById("horizon-cell")?.scrollIntoView({ block: "nearest" });
+  });
+
+  // After a change from the open cell or the due dates at risk the grid is drawn again:
+  // the keyboard stays on the task (in the cell it went to, or still at risk), or on the
+  // cell or the list when the task is no longer there.
+  const HORIZON_FORMS = "#horizon-cell form, #due-dates-at-risk form";
+  let horizonReturn = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("#horizon-cell form");
-    if (form) horizonTaskId = `cell-task-${form.elements.task.value}`;
+    const form = event.detail.elt.closest && event.detail.elt.closest(HORIZON_FORMS);
+    if (!form) return;
+    const task = form.elements.task.value;
+    horizonReturn = form.closest("#horizon-cell")
+      ? [`#cell-task-${task}`, "#horizon-cell"]
+      : [`#at-risk-${task} button`, "#due-dates-at-risk"];
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     // The answer to that change, not one that was on its way before it (the cell opening).
     const elt = event.detail.requestConfig?.elt;
-    if (!horizonTaskId || !elt?.closest("#horizon-cell form")) return;
-    const task = document.getElementById(horizonTaskId) || document.getElementById("horizon-cell");
-    if (task) task.focus();
-    horizonTaskId = null;
+    if (!horizonReturn || !elt?.closest(HORIZON_FORMS)) return;
+    const [task, list] = horizonReturn;
+    (document.querySelector(task) || document.querySelector(list))?.focus();
+    horizonReturn = null;
   });
 
   // --- Weekly review, presentation mode: step through the people and the agenda -----
@@ -714,6 +744,26 @@
     if (!next) return;
     next.focus({ preventScroll: true });
     next.scrollIntoView({ block: "nearest" });
+  });
+
+  // A fill-in planned or dismissed, or a due date at risk planned before it: the load and
+  // the agenda are drawn again, the agenda's peaks and risks a moment later. The keyboard
+  // goes back to the section it was in (a stop of presentation mode) once that is in.
+  const REVIEW_SECTIONS = "#spare-hours, [data-agenda]";
+  let reviewSection = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest?.(`:is(${REVIEW_SECTIONS}) form`);
+    const section = form?.closest(REVIEW_SECTIONS);
+    if (!section) return;
+    const selector = section.id ? `#${section.id}` : `[data-agenda="${section.dataset.agenda}"]`;
+    reviewSection = { selector, before: section };
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    // The section drawn again, not the one still on the page before the answer came.
+    const section = reviewSection && document.querySelector(reviewSection.selector);
+    if (!section || section === reviewSection.before) return;
+    section.focus();
+    reviewSection = null;
   });
 
   // --- Undo: the message after a change offers it for a few seconds; z presses it -----

@@ -274,3 +274,79 @@ def test_the_horizon_with_a_cell_open_has_no_serious_violation(page, width):
     expect(page.locator("#horizon-cell .cell-spare")).to_be_visible()
     failing = [v for v in Axe().run(page).response["violations"] if v["impact"] in FAILING]
     assert not failing, describe(failing)
+
+
+def test_lead_plans_a_due_date_at_risk_by_keyboard_and_keeps_the_keyboard_in_the_list(page):
+    _, tasks = _pia(**{"Partner landing page": (6, 5), "Partner email": (2, 5)})
+    for task in tasks.values():
+        task.due_date = _week(1) + datetime.timedelta(days=2)
+        task.save()
+    log_in(page)
+    _horizon(page)
+    at_risk = page.locator("#due-dates-at-risk")
+    fix = at_risk.get_by_role("button", name="Plan before its due date: Partner landing page")
+    fix.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#messages")).to_contain_text(
+        f"“Partner landing page” is planned from {week_label(THIS_WEEK)}, before its due date"
+    )
+    expect(at_risk).not_to_contain_text("Partner landing page")
+    # The task has left the list; the keyboard stays in it, on the next task at risk.
+    expect(at_risk).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(at_risk.get_by_role("link", name="Partner email")).to_be_focused()
+
+
+def test_an_opened_cell_is_marked_in_the_grid_and_its_tasks_come_into_sight(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _pia(**{"Audit the instance users": (8, 1), "Nurture stream": (4, 2)})
+    log_in(page)
+    _horizon(page, weeks=12)
+    tasks = page.locator("#horizon-cell")
+    # Under the grid, below the fold of a laptop's screen.
+    expect(tasks).not_to_be_in_viewport()
+    cells = _row(page, "Pia Planner").get_by_role("link")
+    cells.nth(1).click()
+    expect(tasks.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    expect(tasks).to_be_in_viewport(ratio=1)
+    expect(cells.nth(1)).to_be_in_viewport()
+    # Which cell the tasks are from, marked in the grid (and said: "current").
+    expect(cells.nth(1)).to_have_attribute("aria-current", "true")
+    expect(page.locator(".horizon [aria-current]")).to_have_count(1)
+
+    cells.nth(2).click()
+    expect(tasks).to_contain_text("Nurture stream 4 h this week")
+    expect(cells.nth(2)).to_have_attribute("aria-current", "true")
+    expect(page.locator(".horizon [aria-current]")).to_have_count(1)
+
+
+def test_lead_keeps_a_task_where_it_is_when_warned_by_keyboard(page):
+    pia, tasks = _pia(**{"Audit the instance users": (8, 1), "Webinar program": (30, 2)})
+    log_in(page)
+    _horizon(page)
+    page.locator(f"#cell-{pia.pk}-{week_label(_week(1))}").focus()
+    page.keyboard.press("Enter")
+    cell = page.locator("#horizon-cell")
+    task = page.locator(f"#cell-task-{tasks['Audit the instance users'].pk}")
+    expect(task).to_be_attached()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+ArrowRight")
+    warning = cell.get_by_role("alert")
+    over = f"{week_label(_week(2))} would put Pia Planner at 38 of 32 h"
+    expect(warning).to_contain_text(over)
+    expect(task).to_be_focused()
+
+    # Back from the task: the warning's way out, before "Plan anyway".
+    page.keyboard.press("Shift+Tab")
+    expect(warning.get_by_role("link", name="Keep it where it is")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(warning).to_have_count(0)
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(
+        f"Pia Planner, {week_label(_week(1))}: 8 of 32 h"
+    )
+    expect(task).to_be_focused()
+    weeks = PlannedHours.objects.filter(task=tasks["Audit the instance users"])
+    assert list(weeks.values_list("week", flat=True)) == [_week(1)]

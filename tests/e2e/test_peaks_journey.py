@@ -2,6 +2,7 @@
 and the lead plans the late work before its due date in one click."""
 
 import datetime
+import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -53,3 +54,37 @@ def test_the_review_shows_the_peak_ahead_and_fixes_a_due_date_at_risk(page, scre
     assert list(PlannedHours.objects.filter(task=late).values_list("week", "hours")) == [
         (this_week, 6)
     ]
+
+
+def test_the_meeting_plans_by_keyboard_and_stays_where_it_was_on_the_agenda(page):
+    """Presenting, the lead plans a due date at risk and a fill-in from the keyboard: each
+    time the keyboard stays in its section, and J/K go on from there."""
+    this_week = week_of(timezone.localdate())
+    pia = PersonFactory(name="Pia Peak", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    late = TaskFactory(
+        title="Pia's partner landing page",
+        status=Status.PLANNED,
+        planned_week=this_week + datetime.timedelta(weeks=5),
+        estimate_hours=6,
+        due_date=this_week + datetime.timedelta(weeks=1, days=2),
+    )
+    AssignmentFactory(task=late, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    log_in(page)
+    page.goto("/review/?present=1")
+    at_risk = page.locator("[data-agenda=at_risk]")
+    fix = "Plan before its due date: Pia's partner landing page"
+    at_risk.get_by_role("button", name=fix).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("“Pia's partner landing page” is planned")
+    expect(at_risk).not_to_contain_text("Pia's partner landing page")
+    expect(at_risk).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator("[data-agenda=peaks]")).to_be_focused()
+
+    spare = page.locator("#spare-hours")
+    plan = spare.get_by_role("button", name=re.compile("^Plan it: ")).first
+    title = plan.get_attribute("aria-label").removeprefix("Plan it: ").rpartition(" for ")[0]
+    plan.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text(f"“{title}” is planned")
+    expect(spare).to_be_focused()

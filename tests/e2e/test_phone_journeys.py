@@ -5,12 +5,17 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from backlog.models import Quadrant, Status, Task
 from intake.models import IntakeLink
-from raci.models import ShareLink
+from mopsboard.weeks import week_label
+from people.models import Person
+from raci.models import Role, ShareLink
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_horizon_journey import FIRST, _horizon, _pia, _row, _week
+from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
@@ -190,3 +195,99 @@ def test_a_task_page_is_scored_and_saved_from_a_phone(phone):
     assert page_fits(phone)
     task.refresh_from_db()
     assert task.impact == 5
+
+
+# What the lead's finger lands on at the middle of an element: the element itself, or
+# whatever is drawn over it.
+ON_TOP = """element => {
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return element.contains(hit);
+}"""
+
+
+def test_the_horizon_scrolls_its_weeks_under_the_names_and_their_heading(phone):
+    tap_in(phone)
+    phone.goto("/plan/")
+    grid = phone.get_by_role("region", name="Load against hours, person by week")
+    corner = grid.get_by_role("columnheader", name="Person")
+    names = grid.get_by_role("rowheader")
+    # The lead scrolls down to the grid and swipes its weeks along, as far as they go.
+    grid.evaluate("grid => grid.scrollIntoView({block: 'center'})")
+    grid.evaluate("grid => grid.scrollBy({left: grid.scrollWidth})")
+    expect(grid).not_to_have_js_property("scrollLeft", 0)
+    # The names stay at the grid's start, their heading over them rather than a week's.
+    start = grid.bounding_box()["x"]
+    for header in [corner, *names.all()]:
+        assert abs(header.bounding_box()["x"] - start) <= 1, header.inner_text()
+        assert header.evaluate(ON_TOP), header.inner_text()
+    assert page_fits(phone)
+
+
+def test_an_open_cells_task_and_its_menu_read_across_the_phone(phone):
+    title = "Lead scoring model rebuild for the EMEA and APAC sales teams"
+    _pia(**{title: (8, 1)})
+    tap_in(phone)
+    _horizon(phone)
+    _row(phone, "Pia Planner").get_by_role("link").nth(1).tap()
+    cell = phone.locator("#horizon-cell")
+    task = cell.locator(".cell-task", has_text=title)
+    menu = task.get_by_label(f"Move “{title}” to")
+    expect(menu).to_be_visible()
+    # Not indented where the grip would be, and the menu's words a line across the cell,
+    # not a narrow column beside its buttons.
+    heading = cell.get_by_role("heading", level=2).bounding_box()
+    assert abs(task.get_by_role("link", name=title).bounding_box()["x"] - heading["x"]) <= 1
+    words = task.locator("label").bounding_box()
+    assert words["width"] >= 0.9 * heading["width"], words
+    for control in [menu, *task.get_by_role("button").all()]:
+        assert control.bounding_box()["height"] >= 44
+        assert in_sight(control)
+    assert page_fits(phone)
+
+
+# Whether a week's cell shows whole in the grid's scroll, beside the names, not under them.
+IN_GRID = """cell => {
+    const grid = cell.closest(".horizon-scroll").getBoundingClientRect();
+    const names = cell.closest("tr").cells[0].getBoundingClientRect();
+    const box = cell.getBoundingClientRect();
+    return box.left >= names.right - 1 && box.right <= grid.right + 1;
+}"""
+
+
+def test_a_task_moved_far_along_the_horizon_keeps_its_week_in_sight(phone):
+    pia, _ = _pia(**{"Audit the instance users": (8, 8)})
+    tap_in(phone)
+    # A cell far along, opened from a link to it: the grid starts scrolled to it.
+    phone.goto(
+        reverse("capacity:horizon-cell", args=[pia.pk, week_label(_week(8))])
+        + f"?start={week_label(FIRST)}&weeks=12"
+    )
+    cells = _row(phone, "Pia Planner").get_by_role("link")
+    cell = phone.locator("#horizon-cell")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(week_label(_week(8)))
+    assert cells.nth(8).evaluate(IN_GRID)
+
+    title = "Audit the instance users"
+    task = cell.locator(".cell-task", has_text=title)
+    task.get_by_label(f"Move “{title}” to").select_option(week_label(_week(9)))
+    task.get_by_role("button", name="Move", exact=True).tap()
+    expect(cell.get_by_role("heading", level=2)).to_contain_text(week_label(_week(9)))
+    # The grid drawn again keeps the week the task went to in sight, marked as the open one.
+    expect(cells.nth(9)).to_have_attribute("aria-current", "true")
+    assert cells.nth(9).evaluate(IN_GRID)
+    assert page_fits(phone)
+
+
+def test_a_long_name_wraps_and_leaves_the_weeks_room_on_a_phone(phone):
+    stakeholder = PersonFactory(name="Annemarie Vandenberghe", kind=Person.Kind.STAKEHOLDER)
+    task = TaskFactory(title="Partner webinar", status=Status.PLANNED, planned_week=FIRST)
+    AssignmentFactory(task=task, person=stakeholder, role=Role.RESPONSIBLE)
+    tap_in(phone)
+    phone.goto(f"/plan/?start={week_label(FIRST)}&who=all")
+    grid = phone.get_by_role("region", name="Load against hours, person by week")
+    name = grid.get_by_role("rowheader", name="Annemarie Vandenberghe")
+    expect(name).to_contain_text("stakeholder")
+    # The names take what their longest word needs, the rest of the phone is the weeks'.
+    assert name.bounding_box()["width"] <= 0.4 * grid.bounding_box()["width"]
+    assert page_fits(phone)

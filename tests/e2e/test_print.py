@@ -2,6 +2,7 @@
 goals, and the stakeholder's legend, as Chromium prints them to PDF (read back with
 poppler's pdftotext)."""
 
+import datetime
 import re
 import subprocess
 
@@ -9,6 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from backlog.models import Status
+from mopsboard.weeks import week_of
 from people.models import Person
 from raci.models import Role, ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
@@ -176,3 +179,25 @@ def test_a_quarter_of_the_horizon_prints_on_one_landscape_sheet(page):
     assert "Team" in sheets[0]
     assert len(re.findall(r"\d{4}-W\d{2}", sheets[0])) >= 13
     assert "free" in sheets[0]
+
+
+def test_the_horizon_prints_its_due_dates_at_risk_without_their_buttons(page):
+    this_week = week_of(timezone.localdate())
+    pia = PersonFactory(name="Pia Peak", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
+    late = TaskFactory(
+        title="Pia's partner landing page",
+        status=Status.PLANNED,
+        planned_week=this_week + datetime.timedelta(weeks=5),
+        estimate_hours=6,
+        due_date=this_week + datetime.timedelta(weeks=1, days=2),
+    )
+    AssignmentFactory(task=late, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    log_in(page)
+    page.goto("/plan/?weeks=13")
+    at_risk = page.locator("#due-dates-at-risk")
+    expect(at_risk.get_by_role("button", name=re.compile("^Plan before"))).to_have_count(1)
+    # `printed` finds no button on paper.
+    sheets = printed(page, "plan-at-risk-print")
+    assert len(sheets) == 1
+    assert "Pia's partner landing page" in sheets[0]
+    assert "Plan before the due date" not in sheets[0]

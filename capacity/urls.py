@@ -8,6 +8,12 @@ urlpatterns = [
     path("my/", views.my_work_page, name="my-work"),
     path("my/act/", views.my_work_action, name="my-work-action"),
     path("my/seen/", views.my_work_seen, name="my-work-seen"),
+    path("my/suggestions/plan/", views.my_work_suggestion_plan, name="my-work-suggestion-plan"),
+    path(
+        "my/suggestions/dismiss/",
+        views.my_work_suggestion_dismiss,
+        name="my-work-suggestion-dismiss",
+    ),
     path("people/", views.people, name="people"),
     path("people/this-week/", views.week_capacity, name="week-capacity"),
     path("people/<int:pk>/capacity/", views.person_capacity, name="person-capacity"),

@@ -369,12 +369,12 @@ def review_task_action(request):
     return _review_load(request, status=status, warning=warning)
 
 
-def _suggestion_planned(request, *, via: str) -> int:
-    """Plan the spare-hours suggestion the POST names into its week (the review's and the
-    horizon's "Plan it", through door `via`); the messages say how it went, and the status
-    is returned. Where nobody is Responsible it makes the person Responsible too, which is
-    a change to the RACI: theirs alone who may change it."""
-    form = SuggestionPlanForm(request.POST)
+def _suggestion_planned(request, *, via: str, data=None) -> int:
+    """Plan the spare-hours suggestion the POST (or `data`) names into its week (the
+    review's, the horizon's and My work's "Plan it", through door `via`); the messages say
+    how it went, and the status is returned. Where nobody is Responsible it makes the
+    person Responsible too, which is a change to the RACI: theirs alone who may change it."""
+    form = SuggestionPlanForm(request.POST if data is None else data)
     if not form.is_valid():
         messages.error(request, f"Not planned: {errors_text(form)}")
         return 422
@@ -394,9 +394,10 @@ def _suggestion_planned(request, *, via: str) -> int:
     return 200
 
 
-def _suggestion_dismissed(request) -> int:
-    """ "Not this week": the suggestion the POST names goes for that person and week alone."""
-    form = SuggestionForm(request.POST)
+def _suggestion_dismissed(request, data=None) -> int:
+    """ "Not this week": the suggestion the POST (or `data`) names goes for that person and
+    week alone."""
+    form = SuggestionForm(request.POST if data is None else data)
     if not form.is_valid():
         messages.error(request, f"Not dismissed: {errors_text(form)}")
         return 422
@@ -540,6 +541,46 @@ def my_work_action(request):
         partial="my-work-tasks",
         status=outcome.status,
     )
+
+
+def _my_suggestion(request, act) -> HttpResponse:
+    """Act (`act(request, data)` gives the status) on a suggestion of My work's spare hours,
+    always the signed-in person's own, whoever the POST names; the lists redraw."""
+    person = _my_person(request)
+    if person is None:
+        messages.error(request, "No team member is linked to your login, so no hours are yours.")
+        return redirect("capacity:my-work")
+    data = request.POST.copy()
+    data["person"] = str(person.pk)
+    status = act(request, data)
+    if not request.htmx:
+        return redirect("capacity:my-work")
+    return render_page(
+        request,
+        "capacity/my_work.html",
+        _my_work_context(request, person),
+        partial="my-work-tasks",
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:my-work")
+@permission_required("backlog.change_task", raise_exception=True)
+def my_work_suggestion_plan(request):
+    """Plan one of the fill-ins suggested for my spare hours into its week."""
+    return _my_suggestion(
+        request, lambda request, data: _suggestion_planned(request, via="my-work", data=data)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@get_goes_to("capacity:my-work")
+@permission_required("capacity.add_suggestiondismissal", raise_exception=True)
+def my_work_suggestion_dismiss(request):
+    return _my_suggestion(request, _suggestion_dismissed)
 
 
 @require_http_methods(["GET", "POST"])

@@ -747,9 +747,10 @@
   });
 
   // A fill-in planned or dismissed, or a due date at risk planned before it: the load and
-  // the agenda are drawn again, the agenda's peaks and risks a moment later. The keyboard
-  // goes back to the section it was in (a stop of presentation mode) once that is in.
-  const REVIEW_SECTIONS = "#spare-hours, [data-agenda]";
+  // the agenda (or My work's lists) are drawn again, the agenda's peaks and risks a moment
+  // later. The keyboard goes back to the section it was in (a stop of presentation mode)
+  // once that is in.
+  const REVIEW_SECTIONS = "#spare-hours, #my-spare-hours, [data-agenda]";
   let reviewSection = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.detail.elt.closest?.(`:is(${REVIEW_SECTIONS}) form`);

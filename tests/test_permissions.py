@@ -281,6 +281,14 @@ ACCESS = {
             "action": "status",
         },
     ),
+    # The fill-ins suggested for one's own spare hours, as the review's "Plan it" and "Not
+    # this week"; a login with no person linked is told so.
+    "capacity:my-work-suggestion-plan": Access(
+        get=READERS, post=EDITORS, body=lambda d: {**_suggestion(d), **_version(d)}
+    ),
+    "capacity:my-work-suggestion-dismiss": Access(
+        get=READERS, post=LEAD, body=lambda d: _suggestion(d)
+    ),
     # What a person has seen is theirs to mark, whatever their role.
     "capacity:my-work-seen": Access(
         get=READERS, post=READERS, body=lambda d: {"until": datetime.datetime.now(datetime.UTC)}

@@ -15,9 +15,10 @@ from django.utils import timezone
 from backlog import services
 from backlog.models import Status, Task, TaskEvent
 from capacity.fill_ins import CANDIDATES
+from capacity.models import SuggestionDismissal
 from capacity.my_work import CHANGES_SHOWN
 from mopsboard.roles import LEAD, MEMBER, VIEWER
-from mopsboard.weeks import week_of
+from mopsboard.weeks import week_label, week_of
 from people.models import Person
 from raci.models import AssignmentEvent, Role
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory, UserFactory
@@ -432,3 +433,110 @@ def test_my_work_suggests_fill_ins_for_my_spare_hours_this_week_and_next(member_
     assert "Fix UTM parameters" in next_week
     assert "Rebuild the preference centre" not in next_week
     assert "Someone else's" not in weeks
+
+
+PLAN_SUGGESTION = reverse("capacity:my-work-suggestion-plan")
+DISMISS_SUGGESTION = reverse("capacity:my-work-suggestion-dismiss")
+
+
+def suggestion(task, week=NEXT_WEEK, **more) -> dict:
+    return {"task": task.pk, "week": week_label(week), "version": task.version, **more}
+
+
+def test_plan_it_puts_my_fill_in_into_its_week_and_my_hours_fill(member_client, tom):
+    task = mine(tom, title="Fix UTM parameters", impact=2, effort=1, estimate_hours=2)
+    spare = section(member_client.get(MY_WORK).content.decode(), "spare-hours")
+    assert 'aria-label="Plan it for next week: Fix UTM parameters">Plan it</button>' in spare
+
+    response = member_client.post(PLAN_SUGGESTION, suggestion(task), headers=HTMX)
+
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.planned_week, task.status) == (NEXT_WEEK, Status.PLANNED)
+    body = response.content.decode()
+    assert f"“Fix UTM parameters” is planned for {week_label(NEXT_WEEK)}." in body
+    next_week = section(body, "weeks").split('id="my-week-1"')[1]
+    assert "Your hours: 2 of 32 h" in next_week and ">Fix UTM parameters</a>" in next_week
+    assert "Fix UTM parameters" not in section(body, "spare-hours").split('id="my-spare-1"')[1]
+
+
+def test_plan_it_without_htmx_goes_back_to_my_work(member_client, tom):
+    task = mine(tom, impact=2, effort=1, estimate_hours=2)
+    response = member_client.post(PLAN_SUGGESTION, suggestion(task, week=THIS_WEEK))
+    assert response.status_code == 302 and response["Location"] == MY_WORK
+    task.refresh_from_db()
+    assert task.planned_week == THIS_WEEK
+
+
+def test_my_work_plans_only_my_own_suggestions_whoever_the_post_names(member_client, tom):
+    other = PersonFactory(kind=Person.Kind.TEAM)
+    theirs = mine(other, title="Theirs", impact=2, effort=1, estimate_hours=1)
+
+    response = member_client.post(
+        PLAN_SUGGESTION, suggestion(theirs, person=other.pk), headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert "Someone else is Responsible for “Theirs” now" in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.planned_week is None
+
+
+def test_making_myself_responsible_for_unowned_work_is_the_leads(member_client, tom):
+    nobodys = TaskFactory(title="Unowned fill-in", impact=2, effort=1, estimate_hours=1)
+    spare = section(member_client.get(MY_WORK).content.decode(), "spare-hours")
+    assert ">Unowned fill-in</a>" in spare and "Plan it for next week: Unowned fill-in" not in spare
+
+    response = member_client.post(PLAN_SUGGESTION, suggestion(nobodys), headers=HTMX)
+
+    assert response.status_code == 403
+    nobodys.refresh_from_db()
+    assert nobodys.planned_week is None and not nobodys.assignments.exists()
+
+
+def test_a_lead_plans_unowned_work_for_themselves_and_dismisses_another(lead, lead_client):
+    me = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=32, user=lead)
+    nobodys = TaskFactory(title="Unowned fill-in", impact=2, effort=1, estimate_hours=1)
+    later = mine(me, title="Later", impact=2, effort=1, estimate_hours=1)
+
+    planned = lead_client.post(PLAN_SUGGESTION, suggestion(nobodys), headers=HTMX)
+    dismissed = lead_client.post(DISMISS_SUGGESTION, suggestion(later), headers=HTMX)
+
+    assert planned.status_code == 200 and dismissed.status_code == 200
+    assert nobodys.assignments.get().person == me
+    assert SuggestionDismissal.objects.filter(task=later, person=me, week=NEXT_WEEK).exists()
+    next_week = section(dismissed.content.decode(), "spare-hours").split('id="my-spare-1"')[1]
+    assert ">Later</a>" not in next_week
+    assert (
+        ">Later</a>"
+        in section(dismissed.content.decode(), "spare-hours").split('id="my-spare-1"')[0]
+    )
+
+
+def test_only_those_who_may_get_the_buttons_or_the_writes(member_client, viewer, tom):
+    task = mine(tom, title="Fix UTM parameters", impact=2, effort=1, estimate_hours=2)
+    spare = section(member_client.get(MY_WORK).content.decode(), "spare-hours")
+    assert "Not next week" not in spare
+    assert member_client.post(DISMISS_SUGGESTION, suggestion(task)).status_code == 403
+    PersonFactory(kind=Person.Kind.TEAM, user=viewer)
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert "Plan it" not in section(viewer_client.get(MY_WORK).content.decode(), "spare-hours")
+    assert viewer_client.post(PLAN_SUGGESTION, suggestion(task)).status_code == 403
+    nobody = Client()
+    nobody.force_login(UserFactory(role=MEMBER))
+    refused = nobody.post(PLAN_SUGGESTION, suggestion(task), follow=True)
+    assert "No team member is linked to your login" in refused.content.decode()
+    assert not SuggestionDismissal.objects.exists()
+    task.refresh_from_db()
+    assert task.planned_week is None
+
+
+def test_a_suggestion_for_a_week_gone_by_is_refused_and_nothing_is_written(member_client, tom):
+    task = mine(tom, impact=2, effort=1, estimate_hours=2)
+    gone = THIS_WEEK - datetime.timedelta(weeks=1)
+    response = member_client.post(PLAN_SUGGESTION, suggestion(task, week=gone), headers=HTMX)
+    assert response.status_code == 422
+    assert "is over: its spare hours are gone" in response.content.decode()
+    task.refresh_from_db()
+    assert task.planned_week is None

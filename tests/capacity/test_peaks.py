@@ -119,6 +119,17 @@ def test_the_boards_team_hint_names_the_next_peak(htmx_client, ana, ben):
     assert f"{WEEKS[4]:%-d %B}</a> (Ana Ruiz, 2 h over)." in body
 
 
+def test_the_team_hint_says_a_peak_this_week_is_this_weeks(htmx_client, ana, ben):
+    planned(ana, {WEEKS[0]: 12})
+    planned(ana, {WEEKS[4]: 12})
+    body = htmx_client.get(reverse("capacity:week-capacity")).content.decode()
+    assert "Next peak" not in body
+    assert (
+        f'Peak: <a href="/plan/?start={week_label(WEEKS[0])}">this week</a> (Ana Ruiz, 2 h over).'
+        in body
+    )
+
+
 # --- Due dates at risk -------------------------------------------------------------------
 
 

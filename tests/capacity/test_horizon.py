@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -237,6 +238,33 @@ def test_the_horizon_reads_a_constant_number_of_queries(lead_client, ana):
         person = PersonFactory(kind=Person.Kind.TEAM)
         _planned(person, {WEEKS[n % 12]: 4, WEEKS[(n + 1) % 12]: 4}, category=CategoryFactory())
     assert queries() == few
+
+
+def test_the_horizon_sums_the_hours_planned_without_reading_their_tasks(lead_client, ana):
+    """However many tasks are planned in its weeks, the page reads their hours only: the
+    tasks behind a cell are read when it is opened (bench/README.md)."""
+    built = []
+
+    def count(instance, **kwargs):
+        built.append(instance.pk)
+
+    def tasks_read(url=URL, **kwargs):
+        built.clear()
+        post_init.connect(count, sender=Task)
+        try:
+            assert lead_client.get(url, **kwargs).status_code == 200
+        finally:
+            post_init.disconnect(count, sender=Task)
+        return len(built)
+
+    _planned(ana, {WEEKS[0]: 8})
+    few = tasks_read()
+    for n in range(30):
+        _planned(ana, {WEEKS[n % 12]: 1, WEEKS[(n + 1) % 12]: 1}, title=f"Task {n:02}")
+    assert tasks_read() == few
+    assert tasks_read(data={"who": "all"}) == few
+    # An open cell lists its tasks, each read once.
+    assert tasks_read(data={"open": f"{ana.pk}-{week_label(WEEKS[1])}"}) == few + 6
 
 
 def test_filtering_over_htmx_redraws_only_the_grid(htmx_client, ana):

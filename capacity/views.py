@@ -590,6 +590,8 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     return {
         "form": form,
         "filters": filters,
+        # The filters as a query string, once for the grid's hundreds of links.
+        "query": form.query(),
         "grid": grid,
         "at_risk": at_risk,
         "at_risk_checked": AT_RISK_CHECKED,

@@ -73,6 +73,21 @@ def test_each_cell_is_load_against_hours_with_a_word_and_the_peaks_are_marked(le
     assert body.count('class="peak-mark"') == 1
 
 
+def test_a_cell_reads_out_its_figures_and_opens_with_the_filters_shown(lead_client):
+    jo = PersonFactory(name="Jo O'Brien & Co", kind=Person.Kind.TEAM, weekly_capacity_hours=20)
+    _planned(jo, {WEEKS[1]: Decimal("17.5")})
+    body = lead_client.get(URL, {"weeks": 4, "who": "all"}).content.decode()
+    week = week_label(WEEKS[1])
+    link = f"{_cell(jo, WEEKS[1])}?weeks=4&amp;who=all"
+    assert (
+        f'<td class="fill-busy" data-person-id="{jo.pk}" data-week="{week}">\n'
+        f'          <a id="cell-{jo.pk}-{week}" href="{link}" hx-get="{link}" '
+        'hx-target="#horizon-cell" hx-swap="outerHTML" '
+        f'aria-label="Jo O&#x27;Brien &amp; Co, {week}: 17.5 of 20 hours, busy. Show the tasks.">'
+        '17.5/20 h <span class="fill-word">busy</span></a>\n        </td>'
+    ) in body
+
+
 def test_no_peak_says_so(lead_client, ana):
     _planned(ana, {WEEKS[0]: 10})
     assert "No peak in these weeks" in lead_client.get(URL).content.decode()

@@ -140,7 +140,13 @@ def horizon(
     today = today or timezone.localdate()
     mondays = [start + datetime.timedelta(weeks=n) for n in range(weeks)]
     team = team_load(
-        weeks=mondays, category=category, goal=goal, with_tasks=with_tasks, today=today
+        weeks=mondays,
+        category=category,
+        goal=goal,
+        with_tasks=with_tasks,
+        # The team's peaks list the work nobody is Responsible for with the rest.
+        with_unassigned=with_tasks,
+        today=today,
     )
     rows = [HorizonRow(row) for row in team.people]
     if with_stakeholders:
@@ -322,8 +328,7 @@ def room_before_due(grid: Horizon, task: Task) -> dict[datetime.date, Decimal]:
             continue
         if people:
             free = len(people) * min(
-                row.weeks[week.monday].free
-                + sum((h for t, h in row.weeks[week.monday].tasks if t.pk == task.pk), Decimal(0))
+                row.weeks[week.monday].free + row.weeks[week.monday].shares.get(task.pk, 0)
                 for row in people
             )
         else:

@@ -43,6 +43,9 @@ FULL_FROM, BUSY_FROM = 100, 80
 class WeekLoad:
     capacity: Decimal
     load: Decimal = Decimal(0)
+    # Each task's hours in the load, by task id: what it frees if it moves.
+    shares: dict[int, Decimal] = field(default_factory=dict)
+    # The tasks behind the load with their hours, by title (team_load's `with_tasks`).
     tasks: list[tuple[Task, Decimal]] = field(default_factory=list)
 
     @property
@@ -119,6 +122,7 @@ def team_load(
     weeks: list[datetime.date],
     people: QuerySet | None = None,
     with_tasks: bool = False,
+    with_unassigned: bool = True,
     today: datetime.date | None = None,
     category: Category | None = None,
     goal: str | None = None,
@@ -130,10 +134,12 @@ def team_load(
     number of Responsible people (A/R counts); with a `category`, that category's work
     only; with a `goal` (its id), the work serving it or one of its steps only.
     Capacity is their weekly hours less that week's time off. Three queries
-    whatever the number of people, weeks and tasks; `with_tasks` keeps the tasks behind
-    each person's load.
+    whatever the number of people, weeks and tasks. Each task's share of a person's
+    load is kept by its id; the tasks themselves with `with_tasks` (behind each person's
+    load) and `with_unassigned` (the work nobody is Responsible for, which the People
+    page and the review list). Without either, no task is read, only hours.
     """
-    plan = planned_load(weeks, today=today).select_related("task")
+    plan = planned_load(weeks, today=today).order_by("task__title", "task_id")
     if category:
         plan = plan.filter(task__category=category)
     if goal:
@@ -172,24 +178,35 @@ def team_load(
         for person in people
     }
     team = TeamLoad(people=list(loads.values()), unassigned_hours={})
-    for planned in plan.order_by("task__title", "task_id"):
-        if not planned.responsible:
+    if with_tasks or (with_unassigned and whole_team):
+        rows = (
+            (planned.task_id, planned.week, planned.load, planned.responsible, planned.task)
+            for planned in plan.select_related("task")
+        )
+    else:
+        # Plain values: a quarter's 2,000 planned tasks made into model instances took the
+        # horizon longer than all its sums (bench/README.md).
+        fields = ("task_id", "week", "load", "responsible")
+        rows = ((*values, None) for values in plan.values_list(*fields))
+    for task_id, week, load, responsible, task in rows:
+        if not responsible:
             # Planned work nobody is Responsible for counts against the team.
-            team.unassigned.setdefault(planned.week, []).append((planned.task, planned.load))
-            hours = team.unassigned_hours.get(planned.week, Decimal(0))
-            team.unassigned_hours[planned.week] = hours + planned.load
+            if task:
+                team.unassigned.setdefault(week, []).append((task, load))
+            team.unassigned_hours[week] = team.unassigned_hours.get(week, Decimal(0)) + load
             continue
-        share = planned.load / len(planned.responsible)
-        for person_id in planned.responsible:
+        share = load / len(responsible)
+        for person_id in responsible:
             if person_id in loads:
-                week_load = loads[person_id].weeks[planned.week]
+                week_load = loads[person_id].weeks[week]
                 week_load.load += share
+                week_load.shares[task_id] = share
                 if with_tasks:
-                    week_load.tasks.append((planned.task, share))
+                    week_load.tasks.append((task, share))
             elif whole_team:
                 # A stakeholder or someone who left: the hours still count for the team.
-                hours = team.outside_hours.get(planned.week, Decimal(0))
-                team.outside_hours[planned.week] = hours + share
+                hours = team.outside_hours.get(week, Decimal(0))
+                team.outside_hours[week] = hours + share
     return team
 
 
@@ -308,14 +325,13 @@ def overloads_if_planned(
             Q(pk__in=responsible.values("pk")) | Q(pk=responsible_too.pk)
         )
     weeks = sorted(hours)
-    loads = team_load(weeks=weeks, people=responsible, with_tasks=True)
+    loads = team_load(weeks=weeks, people=responsible)
     overloads = []
     for week in weeks:
         share = hours[week] / len(loads.people) if loads.people else 0
         for person_load in loads.people:
             week_load = person_load.weeks[week]
-            already = sum((h for planned, h in week_load.tasks if planned.pk == task.pk), 0)
-            after = week_load.load - already + share
+            after = week_load.load - week_load.shares.get(task.pk, 0) + share
             if share and after > week_load.capacity:
                 overloads.append(Overload(person_load.person, after, week_load.capacity, week))
     return overloads

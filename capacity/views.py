@@ -614,13 +614,14 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     cell = _open_cell(
         data.get("open", ""), category=filters["category"], goal=filters["goal"], today=today
     )
-    grid = horizon(**filters, today=today) if with_grid else None
+    # The page lists no task behind a peak: the open cell lists its own.
+    grid = horizon(**filters, today=today, with_tasks=False) if with_grid else None
     at_risk, unchecked = [], 0
     if grid:
         # A category or goal shown narrows the work listed, not the hours taken: a person's
         # other work fills their weeks all the same, so the risks are read against all of it.
         whole = (
-            horizon(**filters | {"category": None, "goal": None}, today=today)
+            horizon(**filters | {"category": None, "goal": None}, today=today, with_tasks=False)
             if filters["category"] or filters["goal"]
             else grid
         )
@@ -630,6 +631,8 @@ def _horizon_context(request, data, *, with_grid: bool = True, **context) -> dic
     return {
         "form": form,
         "filters": filters,
+        # The filters as a query string, once for the grid's hundreds of links.
+        "query": form.query(),
         "grid": grid,
         "at_risk": at_risk,
         "at_risk_checked": AT_RISK_CHECKED,
@@ -778,7 +781,7 @@ def horizon_export(request):
         return HttpResponse(
             f"Invalid filter: {errors_text(form)}", status=400, content_type="text/plain"
         )
-    grid = horizon(**form.filters(today=timezone.localdate()))
+    grid = horizon(**form.filters(today=timezone.localdate()), with_tasks=False)
     rows = [
         [
             row.person.name,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -70,6 +71,21 @@ def test_each_cell_is_load_against_hours_with_a_word_and_the_peaks_are_marked(le
     assert '<td class="fill-free">30/52 h' in body
     assert f"1 peak ahead:</strong> {week_label(WEEKS[2])} (Ben Okafor 4 h over)." in body
     assert body.count('class="peak-mark"') == 1
+
+
+def test_a_cell_reads_out_its_figures_and_opens_with_the_filters_shown(lead_client):
+    jo = PersonFactory(name="Jo O'Brien & Co", kind=Person.Kind.TEAM, weekly_capacity_hours=20)
+    _planned(jo, {WEEKS[1]: Decimal("17.5")})
+    body = lead_client.get(URL, {"weeks": 4, "who": "all"}).content.decode()
+    week = week_label(WEEKS[1])
+    link = f"{_cell(jo, WEEKS[1])}?weeks=4&amp;who=all"
+    assert (
+        f'<td class="fill-busy" data-person-id="{jo.pk}" data-week="{week}">\n'
+        f'          <a id="cell-{jo.pk}-{week}" href="{link}" hx-get="{link}" '
+        'hx-target="#horizon-cell" hx-swap="outerHTML" '
+        f'aria-label="Jo O&#x27;Brien &amp; Co, {week}: 17.5 of 20 hours, busy. Show the tasks.">'
+        '17.5/20 h <span class="fill-word">busy</span></a>\n        </td>'
+    ) in body
 
 
 def test_no_peak_says_so(lead_client, ana):
@@ -237,6 +253,33 @@ def test_the_horizon_reads_a_constant_number_of_queries(lead_client, ana):
         person = PersonFactory(kind=Person.Kind.TEAM)
         _planned(person, {WEEKS[n % 12]: 4, WEEKS[(n + 1) % 12]: 4}, category=CategoryFactory())
     assert queries() == few
+
+
+def test_the_horizon_sums_the_hours_planned_without_reading_their_tasks(lead_client, ana):
+    """However many tasks are planned in its weeks, the page reads their hours only: the
+    tasks behind a cell are read when it is opened (bench/README.md)."""
+    built = []
+
+    def count(instance, **kwargs):
+        built.append(instance.pk)
+
+    def tasks_read(url=URL, **kwargs):
+        built.clear()
+        post_init.connect(count, sender=Task)
+        try:
+            assert lead_client.get(url, **kwargs).status_code == 200
+        finally:
+            post_init.disconnect(count, sender=Task)
+        return len(built)
+
+    _planned(ana, {WEEKS[0]: 8})
+    few = tasks_read()
+    for n in range(30):
+        _planned(ana, {WEEKS[n % 12]: 1, WEEKS[(n + 1) % 12]: 1}, title=f"Task {n:02}")
+    assert tasks_read() == few
+    assert tasks_read(data={"who": "all"}) == few
+    # An open cell lists its tasks, each read once.
+    assert tasks_read(data={"open": f"{ana.pk}-{week_label(WEEKS[1])}"}) == few + 6
 
 
 def test_filtering_over_htmx_redraws_only_the_grid(htmx_client, ana):

@@ -202,6 +202,16 @@ def test_the_fix_plans_into_the_free_weeks_before_the_date_soonest_first(client,
     assert (task.status, task.planned_week) == (Status.PLANNED, WEEKS[0])
 
 
+def test_the_fix_counts_the_tasks_own_hours_before_the_date_as_room(ana):
+    planned(ana, {WEEKS[0]: 6, WEEKS[1]: 6})
+    planned(ana, {WEEKS[1]: 4, WEEKS[2]: 4, WEEKS[3]: 4}, due_date=WEEKS[2] + WEDNESDAY)
+    fix = {WEEKS[0]: 4, WEEKS[1]: 4, WEEKS[2]: 10}
+    # The page reads the grid without the tasks behind it; the review's agenda, with them.
+    for with_tasks in (False, True):
+        grid = plan.horizon(start=THIS_WEEK, weeks=12, with_tasks=with_tasks)
+        assert [risk.fix for risk in plan.due_dates_at_risk(grid)] == [fix]
+
+
 def test_the_fix_warns_when_the_free_hours_are_too_few_then_plans_anyway(htmx_client, ana):
     task = unplanned(ana, due=WEEKS[1] + WEDNESDAY, hours=24, title="Preference centre")
     response = _fix(htmx_client, task)

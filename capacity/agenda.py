@@ -75,7 +75,7 @@ def review_figures(
     queries, about fifteen.
     """
     weeks = this_and_next_week(today)
-    team = team_load(weeks=weeks, with_tasks=with_tasks)
+    team = team_load(weeks=weeks, with_tasks=with_tasks, with_unassigned=True)
     totals = [team.week_totals(week) for week in weeks]
     scale = _widest(week_load for row in team.people for week_load in row.weeks.values())
     people = [

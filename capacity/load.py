@@ -122,7 +122,7 @@ def team_load(
     weeks: list[datetime.date],
     people: QuerySet | None = None,
     with_tasks: bool = False,
-    with_unassigned: bool = True,
+    with_unassigned: bool = False,
     today: datetime.date | None = None,
     category: Category | None = None,
     goal: str | None = None,

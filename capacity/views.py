@@ -77,7 +77,7 @@ can_change_people = permission_required("people.change_person", raise_exception=
 def _people_context(request) -> dict:
     """Every active team member's hours and load this week and next, and what they own."""
     this_week, next_week = this_and_next_week(timezone.localdate())
-    team = team_load(weeks=[this_week, next_week])
+    team = team_load(weeks=[this_week, next_week], with_unassigned=True)
     owned = ownership([row.person for row in team.people])
     return {
         "rows": [

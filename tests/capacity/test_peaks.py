@@ -3,6 +3,7 @@ review's agenda, the horizon page, the board's team hint) and the one-click fix,
 plans through planning's own service."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -263,8 +264,13 @@ def test_the_fix_from_the_horizon_warns_beside_the_list(htmx_client, ana):
     task = unplanned(ana, due=WEEKS[1] + WEDNESDAY, hours=24, title="Preference centre")
     response = _fix(htmx_client, task, url=HORIZON_MOVE)
     assert response.status_code == 409
-    section = response.content.decode().split('id="due-dates-at-risk"')[1]
-    assert "Plan anyway" in section.split("</section>")[0]
+    section = response.content.decode().split('id="due-dates-at-risk"')[1].split("</section>")[0]
+    assert "Plan anyway" in section
+    # Or leave it as it is: the list again, the warning gone, nothing planned.
+    keep = re.search(r'<a href="([^"]+)" hx-get="\1" [^>]*>Keep it where it is</a>', section)
+    kept = htmx_client.get(html.unescape(keep[1])).content.decode()
+    assert "Plan anyway" not in kept and 'id="at-risk-' in kept
+    assert _plan(task) == {}
 
 
 def test_plan_anyway_beside_the_horizons_list_plans_the_task_it_warned_of(htmx_client, ana):

@@ -318,12 +318,10 @@ def test_query_count_stays_as_suggestions_grow(lead_client, ana):
     assert len(re.findall(r"Plan it</button>", spare_hours(response))) >= 30
 
 
-def test_unowned_fill_ins_are_read_best_first_not_from_the_whole_backlog(lead_client, ana):
-    """The fill-ins nobody is Responsible for are read best first until there are
-    CANDIDATES of them, not all of them: their cost stays the same whatever the size of
-    the backlog."""
-    other = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=0)
-    # Without their history, which is not what is measured here (and is slow to write).
+def backlog_of_fill_ins(size: int, responsible) -> None:
+    """`size` open fill-ins and quick wins, the nth with `responsible(n)` Responsible (or
+    nobody: None), written without their history, which is not what is measured here (and
+    is slow to write); then ANALYZEd, so PostgreSQL plans for their number."""
     with pgtrigger.ignore("backlog.Task:insert_insert", "raci.Assignment:insert_insert"):
         backlog = Task.objects.bulk_create(
             Task(
@@ -334,16 +332,24 @@ def test_unowned_fill_ins_are_read_best_first_not_from_the_whole_backlog(lead_cl
                 due_date=TODAY + datetime.timedelta(days=n % 40) if n % 4 else None,
                 status=Status.BACKLOG,
             )
-            for n in range(3_000)
+            for n in range(size)
         )
-        # Someone with no free hours is Responsible for two in seven of them.
         Assignment.objects.bulk_create(
-            Assignment(task=task, person=other, role=Role.RESPONSIBLE)
+            Assignment(task=task, person=person, role=Role.RESPONSIBLE)
             for n, task in enumerate(backlog)
-            if n % 7 < 2
+            if (person := responsible(n))
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def test_unowned_fill_ins_are_read_best_first_not_from_the_whole_backlog(lead_client, ana):
+    """The fill-ins nobody is Responsible for are read best first until there are
+    CANDIDATES of them, not all of them: their cost stays the same whatever the size of
+    the backlog."""
+    other = PersonFactory(kind=Person.Kind.TEAM, weekly_capacity_hours=0)
+    # Someone with no free hours is Responsible for two in seven of them.
+    backlog_of_fill_ins(3_000, lambda n: other if n % 7 < 2 else None)
     with CaptureQueriesContext(connection) as page:
         response = lead_client.get(SPARE_HOURS)
     assert "nobody is Responsible yet" in spare_hours(response)
@@ -364,29 +370,7 @@ def test_own_fill_ins_are_read_from_their_own_work_not_from_the_whole_backlog(cl
     url = reverse("capacity:my-work") if door == "my work" else SPARE_HOURS
 
     def grow(size: int, *, theirs: bool):
-        # Without their history, which is not what is measured here (and is slow to write).
-        with pgtrigger.ignore("backlog.Task:insert_insert", "raci.Assignment:insert_insert"):
-            backlog = Task.objects.bulk_create(
-                Task(
-                    title=f"Job {n}",
-                    impact=1 + n % 5,
-                    effort=1 + n % 2,
-                    estimate_hours=Decimal((1, 1.5, 2, 3, 4, 6)[n % 6]),
-                    due_date=TODAY + datetime.timedelta(days=n % 40) if n % 4 else None,
-                    status=Status.BACKLOG,
-                )
-                for n in range(size)
-            )
-            Assignment.objects.bulk_create(
-                Assignment(
-                    task=task,
-                    person=(tom, bea)[n % 2] if theirs and n % 10 < 2 else other,
-                    role=Role.RESPONSIBLE,
-                )
-                for n, task in enumerate(backlog)
-            )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        backlog_of_fill_ins(size, lambda n: (tom, bea)[n % 2] if theirs and n % 10 < 2 else other)
 
     def own_read() -> int:
         with CaptureQueriesContext(connection) as page:

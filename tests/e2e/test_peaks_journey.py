@@ -16,16 +16,11 @@ from tests.e2e.conftest import log_in
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 
-def test_the_review_shows_the_peak_ahead_and_fixes_a_due_date_at_risk(page, screenshot):
+def pia_planned_after_a_due_date():
+    """Pia (10 h a week) and her partner landing page: 6 h planned in five weeks' time, due
+    the week after this one, so at risk."""
     this_week = week_of(timezone.localdate())
     pia = PersonFactory(name="Pia Peak", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
-    peak_week = this_week + datetime.timedelta(weeks=3)
-    webinar = TaskFactory(
-        title="Pia's webinar programme",
-        status=Status.PLANNED,
-        planned_week=peak_week,
-        estimate_hours=16,
-    )
     late = TaskFactory(
         title="Pia's partner landing page",
         status=Status.PLANNED,
@@ -33,8 +28,21 @@ def test_the_review_shows_the_peak_ahead_and_fixes_a_due_date_at_risk(page, scre
         estimate_hours=6,
         due_date=this_week + datetime.timedelta(weeks=1, days=2),
     )
-    for task in (webinar, late):
-        AssignmentFactory(task=task, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    AssignmentFactory(task=late, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    return pia, late
+
+
+def test_the_review_shows_the_peak_ahead_and_fixes_a_due_date_at_risk(page, screenshot):
+    this_week = week_of(timezone.localdate())
+    pia, late = pia_planned_after_a_due_date()
+    peak_week = this_week + datetime.timedelta(weeks=3)
+    webinar = TaskFactory(
+        title="Pia's webinar programme",
+        status=Status.PLANNED,
+        planned_week=peak_week,
+        estimate_hours=16,
+    )
+    AssignmentFactory(task=webinar, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
 
     log_in(page)
     page.get_by_role("link", name="Review", exact=True).click()
@@ -59,16 +67,7 @@ def test_the_review_shows_the_peak_ahead_and_fixes_a_due_date_at_risk(page, scre
 def test_the_meeting_plans_by_keyboard_and_stays_where_it_was_on_the_agenda(page):
     """Presenting, the lead plans a due date at risk and a fill-in from the keyboard: each
     time the keyboard stays in its section, and J/K go on from there."""
-    this_week = week_of(timezone.localdate())
-    pia = PersonFactory(name="Pia Peak", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
-    late = TaskFactory(
-        title="Pia's partner landing page",
-        status=Status.PLANNED,
-        planned_week=this_week + datetime.timedelta(weeks=5),
-        estimate_hours=6,
-        due_date=this_week + datetime.timedelta(weeks=1, days=2),
-    )
-    AssignmentFactory(task=late, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    pia_planned_after_a_due_date()
     log_in(page)
     page.goto("/review/?present=1")
     at_risk = page.locator("[data-agenda=at_risk]")

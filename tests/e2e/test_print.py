@@ -2,7 +2,6 @@
 goals, and the stakeholder's legend, as Chromium prints them to PDF (read back with
 poppler's pdftotext)."""
 
-import datetime
 import re
 import subprocess
 
@@ -10,11 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from backlog.models import Status
-from mopsboard.weeks import week_of
 from people.models import Person
 from raci.models import Role, ShareLink
 from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.test_peaks_journey import pia_planned_after_a_due_date
 from tests.factories import AssignmentFactory, PersonFactory, TaskFactory
 
 # What nobody can use on paper; on a printout it is clutter.
@@ -182,16 +180,7 @@ def test_a_quarter_of_the_horizon_prints_on_one_landscape_sheet(page):
 
 
 def test_the_horizon_prints_its_due_dates_at_risk_without_their_buttons(page):
-    this_week = week_of(timezone.localdate())
-    pia = PersonFactory(name="Pia Peak", kind=Person.Kind.TEAM, weekly_capacity_hours=10)
-    late = TaskFactory(
-        title="Pia's partner landing page",
-        status=Status.PLANNED,
-        planned_week=this_week + datetime.timedelta(weeks=5),
-        estimate_hours=6,
-        due_date=this_week + datetime.timedelta(weeks=1, days=2),
-    )
-    AssignmentFactory(task=late, person=pia, role=Role.ACCOUNTABLE_RESPONSIBLE)
+    pia_planned_after_a_due_date()
     log_in(page)
     page.goto("/plan/?weeks=13")
     at_risk = page.locator("#due-dates-at-risk")

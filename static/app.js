@@ -712,8 +712,11 @@
     const elt = event.detail.requestConfig?.elt;
     if (!horizonReturn || !elt?.closest(HORIZON_FORMS)) return;
     const [task, list] = horizonReturn;
-    (document.querySelector(task) || document.querySelector(list))?.focus();
     horizonReturn = null;
+    // htmx puts the keyboard back on a task drawn again with its id as it swaps, before
+    // this: a key pressed since (Shift+Tab to the warning's way out) is the lead's to keep.
+    if (document.querySelector(list)?.contains(document.activeElement)) return;
+    (document.querySelector(task) || document.querySelector(list))?.focus();
   });
 
   // --- Weekly review, presentation mode: step through the people and the agenda -----

@@ -704,14 +704,14 @@
     if (!form) return;
     const task = form.elements.task.value;
     horizonReturn = form.closest("#horizon-cell")
-      ? [`#cell-task-${task}`, "#horizon-cell"]
-      : [`#at-risk-${task} button`, "#due-dates-at-risk"];
+      ? [event.detail.elt, `#cell-task-${task}`, "#horizon-cell"]
+      : [event.detail.elt, `#at-risk-${task} button`, "#due-dates-at-risk"];
   });
   document.addEventListener("htmx:afterSettle", (event) => {
-    // The answer to that change, not one that was on its way before it (the cell opening).
-    const elt = event.detail.requestConfig?.elt;
-    if (!horizonReturn || !elt?.closest(HORIZON_FORMS)) return;
-    const [task, list] = horizonReturn;
+    // The answer to the latest change, not one on its way before it (the cell opening, a
+    // move whose warning the lead has already answered).
+    if (!horizonReturn || event.detail.requestConfig?.elt !== horizonReturn[0]) return;
+    const [, task, list] = horizonReturn;
     horizonReturn = null;
     // htmx puts the keyboard back on a task drawn again with its id as it swaps, before
     // this: a key pressed since (Shift+Tab to the warning's way out) is the lead's to keep.

@@ -336,6 +336,10 @@ def test_lead_keeps_a_task_where_it_is_when_warned_by_keyboard(page):
     # An answer that takes its time to settle, as on a busy machine: what the lead does with
     # the keyboard meanwhile is not undone when it has settled.
     page.evaluate("htmx.config.defaultSettleDelay = 300")
+    page.evaluate(
+        "document.addEventListener('htmx:afterSettle', (event) => {"
+        " if (event.detail.requestConfig?.verb === 'post') window.moveSettled = true; })"
+    )
     page.keyboard.press("Shift+ArrowRight")
     warning = cell.get_by_role("alert")
     over = f"{week_label(_week(2))} would put Pia Planner at 38 of 32 h"
@@ -346,7 +350,7 @@ def test_lead_keeps_a_task_where_it_is_when_warned_by_keyboard(page):
     page.keyboard.press("Shift+Tab")
     keep = warning.get_by_role("link", name="Keep it where it is")
     expect(keep).to_be_focused()
-    page.wait_for_function("() => !document.querySelector('.htmx-settling')")
+    page.wait_for_function("() => window.moveSettled")
     expect(keep).to_be_focused()
     page.keyboard.press("Enter")
     expect(warning).to_have_count(0)
